@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './rest.ts';
+export * from './signaling.ts';

@@ -1,0 +1,87 @@
+/**
+ * REST bodies and answers. Server routes validate with these; the SDK and the
+ * OpenAPI document use the same objects, so the three never drift.
+ */
+import { z } from 'zod';
+
+export const UID = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+
+export const SESSION_ID = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+
+const NAME = z.string().min(1).max(100);
+const AVATAR = z.string().url().max(2048);
+const METADATA = z.record(z.string(), z.unknown());
+
+export const User = z.object({
+  uid: UID,
+  name: NAME,
+  avatar: AVATAR.nullable(),
+  metadata: METADATA,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export const CreateUserBody = z.strictObject({
+  uid: UID,
+  name: NAME,
+  avatar: AVATAR.optional(),
+  metadata: METADATA.optional(),
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z
+  .strictObject({
+    name: NAME.optional(),
+    avatar: AVATAR.nullable().optional(),
+    metadata: METADATA.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const UidParams = z.strictObject({ uid: UID });
+export const AuthTokenParams = z.strictObject({ uid: UID, id: z.string().uuid() });
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+export const UserPage = z.object({ items: z.array(User), nextCursor: z.string().nullable() });
+export type UserPage = z.infer<typeof UserPage>;
+
+export const CreatedAuthToken = z.object({ id: z.string(), authToken: z.string(), uid: UID, createdAt: z.string() });
+export type CreatedAuthToken = z.infer<typeof CreatedAuthToken>;
+
+export const CALL_KINDS = ['direct', 'group'] as const;
+export const CallKind = z.enum(CALL_KINDS);
+export type CallKind = z.infer<typeof CallKind>;
+
+export const CreateCallTokenBody = z.strictObject({
+  sessionId: SESSION_ID,
+  type: CallKind.default('group'),
+});
+export type CreateCallTokenBody = z.input<typeof CreateCallTokenBody>;
+
+/** The seed's `GenerateToken`, on the web. */
+export const CallToken = z.object({ token: z.string(), expiresAt: z.string(), sessionId: SESSION_ID });
+export type CallToken = z.infer<typeof CallToken>;
+
+export const DevLoginBody = z.strictObject({ uid: UID, name: NAME });
+export const DevLoginResult = z.object({ user: User, authToken: z.string() });
+export type DevLoginResult = z.infer<typeof DevLoginResult>;
+
+export const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.number(), media: z.string() });
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

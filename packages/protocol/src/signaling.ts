@@ -1,0 +1,134 @@
+/**
+ * The WebSocket protocol at /v1/ws. Client requests carry an `id` and get
+ * exactly one `response`; the server also pushes events. Both sides import
+ * these schemas, and the server validates every incoming message with them.
+ */
+import { z } from 'zod';
+import { CallKind, SESSION_ID, UID } from './rest.ts';
+
+export const Jsep = z.strictObject({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().min(1).max(200_000),
+});
+export const Offer = Jsep.extend({ type: z.literal('offer') });
+export const Answer = Jsep.extend({ type: z.literal('answer') });
+export type Jsep = z.infer<typeof Jsep>;
+
+/** A trickled candidate; `null` means gathering is complete. */
+export const IceCandidate = z
+  .strictObject({
+    candidate: z.string().max(2_000),
+    sdpMid: z.string().max(64).nullable().optional(),
+    sdpMLineIndex: z.number().int().min(0).max(1_000).nullable().optional(),
+    usernameFragment: z.string().max(256).nullable().optional(),
+  })
+  .nullable();
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+export const PeerTarget = z.enum(['publisher', 'subscriber']);
+export type PeerTarget = z.infer<typeof PeerTarget>;
+
+/** The seed's RTCUser: one person in a session, as everyone sees them. */
+export const Participant = z.object({
+  uid: UID,
+  name: z.string(),
+  avatar: z.string().nullable(),
+  joinedAt: z.number(),
+  isAudioMuted: z.boolean(),
+  isVideoMuted: z.boolean(),
+  isAudioOnly: z.boolean(),
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const SubscriberStream = z.object({
+  mid: z.string(),
+  uid: UID,
+  kind: z.enum(['audio', 'video']),
+  active: z.boolean(),
+});
+export type SubscriberStream = z.infer<typeof SubscriberStream>;
+
+export const JoinParams = z.strictObject({
+  token: z.string().min(1).max(8_192),
+  /** The session the client means to join; the token must be for it. */
+  sessionId: SESSION_ID.optional(),
+  audioOnly: z.boolean().default(false),
+  audioMuted: z.boolean().default(false),
+  videoMuted: z.boolean().default(false),
+  idleTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+});
+export const JoinResult = z.object({
+  sessionId: SESSION_ID,
+  kind: CallKind,
+  self: Participant,
+  participants: z.array(Participant),
+  recording: z.boolean(),
+});
+export type JoinResult = z.infer<typeof JoinResult>;
+
+const Empty = z.strictObject({});
+
+/** Every request a client can make: its params schema and its result schema. */
+export const REQUESTS = {
+  join: { params: JoinParams, result: JoinResult },
+  publish: { params: z.strictObject({ jsep: Offer }), result: z.object({ jsep: Answer }) },
+  'subscriber.answer': { params: z.strictObject({ jsep: Answer }), result: z.object({}) },
+  trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },
+  mute: {
+    params: z
+      .strictObject({ audioMuted: z.boolean().optional(), videoMuted: z.boolean().optional() })
+      .refine((p) => p.audioMuted !== undefined || p.videoMuted !== undefined, 'give audioMuted or videoMuted'),
+    result: z.object({ participant: Participant }),
+  },
+  leave: { params: Empty, result: z.object({}) },
+  ping: { params: Empty, result: z.object({ now: z.number() }) },
+} as const;
+
+export type RequestType = keyof typeof REQUESTS;
+export type RequestParams<T extends RequestType> = z.input<(typeof REQUESTS)[T]['params']>;
+export type ParsedParams<T extends RequestType> = z.output<(typeof REQUESTS)[T]['params']>;
+export type RequestResult<T extends RequestType> = z.infer<(typeof REQUESTS)[T]['result']>;
+
+/** The outer frame of a request; its params are checked against REQUESTS[type]. */
+export const RequestFrame = z.strictObject({
+  id: z.string().min(1).max(64),
+  type: z.string().min(1).max(64),
+  params: z.unknown().optional(),
+});
+export type RequestFrame = z.infer<typeof RequestFrame>;
+
+export const ErrorPayload = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() });
+
+export type ResponseFrame =
+  | { type: 'response'; id: string; ok: true; result: unknown }
+  | { type: 'response'; id: string; ok: false; error: z.infer<typeof ErrorPayload> };
+
+export const SESSION_END_REASONS = ['call-ended', 'timeout', 'media-failure', 'replaced'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+export const LEAVE_REASONS = ['left', 'disconnected', 'timeout', 'replaced'] as const;
+export type LeaveReason = (typeof LEAVE_REASONS)[number];
+
+/** Everything the server pushes without being asked, by event name. */
+export interface ServerEvents {
+  'participant.joined': { participant: Participant };
+  'participant.left': { participant: Participant; reason: LeaveReason };
+  'participants.changed': { participants: Participant[] };
+  'participant.muted': { participant: Participant; mutedBy: string };
+  'subscriber.offer': { jsep: Jsep; streams: SubscriberStream[] };
+  trickle: { target: PeerTarget; candidate: IceCandidate };
+  'session.ended': { reason: SessionEndReason };
+}
+export type ServerEventName = keyof ServerEvents;
+export type EventFrame = {
+  [K in ServerEventName]: { type: 'event'; event: K; data: ServerEvents[K] };
+}[ServerEventName];
+
+export type ServerFrame = ResponseFrame | EventFrame;
+
+/** WebSocket close codes the server uses (4000–4999 are free for applications). */
+export const CLOSE_CODES = {
+  sessionEnded: 4000,
+  invalidFrame: 4001,
+  replaced: 4002,
+  serverShutdown: 1001,
+} as const;

@@ -1,0 +1,83 @@
+/**
+ * Server configuration: read from the environment once at start, validated,
+ * frozen. A bad value stops the server with a message naming the variable.
+ */
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULTS } from './defaults.ts';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const ENV_SCHEMA = z.object({
+  PORT: int(0, 65_535).default(DEFAULTS.port),
+  HOST: z.string().refine((h) => isIP(h) !== 0 || h === 'localhost', 'an IP address or localhost').default(DEFAULTS.host),
+  DATA_DIR: z.string().min(1).default(DEFAULTS.dataDir),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+  PARLEY_API_KEY: z.string().min(24, 'at least 24 characters').optional(),
+  PARLEY_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  CALL_TOKEN_TTL_SECONDS: int(30, 7 * 24 * 3600).default(DEFAULTS.callTokenTtlSeconds),
+  PARLEY_DEV_LOGIN: bool.optional(),
+  JANUS_URLS: z
+    .string()
+    .transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^wss?:\/\//, 'ws:// or wss:// URLs, comma separated')).min(1))
+    .optional(),
+  JANUS_ADMIN_KEY: z.string().min(8).optional(),
+  PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
+  PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly apiKey: string | undefined;
+  readonly tokenSecret: string | undefined;
+  readonly callTokenTtlSeconds: number;
+  readonly devLogin: boolean;
+  readonly janusUrls: readonly string[] | undefined;
+  readonly janusAdminKey: string | undefined;
+  readonly mediaInterface: string | undefined;
+  readonly reconnectGraceMs: number;
+  readonly logLevel: string;
+  readonly production: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ENV_SCHEMA.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: expected ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    apiKey: e.PARLEY_API_KEY,
+    tokenSecret: e.PARLEY_TOKEN_SECRET,
+    callTokenTtlSeconds: e.CALL_TOKEN_TTL_SECONDS,
+    // Development login hands out auth tokens to anyone: only on loopback unless asked for.
+    devLogin: e.PARLEY_DEV_LOGIN ?? isLoopback(e.HOST),
+    janusUrls: e.JANUS_URLS,
+    janusAdminKey: e.JANUS_ADMIN_KEY,
+    mediaInterface: e.PARLEY_MEDIA_INTERFACE,
+    reconnectGraceMs: e.PARLEY_RECONNECT_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+  });
+}

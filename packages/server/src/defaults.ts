@@ -1,0 +1,13 @@
+/** Every server default in one place, with its unit. */
+export const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: './data',
+  callTokenTtlSeconds: 24 * 3600, // s
+  reconnectGraceMs: 10_000, // ms a participant whose socket closed stays in the session
+  bodyLimitBytes: 1_048_576, // bytes, REST bodies
+  wsMaxFrameBytes: 262_144, // bytes, one signaling message
+  janusRequestTimeoutMs: 10_000, // ms
+  maxParticipantsPerSession: 16,
+  idleTimeoutSeconds: 180, // s alone in a session before it ends for you
+} as const;

@@ -1,0 +1,71 @@
+/**
+ * One declaration per REST route: its auth, its schemas, its handler. The same
+ * list registers the routes and writes the OpenAPI document, so they agree.
+ */
+import { ParleyError, type User } from '@parley/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../services.ts';
+import { authenticate, type Caller } from './auth.ts';
+
+export type AuthMode = 'apiKey' | 'authToken' | 'apiKeyOrAuthToken' | 'none';
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<B extends Schema | undefined, P extends Schema | undefined, Q extends Schema | undefined> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  summary: string;
+  auth: AuthMode;
+  body?: B;
+  params?: P;
+  query?: Q;
+  response: { status: number; schema?: Schema };
+  handler(ctx: {
+    body: Out<B>;
+    params: Out<P>;
+    query: Out<Q>;
+    caller: Caller;
+    services: Services;
+    request: FastifyRequest;
+    reply: FastifyReply;
+  }): Promise<unknown>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a list of routes of differing schema types
+export type AnyRoute = RouteSpec<any, any, any>;
+
+export function defineRoute<B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+  spec: RouteSpec<B, P, Q>,
+): RouteSpec<B, P, Q> {
+  return spec;
+}
+
+/** Parses a value with a schema or throws VALIDATION_FAILED naming each bad field. */
+export function parseOrThrow<S extends Schema>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message }));
+  throw new ParleyError('VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: issues });
+}
+
+export function registerRoutes(app: FastifyInstance, services: Services, routes: readonly AnyRoute[]): void {
+  for (const spec of routes) {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      handler: async (request, reply) => {
+        const caller = await authenticate(request, spec.auth, services);
+        const body = spec.body ? parseOrThrow(spec.body, request.body, 'body') : undefined;
+        const params = spec.params ? parseOrThrow(spec.params, request.params, 'params') : undefined;
+        const query = spec.query ? parseOrThrow(spec.query, request.query ?? {}, 'query') : undefined;
+        const result = await spec.handler({ body, params, query, caller, services, request, reply });
+        if (reply.sent) return reply;
+        reply.code(spec.response.status);
+        return result === undefined ? reply.send() : reply.send(result);
+      },
+    });
+  }
+}
+
+export type { Caller, User };

@@ -1,0 +1,26 @@
+import type { Config } from '../config.ts';
+import { type Database, openPglite, openPostgres } from './database.ts';
+import { migrate } from './migrations.ts';
+import { SessionsStore } from './sessions-store.ts';
+import { UsersStore } from './users-store.ts';
+
+export type { Database } from './database.ts';
+export { SessionsStore, UsersStore };
+
+export interface Store {
+  readonly db: Database;
+  readonly users: UsersStore;
+  readonly sessions: SessionsStore;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Store> {
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(`${config.dataDir}/pglite`);
+  return storeOn(db);
+}
+
+export async function storeOn(db: Database): Promise<Store> {
+  await migrate(db);
+  return { db, users: new UsersStore(db), sessions: new SessionsStore(db), close: () => db.close() };
+}

@@ -1,0 +1,73 @@
+/**
+ * The schema, as an ordered list of migrations. Append only: a migration that
+ * has shipped is never edited, a change is a new entry.
+ */
+import type { Database } from './database.ts';
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'users and auth tokens',
+    sql: `
+      create table users (
+        uid text primary key,
+        name text not null,
+        avatar text,
+        metadata jsonb not null default '{}'::jsonb,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+      create table auth_tokens (
+        id uuid primary key,
+        uid text not null references users(uid) on delete cascade,
+        token_hash bytea not null unique,
+        created_at timestamptz not null default now(),
+        revoked_at timestamptz
+      );
+      create index auth_tokens_uid on auth_tokens(uid);
+    `,
+  },
+  {
+    version: 2,
+    name: 'call sessions and their participants',
+    sql: `
+      create table call_sessions (
+        session_id text primary key,
+        kind text not null check (kind in ('direct', 'group')),
+        media text not null default 'video' check (media in ('audio', 'video')),
+        status text not null,
+        created_at timestamptz not null default now(),
+        started_at timestamptz,
+        ended_at timestamptz,
+        end_reason text
+      );
+      create table session_participants (
+        id bigserial primary key,
+        session_id text not null references call_sessions(session_id) on delete cascade,
+        uid text not null,
+        name text not null,
+        joined_at timestamptz not null,
+        left_at timestamptz,
+        leave_reason text
+      );
+      create index session_participants_session on session_participants(session_id);
+      create index session_participants_uid on session_participants(uid);
+    `,
+  },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.query(`create table if not exists schema_migrations (
+    version integer primary key, name text not null, applied_at timestamptz not null default now())`);
+  const applied = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    await db.transaction(async (tx) => {
+      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+    });
+    ran.push(m.version);
+  }
+  return ran;
+}
