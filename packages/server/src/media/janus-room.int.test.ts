@@ -1,0 +1,169 @@
+import { isParleyError } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JanusClient } from './janus-client.ts';
+import type { JanusSession } from './janus-session.ts';
+import { JanusProcess } from './janus-process.ts';
+import { JanusRoom } from './janus-room.ts';
+
+/**
+ * A browser-like offer (Opus + VP8, sendonly). Janus negotiates it without
+ * any media or a real DTLS peer, which is all these tests need.
+ */
+function fakeOffer(): { type: 'offer'; sdp: string } {
+  const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase()).join(':');
+  const common = [
+    'c=IN IP4 0.0.0.0',
+    'a=rtcp:9 IN IP4 0.0.0.0',
+    'a=ice-ufrag:pAr1',
+    'a=ice-pwd:parleyparleyparleyparley',
+    'a=ice-options:trickle',
+    `a=fingerprint:sha-256 ${fingerprint}`,
+    'a=setup:actpass',
+  ];
+  const sdp = [
+    'v=0',
+    'o=- 1234567890 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0 1',
+    'a=msid-semantic: WMS s',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    ...common,
+    'a=mid:0',
+    'a=sendonly',
+    'a=msid:s a',
+    'a=rtcp-mux',
+    'a=rtpmap:111 opus/48000/2',
+    'a=fmtp:111 minptime=10;useinbandfec=1',
+    'a=ssrc:1111 cname:parley',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    ...common,
+    'a=mid:1',
+    'a=sendonly',
+    'a=msid:s v',
+    'a=rtcp-mux',
+    'a=rtpmap:96 VP8/90000',
+    'a=rtcp-fb:96 nack',
+    'a=rtcp-fb:96 nack pli',
+    'a=ssrc:2222 cname:parley',
+    '',
+  ].join('\r\n');
+  return { type: 'offer', sdp };
+}
+
+let nextRoom = 1000;
+
+describe('JanusRoom (real Janus)', () => {
+  const janus = new JanusProcess();
+  let client: JanusClient;
+  let session: JanusSession;
+
+  beforeAll(async () => {
+    await janus.start();
+    client = await JanusClient.connect(janus.url);
+    session = await client.createSession();
+  });
+  afterAll(async () => {
+    await session?.destroy();
+    await client?.close();
+    await janus.stop();
+  });
+
+  const create = (opts: Partial<Parameters<typeof JanusRoom.create>[1]> = {}) =>
+    JanusRoom.create(session, { roomId: ++nextRoom, description: 'test', adminKey: janus.adminKey, ...opts });
+
+  it('creates a room, lists no participants, destroys it twice without error', async () => {
+    const room = await create();
+    await expect(room.listParticipants()).resolves.toEqual([]);
+    await room.destroy();
+    await room.destroy();
+    // Janus no longer knows it: a second room object with the same id can be made.
+    const again = await create({ roomId: room.id });
+    await again.destroy();
+  });
+
+  it('refuses a wrong admin key with MEDIA_ERROR carrying Janus code 433', async () => {
+    const err = await create({ adminKey: 'wrong' }).catch((e: unknown) => e);
+    expect(isParleyError(err, 'MEDIA_ERROR')).toBe(true);
+    expect((err as { details: { janusCode: number } }).details.janusCode).toBe(433);
+    expect((err as Error).message).toMatch(/433/);
+  });
+
+  it('refuses a room id that exists (427)', async () => {
+    const room = await create();
+    const err = await create({ roomId: room.id }).catch((e: unknown) => e);
+    expect((err as { details: { janusCode: number } }).details.janusCode).toBe(427);
+    await room.destroy();
+  });
+
+  it('subscribing to a feed that does not exist gives MEDIA_ERROR 428', async () => {
+    const room = await create();
+    const sub = await room.createSubscriber();
+    const err = await sub.subscribe([{ feedId: 4242 }]).catch((e: unknown) => e);
+    expect(isParleyError(err, 'MEDIA_ERROR')).toBe(true);
+    expect((err as { details: { janusCode: number } }).details.janusCode).toBe(428);
+    expect(sub.isJoined).toBe(false);
+    await expect(sub.unsubscribe([4242])).resolves.toEqual({ offer: null, streams: [] });
+    await sub.close();
+    await sub.close();
+    await room.destroy();
+  });
+
+  it('publishes an offer and gets an answer offering the media address', async () => {
+    const room = await create();
+    const pub = await room.createPublisher({ feedId: 7, display: 'Ada' });
+    const answer = await pub.publish(fakeOffer());
+    expect(answer.type).toBe('answer');
+    expect(answer.sdp).toContain('m=audio');
+    expect(answer.sdp).toContain('VP8/90000');
+    const participants = await room.listParticipants();
+    expect(participants).toEqual([expect.objectContaining({ feedId: 7, display: 'Ada' })]);
+    await pub.setMediaEnabled({ audio: false });
+    await pub.setMediaEnabled({ audio: true, video: false });
+    await pub.trickle({ candidate: `candidate:1 1 udp 2122260223 ${janus.mediaAddress} 50000 typ host`, sdpMid: '0' });
+    await pub.trickle(null);
+    await pub.close();
+    await pub.close();
+    await expect(room.listParticipants()).resolves.toEqual([]);
+    await room.destroy();
+  });
+
+  it('toggles recording with the room secret', async () => {
+    const room = await create();
+    await room.setRecording(true);
+    await room.setRecording(false);
+    await room.destroy();
+  });
+
+  it('destroying a room closes the handles it made', async () => {
+    const room = await create();
+    const pub = await room.createPublisher({ feedId: 8, display: 'Bob' });
+    const sub = await room.createSubscriber();
+    await room.destroy();
+    expect(pub.handle.isDetached).toBe(true);
+    expect(sub.handle.isDetached).toBe(true);
+  });
+});
+
+describe('JanusClient against a Janus that goes away', () => {
+  it('rejects pending requests with MEDIA_UNAVAILABLE', async () => {
+    const janus = new JanusProcess();
+    await janus.start();
+    try {
+      const client = await JanusClient.connect(janus.url);
+      const session = await client.createSession();
+      const closed = new Promise<void>((resolve) => session.once('closed', resolve));
+      const pid = janus.pid as number;
+      process.kill(pid, 'SIGSTOP'); // the request can not be answered …
+      const pending = session.attach('janus.plugin.videoroom').catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      process.kill(pid, 'SIGKILL'); // … and then Janus is gone
+      const err = await pending;
+      expect(isParleyError(err, 'MEDIA_UNAVAILABLE')).toBe(true);
+      await closed;
+      expect(session.isAlive).toBe(false);
+    } finally {
+      await janus.stop();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { janusCodeOf } from './janus-errors.ts';
+import type { JanusHandle } from './janus-handle.ts';
+import { JanusPublisher } from './janus-publisher.ts';
+import type { JanusSession } from './janus-session.ts';
+import { JanusSubscriber } from './janus-subscriber.ts';
+import type { Logger } from './logger.ts';
+
+const VIDEOROOM = 'janus.plugin.videoroom';
+/** VideoRoom's "no such room" code: destroying a room that is gone is fine. */
+const NO_SUCH_ROOM = 426;
+
+export interface JanusRoomOptions {
+  roomId: number;
+  description: string;
+  /** The plugin's admin_key (JanusProcess.adminKey for the embedded Janus). */
+  adminKey: string;
+  /** Where Janus writes recordings of this room, when recording is enabled. */
+  recDir?: string;
+  /** Most concurrent publishers; default 16. */
+  publishers?: number;
+  /** Per-publisher video bitrate cap in bit/s; default 1 Mbit/s. */
+  bitrate?: number;
+  audiocodec?: 'opus';
+  videocodec?: 'vp8';
+}
+
+export interface RoomParticipant {
+  feedId: number;
+  display?: string;
+  /** Whether this participant's media is flowing into Janus. */
+  publisher: boolean;
+  talking?: boolean;
+}
+
+/**
+ * One VideoRoom room on one Janus node, for one call session. It holds its
+ * own handle for room administration, and makes the publisher and
+ * subscriber handles of the participants' connections.
+ */
+export class JanusRoom {
+  readonly id: number;
+  readonly janus: JanusSession;
+  readonly #admin: JanusHandle;
+  /** Needed to destroy the room and to toggle recording; never leaves the server. */
+  readonly #secret: string;
+  readonly #log: Logger;
+  readonly #members = new Set<JanusPublisher | JanusSubscriber>();
+  #destroying: Promise<void> | undefined;
+
+  private constructor(janus: JanusSession, admin: JanusHandle, id: number, secret: string) {
+    this.janus = janus;
+    this.#admin = admin;
+    this.id = id;
+    this.#secret = secret;
+    this.#log = janus.log.child({ room: id });
+  }
+
+  /** Creates the room in Janus (not permanent: it lives as long as this Janus runs). */
+  static async create(janus: JanusSession, opts: JanusRoomOptions): Promise<JanusRoom> {
+    const admin = await janus.attach(VIDEOROOM);
+    const secret = randomBytes(18).toString('base64url');
+    try {
+      await admin.request({
+        request: 'create',
+        admin_key: opts.adminKey,
+        room: opts.roomId,
+        permanent: false,
+        description: opts.description,
+        secret,
+        is_private: true,
+        publishers: opts.publishers ?? 16,
+        bitrate: opts.bitrate ?? 1_000_000,
+        notify_joining: false,
+        audiocodec: opts.audiocodec ?? 'opus',
+        videocodec: opts.videocodec ?? 'vp8',
+        record: false,
+        ...(opts.recDir === undefined ? {} : { rec_dir: opts.recDir }),
+      });
+    } catch (err) {
+      await admin.detach();
+      throw err;
+    }
+    return new JanusRoom(janus, admin, opts.roomId, secret);
+  }
+
+  /** A new publisher handle for one participant connection (not joined until `publish`). */
+  async createPublisher(opts: { feedId: number; display: string }): Promise<JanusPublisher> {
+    const handle = await this.janus.attach(VIDEOROOM);
+    return this.#track(new JanusPublisher(handle, this.id, opts), handle);
+  }
+
+  /** A new multistream subscriber handle for one participant connection. */
+  async createSubscriber(opts: { privateId?: number } = {}): Promise<JanusSubscriber> {
+    const handle = await this.janus.attach(VIDEOROOM);
+    return this.#track(new JanusSubscriber(handle, this.id, opts), handle);
+  }
+
+  async listParticipants(): Promise<RoomParticipant[]> {
+    const data = await this.#admin.request({ request: 'listparticipants', room: this.id });
+    const list = Array.isArray(data.participants) ? (data.participants as Array<Record<string, unknown>>) : [];
+    return list.map((p) => ({
+      feedId: Number(p.id),
+      publisher: p.publisher === true,
+      ...(typeof p.display === 'string' ? { display: p.display } : {}),
+      ...(typeof p.talking === 'boolean' ? { talking: p.talking } : {}),
+    }));
+  }
+
+  /** Starts or stops Janus writing .mjr files for every publisher of the room. */
+  async setRecording(enabled: boolean): Promise<void> {
+    await this.#admin.request({ request: 'enable_recording', room: this.id, secret: this.#secret, record: enabled });
+  }
+
+  /**
+   * Closes every handle made here and destroys the room. Idempotent; a room
+   * Janus no longer knows (restart, destroyed twice) counts as destroyed.
+   */
+  destroy(): Promise<void> {
+    this.#destroying ??= (async () => {
+      await Promise.all([...this.#members].map((m) => m.close()));
+      try {
+        if (!this.#admin.isDetached) {
+          await this.#admin.request({ request: 'destroy', room: this.id, secret: this.#secret });
+        }
+      } catch (err) {
+        if (janusCodeOf(err) !== NO_SUCH_ROOM) {
+          this.#log.warn({ err }, 'janus room destroy failed');
+          throw err;
+        }
+      } finally {
+        await this.#admin.detach();
+      }
+    })();
+    return this.#destroying;
+  }
+
+  #track<T extends JanusPublisher | JanusSubscriber>(member: T, handle: JanusHandle): T {
+    this.#members.add(member);
+    handle.on('detached', () => this.#members.delete(member));
+    return member;
+  }
+}

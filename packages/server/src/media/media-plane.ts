@@ -1,0 +1,130 @@
+/**
+ * Where rooms are made: the embedded Janus this server spawns and supervises,
+ * or the external nodes named by JANUS_URLS. Holds one Janus session per node
+ * and opens it again after Janus restarts.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { ParleyError } from '@parley/protocol';
+import { JanusClient } from './janus-client.ts';
+import { janusCodeOf } from './janus-errors.ts';
+import { JanusProcess } from './janus-process.ts';
+import { JanusRoom } from './janus-room.ts';
+import type { JanusSession } from './janus-session.ts';
+import type { Logger } from './logger.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+
+const ROOM_EXISTS = 427;
+
+interface MediaNode {
+  url: string;
+  adminKey: string;
+  session: Promise<JanusSession> | undefined;
+}
+
+export interface MediaPlaneOptions {
+  janusUrls?: readonly string[];
+  janusAdminKey?: string;
+  mediaInterface?: string;
+  dataDir: string;
+  requestTimeoutMs: number;
+  log: Logger;
+}
+
+export interface MediaPlaneEvents {
+  /** A node's Janus went away: its rooms, and the calls in them, are gone. */
+  nodeLost: [url: string];
+}
+
+export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
+  readonly #nodes: MediaNode[];
+  readonly #process: JanusProcess | undefined;
+  readonly #opts: MediaPlaneOptions;
+
+  private constructor(nodes: MediaNode[], process: JanusProcess | undefined, opts: MediaPlaneOptions) {
+    super(opts.log);
+    this.#nodes = nodes;
+    this.#process = process;
+    this.#opts = opts;
+    process?.on('exited', () => this.#lost(nodes[0] as MediaNode));
+  }
+
+  /** Spawns the embedded Janus (no JANUS_URLS) or checks the external nodes answer. */
+  static async start(opts: MediaPlaneOptions): Promise<MediaPlane> {
+    if (opts.janusUrls && opts.janusUrls.length > 0) {
+      const nodes = opts.janusUrls.map((url) => ({ url, adminKey: opts.janusAdminKey ?? '', session: undefined }));
+      const plane = new MediaPlane(nodes, undefined, opts);
+      await Promise.all(nodes.map((n) => plane.#session(n)));
+      return plane;
+    }
+    const process = new JanusProcess({
+      dataDir: opts.dataDir,
+      ...(opts.mediaInterface === undefined ? {} : { mediaInterface: opts.mediaInterface }),
+      logger: opts.log,
+    });
+    await process.start();
+    return new MediaPlane([{ url: process.url, adminKey: process.adminKey, session: undefined }], process, opts);
+  }
+
+  /** The embedded Janus, when this server runs one. */
+  get process(): JanusProcess | undefined {
+    return this.#process;
+  }
+
+  status(): string {
+    return this.#process ? `embedded janus pid ${this.#process.pid ?? 'none'}` : `${this.#nodes.length} external janus node(s)`;
+  }
+
+  /** Makes the room for a session on the node its id hashes to. */
+  async createRoom(sessionId: string, recDir?: string): Promise<JanusRoom> {
+    const hash = createHash('sha1').update(sessionId).digest().readUInt32BE(0);
+    const node = this.#nodes[hash % this.#nodes.length] as MediaNode;
+    const janus = await this.#session(node);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await JanusRoom.create(janus, {
+          roomId: randomInt(1, 2 ** 47),
+          description: sessionId.slice(0, 60),
+          adminKey: node.adminKey,
+          ...(recDir === undefined ? {} : { recDir: join(recDir) }),
+        });
+      } catch (error) {
+        if (janusCodeOf(error) !== ROOM_EXISTS || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  #session(node: MediaNode): Promise<JanusSession> {
+    const open = async () => {
+      try {
+        const client = await JanusClient.connect(node.url, { requestTimeoutMs: this.#opts.requestTimeoutMs, logger: this.#opts.log });
+        client.on('closed', () => this.#lost(node));
+        return await client.createSession();
+      } catch (error) {
+        node.session = undefined;
+        throw error instanceof ParleyError ? error : new ParleyError('MEDIA_UNAVAILABLE', `Janus at ${node.url}: ${String(error)}`, { cause: error });
+      }
+    };
+    node.session ??= open();
+    return node.session;
+  }
+
+  #lost(node: MediaNode): void {
+    if (!node.session) return;
+    node.session = undefined;
+    this.emit('nodeLost', node.url);
+  }
+
+  async close(): Promise<void> {
+    const sessions = this.#nodes.map((n) => n.session);
+    for (const n of this.#nodes) n.session = undefined;
+    await Promise.allSettled(
+      sessions.map(async (s) => {
+        const session = await s;
+        await session?.destroy();
+        await session?.client.close();
+      }),
+    );
+    await this.#process?.stop();
+  }
+}
