@@ -103,7 +103,7 @@ export type ResponseFrame =
   | { type: 'response'; id: string; ok: true; result: unknown }
   | { type: 'response'; id: string; ok: false; error: z.infer<typeof ErrorPayload> };
 
-export const SESSION_END_REASONS = ['call-ended', 'timeout', 'media-failure', 'replaced'] as const;
+export const SESSION_END_REASONS = ['call-ended', 'timeout', 'media-failure', 'replaced', 'server-shutdown'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 export const LEAVE_REASONS = ['left', 'disconnected', 'timeout', 'replaced'] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];

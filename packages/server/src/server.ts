@@ -4,14 +4,20 @@
  */
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { DEFAULTS } from './defaults.ts';
 import { buildApp } from './http/app.ts';
+import { MediaPlane } from './media/media-plane.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
 import type { Services } from './services.ts';
+import { SessionRegistry } from './sessions/session-registry.ts';
 import { openStore, type Store } from './store/index.ts';
+import { signalingPlugin } from './ws/signaling-plugin.ts';
 
 export interface RunningServer {
   readonly url: string;
   readonly services: Services;
+  readonly media: MediaPlane | undefined;
+  readonly registry: SessionRegistry | undefined;
   close(): Promise<void>;
 }
 
@@ -20,6 +26,8 @@ export interface StartOptions {
   /** Use this store instead of opening the configured one (tests share a template). */
   store?: Store;
   secrets?: Secrets;
+  /** false: no Janus and no signaling (REST-only tests). Default true. */
+  media?: boolean;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -29,7 +37,36 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await store.sessions.closeDangling('server-restart');
   const services: Services = { config, secrets, store, log };
 
-  const app = await buildApp(services);
+  const media =
+    options.media === false
+      ? undefined
+      : await MediaPlane.start({
+          ...(config.janusUrls === undefined ? {} : { janusUrls: config.janusUrls }),
+          ...(config.janusAdminKey === undefined ? {} : { janusAdminKey: config.janusAdminKey }),
+          ...(config.mediaInterface === undefined ? {} : { mediaInterface: config.mediaInterface }),
+          dataDir: config.dataDir,
+          requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
+          log: log.child({ component: 'media' }),
+        });
+  const registry = media
+    ? new SessionRegistry({
+        log: log.child({ component: 'sessions' }),
+        sessions: store.sessions,
+        createRoom: (sessionId) => media.createRoom(sessionId),
+        maxParticipants: DEFAULTS.maxParticipantsPerSession,
+        reconnectGraceMs: config.reconnectGraceMs,
+      })
+    : undefined;
+  // Rooms die with their Janus: end the calls in them rather than leave them hanging.
+  media?.on('nodeLost', (url) => {
+    log.error({ url }, 'janus node lost; ending its sessions');
+    void registry?.closeAll('media-failure');
+  });
+
+  const app = await buildApp(services, {
+    plugins: registry ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }) })] : [],
+    mediaStatus: () => media?.status() ?? 'disabled',
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -39,9 +76,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     url: `http://${host}:${port}`,
     services,
+    media,
+    registry,
     close() {
       closing ??= (async () => {
+        await registry?.closeAll('server-shutdown');
         await app.close();
+        await media?.close();
         if (!options.store) await store.close();
       })();
       return closing;

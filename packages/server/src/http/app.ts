@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { DEFAULTS } from '../defaults.ts';
 import type { Services } from '../services.ts';
 import { callsRoutes } from './calls-routes.ts';
@@ -29,7 +29,8 @@ export interface AppOptions {
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: services.log,
+    // pino's Logger is a FastifyBaseLogger; the cast keeps fastify's generics at their defaults.
+    loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: DEFAULTS.bodyLimitBytes,
   });
   installErrorHandling(app);

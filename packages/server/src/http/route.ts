@@ -2,10 +2,11 @@
  * One declaration per REST route: its auth, its schemas, its handler. The same
  * list registers the routes and writes the OpenAPI document, so they agree.
  */
-import { ParleyError, type User } from '@parley/protocol';
+import type { User } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
+import { parseOrThrow } from '../util/validate.ts';
 import { authenticate, type Caller } from './auth.ts';
 
 export type AuthMode = 'apiKey' | 'authToken' | 'apiKeyOrAuthToken' | 'none';
@@ -39,14 +40,6 @@ export function defineRoute<B extends Schema | undefined = undefined, P extends 
   spec: RouteSpec<B, P, Q>,
 ): RouteSpec<B, P, Q> {
   return spec;
-}
-
-/** Parses a value with a schema or throws VALIDATION_FAILED naming each bad field. */
-export function parseOrThrow<S extends Schema>(schema: S, value: unknown, where: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message }));
-  throw new ParleyError('VALIDATION_FAILED', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { details: issues });
 }
 
 export function registerRoutes(app: FastifyInstance, services: Services, routes: readonly AnyRoute[]): void {

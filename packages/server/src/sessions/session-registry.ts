@@ -1,0 +1,61 @@
+/**
+ * All live sessions of this server process, by session id. A session is made
+ * on the first join of a valid call token and forgotten once it has ended.
+ * (With several processes, ownership of a session id moves to Redis here.)
+ */
+import type { ParsedParams, SessionEndReason } from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { JanusRoom } from '../media/index.ts';
+import type { SessionsStore } from '../store/index.ts';
+import type { CallTokenClaims } from '../tokens/call-token.ts';
+import { CallSession } from './call-session.ts';
+import type { ParticipantLink } from './participant.ts';
+
+export interface SessionRegistryDeps {
+  log: Logger;
+  sessions: SessionsStore;
+  createRoom(sessionId: string): Promise<JanusRoom>;
+  maxParticipants: number;
+  reconnectGraceMs: number;
+}
+
+export class SessionRegistry {
+  readonly #sessions = new Map<string, CallSession>();
+
+  constructor(private readonly deps: SessionRegistryDeps) {}
+
+  get(sessionId: string): CallSession | undefined {
+    return this.#sessions.get(sessionId);
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink) {
+    let session = this.#sessions.get(claims.sessionId);
+    if (!session || !session.isOpen) {
+      session = new CallSession(claims.sessionId, claims.kind, {
+        ...this.deps,
+        onEnded: (ended) => {
+          if (this.#sessions.get(ended.sessionId) === ended) this.#sessions.delete(ended.sessionId);
+        },
+      });
+      this.#sessions.set(claims.sessionId, session);
+    }
+    try {
+      const participant = await session.join(claims, params, link);
+      return { session, participant };
+    } catch (error) {
+      // A session that never got its first participant is not kept.
+      if (session.participants.size === 0 && session.lifecycle.is('starting')) this.#sessions.delete(claims.sessionId);
+      throw error;
+    }
+  }
+
+  /** Ends every session (server shutdown, or its Janus is gone). */
+  async closeAll(reason: SessionEndReason): Promise<void> {
+    await Promise.allSettled([...this.#sessions.values()].map((s) => s.end(reason)));
+    this.#sessions.clear();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * One client's signaling WebSocket. Every frame is validated against the
+ * protocol; after `join` the connection is bound to one (session, user) and
+ * every later request acts there and nowhere else.
+ */
+import {
+  CLOSE_CODES,
+  ParleyError,
+  REQUESTS,
+  RequestFrame,
+  type RequestType,
+  type ServerEventName,
+  type ServerEvents,
+  type ServerFrame,
+} from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { toParleyError } from '../http/errors.ts';
+import { parseOrThrow } from '../util/validate.ts';
+import type { CallSession } from '../sessions/call-session.ts';
+import type { ParticipantLink, SessionParticipant } from '../sessions/participant.ts';
+import { type RequestHandlers, handlers } from './handlers.ts';
+import type { SignalingDeps } from './signaling-plugin.ts';
+
+const MAX_BAD_FRAMES = 20; // a client that keeps sending garbage is cut off
+
+export class ClientConnection implements ParticipantLink {
+  readonly log: Logger;
+  binding: { session: CallSession; participant: SessionParticipant } | undefined;
+  #badFrames = 0;
+  #closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly deps: SignalingDeps,
+    log: Logger,
+  ) {
+    this.log = log;
+    socket.on('message', (data, isBinary) => void this.#onFrame(isBinary ? null : data.toString()));
+    socket.on('close', () => this.#onClose());
+    socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
+  }
+
+  send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void {
+    this.#write({ type: 'event', event, data } as ServerFrame);
+  }
+
+  close(reason: string): void {
+    if (this.#closed) return;
+    this.binding = undefined; // the session is done with us; our close must not touch it
+    this.socket.close(CLOSE_CODES.sessionEnded, reason.slice(0, 120));
+  }
+
+  #write(frame: ServerFrame): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  async #onFrame(text: string | null): Promise<void> {
+    let id = '';
+    try {
+      if (text === null) throw new ParleyError('VALIDATION_FAILED', 'Frames must be JSON text');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw new ParleyError('INVALID_JSON', 'The frame is not valid JSON');
+      }
+      if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id.slice(0, 64);
+      const frame = parseOrThrow(RequestFrame, raw, 'frame');
+      if (!Object.hasOwn(REQUESTS, frame.type)) throw new ParleyError('VALIDATION_FAILED', `Unknown request type "${frame.type}"`);
+      const type = frame.type as RequestType;
+      const params = parseOrThrow(REQUESTS[type].params, frame.params ?? {}, 'params');
+      const handler = handlers[type] as RequestHandlers[RequestType];
+      const result = await handler(this, params as never);
+      this.#badFrames = 0;
+      this.#write({ type: 'response', id, ok: true, result: result ?? {} });
+    } catch (error) {
+      const parley = toParleyError(error);
+      if (parley.code === 'INTERNAL_ERROR') this.log.error({ err: error }, 'request failed');
+      if (parley.code === 'VALIDATION_FAILED' || parley.code === 'INVALID_JSON') this.#badFrames++;
+      this.#write({ type: 'response', id, ok: false, error: parley.toJSON().error });
+      if (this.#badFrames >= MAX_BAD_FRAMES) this.socket.close(CLOSE_CODES.invalidFrame, 'too many invalid frames');
+    }
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    const binding = this.binding;
+    this.binding = undefined;
+    if (binding && binding.participant.link === this) binding.session.disconnected(binding.participant);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What each signaling request does. `join` binds the connection; every other
+ * request acts only on the session and participant that binding names.
+ */
+import { type ParsedParams, ParleyError, type RequestResult, type RequestType } from '@parley/protocol';
+import type { CallSession } from '../sessions/call-session.ts';
+import type { SessionParticipant } from '../sessions/participant.ts';
+import { verifyCallToken } from '../tokens/call-token.ts';
+import type { ClientConnection } from './client-connection.ts';
+
+export type RequestHandlers = {
+  [T in RequestType]: (conn: ClientConnection, params: ParsedParams<T>) => Promise<RequestResult<T>>;
+};
+
+function bound(conn: ClientConnection): { session: CallSession; participant: SessionParticipant } {
+  const binding = conn.binding;
+  if (!binding || binding.participant.lifecycle.is('left')) throw new ParleyError('NOT_JOINED');
+  return binding;
+}
+
+export const handlers: RequestHandlers = {
+  async join(conn, params) {
+    if (conn.binding) throw new ParleyError('ALREADY_JOINED');
+    const claims = await verifyCallToken(conn.deps.tokenSecret, params.token, params.sessionId);
+    const { session, participant } = await conn.deps.registry.join(claims, params, conn);
+    conn.binding = { session, participant };
+    conn.log.info({ sessionId: session.sessionId, uid: participant.uid }, 'joined');
+    return {
+      sessionId: session.sessionId,
+      kind: session.kind,
+      self: { ...participant.info },
+      participants: session.list().filter((p) => p.uid !== participant.uid),
+      recording: session.recording,
+    };
+  },
+
+  async publish(conn, { jsep }) {
+    const { session, participant } = bound(conn);
+    return { jsep: await session.publish(participant, jsep) };
+  },
+
+  async 'subscriber.answer'(conn, { jsep }) {
+    const { session, participant } = bound(conn);
+    await session.subscriberAnswer(participant, jsep);
+    return {};
+  },
+
+  async trickle(conn, { target, candidate }) {
+    const { session, participant } = bound(conn);
+    await session.trickle(participant, target, candidate);
+    return {};
+  },
+
+  async mute(conn, change) {
+    const { session, participant } = bound(conn);
+    return { participant: session.mute(participant, change) };
+  },
+
+  async leave(conn) {
+    const { session, participant } = bound(conn);
+    conn.binding = undefined;
+    await session.leave(participant);
+    return {};
+  },
+
+  async ping() {
+    return { now: Date.now() };
+  },
+};

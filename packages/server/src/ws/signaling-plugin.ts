@@ -1,0 +1,25 @@
+/** The signaling WebSocket at /v1/ws, as a fastify plugin. */
+import websocket from '@fastify/websocket';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { DEFAULTS } from '../defaults.ts';
+import type { SessionRegistry } from '../sessions/session-registry.ts';
+import { ClientConnection } from './client-connection.ts';
+
+export interface SignalingDeps {
+  registry: SessionRegistry;
+  tokenSecret: Uint8Array;
+  log: Logger;
+}
+
+let connectionCounter = 0;
+
+export function signalingPlugin(deps: SignalingDeps): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(websocket, { options: { maxPayload: DEFAULTS.wsMaxFrameBytes } });
+    app.get('/v1/ws', { websocket: true }, (socket) => {
+      const log = deps.log.child({ conn: ++connectionCounter });
+      new ClientConnection(socket, deps, log);
+    });
+  };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what Parley needs from the OS and from npm, only when missing.
+# Called first by `npm start` and `npm test`; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command → Debian package that provides it
+declare -A NEEDS=(
+  [janus]=janus
+  [janus-pp-rec]=janus-tools
+  [ffmpeg]=ffmpeg
+  [ffprobe]=ffmpeg
+  [chromium]=chromium
+  [setpriv]=util-linux
+  [ip]=iproute2
+  [unshare]=util-linux
+)
+missing=()
+for cmd in "${!NEEDS[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEEDS[$cmd]}")
+done
+# PostgreSQL's server binaries live outside PATH on Debian.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    bash -c "$cmd"
+  elif sudo -n true 2>/dev/null; then
+    echo "setup: installing ${missing[*]} with sudo"
+    sudo bash -c "$cmd"
+  else
+    echo "setup: Parley needs these Debian packages: ${missing[*]}" >&2
+    echo "setup: run this once, as root:  $cmd" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
