@@ -34,7 +34,7 @@ async function infoOf(url: string) {
 }
 
 describe('JanusProcess', () => {
-  const janus = new JanusProcess({ restartDelayMs: { initial: 200, max: 1_000 } });
+  const janus = new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE, restartDelayMs: { initial: 200, max: 1_000 } });
   afterAll(() => janus.stop());
 
   it('starts a Janus that answers info with VideoRoom and WebSockets only', async () => {

@@ -18,6 +18,8 @@ export interface JanusProcessOptions {
   dataDir?: string;
   /** PARLEY_MEDIA_INTERFACE: interface name or IPv4 address; auto-detected if absent. */
   mediaInterface?: string;
+  /** VideoRoom admin_key (JANUS_ADMIN_KEY); a random one by default. */
+  adminKey?: string;
   /** How long Janus may take to answer `info` after spawn. */
   startTimeoutMs?: number;
   /** Size of the RTP port range. */
@@ -81,13 +83,15 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
   #configDir: string | undefined;
   #tempDir = false;
   #rtpRange: { min: number; max: number } | undefined;
-  readonly adminKey = randomBytes(24).toString('base64url');
+  /** Only the holder of this key can create rooms in this Janus. */
+  readonly adminKey: string;
 
   constructor(opts: JanusProcessOptions = {}) {
     const log = opts.logger ?? noopLogger;
     super(log);
     this.#opts = opts;
     this.#log = log;
+    this.adminKey = opts.adminKey ?? randomBytes(24).toString('base64url');
   }
 
   /** The Janus WebSocket API, on loopback. */

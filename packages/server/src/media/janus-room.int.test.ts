@@ -54,7 +54,7 @@ function fakeOffer(): { type: 'offer'; sdp: string } {
 let nextRoom = 1000;
 
 describe('JanusRoom (real Janus)', () => {
-  const janus = new JanusProcess();
+  const janus = new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE });
   let client: JanusClient;
   let session: JanusSession;
 
@@ -147,7 +147,7 @@ describe('JanusRoom (real Janus)', () => {
 
 describe('JanusClient against a Janus that goes away', () => {
   it('rejects pending requests with MEDIA_UNAVAILABLE', async () => {
-    const janus = new JanusProcess();
+    const janus = new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE });
     await janus.start();
     try {
       const client = await JanusClient.connect(janus.url);
