@@ -212,7 +212,8 @@ export class CallSession {
     this.broadcast('participant.left', { participant: left, reason });
     this.broadcast('participants.changed', { participants: this.list() });
     this.log.info({ uid: participant.uid, reason, count: this.participants.size }, 'participant left');
-    this.#subscriptions.dropFeed(participant.feedId);
+    // While the session ends nobody needs their subscriptions trimmed.
+    if (this.lifecycle.is('live')) this.#subscriptions.dropFeed(participant.feedId);
   }
 
   async #end(reason: SessionEndReason): Promise<void> {

@@ -58,11 +58,14 @@ export class SessionParticipant {
   /** Sends the subscriber offer and waits until the client answers (or times out). */
   offerToSubscriber(jsep: Jsep, streams: ServerEvents['subscriber.offer']['streams']): Promise<void> {
     this.#pendingAnswer?.reject(new ParleyError('INVALID_STATE', 'superseded by a newer offer'));
+    // Nobody to answer: a participant without a connection gets a fresh offer when they are back.
+    if (!this.link || this.lifecycle.is('left')) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pendingAnswer = undefined;
         reject(new ParleyError('REQUEST_TIMEOUT', 'The client did not answer the subscriber offer'));
       }, ANSWER_TIMEOUT_MS);
+      timer.unref();
       this.#pendingAnswer = { resolve, reject, timer };
       this.send('subscriber.offer', { jsep, streams });
     });

@@ -1,0 +1,191 @@
+/**
+ * The e2e stack: a real server (real Janus, real database) and Debian's
+ * Chromium with fake devices, driven by playwright-core. Runs inside the
+ * private network namespace that `npm test` makes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type RunningServer, startServer } from '@parley/server';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import pino from 'pino';
+
+export const API_KEY = 'pk_e2e_test_key_0123456789abcdef';
+
+export interface Stack {
+  server: RunningServer;
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/**
+ * tsx compiles with esbuild's keepNames, which wraps functions in `__name(…)`;
+ * functions passed to page.evaluate run in the page, where that helper is missing.
+ */
+export const PAGE_INIT_SCRIPT = 'globalThis.__name = (f) => f;';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PARLEY_API_KEY: API_KEY,
+    PARLEY_RECONNECT_GRACE_MS: '1000',
+    ...env,
+  });
+  const log = pino({ level: process.env.E2E_LOG_LEVEL ?? 'warn' });
+  const server = await startServer(config, { log });
+  const browser = await launchChromium();
+  return {
+    server,
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CallPage {
+  page: Page;
+  context: BrowserContext;
+  uid: string;
+  authToken: string;
+}
+
+/** A fresh browser context on the server's blank page with the SDK loaded and initialised. */
+export async function openCallPage(stack: Stack, uid: string, name = uid): Promise<CallPage> {
+  const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
+  await context.addInitScript(PAGE_INIT_SCRIPT);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
+  await page.goto(`${stack.url}/blank.html`);
+  const authToken = await page.evaluate(
+    async ({ uid, name }) => {
+      const Parley = await import('/sdk/parley.js' as string);
+      (window as unknown as { Parley: unknown }).Parley = Parley;
+      Parley.ParleyCalls.init({ serverUrl: location.origin });
+      const r = await fetch('/v1/dev/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid, name }) });
+      const body = await r.json();
+      return body.authToken as string;
+    },
+    { uid, name },
+  );
+  return { page, context, uid, authToken };
+}
+
+/**
+ * Starts a session in the page with the SDK's public API and keeps every
+ * event it emits in `window.events`, so tests can read them.
+ */
+export async function startCall(
+  call: CallPage,
+  sessionId: string,
+  settings: { audioOnly?: boolean; type?: 'direct' | 'group'; defaultLayout?: boolean } = {},
+): Promise<void> {
+  await call.page.evaluate(
+    async ({ authToken, sessionId, settings }) => {
+      const { ParleyCalls, CallSettingsBuilder } = (window as any).Parley;
+      const w = window as any;
+      w.events = [];
+      const record = (name: string) => (payload: unknown) => w.events.push({ name, payload: JSON.parse(JSON.stringify(payload ?? null)) });
+      const token = await ParleyCalls.generateToken(authToken, sessionId, { type: settings.type ?? 'group' });
+      const el = document.createElement('div');
+      el.id = 'call';
+      el.style.cssText = 'width:800px;height:600px';
+      document.body.append(el);
+      const delegate = Object.fromEntries(
+        ['onUserJoined', 'onUserLeft', 'onUserListChanged', 'onUserMuted', 'onCallEnded', 'onSessionTimeout', 'onError', 'onAudioModeChanged'].map((n) => [n, record(n)]),
+      );
+      const callSettings = new CallSettingsBuilder()
+        .setDefaultLayout(settings.defaultLayout ?? false)
+        .setIsAudioOnly(settings.audioOnly ?? false)
+        .setDelegate(delegate)
+        .build();
+      w.session = await ParleyCalls.startSession(token, callSettings, el);
+    },
+    { authToken: call.authToken, sessionId, settings },
+  );
+}
+
+export type StatsSummary = {
+  videoFramesDecoded: number;
+  audioPacketsReceived: number;
+  inboundVideoStreams: number;
+  inboundAudioStreams: number;
+  outboundAudioBytes: number;
+  outboundVideoBytes: number;
+  outboundVideoTracks: number;
+};
+
+/** Media counters from the page's peer connections, via getStats(). */
+export function stats(call: CallPage): Promise<StatsSummary> {
+  return call.page.evaluate(async () => {
+    const s: StatsSummary = {
+      videoFramesDecoded: 0,
+      audioPacketsReceived: 0,
+      inboundVideoStreams: 0,
+      inboundAudioStreams: 0,
+      outboundAudioBytes: 0,
+      outboundVideoBytes: 0,
+      outboundVideoTracks: 0,
+    };
+    const { publisher, subscriber } = (window as any).session.getPeerConnections();
+    for (const pc of [publisher, subscriber] as (RTCPeerConnection | null)[]) {
+      if (!pc || pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      report.forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') {
+          s.videoFramesDecoded += r.framesDecoded ?? 0;
+          if ((r.framesDecoded ?? 0) > 0) s.inboundVideoStreams++;
+        }
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+          s.audioPacketsReceived += r.packetsReceived ?? 0;
+          if ((r.packetsReceived ?? 0) > 0) s.inboundAudioStreams++;
+        }
+        if (r.type === 'outbound-rtp' && r.kind === 'audio') s.outboundAudioBytes += r.bytesSent ?? 0;
+        if (r.type === 'outbound-rtp' && r.kind === 'video') s.outboundVideoBytes += r.bytesSent ?? 0;
+      });
+      if (pc === publisher) s.outboundVideoTracks = pc.getSenders().filter((x) => x.track?.kind === 'video').length;
+    }
+    return s;
+  });
+}
+
+/** Polls until `check` passes or the time is up; returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last = await read();
+  while (!check(last)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 250));
+    last = await read();
+  }
+  return last;
+}
+
+export function events(call: CallPage, name?: string): Promise<{ name: string; payload: any }[]> {
+  return call.page.evaluate((n) => ((window as any).events ?? []).filter((e: { name: string }) => !n || e.name === n), name);
+}
