@@ -1,0 +1,193 @@
+/**
+ * The signaling socket with a real server, Janus and database, driven by a
+ * plain WebSocket client: what a crafted or hostile client can and cannot do.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { loadConfig } from '../config.ts';
+import { type RunningServer, startServer } from '../server.ts';
+import { signCallToken } from '../tokens/call-token.ts';
+
+const API_KEY = 'pk_signaling_test_key_0123456789';
+const SECRET = 'signaling-test-secret-0123456789-abcdefghijkl';
+let server: RunningServer;
+let dataDir: string;
+
+/** A signaling client that records every frame it gets. */
+class TestClient {
+  readonly frames: any[] = [];
+  #next = 0;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => this.frames.push(JSON.parse(d.toString())));
+  }
+  static async open(): Promise<TestClient> {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/ws`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    return new TestClient(ws);
+  }
+  async request(type: string, params: unknown): Promise<any> {
+    const id = `r${++this.#next}`;
+    this.ws.send(JSON.stringify({ id, type, params }));
+    return this.response(id);
+  }
+  async response(id: string): Promise<any> {
+    for (let i = 0; i < 200; i++) {
+      const frame = this.frames.find((f) => f.type === 'response' && f.id === id);
+      if (frame) return frame;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no response to ${id}`);
+  }
+  events(name: string): any[] {
+    return this.frames.filter((f) => f.type === 'event' && f.event === name);
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+async function tokenFor(uid: string, sessionId: string, kind: 'direct' | 'group' = 'group') {
+  const { token } = await signCallToken(new TextEncoder().encode(SECRET), 600, { sessionId, uid, name: uid, avatar: null, kind });
+  return token;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-sig-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, PARLEY_API_KEY: API_KEY, PARLEY_TOKEN_SECRET: SECRET, PARLEY_RECONNECT_GRACE_MS: '300' });
+  server = await startServer(config, { log: pino({ level: 'silent' }) });
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('joining with a call token', () => {
+  it('joins the session the token names and returns who is there', async () => {
+    const alice = await TestClient.open();
+    const res = await alice.request('join', { token: await tokenFor('alice', 'room-a'), sessionId: 'room-a' });
+    expect(res.ok).toBe(true);
+    expect(res.result.sessionId).toBe('room-a');
+    expect(res.result.self.uid).toBe('alice');
+    expect(res.result.participants).toEqual([]);
+    alice.close();
+  });
+
+  it('refuses a token for session A used to join session B', async () => {
+    const c = await TestClient.open();
+    const res = await c.request('join', { token: await tokenFor('mallory', 'room-a'), sessionId: 'room-b' });
+    expect(res.error.code).toBe('CALL_TOKEN_WRONG_SESSION');
+    c.close();
+  });
+
+  it('refuses an expired token', async () => {
+    const expired = await new SignJWT({ sid: 'room-a', name: 'x', avatar: null, kind: 'group', rec: true })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('parley')
+      .setAudience('parley:call')
+      .setSubject('late')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(SECRET));
+    const c = await TestClient.open();
+    expect((await c.request('join', { token: expired })).error.code).toBe('CALL_TOKEN_EXPIRED');
+    c.close();
+  });
+
+  it('refuses a forged or malformed token', async () => {
+    const forged = (await signCallToken(new TextEncoder().encode('another-secret-another-secret-0123456789'), 600, {
+      sessionId: 'room-a', uid: 'eve', name: 'eve', avatar: null, kind: 'group',
+    })).token;
+    const c = await TestClient.open();
+    expect((await c.request('join', { token: forged })).error.code).toBe('CALL_TOKEN_INVALID');
+    expect((await c.request('join', { token: 'not-a-jwt' })).error.code).toBe('CALL_TOKEN_INVALID');
+    c.close();
+  });
+});
+
+describe('a client that crafts messages', () => {
+  it('cannot publish or subscribe before joining', async () => {
+    const c = await TestClient.open();
+    expect((await c.request('publish', { jsep: { type: 'offer', sdp: 'v=0' } })).error.code).toBe('NOT_JOINED');
+    expect((await c.request('subscriber.answer', { jsep: { type: 'answer', sdp: 'v=0' } })).error.code).toBe('NOT_JOINED');
+    c.close();
+  });
+
+  it('cannot name another session, feed or user in a request', async () => {
+    const c = await TestClient.open();
+    await c.request('join', { token: await tokenFor('carol', 'room-c'), sessionId: 'room-c' });
+    const cross = await c.request('publish', { jsep: { type: 'offer', sdp: 'v=0' }, sessionId: 'room-a' });
+    expect(cross.error.code).toBe('VALIDATION_FAILED');
+    const feed = await c.request('mute', { audioMuted: true, uid: 'alice' });
+    expect(feed.error.code).toBe('VALIDATION_FAILED');
+    const joinAgain = await c.request('join', { token: await tokenFor('carol', 'room-a'), sessionId: 'room-a' });
+    expect(joinAgain.error.code).toBe('ALREADY_JOINED');
+    c.close();
+  });
+
+  it('gets typed errors for garbage and keeps the connection', async () => {
+    const c = await TestClient.open();
+    c.ws.send('{not json');
+    c.ws.send(JSON.stringify({ id: 'x1', type: 'no.such.request' }));
+    c.ws.send(JSON.stringify({ id: 'x2', type: 'mute', params: { audioMuted: 'yes' } }));
+    expect((await c.response('')).error.code).toBe('INVALID_JSON');
+    expect((await c.response('x1')).error.code).toBe('VALIDATION_FAILED');
+    expect((await c.response('x2')).error.code).toBe('VALIDATION_FAILED');
+    expect((await c.request('ping', {})).ok).toBe(true);
+    c.close();
+  });
+});
+
+describe('session state', () => {
+  it('tells others of joins, mutes and leaves, and records the stay', async () => {
+    const a = await TestClient.open();
+    const b = await TestClient.open();
+    await a.request('join', { token: await tokenFor('ann', 'room-s'), sessionId: 'room-s' });
+    const joined = await b.request('join', { token: await tokenFor('ben', 'room-s'), sessionId: 'room-s', audioMuted: true });
+    expect(joined.result.participants.map((p: any) => p.uid)).toEqual(['ann']);
+    expect(a.events('participant.joined')[0].data.participant).toMatchObject({ uid: 'ben', isAudioMuted: true });
+
+    await b.request('mute', { audioMuted: false, videoMuted: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.events('participant.muted').at(-1).data).toMatchObject({ mutedBy: 'ben', participant: { uid: 'ben', isAudioMuted: false, isVideoMuted: true } });
+
+    await b.request('leave', {});
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.events('participant.left').at(-1).data).toMatchObject({ participant: { uid: 'ben' }, reason: 'left' });
+    expect(a.events('participants.changed').at(-1).data.participants.map((p: any) => p.uid)).toEqual(['ann']);
+
+    const record = await server.services.store.sessions.get('room-s');
+    expect(record?.participants.find((p) => p.uid === 'ben')?.leftAt).not.toBeNull();
+    a.close();
+  });
+
+  it('ends a direct session for both when one leaves', async () => {
+    const a = await TestClient.open();
+    const b = await TestClient.open();
+    await a.request('join', { token: await tokenFor('dee', 'room-d', 'direct'), sessionId: 'room-d' });
+    await b.request('join', { token: await tokenFor('dan', 'room-d', 'direct'), sessionId: 'room-d' });
+    await a.request('leave', {});
+    await new Promise((r) => setTimeout(r, 200));
+    expect(b.events('session.ended')[0].data.reason).toBe('call-ended');
+    expect(server.registry?.get('room-d')).toBeUndefined();
+    expect((await server.services.store.sessions.get('room-d'))?.status).toBe('ended');
+  });
+
+  it('removes a participant whose socket closed after the grace period', async () => {
+    const a = await TestClient.open();
+    const b = await TestClient.open();
+    await a.request('join', { token: await tokenFor('eli', 'room-g'), sessionId: 'room-g' });
+    await b.request('join', { token: await tokenFor('fay', 'room-g'), sessionId: 'room-g' });
+    b.ws.terminate();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.events('participant.left')).toHaveLength(0); // still within grace
+    await new Promise((r) => setTimeout(r, 600));
+    expect(a.events('participant.left')[0].data).toMatchObject({ participant: { uid: 'fay' }, reason: 'disconnected' });
+    a.close();
+  });
+});
