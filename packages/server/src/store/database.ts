@@ -3,6 +3,8 @@
  * (embedded, the default) and PostgreSQL (DATABASE_URL). Everything above
  * speaks SQL with $1 parameters through it.
  */
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+
 export type Row = Record<string, unknown>;
 
 export interface Database {
@@ -13,10 +15,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * Opens PGlite in dataDir (undefined: in memory). `options` go to PGlite as they are,
+ * e.g. `loadDataDir` to start from a dumped template (tests clone one instead of running initdb).
+ */
+export async function openPglite(dataDir: string | undefined, options: PGliteOptions = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  const db = new PGlite({ ...options, ...(dataDir === undefined ? {} : { dataDir }) });
   await db.waitReady;
+  return pgliteDatabase(db);
+}
+
+/** Wraps an open PGlite instance (the caller keeps it, e.g. to dump its data dir). */
+export function pgliteDatabase(db: PGlite): Database {
   let closed = false;
   return {
     kind: 'pglite',
