@@ -2,6 +2,20 @@
 import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url).pathname;
+
+// The SDK takes only types from @parley/protocol, plus the values of errors.ts
+// (ParleyError, ERROR_CODES, isErrorCode). Resolving the package to errors.ts
+// keeps zod and the schemas out of the browser bundle; importing any other
+// value from the protocol fails this build instead of silently growing it.
+const protocolErrorsOnly = {
+  name: 'protocol-errors-only',
+  setup(b) {
+    b.onResolve({ filter: /^@parley\/protocol$/ }, () => ({
+      path: new URL('../protocol/src/errors.ts', import.meta.url).pathname,
+    }));
+  },
+};
+
 await build({
   entryPoints: [`${here}src/index.ts`],
   outfile: `${here}dist/parley.js`,
@@ -13,4 +27,5 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [protocolErrorsOnly],
 });

@@ -1,0 +1,72 @@
+/**
+ * The call events of the seed, typed once. `CallSession.on/off` and the
+ * delegate given to `setDelegate` both use this map.
+ */
+import type { CallKind, Participant, ParleyError } from '@parley/protocol';
+
+/** The seed's audio modes, each standing for an audio output device on the web. */
+export const AudioMode = {
+  SPEAKER: 'SPEAKER',
+  EARPIECE: 'EARPIECE',
+  BLUETOOTH: 'BLUETOOTH',
+  HEADPHONES: 'HEADPHONES',
+} as const;
+export type AudioMode = (typeof AudioMode)[keyof typeof AudioMode];
+export const AUDIO_MODES: readonly AudioMode[] = Object.values(AudioMode);
+
+/** The seed's RTCUser: a participant as everyone sees them, plus whether it is you. */
+export interface RTCUser extends Participant {
+  isLocalUser: boolean;
+}
+
+/** The seed's RTCMutedUser. */
+export interface RTCMutedUser {
+  /** The participant whose mute state changed, with the new state. */
+  muted: RTCUser;
+  /** The uid of whoever changed it. */
+  mutedBy: string;
+  isAudioMuted: boolean;
+  isVideoMuted: boolean;
+}
+
+/** The seed's CallSwitchRequestInfo (wired by a later issue). */
+export interface CallSwitchRequestInfo {
+  sessionId: string;
+  requestedBy: string;
+  acceptedBy: string;
+}
+
+/** The seed's RTCRecordingInfo (wired by a later issue). */
+export interface RTCRecordingInfo {
+  recording: boolean;
+  startedBy?: string;
+}
+
+export type CallSessionState = 'idle' | 'connecting' | 'joined' | 'ending' | 'ended';
+
+/** Every event a call session reports, by name, with its listener's signature. */
+export type CallEvents = {
+  onUserJoined: (user: RTCUser) => void;
+  onUserLeft: (user: RTCUser) => void;
+  onUserListChanged: (users: RTCUser[]) => void;
+  onUserMuted: (info: RTCMutedUser) => void;
+  onCallEnded: () => void;
+  onSessionTimeout: () => void;
+  onCallEndButtonPressed: () => void;
+  onAudioModeChanged: (modes: AudioMode[]) => void;
+  onCallSwitchedToVideo: (info: CallSwitchRequestInfo) => void;
+  onRecordingToggled: (info: RTCRecordingInfo) => void;
+  onError: (error: ParleyError) => void;
+  /** Not in the seed: the session's state machine moved. */
+  stateChanged: (state: CallSessionState, previous: CallSessionState) => void;
+  /** Not in the seed: a remote participant's MediaStream appeared, changed, or went away (null). */
+  remoteStreamChanged: (uid: string, stream: MediaStream | null) => void;
+  /** Not in the seed: the local camera/microphone stream changed (e.g. camera switched). */
+  localStreamChanged: (stream: MediaStream | null) => void;
+};
+export type CallEventName = keyof CallEvents;
+
+/** The seed's CallsEventsDelegate: any subset of the events, as methods. */
+export type CallsEventsDelegate = Partial<CallEvents>;
+
+export type { CallKind };

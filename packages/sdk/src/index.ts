@@ -1,0 +1,22 @@
+/** Parley's browser SDK: the public API. */
+export { ERROR_CODES, type ErrorCode, ParleyError } from '@parley/protocol';
+export type { CallKind, CallToken, Participant } from '@parley/protocol';
+export { AvatarMode, type CallSettings, CallSettingsBuilder, type DisplayMode, DisplayModes } from './api/call-settings.ts';
+export {
+  AudioMode,
+  type CallEventName,
+  type CallEvents,
+  type CallSessionState,
+  type CallsEventsDelegate,
+  type CallSwitchRequestInfo,
+  type RTCMutedUser,
+  type RTCRecordingInfo,
+  type RTCUser,
+} from './api/events.ts';
+export type { GenerateTokenOptions } from './api/generate-token.ts';
+export { ParleyCalls, type ParleyInitOptions } from './api/parley-calls.ts';
+export { BrowserMediaHandler } from './media/browser-media-handler.ts';
+export type { MediaHandler, PeerConnectionLike } from './media/media-handler.ts';
+export type { PeerState } from './media/peer-state.ts';
+export { CallSession } from './session/call-session.ts';
+export type { Logger } from './util/logger.ts';

@@ -1,0 +1,44 @@
+/** The MediaHandler of real browsers. */
+import { ParleyError } from '@parley/protocol';
+import type { MediaHandler, PeerConnectionLike } from './media-handler.ts';
+
+type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
+
+export class BrowserMediaHandler implements MediaHandler {
+  async getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+    if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
+      throw new ParleyError('DEVICE_ERROR', 'This browser cannot open the camera or microphone (is the page served over https?)');
+    }
+    try {
+      return await navigator.mediaDevices.getUserMedia(constraints);
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? 'Error';
+      throw new ParleyError('DEVICE_ERROR', `The camera or microphone could not be opened: ${name}`, { cause: error });
+    }
+  }
+
+  createPeerConnection(config?: RTCConfiguration): PeerConnectionLike {
+    return new RTCPeerConnection(config) as unknown as PeerConnectionLike;
+  }
+
+  createMediaStream(tracks?: MediaStreamTrack[]): MediaStream {
+    return new MediaStream(tracks ?? []);
+  }
+
+  async enumerateDevices(): Promise<MediaDeviceInfo[]> {
+    if (!globalThis.navigator?.mediaDevices?.enumerateDevices) return [];
+    return navigator.mediaDevices.enumerateDevices();
+  }
+
+  async setSinkId(element: HTMLMediaElement, deviceId: string): Promise<void> {
+    const el = element as SinkElement;
+    if (typeof el.setSinkId === 'function') await el.setSinkId(deviceId);
+  }
+
+  onDeviceChange(listener: () => void): () => void {
+    const devices = globalThis.navigator?.mediaDevices;
+    if (!devices?.addEventListener) return () => undefined;
+    devices.addEventListener('devicechange', listener);
+    return () => devices.removeEventListener('devicechange', listener);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * ICE candidates both ways, for one peer connection: remote ones wait until
+ * the connection has its remote description; local ones wait until the server
+ * has the matching handle (publish answered, or our answer sent).
+ */
+import type { IceCandidate } from '@parley/protocol';
+import type { Logger } from '../util/logger.ts';
+import type { PeerConnectionLike } from './media-handler.ts';
+
+export class CandidateQueue {
+  #remote: IceCandidate[] = [];
+  #local: IceCandidate[] = [];
+  #localOpen = false;
+
+  constructor(
+    private readonly pc: PeerConnectionLike,
+    private readonly sendLocal: (candidate: IceCandidate) => void,
+    private readonly log: Logger,
+  ) {}
+
+  /** A candidate from the server; null means Janus has no more. */
+  async addRemote(candidate: IceCandidate): Promise<void> {
+    if (!this.pc.remoteDescription) {
+      this.#remote.push(candidate);
+      return;
+    }
+    await this.#apply(candidate);
+  }
+
+  /** Call once the remote description is set. */
+  async flushRemote(): Promise<void> {
+    const queued = this.#remote;
+    this.#remote = [];
+    for (const candidate of queued) await this.#apply(candidate);
+  }
+
+  /** A candidate we gathered; null when gathering is complete. */
+  addLocal(candidate: IceCandidate): void {
+    if (this.#localOpen) this.sendLocal(candidate);
+    else this.#local.push(candidate);
+  }
+
+  /** The server can take our candidates now: send the queued ones, then pass new ones straight on. */
+  openLocal(): void {
+    if (this.#localOpen) return;
+    this.#localOpen = true;
+    const queued = this.#local;
+    this.#local = [];
+    for (const candidate of queued) this.sendLocal(candidate);
+  }
+
+  clear(): void {
+    this.#remote = [];
+    this.#local = [];
+  }
+
+  async #apply(candidate: IceCandidate): Promise<void> {
+    try {
+      // No argument is the end-of-candidates marker (Janus bundles everything on one transport).
+      await (candidate ? this.pc.addIceCandidate(candidate) : this.pc.addIceCandidate());
+    } catch (error) {
+      this.log.warn('could not add a remote ICE candidate', error);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Audio output devices, each reported with the seed's AudioMode guessed from
+ * its label, and camera selection for switchCamera.
+ */
+import { AUDIO_MODES, type AudioMode } from '../api/events.ts';
+import type { MediaHandler } from './media-handler.ts';
+
+export interface AudioOutput {
+  deviceId: string;
+  label: string;
+  mode: AudioMode;
+}
+
+const LABEL_RULES: ReadonlyArray<[RegExp, AudioMode]> = [
+  [/bluetooth|airpods|\bbt\b|hands-?free/i, 'BLUETOOTH'],
+  [/headphone|headset|earbud/i, 'HEADPHONES'],
+  [/earpiece|receiver/i, 'EARPIECE'],
+  [/speaker/i, 'SPEAKER'],
+];
+
+/** The mode a device label suggests; the default device and anything unknown is SPEAKER. */
+export function modeForLabel(label: string): AudioMode {
+  for (const [pattern, mode] of LABEL_RULES) if (pattern.test(label)) return mode;
+  return 'SPEAKER';
+}
+
+export async function listAudioOutputs(handler: MediaHandler): Promise<AudioOutput[]> {
+  const devices = await handler.enumerateDevices();
+  const outputs = devices.filter((d) => d.kind === 'audiooutput');
+  const list = outputs.map((d) => ({ deviceId: d.deviceId, label: d.label, mode: modeForLabel(d.label) }));
+  // Browsers without output selection report none: the system default is still a speaker.
+  if (list.length === 0) list.push({ deviceId: 'default', label: 'Default', mode: 'SPEAKER' });
+  return list;
+}
+
+/** The modes available now, in the seed's order, each once. */
+export function availableModes(outputs: AudioOutput[]): AudioMode[] {
+  const present = new Set(outputs.map((o) => o.mode));
+  return AUDIO_MODES.filter((m) => present.has(m));
+}
+
+/** The device to route `mode` to: the default one of that mode if there is, else the first. */
+export function outputForMode(outputs: AudioOutput[], mode: AudioMode): AudioOutput | undefined {
+  const matching = outputs.filter((o) => o.mode === mode);
+  return matching.find((o) => o.deviceId === 'default') ?? matching[0];
+}
+
+/** The camera after `currentDeviceId`, round robin; undefined when there is no other. */
+export async function nextCamera(handler: MediaHandler, currentDeviceId: string | undefined): Promise<string | undefined> {
+  const cameras = (await handler.enumerateDevices()).filter((d) => d.kind === 'videoinput' && d.deviceId);
+  if (cameras.length < 2) return undefined;
+  const index = cameras.findIndex((c) => c.deviceId === currentDeviceId);
+  return cameras[(index + 1) % cameras.length]?.deviceId;
+}

@@ -1,0 +1,50 @@
+/**
+ * Everything the SDK asks of the browser's media stack, behind one interface,
+ * so the session logic runs in Node tests with a fake handler.
+ */
+
+/** The ICE candidate event the SDK reads. */
+export interface IceCandidateEventLike {
+  candidate: { toJSON(): RTCIceCandidateInit } | null;
+}
+
+export interface RtpSenderLike {
+  readonly track: MediaStreamTrack | null;
+  replaceTrack(track: MediaStreamTrack | null): Promise<void>;
+}
+
+export interface RtpTransceiverLike {
+  readonly mid: string | null;
+  readonly sender: RtpSenderLike;
+  readonly receiver: { readonly track: MediaStreamTrack };
+  direction: RTCRtpTransceiverDirection;
+  readonly currentDirection?: RTCRtpTransceiverDirection | null;
+}
+
+/** The part of RTCPeerConnection the SDK uses. */
+export interface PeerConnectionLike {
+  readonly connectionState: RTCPeerConnectionState;
+  readonly remoteDescription: RTCSessionDescriptionInit | null;
+  onicecandidate: ((event: IceCandidateEventLike) => void) | null;
+  onconnectionstatechange: (() => void) | null;
+  addTransceiver(trackOrKind: MediaStreamTrack | 'audio' | 'video', init: RTCRtpTransceiverInit): RtpTransceiverLike;
+  getTransceivers(): RtpTransceiverLike[];
+  createOffer(): Promise<RTCSessionDescriptionInit>;
+  createAnswer(): Promise<RTCSessionDescriptionInit>;
+  setLocalDescription(description: RTCSessionDescriptionInit): Promise<void>;
+  setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
+  addIceCandidate(candidate?: RTCIceCandidateInit): Promise<void>;
+  getStats(): Promise<RTCStatsReport>;
+  close(): void;
+}
+
+export interface MediaHandler {
+  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  createPeerConnection(config?: RTCConfiguration): PeerConnectionLike;
+  createMediaStream(tracks?: MediaStreamTrack[]): MediaStream;
+  enumerateDevices(): Promise<MediaDeviceInfo[]>;
+  /** Routes an element's audio to an output device (no-op where unsupported). */
+  setSinkId(element: HTMLMediaElement, deviceId: string): Promise<void>;
+  /** Calls `listener` when devices come or go; returns the unsubscribe. */
+  onDeviceChange(listener: () => void): () => void;
+}

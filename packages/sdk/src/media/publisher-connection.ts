@@ -1,0 +1,64 @@
+/**
+ * Our camera and microphone, sent to Janus: sendonly transceivers, one offer,
+ * Janus's answer through the server, and track swaps without renegotiation.
+ */
+import type { IceCandidate, Jsep } from '@parley/protocol';
+import type { MediaHandler, RtpTransceiverLike } from './media-handler.ts';
+import { PeerConnection } from './peer-connection.ts';
+
+export interface PublisherSignaling {
+  publish(offer: Jsep): Promise<Jsep>;
+  trickle(candidate: IceCandidate): Promise<unknown>;
+}
+
+export class PublisherConnection extends PeerConnection {
+  #audio: RtpTransceiverLike | undefined;
+  #video: RtpTransceiverLike | undefined;
+
+  constructor(
+    handler: MediaHandler,
+    private readonly signaling: PublisherSignaling,
+    rtcConfig?: RTCConfiguration,
+  ) {
+    super('publisher', handler, (candidate) => signaling.trickle(candidate), rtcConfig);
+  }
+
+  /**
+   * Publishes. `video` is a camera track, `'empty'` for a video line with no
+   * track yet (camera off at start), or undefined for audio only.
+   */
+  async start(audio: MediaStreamTrack | undefined, video: MediaStreamTrack | 'empty' | undefined, stream: MediaStream): Promise<void> {
+    this.markConnecting();
+    try {
+      if (audio) this.#audio = this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
+      if (video === 'empty') {
+        this.#video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [stream] });
+      } else if (video) this.#video = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
+      const offer = await this.pc.createOffer();
+      if (this.isClosed) return;
+      await this.pc.setLocalDescription(offer);
+      const answer = await this.signaling.publish({ type: 'offer', sdp: offer.sdp ?? '' });
+      if (this.isClosed) return;
+      await this.pc.setRemoteDescription(answer);
+      this.candidates.openLocal();
+      await this.candidates.flushRemote();
+    } catch (error) {
+      this.markFailed();
+      throw error;
+    }
+  }
+
+  get hasVideo(): boolean {
+    return this.#video !== undefined;
+  }
+
+  /** Swaps the sent audio track (null: send nothing). */
+  async replaceAudio(track: MediaStreamTrack | null): Promise<void> {
+    if (!this.isClosed && this.#audio) await this.#audio.sender.replaceTrack(track);
+  }
+
+  /** Swaps the sent video track (null: send nothing). */
+  async replaceVideo(track: MediaStreamTrack | null): Promise<void> {
+    if (!this.isClosed && this.#video) await this.#video.sender.replaceTrack(track);
+  }
+}

@@ -1,0 +1,447 @@
+/**
+ * One call: the signaling connection, our publisher and subscriber peer
+ * connections, the local camera and microphone, and the events of the seed.
+ * States move only through the table in session-state.ts; the user's async
+ * actions run one at a time.
+ */
+import { type IceCandidate, type JoinResult, type Participant, ParleyError, type ServerEvents } from '@parley/protocol';
+import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type RTCUser } from '../api/events.ts';
+import type { CallSettings } from '../api/call-settings.ts';
+import { DEFAULTS } from '../defaults.ts';
+import { availableModes, listAudioOutputs, outputForMode } from '../media/devices.ts';
+import { LocalMedia } from '../media/local-media.ts';
+import type { MediaHandler } from '../media/media-handler.ts';
+import { PublisherConnection } from '../media/publisher-connection.ts';
+import { SubscriberConnection } from '../media/subscriber-connection.ts';
+import { PlainRenderer } from '../ui/plain-renderer.ts';
+import { type Logger, scoped } from '../util/logger.ts';
+import { SerialQueue } from '../util/serial-queue.ts';
+import { StateMachine } from '../util/state-machine.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
+import { Roster } from './roster.ts';
+import { SESSION_TRANSITIONS } from './session-state.ts';
+import { type CloseInfo, SignalingClient, type WebSocketConstructor, signalingUrl } from './signaling-client.ts';
+
+export interface CallSessionOptions {
+  serverUrl: string;
+  /** The call token's JWT. */
+  token: string;
+  /** The session the token is for; the server checks they match. */
+  sessionId?: string;
+  settings: CallSettings;
+  /** Where the plain layout renders; none for a headless session. */
+  element?: HTMLElement | null;
+  media: MediaHandler;
+  WebSocket?: WebSocketConstructor;
+  rtcConfig?: RTCConfiguration;
+  requestTimeoutMs?: number;
+}
+
+/** How a session ends: which seed event (if any) it reports first, and whether we say `leave`. */
+interface Ending {
+  event?: 'onCallEnded' | 'onSessionTimeout';
+  error?: ParleyError;
+  leave: boolean;
+}
+
+export class CallSession {
+  readonly settings: CallSettings;
+  readonly #opts: CallSessionOptions;
+  readonly #events = new TypedEmitter<CallEvents>();
+  readonly #actions = new SerialQueue();
+  readonly #roster = new Roster();
+  readonly #machine: StateMachine<CallSessionState>;
+  readonly #local: LocalMedia;
+  #log: Logger;
+  #signaling: SignalingClient | undefined;
+  #publisher: PublisherConnection | undefined;
+  #subscriber: SubscriberConnection | undefined;
+  #renderer: PlainRenderer | undefined;
+  #outputElements = new Set<HTMLMediaElement>();
+  #sinkId: string | undefined;
+  #audioMode: AudioMode | undefined;
+  #stopDeviceWatch: (() => void) | undefined;
+  #joined: JoinResult | undefined;
+  #ending: Promise<void> | undefined;
+
+  constructor(options: CallSessionOptions) {
+    this.#opts = options;
+    this.settings = options.settings;
+    this.#log = scoped(`session ${options.sessionId ?? '?'}`);
+    this.#machine = new StateMachine('idle', SESSION_TRANSITIONS, this.#log, (to, from) => this.#emit('stateChanged', to, from));
+    this.#local = new LocalMedia(options.media, options.settings.isAudioOnly, this.#log);
+  }
+
+  // ——— what the app reads ———
+
+  get state(): CallSessionState {
+    return this.#machine.state;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#joined?.sessionId ?? this.#opts.sessionId;
+  }
+
+  /** 'direct' (1:1) or 'group', known once joined. */
+  get kind(): JoinResult['kind'] | undefined {
+    return this.#joined?.kind;
+  }
+
+  get isRecording(): boolean {
+    return this.#joined?.recording ?? false;
+  }
+
+  get audioMode(): AudioMode | undefined {
+    return this.#audioMode;
+  }
+
+  getParticipants(): RTCUser[] {
+    return this.#roster.list();
+  }
+
+  getLocalUser(): RTCUser | undefined {
+    return this.#roster.self();
+  }
+
+  getLocalStream(): MediaStream | undefined {
+    return this.#local.stream;
+  }
+
+  getRemoteStream(uid: string): MediaStream | undefined {
+    return this.#subscriber?.getStream(uid);
+  }
+
+  /** For tests and diagnostics (getStats). */
+  getPeerConnections(): { publisher: PublisherConnection | undefined; subscriber: SubscriberConnection | undefined } {
+    return { publisher: this.#publisher, subscriber: this.#subscriber };
+  }
+
+  on<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  off<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): this {
+    this.#events.off(event, listener);
+    return this;
+  }
+
+  // ——— starting ———
+
+  /** Opens devices, connects, joins and publishes. Rejects with a ParleyError, leaving nothing behind. */
+  async start(): Promise<void> {
+    this.#machine.to('connecting');
+    const { settings } = this;
+    try {
+      const stream = await this.#local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted });
+      this.#checkStarting();
+      this.#emit('localStreamChanged', stream);
+      await this.#connect();
+      const joined = await this.#signaling!.request('join', {
+        token: this.#opts.token,
+        ...(this.#opts.sessionId ? { sessionId: this.#opts.sessionId } : {}),
+        audioOnly: settings.isAudioOnly,
+        audioMuted: settings.startAudioMuted,
+        videoMuted: settings.isAudioOnly || settings.startVideoMuted,
+        idleTimeoutSeconds: settings.idleTimeoutPeriod,
+      });
+      this.#checkStarting();
+      this.#joined = joined;
+      this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
+      this.#roster.reset(joined.self, joined.participants);
+      this.#machine.to('joined');
+      this.#renderer?.show(joined.self.uid, stream, true);
+      await this.#publish(stream);
+      this.#checkStarting('joined');
+      this.#watchDevices();
+      if (settings.defaultAudioMode) {
+        this.setAudioMode(settings.defaultAudioMode).catch((error) => this.#log.warn('default audio mode not applied', error));
+      }
+    } catch (error) {
+      const parley = asParleyError(error);
+      await this.#end({ leave: this.#machine.is('joined') });
+      throw parley;
+    }
+  }
+
+  #checkStarting(expected: CallSessionState = 'connecting'): void {
+    if (!this.#machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
+  }
+
+  async #connect(): Promise<void> {
+    const signaling = new SignalingClient(signalingUrl(this.#opts.serverUrl), {
+      ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
+      ...(this.#opts.requestTimeoutMs ? { requestTimeoutMs: this.#opts.requestTimeoutMs } : {}),
+    });
+    this.#signaling = signaling;
+    const subscriber = new SubscriberConnection(
+      this.#opts.media,
+      {
+        answer: (jsep) => signaling.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
+        trickle: (candidate) => signaling.request('trickle', { target: 'subscriber', candidate }),
+      },
+      this.#opts.rtcConfig,
+    );
+    this.#subscriber = subscriber;
+    subscriber.on('streamChanged', (uid, stream) => this.#onRemoteStream(uid, stream));
+    subscriber.on('stateChanged', (state) => {
+      if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection receiving remote media failed'));
+    });
+    if (this.#opts.element) {
+      this.#renderer = new PlainRenderer(this.#opts.element, (el) => {
+        if (this.#sinkId) this.#opts.media.setSinkId(el, this.#sinkId).catch((e) => this.#log.debug('setSinkId failed', e));
+      });
+    }
+    this.#listen(signaling);
+    await signaling.connect();
+  }
+
+  async #publish(stream: MediaStream): Promise<void> {
+    const signaling = this.#signaling!;
+    const publisher = new PublisherConnection(
+      this.#opts.media,
+      {
+        publish: async (offer) => (await signaling.request('publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
+        trickle: (candidate) => signaling.request('trickle', { target: 'publisher', candidate }),
+      },
+      this.#opts.rtcConfig,
+    );
+    this.#publisher = publisher;
+    publisher.on('stateChanged', (state) => {
+      if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection sending our media failed'));
+    });
+    const video = this.settings.isAudioOnly ? undefined : (this.#local.videoTrack ?? 'empty');
+    await publisher.start(this.#local.audioTrack, video, stream);
+  }
+
+  // ——— what the server tells us ———
+
+  #listen(signaling: SignalingClient): void {
+    signaling.on('participant.joined', ({ participant }) => this.#ifLive(() => this.#emit('onUserJoined', this.#roster.upsert(participant))));
+    signaling.on('participant.left', ({ participant }) =>
+      this.#ifLive(() => {
+        const user = this.#roster.remove(participant);
+        this.#renderer?.remove(participant.uid);
+        this.#emit('onUserLeft', user);
+      }),
+    );
+    signaling.on('participants.changed', ({ participants }) => this.#ifLive(() => this.#emit('onUserListChanged', this.#roster.replace(participants))));
+    signaling.on('participant.muted', ({ participant, mutedBy }) => this.#ifLive(() => this.#reportMuted(participant, mutedBy)));
+    signaling.on('subscriber.offer', ({ jsep, streams }) => {
+      this.#subscriber?.handleOffer(jsep, streams).catch((error) => {
+        if (this.#isOver()) return;
+        this.#log.error('could not answer the subscriber offer', error);
+        this.#emit('onError', asParleyError(error, 'MEDIA_ERROR'));
+      });
+    });
+    signaling.on('trickle', ({ target, candidate }) => this.#onRemoteCandidate(target, candidate));
+    signaling.on('session.ended', ({ reason }) => this.#onSessionEnded(reason));
+    signaling.on('@close', (info) => this.#onSocketClosed(info));
+  }
+
+  #ifLive(step: () => void): void {
+    if (this.#machine.is('joined', 'connecting')) step();
+  }
+
+  #reportMuted(participant: Participant, mutedBy: string): void {
+    const muted = this.#roster.upsert(participant);
+    this.#emit('onUserMuted', { muted, mutedBy, isAudioMuted: participant.isAudioMuted, isVideoMuted: participant.isVideoMuted });
+  }
+
+  #onRemoteStream(uid: string, stream: MediaStream | null): void {
+    if (this.#isOver()) return;
+    // A stream for someone who has left is not shown (the next offer removes it).
+    if (stream && this.#machine.is('joined') && !this.#roster.has(uid)) return;
+    this.#renderer?.show(uid, stream);
+    this.#emit('remoteStreamChanged', uid, stream);
+  }
+
+  #onRemoteCandidate(target: 'publisher' | 'subscriber', candidate: IceCandidate): void {
+    const pc = target === 'publisher' ? this.#publisher : this.#subscriber;
+    if (!pc) {
+      this.#log.debug(`candidate for ${target} before it exists: dropped`);
+      return;
+    }
+    pc.addRemoteCandidate(candidate).catch((error) => this.#log.debug('remote candidate failed', error));
+  }
+
+  #onSessionEnded(reason: ServerEvents['session.ended']['reason']): void {
+    this.#log.info(`ended by the server: ${reason}`);
+    void this.#end({ event: reason === 'timeout' ? 'onSessionTimeout' : 'onCallEnded', leave: false });
+  }
+
+  #onSocketClosed(info: CloseInfo): void {
+    if (info.clean || this.#isOver()) return;
+    // Reconnection (a later issue) goes here: joined → reconnecting instead of ending.
+    const error = new ParleyError('CONNECTION_CLOSED', `The connection to the server closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`);
+    void this.#end({ error, leave: false });
+  }
+
+  // ——— what the app does ———
+
+  /** Mutes or unmutes our microphone: the track sends silence, and everyone is told. */
+  audioMuted(muted: boolean): Promise<void> {
+    this.#guardBoolean('audioMuted', muted);
+    return this.#act(async () => {
+      this.#local.setAudioEnabled(!muted);
+      await this.#sendMute({ audioMuted: muted });
+    });
+  }
+
+  /** Pauses (camera released, nothing sent) or resumes our video. */
+  videoPaused(paused: boolean): Promise<void> {
+    this.#guardBoolean('videoPaused', paused);
+    if (this.settings.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
+    return this.#act(async () => {
+      if (paused) {
+        await this.#publisher?.replaceVideo(null);
+        this.#local.stopVideo();
+      } else if (!this.#local.videoTrack) {
+        const track = await this.#local.startVideo();
+        if (this.#isOver()) {
+          track.stop();
+          return;
+        }
+        await this.#publisher?.replaceVideo(track);
+      }
+      this.#emit('localStreamChanged', this.#local.stream ?? null);
+      this.#renderLocal();
+      await this.#sendMute({ videoMuted: paused });
+    });
+  }
+
+  /** Moves to the next camera (or flips front/back on phones). */
+  switchCamera(): Promise<void> {
+    if (this.settings.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
+    return this.#act(async () => {
+      const track = await this.#local.switchCamera();
+      if (!track) return;
+      await this.#publisher?.replaceVideo(track);
+      this.#emit('localStreamChanged', this.#local.stream ?? null);
+      this.#renderLocal();
+    });
+  }
+
+  /** Routes remote audio to the output device of that mode. */
+  setAudioMode(mode: AudioMode): Promise<void> {
+    if (!AUDIO_MODES.includes(mode)) {
+      return Promise.reject(new ParleyError('VALIDATION_FAILED', `setAudioMode expects one of ${AUDIO_MODES.join(', ')}`));
+    }
+    return this.#act(async () => {
+      const output = outputForMode(await listAudioOutputs(this.#opts.media), mode);
+      if (!output) throw new ParleyError('INVALID_STATE', `No audio output for ${mode} is available`);
+      this.#sinkId = output.deviceId;
+      this.#audioMode = mode;
+      const elements = [...(this.#renderer?.remoteElements() ?? []), ...this.#outputElements];
+      await Promise.all(elements.map((el) => this.#opts.media.setSinkId(el, output.deviceId)));
+    });
+  }
+
+  /** The audio modes the current output devices offer. */
+  async getAudioOutputModes(): Promise<AudioMode[]> {
+    return availableModes(await listAudioOutputs(this.#opts.media));
+  }
+
+  /** For apps that draw their own: an element whose audio output follows setAudioMode. */
+  attachOutputElement(element: HTMLMediaElement): void {
+    this.#outputElements.add(element);
+    if (this.#sinkId) this.#opts.media.setSinkId(element, this.#sinkId).catch((e) => this.#log.debug('setSinkId failed', e));
+  }
+
+  detachOutputElement(element: HTMLMediaElement): void {
+    this.#outputElements.delete(element);
+  }
+
+  /** Leaves the session and releases everything; safe to call more than once. */
+  endSession(): Promise<void> {
+    return this.#end({ leave: this.#machine.is('joined') });
+  }
+
+  /** For UIs: reports the seed's onCallEndButtonPressed (the app then calls endSession). */
+  pressEndCallButton(): void {
+    this.#emit('onCallEndButtonPressed');
+  }
+
+  #guardBoolean(method: string, value: unknown): void {
+    if (typeof value !== 'boolean') throw new ParleyError('VALIDATION_FAILED', `${method} expects a boolean`);
+  }
+
+  /** Runs a user action after the ones before it, only while joined. */
+  #act(step: () => Promise<void>): Promise<void> {
+    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
+    return this.#actions.run(async () => {
+      if (!this.#machine.is('joined')) throw new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`);
+      await step();
+    });
+  }
+
+  async #sendMute(change: { audioMuted?: boolean; videoMuted?: boolean }): Promise<void> {
+    const { participant } = await this.#signaling!.request('mute', change);
+    if (!this.#isOver()) this.#reportMuted(participant, participant.uid);
+  }
+
+  #renderLocal(): void {
+    const self = this.#roster.selfUid;
+    if (self && this.#local.stream) this.#renderer?.show(self, this.#local.stream, true);
+  }
+
+  #watchDevices(): void {
+    this.#stopDeviceWatch = this.#opts.media.onDeviceChange(() => {
+      this.getAudioOutputModes()
+        .then((modes) => {
+          if (!this.#isOver()) this.#emit('onAudioModeChanged', modes);
+        })
+        .catch((error) => this.#log.debug('listing audio outputs failed', error));
+    });
+  }
+
+  // ——— ending ———
+
+  #isOver(): boolean {
+    return this.#machine.is('ending', 'ended');
+  }
+
+  #end(how: Ending): Promise<void> {
+    if (this.#ending) return this.#ending;
+    this.#machine.to('ending');
+    this.#ending = this.#teardown(how);
+    return this.#ending;
+  }
+
+  async #teardown(how: Ending): Promise<void> {
+    // Let the caller of #end hold the promise before any listener runs (a listener may call endSession).
+    await Promise.resolve();
+    if (how.error) this.#emit('onError', how.error);
+    if (how.event) this.#emit(how.event);
+    const signaling = this.#signaling;
+    if (how.leave && signaling?.isOpen) {
+      await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
+    }
+    this.#stopDeviceWatch?.();
+    this.#publisher?.close();
+    this.#subscriber?.close();
+    this.#local.stop();
+    signaling?.close(1000, 'session ended');
+    this.#renderer?.clear();
+    this.#outputElements.clear();
+    this.#machine.to('ended');
+    this.#events.removeAllListeners();
+  }
+
+  #emit<E extends keyof CallEvents>(event: E, ...args: Parameters<CallEvents[E]>): void {
+    this.#events.emit(event, ...args);
+    const delegate = this.settings.delegate;
+    const method = delegate?.[event];
+    if (typeof method !== 'function') return;
+    try {
+      (method as (...a: Parameters<CallEvents[E]>) => void).apply(delegate, args);
+    } catch (error) {
+      this.#log.error(`delegate ${event} threw`, error);
+    }
+  }
+}
+
+function asParleyError(error: unknown, fallback: 'INTERNAL_ERROR' | 'MEDIA_ERROR' = 'INTERNAL_ERROR'): ParleyError {
+  if (error instanceof ParleyError) return error;
+  return new ParleyError(fallback, error instanceof Error ? error.message : String(error), { cause: error });
+}

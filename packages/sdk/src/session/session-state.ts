@@ -1,0 +1,12 @@
+/** The states of a call session and the moves allowed between them. */
+import type { CallSessionState } from '../api/events.ts';
+import type { TransitionTable } from '../util/state-machine.ts';
+
+export const SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
+  idle: ['connecting', 'ending'],
+  connecting: ['joined', 'ending'],
+  // A later issue adds 'reconnecting' here: joined → reconnecting → joined | ending.
+  joined: ['ending'],
+  ending: ['ended'],
+  ended: [],
+};
