@@ -2,7 +2,7 @@
  * One declaration per REST route: its auth, its schemas, its handler. The same
  * list registers the routes and writes the OpenAPI document, so they agree.
  */
-import type { User } from '@parley/protocol';
+import { ParleyError, type User } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
@@ -42,6 +42,10 @@ export function defineRoute<B extends Schema | undefined = undefined, P extends 
   return spec;
 }
 
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(contentType ?? '');
+}
+
 export function registerRoutes(app: FastifyInstance, services: Services, routes: readonly AnyRoute[]): void {
   for (const spec of routes) {
     app.route({
@@ -49,6 +53,8 @@ export function registerRoutes(app: FastifyInstance, services: Services, routes:
       url: spec.url,
       handler: async (request, reply) => {
         const caller = await authenticate(request, spec.auth, services);
+        // fastify also parses text/plain; Parley's bodies are JSON only.
+        if (spec.body && request.body !== undefined && !isJson(request.headers['content-type'])) throw new ParleyError('UNSUPPORTED_MEDIA_TYPE');
         const body = spec.body ? parseOrThrow(spec.body, request.body, 'body') : undefined;
         const params = spec.params ? parseOrThrow(spec.params, request.params, 'params') : undefined;
         const query = spec.query ? parseOrThrow(spec.query, request.query ?? {}, 'query') : undefined;
