@@ -1,0 +1,92 @@
+/**
+ * Picture-in-picture: with Document Picture-in-Picture the whole call UI moves
+ * into the PiP window (and back when it closes); elsewhere the spotlight
+ * tile's <video> goes into video PiP.
+ */
+interface DocumentPiP {
+  requestWindow(options?: { width?: number; height?: number }): Promise<Window>;
+  readonly window: Window | null;
+}
+
+function documentPiP(): DocumentPiP | undefined {
+  return (globalThis as { documentPictureInPicture?: DocumentPiP }).documentPictureInPicture;
+}
+
+export class PictureInPicture {
+  #win: Window | undefined;
+  #video: HTMLVideoElement | undefined;
+
+  constructor(
+    /** The UI's root element and stylesheet, moved together. */
+    private readonly root: HTMLElement,
+    private readonly style: HTMLStyleElement,
+    /** Where the root lives when not in PiP. */
+    private readonly home: ShadowRoot,
+    private readonly spotlightVideo: () => HTMLVideoElement | undefined,
+    private readonly onChange: (active: boolean) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.#win !== undefined || (this.#video !== undefined && document.pictureInPictureElement === this.#video);
+  }
+
+  /** True when some form of picture-in-picture exists in this browser. */
+  static supported(): boolean {
+    return documentPiP() !== undefined || (typeof document !== 'undefined' && document.pictureInPictureEnabled === true);
+  }
+
+  async enter(): Promise<void> {
+    if (this.active) return;
+    const dpip = documentPiP();
+    if (dpip) {
+      const box = this.root.getBoundingClientRect();
+      const win = await dpip.requestWindow({ width: Math.round(Math.min(480, box.width || 480)), height: Math.round(Math.min(360, box.height || 360)) });
+      const host = win.document.createElement('div');
+      host.style.cssText = 'position:fixed;inset:0';
+      win.document.body.style.margin = '0';
+      win.document.body.append(host);
+      const shadow = host.attachShadow({ mode: 'open' });
+      shadow.append(this.style.cloneNode(true), this.root);
+      this.#win = win;
+      this.#replay();
+      win.addEventListener('pagehide', () => this.#returnHome(), { once: true });
+      this.onChange(true);
+      return;
+    }
+    const video = this.spotlightVideo();
+    if (!video || !document.pictureInPictureEnabled) throw new Error('Picture-in-picture is not available in this browser');
+    await video.requestPictureInPicture();
+    this.#video = video;
+    video.addEventListener('leavepictureinpicture', () => this.#leftVideo(video), { once: true });
+    this.onChange(true);
+  }
+
+  async exit(): Promise<void> {
+    if (this.#win) {
+      const win = this.#win;
+      this.#returnHome();
+      win.close();
+      return;
+    }
+    if (this.#video && document.pictureInPictureElement === this.#video) await document.exitPictureInPicture();
+  }
+
+  #returnHome(): void {
+    if (!this.#win) return;
+    this.#win = undefined;
+    this.home.append(this.root);
+    this.#replay();
+    this.onChange(false);
+  }
+
+  #leftVideo(video: HTMLVideoElement): void {
+    if (this.#video !== video) return;
+    this.#video = undefined;
+    this.onChange(false);
+  }
+
+  /** Media elements pause when moved between documents: start them again. */
+  #replay(): void {
+    for (const v of this.root.querySelectorAll('video')) if (v.srcObject && v.paused) v.play().catch(() => undefined);
+  }
+}
