@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   NOT_JOINED: { status: 409, message: 'Join the session first' },
   ALREADY_JOINED: { status: 409, message: 'This connection has joined a session already' },
   INVALID_STATE: { status: 409, message: 'The request does not fit the current state' },
+  // recordings
+  RECORDING_NOT_FOUND: { status: 404, message: 'No recording with this id' },
+  RECORDING_NOT_READY: { status: 409, message: 'The recording has no file yet (it is recording, processing, or failed)' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is outside the file' },
   // media plane
   MEDIA_UNAVAILABLE: { status: 503, message: 'The media server is not reachable' },
   MEDIA_ERROR: { status: 502, message: 'The media server refused the request' },

@@ -85,3 +85,37 @@ export const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.numbe
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
+
+export const RECORDING_STATUSES = ['recording', 'processing', 'ready', 'failed'] as const;
+export const RecordingStatus = z.enum(RECORDING_STATUSES);
+export type RecordingStatus = z.infer<typeof RecordingStatus>;
+
+/** One recording of a session: from start to stop, then processed into one file. */
+export const Recording = z.object({
+  id: z.string(),
+  sessionId: SESSION_ID,
+  status: RecordingStatus,
+  /** 0–1 while processing; 1 once ready. */
+  progress: z.number(),
+  startedBy: z.object({ uid: z.string(), name: z.string() }),
+  startedAt: z.string(),
+  stoppedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  sizeBytes: z.number().nullable(),
+  /** `video/webm` or `audio/webm`, once ready. */
+  mimeType: z.string().nullable(),
+  /** Video grid size, when the file has video. */
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Where to download the file, once ready. */
+  fileUrl: z.string().nullable(),
+});
+export type Recording = z.infer<typeof Recording>;
+
+export const RecordingIdParams = z.strictObject({ id: z.string().uuid() });
+export const RecordingListQuery = PageQuery.extend({ sessionId: SESSION_ID });
+/** For players that can not send headers (`<video src>`): the auth token or API key. */
+export const RecordingFileQuery = z.strictObject({ token: z.string().max(500).optional() });
+export const RecordingPage = z.object({ items: z.array(Recording), nextCursor: z.string().nullable() });
+export type RecordingPage = z.infer<typeof RecordingPage>;

@@ -82,6 +82,10 @@ export const REQUESTS = {
   },
   leave: { params: Empty, result: z.object({}) },
   ping: { params: Empty, result: z.object({ now: z.number() }) },
+  /** Starts recording the session; starting while it records is harmless. Needs the token's canRecord. */
+  'recording.start': { params: Empty, result: z.object({ recording: z.boolean(), recordingId: z.string().nullable() }) },
+  /** Stops recording; stopping when nothing records is harmless. Needs the token's canRecord. */
+  'recording.stop': { params: Empty, result: z.object({ recording: z.boolean(), recordingId: z.string().nullable() }) },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;
@@ -117,6 +121,14 @@ export interface ServerEvents {
   'subscriber.offer': { jsep: Jsep; streams: SubscriberStream[] };
   trickle: { target: PeerTarget; candidate: IceCandidate };
   'session.ended': { reason: SessionEndReason };
+  /** Recording started or stopped; goes to everyone, the one who asked included. */
+  'recording.toggled': { recording: boolean; by: RecordingActor; recordingId: string };
+}
+
+/** Who started or stopped a recording (the seed's user, as far as recording needs it). */
+export interface RecordingActor {
+  uid: string;
+  name: string;
 }
 export type ServerEventName = keyof ServerEvents;
 export type EventFrame = {

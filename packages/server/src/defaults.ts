@@ -10,4 +10,5 @@ export const DEFAULTS = {
   janusRequestTimeoutMs: 10_000, // ms
   maxParticipantsPerSession: 16,
   idleTimeoutSeconds: 180, // s alone in a session before it ends for you
+  recordingJobConcurrency: 1, // recording jobs encoding at once (each uses up to 2 threads)
 } as const;

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { DEFAULTS } from './defaults.ts';
 import { buildApp } from './http/app.ts';
 import { MediaPlane } from './media/media-plane.ts';
+import { RecordingController, recordingRoutes, RecordingService, RecordingsStore } from './recording/index.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
 import type { Services } from './services.ts';
 import { SessionRegistry } from './sessions/session-registry.ts';
@@ -18,6 +19,8 @@ export interface RunningServer {
   readonly services: Services;
   readonly media: MediaPlane | undefined;
   readonly registry: SessionRegistry | undefined;
+  /** Recordings: jobs, files, recovery. */
+  readonly recordings?: RecordingService;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = options.store ?? (await openStore(config));
   await store.sessions.closeDangling('server-restart');
   const services: Services = { config, secrets, store, log };
+  const recordings = new RecordingService({
+    store: new RecordingsStore(store.db),
+    dataDir: config.dataDir,
+    concurrency: DEFAULTS.recordingJobConcurrency,
+    log: log.child({ component: 'recording' }),
+  });
+  // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
+  await recordings.recover();
 
   const media =
     options.media === false
@@ -48,11 +59,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
           log: log.child({ component: 'media' }),
         });
+  const recordingControl = new RecordingController(recordings, log.child({ component: 'recording' }));
   const registry = media
     ? new SessionRegistry({
         log: log.child({ component: 'sessions' }),
         sessions: store.sessions,
-        createRoom: (sessionId) => media.createRoom(sessionId),
+        createRoom: (sessionId) => media.createRoom(sessionId, recordings.rawRoot),
+        recording: recordingControl,
         maxParticipants: DEFAULTS.maxParticipantsPerSession,
         reconnectGraceMs: config.reconnectGraceMs,
       })
@@ -64,7 +77,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
 
   const app = await buildApp(services, {
-    plugins: registry ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }) })] : [],
+    plugins: registry
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recording: recordingControl })]
+      : [],
+    routes: recordingRoutes(recordings),
     mediaStatus: () => media?.status() ?? 'disabled',
   });
   await app.listen({ port: config.port, host: config.host });
@@ -78,10 +94,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services,
     media,
     registry,
+    recordings,
     close() {
       closing ??= (async () => {
         await registry?.closeAll('server-shutdown');
         await app.close();
+        // Jobs cut short here stay `processing` and are picked up by the next start.
+        await recordings.close();
         await media?.close();
         if (!options.store) await store.close();
       })();

@@ -112,6 +112,11 @@ export class JanusRoom {
     await this.#admin.request({ request: 'enable_recording', room: this.id, secret: this.#secret, record: enabled });
   }
 
+  /** Where Janus writes the room's next recordings (VideoRoom `edit` with `new_rec_dir`). */
+  async setRecordingDir(dir: string): Promise<void> {
+    await this.#admin.request({ request: 'edit', room: this.id, secret: this.#secret, new_rec_dir: dir });
+  }
+
   /**
    * Closes every handle made here and destroys the room. Idempotent; a room
    * Janus no longer knows (restart, destroyed twice) counts as destroyed.

@@ -31,12 +31,21 @@ const SESSION_TRANSITIONS: Transitions<SessionState> = {
   ended: [],
 };
 
+/** What recording needs to hear from a session (recording/RecordingController implements it). */
+export interface SessionRecordingHooks {
+  /** A participant's media reached Janus. */
+  publisherUp(session: CallSession, participant: SessionParticipant): void;
+  /** The session is ending: a running recording stops before the room goes. */
+  sessionEnding(session: CallSession): Promise<void>;
+}
+
 export interface CallSessionDeps {
   log: Logger;
   sessions: SessionsStore;
   createRoom(sessionId: string): Promise<JanusRoom>;
   maxParticipants: number;
   reconnectGraceMs: number;
+  recording?: SessionRecordingHooks;
   /** Called once the session has ended, so the registry can forget it. */
   onEnded(session: CallSession): void;
 }
@@ -133,6 +142,7 @@ export class CallSession {
       publisher.on('webrtcup', () => {
         participant.publishing = true;
         this.#subscriptions.refreshAllBut(participant);
+        this.deps.recording?.publisherUp(this, participant);
       });
       publisher.on('hangup', (reason) => this.log.info({ uid: participant.uid, reason }, 'publisher hung up'));
       return publisher.publish(offer);
@@ -220,6 +230,7 @@ export class CallSession {
     if (!this.isOpen) return;
     const wasLive = this.lifecycle.is('live');
     if (wasLive) this.lifecycle.to('ending');
+    await this.deps.recording?.sessionEnding(this).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
     const everyone = [...this.participants.values()];
     // Tell everyone first, so nobody sees the others leave one by one.
     for (const p of everyone) {

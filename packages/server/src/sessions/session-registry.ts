@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { JanusRoom } from '../media/index.ts';
 import type { SessionsStore } from '../store/index.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
-import { CallSession } from './call-session.ts';
+import { CallSession, type SessionRecordingHooks } from './call-session.ts';
 import type { ParticipantLink } from './participant.ts';
 
 export interface SessionRegistryDeps {
@@ -17,6 +17,7 @@ export interface SessionRegistryDeps {
   createRoom(sessionId: string): Promise<JanusRoom>;
   maxParticipants: number;
   reconnectGraceMs: number;
+  recording?: SessionRecordingHooks;
 }
 
 export class SessionRegistry {

@@ -54,6 +54,35 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index session_participants_uid on session_participants(uid);
     `,
   },
+  {
+    version: 3,
+    name: 'recordings',
+    sql: `
+      create table recordings (
+        id uuid primary key,
+        session_id text not null,
+        status text not null check (status in ('recording', 'processing', 'ready', 'failed')),
+        progress real not null default 0,
+        started_by text not null,
+        started_by_name text not null,
+        started_at timestamptz not null,
+        stopped_at timestamptz,
+        duration_ms bigint,
+        size_bytes bigint,
+        mime_type text,
+        width integer,
+        height integer,
+        file_path text,
+        raw_dir text not null,
+        error text,
+        attempts integer not null default 0,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+      create index recordings_session on recordings(session_id, started_at);
+      create index recordings_status on recordings(status);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -18,6 +18,11 @@ function bound(conn: ClientConnection): { session: CallSession; participant: Ses
   return binding;
 }
 
+function recordingOf(conn: ClientConnection) {
+  if (!conn.deps.recording) throw new ParleyError('INVALID_STATE', 'Recording is not available on this server');
+  return conn.deps.recording;
+}
+
 export const handlers: RequestHandlers = {
   async join(conn, params) {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
@@ -61,6 +66,16 @@ export const handlers: RequestHandlers = {
     conn.binding = undefined;
     await session.leave(participant);
     return {};
+  },
+
+  async 'recording.start'(conn) {
+    const { session, participant } = bound(conn);
+    return recordingOf(conn).start(session, participant);
+  },
+
+  async 'recording.stop'(conn) {
+    const { session, participant } = bound(conn);
+    return recordingOf(conn).stop(session, participant);
   },
 
   async ping() {

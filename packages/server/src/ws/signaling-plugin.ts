@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
+import type { RecordingController } from '../recording/recording-controller.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
 import { ClientConnection } from './client-connection.ts';
 
@@ -10,6 +11,8 @@ export interface SignalingDeps {
   registry: SessionRegistry;
   tokenSecret: Uint8Array;
   log: Logger;
+  /** Absent: recording requests answer INVALID_STATE. */
+  recording?: RecordingController;
 }
 
 let connectionCounter = 0;

@@ -1,0 +1,149 @@
+/**
+ * The ffmpeg half of a recording job, as pure functions: where each video
+ * goes in the grid, how each stream is shifted to its start time, and the
+ * filter graph and arguments that make one WebM of it all. No I/O here, so
+ * the layout math and offsets are unit-tested.
+ */
+
+/** One converted stream (a .webm of VP8 or an .opus), placed on the recording's timeline. */
+export interface TimedStream {
+  /** The converted file, given to ffmpeg as an input. */
+  file: string;
+  kind: 'audio' | 'video';
+  /** Janus's feed id: the streams of one publisher share it, and share a tile. */
+  feed: string;
+  /** Seconds after the start of the recording at which this stream begins. */
+  offsetSec: number;
+}
+
+export interface Canvas {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/** 1280x720 at 15 fps: every video recording has this size, whatever the number of people. */
+export const CANVAS: Canvas = { width: 1280, height: 720, fps: 15 };
+
+export interface Tile {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+const even = (n: number) => Math.floor(n / 2) * 2;
+
+/**
+ * A near-square grid for n tiles: columns = ceil(sqrt(n)), rows as needed.
+ * Tiles have even sizes (VP8 and yuv420p want them) and a last row that is
+ * not full is centred.
+ */
+export function gridLayout(n: number, canvas: Pick<Canvas, 'width' | 'height'> = CANVAS): Tile[] {
+  if (n <= 0) return [];
+  const cols = Math.ceil(Math.sqrt(n));
+  const rows = Math.ceil(n / cols);
+  const width = even(canvas.width / cols);
+  const height = even(canvas.height / rows);
+  const tiles: Tile[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Math.floor(i / cols);
+    const col = i % cols;
+    const inRow = row === rows - 1 ? n - row * cols : cols;
+    const rowLeft = Math.floor((canvas.width - inRow * width) / 2);
+    tiles.push({ x: rowLeft + col * width, y: Math.floor((canvas.height - rows * height) / 2) + row * height, width, height });
+  }
+  return tiles;
+}
+
+export interface RecordingPlan {
+  /** ffmpeg arguments, without the output file and progress options. */
+  args: string[];
+  hasVideo: boolean;
+  durationSec: number;
+  canvas: Canvas | null;
+}
+
+const sec = (n: number) => Math.max(0, n).toFixed(3);
+
+/**
+ * The ffmpeg command for one recording: a black canvas of the recording's
+ * length with each feed's video in its tile from its start time (black before
+ * and after), and every audio stream delayed to its start time and mixed over
+ * silence of the same length. Without video: the mixed audio alone.
+ */
+export function buildRecordingPlan(streams: readonly TimedStream[], durationSec: number, canvas: Canvas = CANVAS): RecordingPlan {
+  const duration = Math.max(durationSec, 0.1);
+  const inside = streams.filter((s) => s.offsetSec < duration);
+  const inputs: string[] = [];
+  const filters: string[] = [];
+  const videos = inside.filter((s) => s.kind === 'video');
+  const audios = inside.filter((s) => s.kind === 'audio');
+  const indexOf = new Map<TimedStream, number>();
+  for (const s of [...videos, ...audios]) {
+    indexOf.set(s, indexOf.size);
+    inputs.push('-i', s.file);
+  }
+
+  // One tile per feed, in order of first appearance; a feed with two video streams uses the first.
+  const feeds: TimedStream[] = [];
+  for (const v of [...videos].sort((a, b) => a.offsetSec - b.offsetSec)) if (!feeds.some((f) => f.feed === v.feed)) feeds.push(v);
+  const hasVideo = feeds.length > 0;
+  if (hasVideo) {
+    const tiles = gridLayout(feeds.length, canvas);
+    filters.push(`color=c=black:s=${canvas.width}x${canvas.height}:r=${canvas.fps}:d=${sec(duration)}[base]`);
+    let last = 'base';
+    feeds.forEach((v, i) => {
+      const t = tiles[i] as Tile;
+      const idx = indexOf.get(v) as number;
+      filters.push(
+        `[${idx}:v]setpts=PTS-STARTPTS,fps=${canvas.fps},` +
+          `scale=${t.width}:${t.height}:force_original_aspect_ratio=decrease,` +
+          `pad=${t.width}:${t.height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,` +
+          `tpad=start_duration=${sec(v.offsetSec)}:start_mode=add:color=black[v${i}]`,
+      );
+      const out = i === feeds.length - 1 ? 'vout' : `o${i}`;
+      filters.push(`[${last}][v${i}]overlay=x=${t.x}:y=${t.y}:eof_action=pass:repeatlast=0[${out}]`);
+      last = out;
+    });
+  }
+
+  // Silence under everything gives the audio the recording's full length.
+  filters.push(`anullsrc=r=48000:cl=stereo,atrim=0:${sec(duration)}[silence]`);
+  const mixIn = ['[silence]'];
+  audios.forEach((a, i) => {
+    const idx = indexOf.get(a) as number;
+    const delayMs = Math.round(Math.max(0, a.offsetSec) * 1000);
+    filters.push(`[${idx}:a]aresample=48000,aformat=channel_layouts=stereo,asetpts=PTS-STARTPTS,adelay=${delayMs}:all=1[a${i}]`);
+    mixIn.push(`[a${i}]`);
+  });
+  filters.push(`${mixIn.join('')}amix=inputs=${mixIn.length}:duration=first:dropout_transition=0:normalize=0[aout]`);
+
+  const args = ['-hide_banner', '-nostdin', '-y', ...inputs, '-filter_complex', filters.join(';')];
+  if (hasVideo) {
+    args.push('-map', '[vout]', '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1500k', '-g', String(canvas.fps * 4), '-threads', '2');
+  }
+  args.push('-map', '[aout]', '-c:a', 'libopus', '-b:a', '96k', '-t', sec(duration), '-f', 'webm');
+  return { args, hasVideo, durationSec: duration, canvas: hasVideo ? canvas : null };
+}
+
+/**
+ * The recording's timeline from the streams' start times (Janus's clock, µs)
+ * and the server's start and stop times (ms). When the two clocks agree (the
+ * embedded Janus, or a well-synchronised node) the file spans exactly start →
+ * stop; when they do not, it spans the streams themselves.
+ */
+export function timeline(
+  streams: readonly { startUs: number; durationSec: number }[],
+  startedAtMs: number,
+  stoppedAtMs: number,
+): { originMs: number; durationSec: number } {
+  const span = Math.max(0, (stoppedAtMs - startedAtMs) / 1000);
+  if (streams.length === 0) return { originMs: startedAtMs, durationSec: span };
+  const starts = streams.map((s) => s.startUs / 1000);
+  const agree = starts.every((t) => t >= startedAtMs - 5_000 && t <= stoppedAtMs + 5_000);
+  if (agree && span > 0) return { originMs: startedAtMs, durationSec: span };
+  const origin = Math.min(...starts);
+  const end = Math.max(...streams.map((s) => s.startUs / 1000 + s.durationSec * 1000));
+  return { originMs: origin, durationSec: Math.max(0.1, (end - origin) / 1000) };
+}

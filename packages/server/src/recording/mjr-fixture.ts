@@ -1,0 +1,52 @@
+/**
+ * Test support, not used by the server: makes Janus-style `.mjr` recordings
+ * without a browser. ffmpeg encodes a test pattern (VP8) or a tone (Opus) and
+ * sends it as RTP to a loopback UDP port; each packet is written in Janus's
+ * MJR v2 framing ("MJR00002", JSON header, then "MEET" + ms + length + RTP).
+ */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { writeFileSync } from 'node:fs';
+
+export interface MjrFixture {
+  file: string;
+  kind: 'audio' | 'video';
+  /** Wall-clock start of the stream (what Janus writes as `u`), ms since the epoch. */
+  startMs: number;
+  seconds: number;
+  /** Video size; default 640x480. */
+  size?: string;
+}
+
+export async function writeMjr(f: MjrFixture): Promise<void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const port = socket.address().port;
+  const packets: Buffer[] = [];
+  socket.on('message', (msg) => packets.push(Buffer.from(msg)));
+  const source =
+    f.kind === 'video'
+      ? ['-f', 'lavfi', '-i', `testsrc=size=${f.size ?? '640x480'}:rate=20:duration=${f.seconds}`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '40', '-payload_type', '96']
+      : ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${f.seconds}`, '-ac', '2', '-c:a', 'libopus', '-b:a', '32k', '-payload_type', '111'];
+  // -re paces packets in real time, so RTP timestamps and arrival agree like in a call.
+  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', ...source, '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await new Promise<void>((resolve, reject) => ff.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`)))));
+  await new Promise((r) => setTimeout(r, 100));
+  socket.close();
+
+  const header = Buffer.from(JSON.stringify({ t: f.kind === 'video' ? 'v' : 'a', c: f.kind === 'video' ? 'vp8' : 'opus', s: f.startMs * 1000, u: f.startMs * 1000 }));
+  const parts: Buffer[] = [Buffer.from('MJR00002'), u16(header.length), header];
+  const frameMs = (i: number) => Math.round((i / Math.max(1, packets.length)) * f.seconds * 1000);
+  packets.forEach((p, i) => {
+    const ts = Buffer.alloc(4);
+    ts.writeUInt32BE(frameMs(i));
+    parts.push(Buffer.from('MEET'), ts, u16(p.length), p);
+  });
+  writeFileSync(f.file, Buffer.concat(parts));
+}
+
+function u16(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+}

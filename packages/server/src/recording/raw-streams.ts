@@ -1,0 +1,69 @@
+/**
+ * What Janus left in a recording's raw folder: one `.mjr` per published
+ * stream. Reads each header (`janus-pp-rec -j`: kind, codec, start time) and
+ * converts it (`janus-pp-rec in.mjr out.webm|out.opus`).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { run } from './exec.ts';
+
+export interface RawStream {
+  mjr: string;
+  kind: 'audio' | 'video';
+  codec: string;
+  /** Janus's wall clock when the first packet was written, µs since the epoch. */
+  startUs: number;
+  /** The publisher the stream belongs to (Janus's feed id, from the file name). */
+  feed: string;
+}
+
+export function listMjr(rawDir: string): string[] {
+  try {
+    return readdirSync(rawDir)
+      .filter((f) => f.endsWith('.mjr'))
+      .sort()
+      .map((f) => join(rawDir, f));
+  } catch {
+    return [];
+  }
+}
+
+/** The newest modification time of the raw files, for a recording cut short by a crash. */
+export function lastWrite(files: readonly string[]): Date | undefined {
+  let last = 0;
+  for (const f of files) last = Math.max(last, statSync(f).mtimeMs);
+  return last > 0 ? new Date(last) : undefined;
+}
+
+/**
+ * The feed a file belongs to. Janus names them `videoroom-<room>-user-<feed>-<ts>-<kind>-<mindex>.mjr`,
+ * or `<filename>-<kind>-<mindex>.mjr` when the publisher was given a filename (ours: `feed-<feed>-…`).
+ */
+export function feedOf(file: string): string {
+  const name = basename(file, '.mjr');
+  const janus = /-user-([^-]+)-\d+-(?:audio|video|data)-\d+$/.exec(name);
+  if (janus) return janus[1] as string;
+  const ours = /^feed-([^-]+)-/.exec(name);
+  if (ours) return ours[1] as string;
+  return name.replace(/-(?:audio|video|data)-\d+$/, '');
+}
+
+export async function readHeader(mjr: string, signal?: AbortSignal): Promise<RawStream | undefined> {
+  const { stdout } = await run('janus-pp-rec', ['-j', mjr], signal ? { signal } : {});
+  const line = stdout.split('\n').find((l) => l.trim().startsWith('{'));
+  if (!line) return undefined;
+  const h = JSON.parse(line) as { t?: string; c?: string; u?: number; s?: number };
+  const kind = h.t === 'v' ? 'video' : h.t === 'a' ? 'audio' : undefined;
+  if (!kind) return undefined; // data channels are not part of the file
+  return { mjr, kind, codec: String(h.c ?? ''), startUs: Number(h.u ?? h.s ?? 0), feed: feedOf(mjr) };
+}
+
+/** The container janus-pp-rec writes for a codec, or undefined when the file can not use it. */
+export function targetExtension(stream: Pick<RawStream, 'kind' | 'codec'>): string | undefined {
+  if (stream.kind === 'video') return stream.codec === 'vp8' || stream.codec === 'vp9' ? 'webm' : undefined;
+  return stream.codec === 'opus' ? 'opus' : undefined;
+}
+
+export async function convert(stream: RawStream, out: string, signal?: AbortSignal): Promise<void> {
+  await run('janus-pp-rec', [stream.mjr, out], signal ? { signal } : {});
+}
