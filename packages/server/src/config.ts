@@ -7,8 +7,13 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.ts';
 
-const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['0', '1', 'true', 'false'], { error: '0, 1, true or false' }).transform((v) => v === '1' || v === 'true');
+const int = (min: number, max: number) => {
+  const expected = `an integer from ${min} to ${max}`;
+  return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
+};
+/** Values never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY']);
 
 const ENV_SCHEMA = z.object({
   PORT: int(0, 65_535).default(DEFAULTS.port),
@@ -27,7 +32,9 @@ const ENV_SCHEMA = z.object({
   JANUS_ADMIN_KEY: z.string().min(8).optional(),
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
   PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
   NODE_ENV: z.string().optional(),
 });
 
@@ -57,9 +64,15 @@ function isLoopback(host: string): boolean {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = ENV_SCHEMA.safeParse(env);
+  // An empty variable (`PORT=`) means unset, not 0 or "".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = ENV_SCHEMA.safeParse(given);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: expected ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const got = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(given[name])})`;
+      return `  ${name}: expected ${i.message}${got}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
