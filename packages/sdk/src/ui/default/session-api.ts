@@ -5,7 +5,6 @@
  * used only when present.
  */
 import type { AudioMode, CallEvents, CallSessionState, RTCUser } from '../../api/events.ts';
-import type { CallSettings } from '../../api/call-settings.ts';
 
 /** An audio output device with the seed's mode, as the session lists them. */
 export interface AudioOutputInfo {
@@ -34,23 +33,18 @@ export interface UISession {
   switchCamera(): unknown;
   setAudioMode(mode: AudioMode): unknown;
   endSession(): unknown;
-  /** The current output route, when the session reports it. */
-  readonly audioMode?: AudioMode | undefined;
-  getAudioOutputs?(): Promise<AudioOutputInfo[]> | AudioOutputInfo[];
+  /** The current output route, once one was set. */
+  readonly audioMode: AudioMode | undefined;
+  readonly isRecording: boolean;
+  /** The audio modes the current output devices offer. */
+  getAudioOutputModes(): Promise<AudioMode[]>;
+  /** An element whose audio output follows setAudioMode. */
+  attachOutputElement(element: HTMLMediaElement): void;
+  detachOutputElement(element: HTMLMediaElement): void;
+  /** Reports the seed's onCallEndButtonPressed to the app. */
+  pressEndCallButton(): void;
   startRecording?(): unknown;
   stopRecording?(): unknown;
   switchToVideoCall?(): unknown;
   stayInSession?(): unknown;
-}
-
-/** What the SDK hands the UI besides the session. */
-export interface DefaultUIOptions {
-  settings: CallSettings;
-  /**
-   * Reports a UI-originated event (the end-call button, a recording toggle
-   * without server support) to the session's listeners and delegate.
-   */
-  emit?: <E extends keyof CallEvents>(event: E, ...args: Parameters<CallEvents[E]>) => void;
-  /** Called for each element that plays remote audio, so the session can route it (setSinkId). */
-  onElementAdded?: (element: HTMLMediaElement) => void;
 }

@@ -1,0 +1,346 @@
+import { type Participant, ParleyError } from '@parley/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { CallSettingsBuilder } from '../api/call-settings.ts';
+import type { CallsEventsDelegate, RTCMutedUser, RTCUser } from '../api/events.ts';
+import { FakeMediaHandler, type FakePeerConnection, type FakeStream, type FakeTrack, fakeSdp } from '../testing/fake-media.ts';
+import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
+import { setLogger } from '../util/logger.ts';
+import { CallSession } from './call-session.ts';
+import type { WebSocketConstructor } from './signaling-client.ts';
+
+const WS = WebSocket as unknown as WebSocketConstructor;
+
+function person(uid: string, extra: Partial<Participant> = {}): Participant {
+  return { uid, name: uid.toUpperCase(), avatar: null, joinedAt: 1, isAudioMuted: false, isVideoMuted: false, isAudioOnly: false, ...extra };
+}
+
+const logged = { error: [] as unknown[][] };
+let server: FakeSignalingServer;
+let media: FakeMediaHandler;
+
+beforeEach(async () => {
+  logged.error = [];
+  setLogger({ debug() {}, info() {}, warn() {}, error: (...a) => logged.error.push(a) });
+  server = await FakeSignalingServer.start();
+  media = new FakeMediaHandler();
+  server
+    .on('join', (p) => ({
+      result: { sessionId: 's1', kind: 'group', self: person('alice', { isAudioMuted: p.audioMuted === true, isAudioOnly: p.audioOnly === true }), participants: [person('bob')], recording: false },
+    }))
+    .on('publish', () => ({ result: { jsep: { type: 'answer', sdp: 'janus-answer' } } }))
+    .on('mute', (p) => ({ result: { participant: person('alice', { isAudioMuted: p.audioMuted === true, isVideoMuted: p.videoMuted === true }) } }));
+});
+afterEach(async () => {
+  await server.close();
+  setLogger(undefined);
+});
+
+function makeSession(build: (b: CallSettingsBuilder) => CallSettingsBuilder = (b) => b): CallSession {
+  return new CallSession({ serverUrl: server.url, token: 'jwt', sessionId: 's1', settings: build(new CallSettingsBuilder()).build(), media, WebSocket: WS });
+}
+
+const publisherPc = (): FakePeerConnection => media.peerConnections[1] as FakePeerConnection;
+const subscriberPc = (): FakePeerConnection => media.peerConnections[0] as FakePeerConnection;
+const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 2_000, interval: 5 });
+
+async function rejection(promise: Promise<unknown>): Promise<ParleyError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ParleyError);
+  return error as ParleyError;
+}
+
+describe('starting a video session', () => {
+  it('opens camera and microphone before joining, then joins, publishes and trickles', async () => {
+    const session = makeSession();
+    const states: string[] = [];
+    session.on('stateChanged', (s) => states.push(s));
+    await session.start();
+
+    expect(media.gumCalls[0]).toMatchObject({ audio: expect.any(Object), video: expect.any(Object) });
+    expect(server.requests.map((r) => r.type).slice(0, 2)).toEqual(['join', 'publish']);
+    expect(server.received('join')[0]?.params).toEqual({
+      token: 'jwt', sessionId: 's1', audioOnly: false, audioMuted: false, videoMuted: false, idleTimeoutSeconds: 180,
+    });
+    expect(server.received('publish')[0]?.params).toEqual({ jsep: { type: 'offer', sdp: fakeSdp([{ mid: '0', kind: 'audio' }, { mid: '1', kind: 'video' }]) } });
+    expect(publisherPc().transceivers.map((t) => t.direction)).toEqual(['sendonly', 'sendonly']);
+    expect(publisherPc().remoteDescription).toEqual({ type: 'answer', sdp: 'janus-answer' });
+    expect(states).toEqual(['connecting', 'joined']);
+    expect(session.state).toBe('joined');
+    expect(session.sessionId).toBe('s1');
+    expect(session.getParticipants().map((u) => [u.uid, u.isLocalUser])).toEqual([['alice', true], ['bob', false]]);
+
+    // Our candidates go out only after Janus answered, with null at the end.
+    await until(() => server.received('trickle').length === 2);
+    expect(server.received('trickle').map((r) => r.params)).toEqual([
+      { target: 'publisher', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
+      { target: 'publisher', candidate: null },
+    ]);
+    await session.endSession();
+  });
+
+  it('an audio-only session never asks for the camera and publishes audio only', async () => {
+    const session = makeSession((b) => b.setIsAudioOnly(true));
+    await session.start();
+    expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
+    expect(publisherPc().transceivers.map((t) => t.receiver.track.kind)).toEqual(['audio']);
+    expect(server.received('join')[0]?.params).toMatchObject({ audioOnly: true, videoMuted: true });
+    expect((await rejection(session.videoPaused(false))).code).toBe('INVALID_STATE');
+    expect((await rejection(session.switchCamera())).code).toBe('INVALID_STATE');
+    await session.endSession();
+  });
+
+  it('applies start-muted settings before publishing: mic disabled, camera never opened', async () => {
+    const session = makeSession((b) => b.setStartAudioMuted(true).setStartVideoMuted(true));
+    await session.start();
+    expect(media.gumCalls[0]).toMatchObject({ video: false });
+    const audio = session.getLocalStream()?.getAudioTracks()[0];
+    expect(audio?.enabled).toBe(false);
+    expect(server.received('join')[0]?.params).toMatchObject({ audioMuted: true, videoMuted: true });
+    // A video line with no track yet, so resuming needs no renegotiation.
+    expect(publisherPc().transceivers.map((t) => [t.receiver.track.kind, t.sender.track])).toEqual([['audio', audio], ['video', null]]);
+    await session.endSession();
+  });
+
+  it('a device error rejects with DEVICE_ERROR before anyone sees us join', async () => {
+    media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
+    const session = makeSession();
+    expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
+    expect(server.connections).toBe(0);
+    expect(session.state).toBe('ended');
+  });
+
+  it('a refused join rejects with the server code and releases the devices', async () => {
+    server.on('join', () => ({ error: { code: 'CALL_TOKEN_WRONG_SESSION', message: 'another session' } }));
+    const session = makeSession();
+    expect((await rejection(session.start())).code).toBe('CALL_TOKEN_WRONG_SESSION');
+    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(session.state).toBe('ended');
+    expect(server.received('publish')).toHaveLength(0);
+  });
+});
+
+describe('while in a call', () => {
+  let session: CallSession;
+  const events: Record<string, unknown[]> = {};
+  const record = (name: string) => (arg?: unknown) => {
+    events[name] ??= [];
+    events[name]?.push(arg);
+  };
+
+  beforeEach(async () => {
+    for (const k of Object.keys(events)) delete events[k];
+    const delegate: CallsEventsDelegate = {
+      onUserJoined: record('onUserJoined'),
+      onUserLeft: record('onUserLeft'),
+      onUserListChanged: record('onUserListChanged'),
+      onUserMuted: record('onUserMuted'),
+      onCallEnded: record('onCallEnded'),
+      onSessionTimeout: record('onSessionTimeout'),
+      onError: record('onError'),
+      onAudioModeChanged: record('onAudioModeChanged'),
+    };
+    session = makeSession((b) => b.setDelegate(delegate));
+    await session.start();
+  });
+  afterEach(() => session.endSession());
+
+  it('reports joins, leaves, list changes and mutes with the seed payloads', async () => {
+    const joined = new Promise<RTCUser>((resolve) => session.on('onUserJoined', resolve));
+    server.push('participant.joined', { participant: person('carol') });
+    expect(await joined).toEqual({ ...person('carol'), isLocalUser: false });
+
+    const list = new Promise<RTCUser[]>((resolve) => session.on('onUserListChanged', resolve));
+    server.push('participants.changed', { participants: [person('alice'), person('bob'), person('carol')] });
+    expect((await list).map((u) => [u.uid, u.isLocalUser])).toEqual([['alice', true], ['bob', false], ['carol', false]]);
+
+    const muted = new Promise<RTCMutedUser>((resolve) => session.on('onUserMuted', resolve));
+    server.push('participant.muted', { participant: person('bob', { isAudioMuted: true }), mutedBy: 'bob' });
+    expect(await muted).toEqual({ muted: { ...person('bob', { isAudioMuted: true }), isLocalUser: false }, mutedBy: 'bob', isAudioMuted: true, isVideoMuted: false });
+
+    const left = new Promise<RTCUser>((resolve) => session.on('onUserLeft', resolve));
+    server.push('participant.left', { participant: person('carol'), reason: 'left' });
+    expect((await left).uid).toBe('carol');
+    expect(session.getParticipants().map((u) => u.uid)).toEqual(['alice', 'bob']);
+    // The delegate saw the same events.
+    expect(events.onUserJoined).toHaveLength(1);
+    expect(events.onUserLeft).toHaveLength(1);
+    expect(events.onUserListChanged).toHaveLength(1);
+    expect(events.onUserMuted).toHaveLength(1);
+  });
+
+  it('answers subscriber offers in order and keeps one stream per remote participant', async () => {
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }, { mid: 'v0', kind: 'video' }]) },
+      streams: [
+        { mid: 'a0', uid: 'bob', kind: 'audio', active: true },
+        { mid: 'v0', uid: 'bob', kind: 'video', active: true },
+      ],
+    });
+    server.push('trickle', { target: 'subscriber', candidate: { candidate: 'candidate:2 1 udp 1 127.0.0.1 10 typ host', sdpMid: 'a0' } });
+    server.push('participant.joined', { participant: person('carol') });
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }, { mid: 'v0', kind: 'video' }, { mid: 'a1', kind: 'audio' }]) },
+      streams: [
+        { mid: 'a0', uid: 'bob', kind: 'audio', active: true },
+        { mid: 'v0', uid: 'bob', kind: 'video', active: false },
+        { mid: 'a1', uid: 'carol', kind: 'audio', active: true },
+      ],
+    });
+    await until(() => server.received('subscriber.answer').length === 2);
+    expect(server.received('subscriber.answer')[0]?.params).toMatchObject({ jsep: { type: 'answer' } });
+    const bob = session.getRemoteStream('bob') as unknown as FakeStream;
+    expect(bob.getTracks().map((t) => t.kind)).toEqual(['audio']);
+    expect(session.getRemoteStream('carol')?.getTracks().map((t) => t.kind)).toEqual(['audio']);
+    expect(session.getPeerConnections().subscriber?.uidForMid('a1')).toBe('carol');
+    expect(subscriberPc().remoteCandidates).toHaveLength(1);
+
+    const gone = new Promise<[string, MediaStream | null]>((resolve) =>
+      session.on('remoteStreamChanged', (uid, stream) => {
+        if (!stream) resolve([uid, stream]);
+      }),
+    );
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }, { mid: 'v0', kind: 'video' }, { mid: 'a1', kind: 'audio' }]) },
+      streams: [
+        { mid: 'a0', uid: 'bob', kind: 'audio', active: true },
+        { mid: 'a1', uid: 'carol', kind: 'audio', active: false },
+      ],
+    });
+    expect(await gone).toEqual(['carol', null]);
+    expect(session.getRemoteStream('carol')).toBeUndefined();
+  });
+
+  it('queues remote candidates until the remote description is set', async () => {
+    const pub = session.getPeerConnections().publisher;
+    expect(pub?.state).toBe('connecting');
+    publisherPc().setConnectionState('connected');
+    expect(pub?.state).toBe('connected');
+    server.push('trickle', { target: 'publisher', candidate: null });
+    await until(() => publisherPc().remoteCandidates.length === 1);
+    expect(publisherPc().remoteCandidates).toEqual([undefined]);
+  });
+
+  it('audioMuted(true) disables the track and tells the server; unmute restores it', async () => {
+    const track = session.getLocalStream()?.getAudioTracks()[0];
+    await session.audioMuted(true);
+    expect(track?.enabled).toBe(false);
+    expect(server.received('mute').at(-1)?.params).toEqual({ audioMuted: true });
+    expect(events.onUserMuted?.at(-1)).toMatchObject({ mutedBy: 'alice', isAudioMuted: true, muted: { isLocalUser: true } });
+    await session.audioMuted(false);
+    expect(track?.enabled).toBe(true);
+    expect(server.received('mute').at(-1)?.params).toEqual({ audioMuted: false });
+    expect(() => session.audioMuted('yes' as never)).toThrow(ParleyError);
+  });
+
+  it('videoPaused(true) stops sending and releases the camera; resuming opens it again', async () => {
+    const camera = session.getLocalStream()?.getVideoTracks()[0] as unknown as FakeTrack;
+    const sender = publisherPc().transceivers[1]?.sender;
+    await session.videoPaused(true);
+    expect(sender?.track).toBeNull();
+    expect(camera.readyState).toBe('ended');
+    expect(session.getLocalStream()?.getVideoTracks()).toHaveLength(0);
+    expect(server.received('mute').at(-1)?.params).toEqual({ videoMuted: true });
+
+    await session.videoPaused(false);
+    const fresh = session.getLocalStream()?.getVideoTracks()[0] as unknown as FakeTrack;
+    expect(fresh.readyState).toBe('live');
+    expect(sender?.track).toBe(fresh);
+    expect(media.gumCalls.at(-1)).toMatchObject({ audio: false, video: { deviceId: { exact: 'cam1' } } });
+    expect(server.received('mute').at(-1)?.params).toEqual({ videoMuted: false });
+  });
+
+  it('switchCamera moves to the next camera and swaps the sent track', async () => {
+    const before = session.getLocalStream()?.getVideoTracks()[0] as unknown as FakeTrack;
+    await session.switchCamera();
+    const after = session.getLocalStream()?.getVideoTracks()[0] as unknown as FakeTrack;
+    expect(before.readyState).toBe('ended');
+    expect(after.getSettings().deviceId).toBe('cam2');
+    expect(publisherPc().transceivers[1]?.sender.track).toBe(after);
+  });
+
+  it('lists audio modes, reports them on devicechange, and refuses a mode with no device', async () => {
+    expect(await session.getAudioOutputModes()).toEqual(['SPEAKER', 'HEADPHONES']);
+    await session.setAudioMode('HEADPHONES');
+    expect(session.audioMode).toBe('HEADPHONES');
+    expect((await rejection(session.setAudioMode('BLUETOOTH'))).code).toBe('INVALID_STATE');
+    media.changeDevices([...media.devices, { kind: 'audiooutput', deviceId: 'bt', label: 'AirPods Pro' }]);
+    await until(() => (events.onAudioModeChanged?.length ?? 0) === 1);
+    expect(events.onAudioModeChanged?.[0]).toEqual(['SPEAKER', 'BLUETOOTH', 'HEADPHONES']);
+  });
+
+  it("a throwing delegate or listener is logged and doesn't break the session", async () => {
+    const broken = makeSession((b) =>
+      b.setDelegate({
+        onUserJoined() {
+          throw new Error('app bug');
+        },
+      }),
+    );
+    session.on('onUserJoined', () => {
+      throw new Error('listener bug');
+    });
+    await broken.start();
+    server.push('participant.joined', { participant: person('carol') });
+    const list = new Promise<RTCUser[]>((resolve) => session.on('onUserListChanged', resolve));
+    server.push('participants.changed', { participants: [person('alice'), person('carol')] });
+    await list;
+    await until(() => logged.error.length >= 2);
+    expect(session.state).toBe('joined');
+    expect(broken.state).toBe('joined');
+    expect(broken.getParticipants().map((u) => u.uid)).toContain('carol');
+    await session.audioMuted(true);
+    await broken.endSession();
+  });
+
+  it('session.ended with timeout reports onSessionTimeout, then releases everything', async () => {
+    const ended = new Promise<void>((resolve) => session.on('stateChanged', (s) => s === 'ended' && resolve()));
+    server.push('session.ended', { reason: 'timeout' });
+    await ended;
+    expect(events.onSessionTimeout).toHaveLength(1);
+    expect(events.onCallEnded).toBeUndefined();
+    expect(media.peerConnections.every((pc) => pc.closed)).toBe(true);
+    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(media.deviceListenerCount).toBe(0);
+    expect(server.received('leave')).toHaveLength(0);
+  });
+
+  it('session.ended with call-ended reports onCallEnded, and endSession inside it is harmless', async () => {
+    const ended = new Promise<void>((resolve) =>
+      session.on('onCallEnded', () => {
+        void session.endSession().then(resolve);
+      }),
+    );
+    server.push('session.ended', { reason: 'call-ended' });
+    await ended;
+    expect(session.state).toBe('ended');
+    expect(events.onCallEnded).toHaveLength(1);
+  });
+
+  it('endSession leaves once, closes both connections, and is idempotent', async () => {
+    const a = session.endSession();
+    const b = session.endSession();
+    await Promise.all([a, b]);
+    await session.endSession();
+    expect(server.received('leave')).toHaveLength(1);
+    expect(session.state).toBe('ended');
+    expect(session.getPeerConnections().publisher?.state).toBe('closed');
+    expect(session.getPeerConnections().subscriber?.state).toBe('closed');
+    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect((await rejection(session.audioMuted(true))).code).toBe('NO_ACTIVE_SESSION');
+    expect(events.onCallEnded).toBeUndefined();
+  });
+
+  it('an unexpected socket close reports CONNECTION_CLOSED and ends the session', async () => {
+    const ended = new Promise<void>((resolve) => session.on('stateChanged', (s) => s === 'ended' && resolve()));
+    server.dropAll();
+    await ended;
+    expect(events.onError?.[0]).toMatchObject({ code: 'CONNECTION_CLOSED' });
+    expect(media.peerConnections.every((pc) => pc.closed)).toBe(true);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The control bar: one <button> per control the settings allow, with the
+ * seed's defaults, plus the audio-route menu. It only renders state and
+ * reports clicks; the UI decides what each click does.
+ */
+import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
+import type { AudioMode } from '../../api/events.ts';
+import { h, icon, iconButton } from './dom.ts';
+import { MODE_LABELS } from './layout.ts';
+import type { AudioOutputInfo } from './session-api.ts';
+
+export interface ControlActions {
+  endCall(): void;
+  toggleAudio(): void;
+  toggleVideo(): void;
+  switchCamera(): void;
+  pickAudioMode(mode: AudioMode): void;
+  listAudioOutputs(): Promise<AudioOutputInfo[]>;
+  toggleRecording(): void;
+  switchToVideo(): void;
+  togglePip(): void;
+  cycleMode(): void;
+}
+
+export interface ControlState {
+  audioMuted: boolean;
+  videoPaused: boolean;
+  audioOnly: boolean;
+  recording: boolean;
+  pip: boolean;
+  mode: DisplayMode;
+  audioMode: AudioMode | undefined;
+}
+
+const MODE_NAMES: Record<AudioMode, string> = { SPEAKER: 'Speaker', EARPIECE: 'Earpiece', BLUETOOTH: 'Bluetooth', HEADPHONES: 'Headphones' };
+
+export class Controls {
+  readonly el: HTMLDivElement;
+  readonly #b: Partial<Record<string, HTMLButtonElement>> = {};
+  readonly #menu: HTMLDivElement;
+  #state: ControlState | undefined;
+
+  constructor(
+    settings: CallSettings,
+    private readonly act: ControlActions,
+    pipSupported: boolean,
+  ) {
+    this.el = h('div', { class: 'bar', role: 'toolbar', 'aria-label': 'Call controls', part: 'controls' });
+    this.#menu = h('div', { class: 'menu', role: 'menu', id: 'pl-audio-menu', 'aria-label': 'Audio output', hidden: true, part: 'audio-menu' });
+    const add = (show: boolean, control: string, label: string, ic: Parameters<typeof iconButton>[2], onClick: () => void, extra = {}) => {
+      if (!show) return;
+      const b = iconButton(control, label, ic, extra);
+      b.onclick = onClick;
+      this.#b[control] = b;
+      this.el.append(b);
+    };
+    add(true, 'layout', 'Change layout', 'grid', () => act.cycleMode());
+    add(!settings.muteAudioButtonDisable, 'mute-audio', 'Mute microphone', 'mic', () => act.toggleAudio(), { 'aria-pressed': 'false' });
+    add(!settings.pauseVideoButtonDisable, 'pause-video', 'Turn camera off', 'cam', () => act.toggleVideo(), { 'aria-pressed': 'false' });
+    add(!settings.switchCameraButtonDisable, 'switch-camera', 'Switch camera', 'flip', () => act.switchCamera());
+    add(!settings.audioModeButtonDisable, 'audio-mode', 'Audio output', 'speaker', () => void this.#toggleMenu(), {
+      'aria-haspopup': 'menu',
+      'aria-expanded': 'false',
+      'aria-controls': 'pl-audio-menu',
+    });
+    add(settings.showRecordingButton, 'record', 'Start recording', 'rec', () => act.toggleRecording(), { 'aria-pressed': 'false' });
+    add(settings.showSwitchToVideoCall, 'switch-to-video', 'Switch to video call', 'cam', () => act.switchToVideo());
+    add(pipSupported, 'pip', 'Picture in picture', 'pip', () => act.togglePip(), { 'aria-pressed': 'false' });
+    add(!settings.endCallButtonDisable, 'end-call', 'End call', 'end', () => act.endCall());
+    this.el.append(this.#menu);
+    this.#menu.addEventListener('keydown', (e) => this.#menuKey(e));
+    this.el.addEventListener('focusout', (e) => {
+      if (!this.el.contains(e.relatedTarget as Node | null)) this.#closeMenu(false);
+    });
+  }
+
+  button(control: string): HTMLButtonElement | undefined {
+    return this.#b[control];
+  }
+
+  render(s: ControlState): void {
+    this.#state = s;
+    const b = this.#b;
+    toggle(b['mute-audio'], s.audioMuted, 'mic', s.audioMuted ? 'Unmute microphone' : 'Mute microphone');
+    toggle(b['pause-video'], s.videoPaused, 'cam', s.videoPaused ? 'Turn camera on' : 'Turn camera off');
+    toggle(b.record, s.recording, 'rec', s.recording ? 'Stop recording' : 'Start recording', false);
+    toggle(b.pip, s.pip, 'pip', s.pip ? 'Leave picture in picture' : 'Picture in picture', false);
+    if (b['pause-video']) b['pause-video'].hidden = s.audioOnly;
+    if (b['switch-camera']) b['switch-camera'].hidden = s.audioOnly || s.videoPaused;
+    if (b['switch-to-video']) b['switch-to-video'].hidden = !s.audioOnly;
+    const layout = b.layout;
+    if (layout) {
+      layout.dataset.mode = s.mode;
+      const label = `Change layout (now ${MODE_LABELS[s.mode]})`;
+      layout.setAttribute('aria-label', label);
+      layout.title = label;
+      layout.innerHTML = icon(s.mode === 'default' ? 'grid' : s.mode);
+    }
+  }
+
+  get menuOpen(): boolean {
+    return !this.#menu.hidden;
+  }
+
+  async #toggleMenu(): Promise<void> {
+    if (this.menuOpen) return this.#closeMenu(true);
+    const outputs = await this.act.listAudioOutputs().catch(() => [] as AudioOutputInfo[]);
+    const current = this.#state?.audioMode;
+    const items = outputs.map((o) => {
+      const label = o.label && o.label !== MODE_NAMES[o.mode] ? o.label : '';
+      const item = h(
+        'button',
+        { type: 'button', role: 'menuitemradio', 'data-audio-mode': o.mode, 'data-device-id': o.deviceId, 'aria-checked': String(o.mode === current) },
+        MODE_NAMES[o.mode],
+        ...(label ? [h('small', {}, label)] : []),
+      );
+      item.setAttribute('aria-label', label ? `${MODE_NAMES[o.mode]}: ${label}` : MODE_NAMES[o.mode]);
+      item.onclick = () => {
+        this.#closeMenu(true);
+        this.act.pickAudioMode(o.mode);
+      };
+      return item;
+    });
+    this.#menu.replaceChildren(...items);
+    this.#menu.hidden = false;
+    this.#b['audio-mode']?.setAttribute('aria-expanded', 'true');
+    ((this.#menu.querySelector('[aria-checked=true]') ?? items[0]) as HTMLElement | undefined)?.focus();
+  }
+
+  #closeMenu(refocus: boolean): void {
+    if (this.#menu.hidden) return;
+    this.#menu.hidden = true;
+    const b = this.#b['audio-mode'];
+    b?.setAttribute('aria-expanded', 'false');
+    if (refocus) b?.focus();
+  }
+
+  #menuKey(e: KeyboardEvent): void {
+    const items = [...this.#menu.querySelectorAll('button')];
+    const at = items.indexOf(this.#menu.ownerDocument.activeElement === this.#menu ? items[0]! : (e.target as HTMLButtonElement));
+    if (e.key === 'Escape') this.#closeMenu(true);
+    else if (e.key === 'ArrowDown') items[(at + 1) % items.length]?.focus();
+    else if (e.key === 'ArrowUp') items[(at - 1 + items.length) % items.length]?.focus();
+    else return;
+    e.preventDefault();
+  }
+}
+
+function toggle(b: HTMLButtonElement | undefined, on: boolean, ic: Parameters<typeof icon>[0], label: string, slash = true): void {
+  if (!b) return;
+  if (b.getAttribute('aria-pressed') !== String(on) || !b.firstChild) b.innerHTML = icon(ic, on && slash);
+  b.setAttribute('aria-pressed', String(on));
+  b.setAttribute('aria-label', label);
+  b.title = label;
+}
