@@ -16,6 +16,8 @@ export interface MjrFixture {
   seconds: number;
   /** Video size; default 640x480. */
   size?: string;
+  /** How many times faster than real time ffmpeg sends (RTP timestamps stay true); default 4. */
+  speed?: number;
 }
 
 export async function writeMjr(f: MjrFixture): Promise<void> {
@@ -28,8 +30,8 @@ export async function writeMjr(f: MjrFixture): Promise<void> {
     f.kind === 'video'
       ? ['-f', 'lavfi', '-i', `testsrc=size=${f.size ?? '640x480'}:rate=20:duration=${f.seconds}`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '40', '-payload_type', '96']
       : ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${f.seconds}`, '-ac', '2', '-c:a', 'libopus', '-b:a', '32k', '-payload_type', '111'];
-  // -re paces packets in real time, so RTP timestamps and arrival agree like in a call.
-  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', ...source, '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Paced, so the UDP socket keeps up; the RTP timestamps carry the real timing either way.
+  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-readrate', String(f.speed ?? 4), ...source, '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
   await new Promise<void>((resolve, reject) => ff.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`)))));
   await new Promise((r) => setTimeout(r, 100));
   socket.close();
