@@ -4,6 +4,7 @@
  * come from later issues (recording, switch to video, idle warning) and are
  * used only when present.
  */
+import type { CallSettings } from '../../api/call-settings.ts';
 import type { AudioMode, CallEvents, CallSessionState, RTCUser } from '../../api/events.ts';
 
 /** An audio output device with the seed's mode, as the session lists them. */
@@ -22,6 +23,7 @@ export type UIEvents = CallEvents & {
 type Listener = (...args: never[]) => void;
 
 export interface UISession {
+  readonly settings: CallSettings;
   readonly state: CallSessionState;
   on(event: keyof UIEvents, listener: Listener): unknown;
   off(event: keyof UIEvents, listener: Listener): unknown;

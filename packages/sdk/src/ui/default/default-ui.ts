@@ -1,0 +1,401 @@
+/**
+ * The default call UI: tiles in a grid, spotlight or single layout, the
+ * control bar, the idle warning and picture-in-picture, rendered into the host
+ * element's shadow root. It reads and drives the session only through its
+ * public API (methods and events), so an app can replace it with its own.
+ */
+import type { DisplayMode } from '../../api/call-settings.ts';
+import type { AudioMode, CallSessionState, RTCMutedUser, RTCRecordingInfo, RTCUser } from '../../api/events.ts';
+import { modeForLabel } from '../../media/devices.ts';
+import { Controls } from './controls.ts';
+import { h, icon } from './dom.ts';
+import { clampInside, makeDraggable } from './drag.ts';
+import { IdleDialog } from './idle-dialog.ts';
+import { gridShape, MODES, place } from './layout.ts';
+import { PictureInPicture } from './pip.ts';
+import type { AudioOutputInfo, UIEvents, UISession } from './session-api.ts';
+import { ActiveSpeaker } from './speaker.ts';
+import { CSS } from './styles.ts';
+import { Tile } from './tile.ts';
+
+const TOAST_MS = 4_000; // ms an error message stays
+
+type Subscription = [keyof UIEvents, (...args: never[]) => void];
+
+export class DefaultCallUI {
+  readonly shadow: ShadowRoot;
+  readonly #session: UISession;
+  readonly #root: HTMLDivElement;
+  readonly #style: HTMLStyleElement;
+  readonly #main: HTMLDivElement;
+  readonly #stage: HTMLDivElement;
+  readonly #strip: HTMLDivElement;
+  readonly #float: HTMLDivElement;
+  readonly #park: HTMLDivElement;
+  readonly #next: HTMLButtonElement;
+  readonly #toast: HTMLDivElement;
+  readonly #controls: Controls;
+  readonly #idle: IdleDialog;
+  readonly #pip: PictureInPicture;
+  readonly #speaker: ActiveSpeaker;
+  readonly #tiles = new Map<string, Tile>();
+  readonly #subs: Subscription[] = [];
+  readonly #resize: ResizeObserver | undefined;
+  #undrag: (() => void) | undefined;
+  #mode: DisplayMode;
+  #pinned: string | undefined;
+  #audioOnly: boolean;
+  #recording: boolean;
+  #toastTimer: ReturnType<typeof setTimeout> | undefined;
+  #destroyed = false;
+
+  constructor(host: HTMLElement, session: UISession) {
+    this.#session = session;
+    const s = session.settings;
+    this.#mode = s.isSingleMode ? 'single' : s.mode;
+    this.#audioOnly = s.isAudioOnly;
+    this.#recording = session.isRecording;
+
+    this.shadow = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+    this.#style = h('style', {}, CSS);
+    this.#stage = h('div', { class: 'stage', part: 'stage', 'data-stage': '' });
+    this.#strip = h('div', { class: 'strip', part: 'strip', 'data-strip': '', role: 'list', 'aria-label': 'Other participants' });
+    this.#float = h('div', { class: 'float', part: 'float', 'data-float': '' });
+    this.#park = h('div', { class: 'park', 'aria-hidden': 'true' });
+    this.#next = h('button', { type: 'button', class: 'btn next', 'data-control': 'next-participant', 'aria-label': 'Show the next participant', title: 'Next participant', hidden: true });
+    this.#next.innerHTML = icon('next');
+    this.#next.onclick = () => this.#showNext();
+    this.#toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+    this.#main = h('div', { class: 'main' }, this.#stage, this.#strip, this.#float, this.#next, this.#park);
+    this.#controls = new Controls(
+      s,
+      {
+        endCall: () => session.pressEndCallButton(),
+        toggleAudio: () => this.#run(() => session.audioMuted(!this.#self()?.isAudioMuted)),
+        toggleVideo: () => this.#run(() => session.videoPaused(!this.#self()?.isVideoMuted)),
+        switchCamera: () => this.#run(() => session.switchCamera()),
+        pickAudioMode: (mode) => this.#run(() => session.setAudioMode(mode)).then(() => this.#renderControls()),
+        listAudioOutputs: () => this.#audioOutputs(),
+        toggleRecording: () => this.#toggleRecording(),
+        switchToVideo: () => this.#run(() => session.switchToVideoCall?.()),
+        togglePip: () => this.#run(() => (this.#pip.active ? this.exitPIPMode() : this.enterPIPMode())),
+        cycleMode: () => this.setMode(MODES[(MODES.indexOf(this.#mode) + 1) % MODES.length]!),
+      },
+      PictureInPicture.supported(),
+    );
+    this.#idle = new IdleDialog(
+      () => void this.#run(() => session.stayInSession?.()),
+      () => void this.#run(() => session.endSession()),
+    );
+    this.#root = h(
+      'div',
+      { class: 'pl', part: 'root', 'data-parley': 'default', role: 'region', 'aria-label': 'Call' },
+      this.#main,
+      this.#controls.el,
+      this.#toast,
+      this.#idle.el,
+    );
+    this.shadow.replaceChildren(this.#style, this.#root);
+    this.#pip = new PictureInPicture(
+      this.#root,
+      this.#style,
+      this.shadow,
+      () => this.#stage.querySelector('video') ?? undefined,
+      () => this.#renderControls(),
+    );
+    this.#speaker = new ActiveSpeaker((uid) => this.#onSpeaker(uid));
+    if (typeof ResizeObserver !== 'undefined') {
+      this.#resize = new ResizeObserver(() => this.#layout());
+      this.#resize.observe(this.#main);
+    }
+
+    this.#listen();
+    this.#sync();
+  }
+
+  /** The current layout. */
+  get mode(): DisplayMode {
+    return this.#mode;
+  }
+
+  setMode(mode: DisplayMode): void {
+    if (!MODES.includes(mode)) throw new TypeError(`unknown mode ${String(mode)}`);
+    this.#mode = mode;
+    this.#layout();
+    this.#renderControls();
+  }
+
+  /** Shows the idle warning with a countdown (also driven by the session's onIdleWarning). */
+  showIdleWarning(secondsLeft: number): void {
+    this.#idle.show(secondsLeft);
+  }
+
+  enterPIPMode(): Promise<void> {
+    return this.#pip.enter();
+  }
+
+  exitPIPMode(): Promise<void> {
+    return this.#pip.exit();
+  }
+
+  /** Removes everything it rendered and every listener; idempotent. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#pip.exit().catch(() => undefined);
+    for (const [event, fn] of this.#subs) this.#session.off(event, fn);
+    this.#resize?.disconnect();
+    this.#undrag?.();
+    this.#idle.hide();
+    clearTimeout(this.#toastTimer);
+    this.#speaker.close();
+    for (const tile of this.#tiles.values()) {
+      this.#session.detachOutputElement(tile.video);
+      tile.destroy();
+    }
+    this.#tiles.clear();
+    this.#root.remove();
+    this.#style.remove();
+  }
+
+  // ——— session → UI ———
+
+  #listen(): void {
+    const on = <E extends keyof UIEvents>(event: E, fn: UIEvents[E]): void => {
+      this.#session.on(event, fn as (...args: never[]) => void);
+      this.#subs.push([event, fn as (...args: never[]) => void]);
+    };
+    on('stateChanged', (state: CallSessionState) => {
+      this.#root.dataset.state = state;
+      if (state === 'joined') this.#sync();
+    });
+    on('onUserJoined', (user: RTCUser) => {
+      this.#upsert(user);
+      this.#idle.hide();
+      this.#layout();
+    });
+    on('onUserLeft', (user: RTCUser) => {
+      this.#removeTile(user.uid);
+      this.#layout();
+    });
+    on('onUserListChanged', () => this.#sync());
+    on('onUserMuted', (info: RTCMutedUser) => {
+      this.#upsert(info.muted);
+      if (info.muted.isLocalUser) this.#renderControls();
+    });
+    on('remoteStreamChanged', (uid: string, stream: MediaStream | null) => {
+      const tile = this.#tiles.get(uid) ?? this.#upsertFromSession(uid);
+      tile?.setStream(stream);
+      if (tile) this.#speaker.track(uid, stream);
+    });
+    on('localStreamChanged', (stream: MediaStream | null) => {
+      const self = this.#self();
+      const tile = self && this.#tiles.get(self.uid);
+      tile?.setStream(stream);
+      if (self) this.#speaker.track(self.uid, stream);
+    });
+    on('onRecordingToggled', (info: RTCRecordingInfo) => {
+      this.#recording = info.recording;
+      this.#renderControls();
+    });
+    on('onCallSwitchedToVideo', () => {
+      this.#audioOnly = false;
+      for (const tile of this.#tiles.values()) tile.refresh();
+      this.#renderControls();
+    });
+    on('onIdleWarning', (info: { secondsLeft: number }) => this.showIdleWarning(info.secondsLeft));
+    on('onError', (error: { message: string }) => this.#say(error.message));
+  }
+
+  /** Makes the tiles match the session's participant list and streams. */
+  #sync(): void {
+    const users = this.#session.getParticipants();
+    const present = new Set(users.map((u) => u.uid));
+    for (const uid of [...this.#tiles.keys()]) if (!present.has(uid)) this.#removeTile(uid);
+    for (const user of users) {
+      const tile = this.#upsert(user);
+      const stream = (user.isLocalUser ? this.#session.getLocalStream() : this.#session.getRemoteStream(user.uid)) ?? null;
+      if (stream !== tile.stream) tile.setStream(stream);
+      this.#speaker.track(user.uid, stream);
+    }
+    this.#root.dataset.state = this.#session.state;
+    this.#layout();
+    this.#renderControls();
+  }
+
+  #upsert(user: RTCUser): Tile {
+    let tile = this.#tiles.get(user.uid);
+    if (tile) {
+      tile.update(user);
+      return tile;
+    }
+    tile = new Tile(user, this.#session.settings.avatarMode, () => this.#audioOnly);
+    this.#tiles.set(user.uid, tile);
+    this.#park.append(tile.el);
+    if (!user.isLocalUser) this.#session.attachOutputElement(tile.video);
+    return tile;
+  }
+
+  #upsertFromSession(uid: string): Tile | undefined {
+    const user = this.#session.getParticipants().find((u) => u.uid === uid);
+    return user ? this.#upsert(user) : undefined;
+  }
+
+  #removeTile(uid: string): void {
+    const tile = this.#tiles.get(uid);
+    if (!tile) return;
+    this.#tiles.delete(uid);
+    this.#speaker.track(uid, null);
+    this.#session.detachOutputElement(tile.video);
+    tile.destroy();
+    if (this.#pinned === uid) this.#pinned = undefined;
+  }
+
+  #self(): RTCUser | undefined {
+    return this.#session.getParticipants().find((u) => u.isLocalUser);
+  }
+
+  // ——— layout ———
+
+  /** Local first, then everyone else in the order they joined. */
+  #ordered(): Tile[] {
+    return [...this.#tiles.values()].sort((a, b) => Number(b.user.isLocalUser) - Number(a.user.isLocalUser) || a.user.joinedAt - b.user.joinedAt);
+  }
+
+  #layout(): void {
+    if (this.#destroyed) return;
+    const tiles = this.#ordered();
+    const uids = tiles.map((t) => t.uid);
+    const local = tiles.find((t) => t.user.isLocalUser)?.uid;
+    const speaker = this.#speaker.current !== local ? this.#speaker.current : undefined;
+    const p = place(this.#mode, uids, local, this.#pinned ?? speaker);
+    const el = (uid: string) => this.#tiles.get(uid)!.el;
+    fill(this.#stage, p.stage.map(el));
+    fill(this.#strip, p.strip.map(el));
+    fill(this.#float, p.float ? [el(p.float)] : []);
+    const placed = new Set([...p.stage, ...p.strip, ...(p.float ? [p.float] : [])]);
+    fill(this.#park, uids.filter((u) => !placed.has(u)).map(el));
+
+    const box = this.#stage.getBoundingClientRect();
+    const { cols, rows } = this.#mode === 'default' ? gridShape(p.stage.length, box.width, box.height) : { cols: 1, rows: 1 };
+    this.#stage.style.setProperty('--cols', String(cols));
+    this.#stage.style.setProperty('--rows', String(rows));
+    const d = this.#root.dataset;
+    d.mode = this.#mode;
+    d.count = String(uids.length);
+    d.audioOnly = String(this.#audioOnly);
+    this.#next.hidden = this.#mode !== 'single' || uids.length < 2;
+
+    const clickable = this.#session.settings.enableVideoTileClick;
+    for (const tile of tiles) {
+      const inStage = this.#mode !== 'default' && p.stage.includes(tile.uid);
+      tile.setClickable(clickable && !inStage && tile.uid !== p.float ? (uid) => this.#spotlight(uid) : null);
+      tile.play();
+    }
+    this.#setDraggable(p.float !== undefined && this.#session.settings.enableDraggableVideoTile);
+    clampInside(this.#float, this.#main);
+  }
+
+  #setDraggable(on: boolean): void {
+    if (on && !this.#undrag) {
+      this.#undrag = makeDraggable(this.#float, () => this.#main);
+      this.#float.tabIndex = 0;
+      this.#float.setAttribute('aria-label', 'Your video: drag, or use the arrow keys, to move it');
+    } else if (!on && this.#undrag) {
+      this.#undrag();
+      this.#undrag = undefined;
+      this.#float.removeAttribute('tabindex');
+      this.#float.removeAttribute('aria-label');
+    }
+    if (!on) this.#float.dataset.draggable = 'false';
+  }
+
+  /** Clicking a tile: it goes to the spotlight (switching there from the grid). */
+  #spotlight(uid: string): void {
+    this.#pinned = uid;
+    if (this.#mode === 'default') this.#mode = 'spotlight';
+    this.#layout();
+    this.#renderControls();
+  }
+
+  #showNext(): void {
+    const uids = this.#ordered().map((t) => t.uid);
+    const current = this.#stage.querySelector<HTMLElement>('[data-tile]')?.dataset.uid;
+    this.#pinned = uids[(uids.indexOf(current ?? '') + 1) % uids.length];
+    this.#layout();
+  }
+
+  #onSpeaker(uid: string | undefined): void {
+    for (const tile of this.#tiles.values()) tile.setSpeaking(tile.uid === uid);
+    this.#root.dataset.activeSpeaker = uid ?? '';
+    // The spotlight follows the speaker unless someone was pinned.
+    if (this.#mode !== 'default' && !this.#pinned && uid && !this.#tiles.get(uid)?.user.isLocalUser) this.#layout();
+  }
+
+  // ——— controls ———
+
+  #renderControls(): void {
+    const self = this.#self();
+    this.#controls.render({
+      audioMuted: self?.isAudioMuted ?? this.#session.settings.startAudioMuted,
+      videoPaused: self?.isVideoMuted ?? this.#session.settings.startVideoMuted,
+      audioOnly: this.#audioOnly,
+      recording: this.#recording,
+      pip: this.#pip.active,
+      mode: this.#mode,
+      audioMode: this.#session.audioMode ?? this.#session.settings.defaultAudioMode ?? 'SPEAKER',
+    });
+  }
+
+  /** The output devices, each with its mode, limited to the modes the session offers. */
+  async #audioOutputs(): Promise<AudioOutputInfo[]> {
+    const modes: AudioMode[] = await this.#session.getAudioOutputModes().catch(() => ['SPEAKER'] as AudioMode[]);
+    const devices = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
+    const outputs = devices
+      .filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'communications')
+      .map((d) => ({ deviceId: d.deviceId, label: d.label || 'Default output', mode: modeForLabel(d.label) }))
+      .filter((o) => modes.includes(o.mode));
+    // One entry per mode at least, so every route the session offers can be picked.
+    for (const mode of modes) if (!outputs.some((o) => o.mode === mode)) outputs.push({ deviceId: '', label: '', mode });
+    return outputs;
+  }
+
+  async #toggleRecording(): Promise<void> {
+    const next = !this.#recording;
+    const s = this.#session;
+    const method = next ? s.startRecording : s.stopRecording;
+    if (method) await this.#run(() => method.call(s));
+    else {
+      // Until the session can record, the button only shows the state it would have.
+      this.#recording = next;
+      this.#renderControls();
+    }
+  }
+
+  /** Runs a session action; a failure becomes a short message in the UI. */
+  async #run(action: () => unknown): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.#say(error instanceof Error ? error.message : String(error));
+    } finally {
+      this.#renderControls();
+    }
+  }
+
+  #say(message: string): void {
+    if (this.#destroyed) return;
+    this.#toast.textContent = message;
+    clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => {
+      this.#toast.textContent = '';
+    }, TOAST_MS);
+  }
+}
+
+/** Puts exactly `els` into `parent`, in order, moving only what must move. */
+function fill(parent: HTMLElement, els: HTMLElement[]): void {
+  const kids = parent.children;
+  if (kids.length === els.length && els.every((e, i) => kids[i] === e)) return;
+  parent.replaceChildren(...els);
+}
