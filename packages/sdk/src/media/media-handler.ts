@@ -29,6 +29,7 @@ export interface PeerConnectionLike {
   onconnectionstatechange: (() => void) | null;
   addTransceiver(trackOrKind: MediaStreamTrack | 'audio' | 'video', init: RTCRtpTransceiverInit): RtpTransceiverLike;
   getTransceivers(): RtpTransceiverLike[];
+  getSenders(): RtpSenderLike[];
   createOffer(): Promise<RTCSessionDescriptionInit>;
   createAnswer(): Promise<RTCSessionDescriptionInit>;
   setLocalDescription(description: RTCSessionDescriptionInit): Promise<void>;

@@ -197,7 +197,7 @@ describe('while in a call', () => {
     const bob = session.getRemoteStream('bob') as unknown as FakeStream;
     expect(bob.getTracks().map((t) => t.kind)).toEqual(['audio']);
     expect(session.getRemoteStream('carol')?.getTracks().map((t) => t.kind)).toEqual(['audio']);
-    expect(session.getPeerConnections().subscriber?.uidForMid('a1')).toBe('carol');
+    expect(session.uidForMid('a1')).toBe('carol');
     expect(subscriberPc().remoteCandidates).toHaveLength(1);
 
     const gone = new Promise<[string, MediaStream | null]>((resolve) =>
@@ -217,10 +217,10 @@ describe('while in a call', () => {
   });
 
   it('queues remote candidates until the remote description is set', async () => {
-    const pub = session.getPeerConnections().publisher;
-    expect(pub?.state).toBe('connecting');
+    expect(session.getPeerConnections().publisher).toBe(publisherPc());
+    expect(session.getPeerStates().publisher).toBe('connecting');
     publisherPc().setConnectionState('connected');
-    expect(pub?.state).toBe('connected');
+    expect(session.getPeerStates().publisher).toBe('connected');
     server.push('trickle', { target: 'publisher', candidate: null });
     await until(() => publisherPc().remoteCandidates.length === 1);
     expect(publisherPc().remoteCandidates).toEqual([undefined]);
@@ -329,8 +329,9 @@ describe('while in a call', () => {
     await session.endSession();
     expect(server.received('leave')).toHaveLength(1);
     expect(session.state).toBe('ended');
-    expect(session.getPeerConnections().publisher?.state).toBe('closed');
-    expect(session.getPeerConnections().subscriber?.state).toBe('closed');
+    expect(session.getPeerStates()).toEqual({ publisher: 'closed', subscriber: 'closed' });
+    expect(session.getPeerConnections().publisher?.connectionState).toBe('closed');
+    expect(session.getPeerConnections().subscriber?.connectionState).toBe('closed');
     expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
     expect((await rejection(session.audioMuted(true))).code).toBe('NO_ACTIVE_SESSION');
     expect(events.onCallEnded).toBeUndefined();

@@ -10,7 +10,8 @@ import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { availableModes, listAudioOutputs, outputForMode } from '../media/devices.ts';
 import { LocalMedia } from '../media/local-media.ts';
-import type { MediaHandler } from '../media/media-handler.ts';
+import type { MediaHandler, PeerConnectionLike } from '../media/media-handler.ts';
+import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
 import { PlainRenderer } from '../ui/plain-renderer.ts';
@@ -111,9 +112,19 @@ export class CallSession {
     return this.#subscriber?.getStream(uid);
   }
 
-  /** For tests and diagnostics (getStats). */
-  getPeerConnections(): { publisher: PublisherConnection | undefined; subscriber: SubscriberConnection | undefined } {
-    return { publisher: this.#publisher, subscriber: this.#subscriber };
+  /** The browser's peer connections, for tests and diagnostics (getStats); null before they exist. */
+  getPeerConnections(): { publisher: PeerConnectionLike | null; subscriber: PeerConnectionLike | null } {
+    return { publisher: this.#publisher?.pc ?? null, subscriber: this.#subscriber?.pc ?? null };
+  }
+
+  /** Our state machine of each peer connection (new → connecting → connected → failed/closed). */
+  getPeerStates(): { publisher: PeerState | undefined; subscriber: PeerState | undefined } {
+    return { publisher: this.#publisher?.state, subscriber: this.#subscriber?.state };
+  }
+
+  /** The participant a subscriber transceiver's mid carries, per the latest offer. */
+  uidForMid(mid: string): string | undefined {
+    return this.#subscriber?.uidForMid(mid);
   }
 
   on<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): this {

@@ -93,6 +93,9 @@ export class FakePeerConnection {
   getTransceivers(): FakeTransceiver[] {
     return [...this.transceivers];
   }
+  getSenders(): FakeTransceiver['sender'][] {
+    return this.transceivers.filter((t) => t.direction !== 'recvonly').map((t) => t.sender);
+  }
   async createOffer(): Promise<RTCSessionDescriptionInit> {
     this.transceivers.forEach((t, i) => {
       t.mid ??= String(i);
