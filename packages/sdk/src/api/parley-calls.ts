@@ -157,11 +157,11 @@ export class ParleyCalls {
   }
 
   static enterPIPMode(): Promise<void> {
-    return notYet('Picture-in-picture');
+    return onSession((s) => s.enterPIPMode());
   }
 
   static exitPIPMode(): Promise<void> {
-    return notYet('Picture-in-picture');
+    return onSession((s) => s.exitPIPMode());
   }
 
   static startRecording(): Promise<void> {

@@ -14,6 +14,7 @@ import type { MediaHandler, PeerConnectionLike } from '../media/media-handler.ts
 import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
+import { DefaultCallUI } from '../ui/default/index.ts';
 import { PlainRenderer } from '../ui/plain-renderer.ts';
 import { type Logger, scoped } from '../util/logger.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
@@ -58,6 +59,7 @@ export class CallSession {
   #publisher: PublisherConnection | undefined;
   #subscriber: SubscriberConnection | undefined;
   #renderer: PlainRenderer | undefined;
+  #ui: DefaultCallUI | undefined;
   #outputElements = new Set<HTMLMediaElement>();
   #sinkId: string | undefined;
   #audioMode: AudioMode | undefined;
@@ -198,7 +200,9 @@ export class CallSession {
     subscriber.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection receiving remote media failed'));
     });
-    if (this.#opts.element) {
+    if (this.#opts.element && this.settings.defaultLayout) {
+      this.#ui = new DefaultCallUI(this.#opts.element, this);
+    } else if (this.#opts.element) {
       this.#renderer = new PlainRenderer(this.#opts.element, (el) => {
         if (this.#sinkId) this.#opts.media.setSinkId(el, this.#sinkId).catch((e) => this.#log.debug('setSinkId failed', e));
       });
@@ -368,6 +372,23 @@ export class CallSession {
     return this.#end({ leave: this.#machine.is('joined') });
   }
 
+  /** Picture-in-picture: the default UI moves into a PiP window, or a remote video goes into video PiP. */
+  enterPIPMode(): Promise<void> {
+    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
+    const video = this.#renderer?.remoteElements()[0] as HTMLVideoElement | undefined;
+    const enter = this.#ui ? this.#ui.enterPIPMode() : video?.requestPictureInPicture?.();
+    if (!enter) return Promise.reject(new ParleyError('INVALID_STATE', 'There is no video to show in picture-in-picture'));
+    return Promise.resolve(enter).then(
+      () => undefined,
+      (error) => Promise.reject(asParleyError(error)),
+    );
+  }
+
+  exitPIPMode(): Promise<void> {
+    if (this.#ui) return this.#ui.exitPIPMode();
+    return typeof document !== 'undefined' && document.pictureInPictureElement ? document.exitPictureInPicture() : Promise.resolve();
+  }
+
   /** For UIs: reports the seed's onCallEndButtonPressed (the app then calls endSession). */
   pressEndCallButton(): void {
     this.#emit('onCallEndButtonPressed');
@@ -434,6 +455,7 @@ export class CallSession {
     this.#local.stop();
     signaling?.close(1000, 'session ended');
     this.#renderer?.clear();
+    this.#ui?.destroy();
     this.#outputElements.clear();
     this.#machine.to('ended');
     this.#events.removeAllListeners();
