@@ -1,6 +1,6 @@
 /** /v1/users and their auth tokens, over real HTTP, with the API key. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, api, errorOf, startTestServer, type TestServer } from '../testing/test-server.ts';
+import { type Api, type ApiResponse, api, errorOf, startTestServer, type TestServer } from '../testing/test-server.ts';
 
 let server: TestServer;
 let http: Api;
@@ -163,10 +163,10 @@ describe('listing users', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r = await h.get(`/v1/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const r: ApiResponse<{ items: { uid: string }[]; nextCursor: string | null }> = await h.get(`/v1/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(r.status).toBe(200);
       expect(r.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...r.body.items.map((u: { uid: string }) => u.uid));
+      seen.push(...r.body.items.map((u) => u.uid));
       cursor = r.body.nextCursor;
       pages++;
     } while (cursor !== null && pages < 10);
