@@ -82,10 +82,12 @@ export async function openCallPage(stack: Stack, uid: string, name = uid): Promi
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
   await page.goto(`${stack.url}/blank.html`);
+  // A module script, not import() inside evaluate: vitest rewrites import() in test code.
+  await page.addScriptTag({ type: 'module', content: "import * as Parley from '/sdk/parley.js'; window.Parley = Parley;" });
+  await page.waitForFunction(() => (window as any).Parley !== undefined);
   const authToken = await page.evaluate(
     async ({ uid, name }) => {
-      const Parley = await import('/sdk/parley.js' as string);
-      (window as unknown as { Parley: unknown }).Parley = Parley;
+      const { Parley } = window as any;
       Parley.ParleyCalls.init({ serverUrl: location.origin });
       const r = await fetch('/v1/dev/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid, name }) });
       const body = await r.json();
@@ -103,7 +105,15 @@ export async function openCallPage(stack: Stack, uid: string, name = uid): Promi
 export async function startCall(
   call: CallPage,
   sessionId: string,
-  settings: { audioOnly?: boolean; type?: 'direct' | 'group'; defaultLayout?: boolean } = {},
+  settings: {
+    audioOnly?: boolean;
+    type?: 'direct' | 'group';
+    defaultLayout?: boolean;
+    /** More CallSettingsBuilder calls, by setter name: `{ setMode: 'spotlight' }`. */
+    setters?: Record<string, unknown>;
+    /** The host element's size in CSS pixels (default 800×600). */
+    size?: { width: number; height: number };
+  } = {},
 ): Promise<void> {
   await call.page.evaluate(
     async ({ authToken, sessionId, settings }) => {
@@ -114,16 +124,29 @@ export async function startCall(
       const token = await ParleyCalls.generateToken(authToken, sessionId, { type: settings.type ?? 'group' });
       const el = document.createElement('div');
       el.id = 'call';
-      el.style.cssText = 'width:800px;height:600px';
+      el.style.cssText = `width:${settings.size?.width ?? 800}px;height:${settings.size?.height ?? 600}px`;
       document.body.append(el);
       const delegate = Object.fromEntries(
-        ['onUserJoined', 'onUserLeft', 'onUserListChanged', 'onUserMuted', 'onCallEnded', 'onSessionTimeout', 'onError', 'onAudioModeChanged'].map((n) => [n, record(n)]),
+        [
+          'onUserJoined',
+          'onUserLeft',
+          'onUserListChanged',
+          'onUserMuted',
+          'onCallEnded',
+          'onSessionTimeout',
+          'onError',
+          'onAudioModeChanged',
+          'onCallEndButtonPressed',
+          'onRecordingToggled',
+          'onCallSwitchedToVideo',
+        ].map((n) => [n, record(n)]),
       );
-      const callSettings = new CallSettingsBuilder()
+      const builder = new CallSettingsBuilder()
         .setDefaultLayout(settings.defaultLayout ?? false)
         .setIsAudioOnly(settings.audioOnly ?? false)
-        .setDelegate(delegate)
-        .build();
+        .setDelegate(delegate);
+      for (const [setter, value] of Object.entries(settings.setters ?? {})) builder[setter](value);
+      const callSettings = builder.build();
       w.session = await ParleyCalls.startSession(token, callSettings, el);
     },
     { authToken: call.authToken, sessionId, settings },
