@@ -3,17 +3,11 @@
  * Chromium with fake devices, driven by playwright-core. Runs inside the
  * private network namespace that `npm test` makes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig, type RunningServer, startServer } from '@parley/server';
+import { startTestServer, type TestServer } from '@parley/server/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import pino from 'pino';
-
-export const API_KEY = 'pk_e2e_test_key_0123456789abcdef';
 
 export interface Stack {
-  server: RunningServer;
+  server: TestServer;
   url: string;
   browser: Browser;
   close(): Promise<void>;
@@ -43,18 +37,10 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    PARLEY_API_KEY: API_KEY,
-    PARLEY_RECONNECT_GRACE_MS: '1000',
-    ...env,
-  });
-  const log = pino({ level: process.env.E2E_LOG_LEVEL ?? 'warn' });
-  const server = await startServer(config, { log });
+  const server = await startTestServer(
+    { PARLEY_RECONNECT_GRACE_MS: '1000', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...env },
+    { media: true },
+  );
   const browser = await launchChromium();
   return {
     server,
@@ -63,7 +49,6 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     async close() {
       await browser.close().catch(() => undefined);
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,11 @@
 /** Pure layout decisions of the default UI (no DOM), so they are easy to test. */
 import type { DisplayMode } from '../../api/call-settings.ts';
 
-/** Columns and rows for `count` tiles in a w×h box that make each 16:9 tile largest. */
+/**
+ * Columns and rows for `count` tiles in a w×h box that make each tile largest,
+ * for 4:3 tiles (between phone-portrait and 16:9 cameras: side by side on a
+ * landscape screen, stacked on a portrait phone).
+ */
 export function gridShape(count: number, width: number, height: number, gap = 8): { cols: number; rows: number } {
   if (count <= 1) return { cols: 1, rows: 1 };
   let best = { cols: 1, rows: count, size: 0 };
@@ -9,7 +13,7 @@ export function gridShape(count: number, width: number, height: number, gap = 8)
     const rows = Math.ceil(count / cols);
     const w = (width - gap * (cols - 1)) / cols;
     const h = (height - gap * (rows - 1)) / rows;
-    const size = Math.min(w, (h * 16) / 9); // the width a 16:9 tile can have
+    const size = Math.min(w, (h * 4) / 3); // the width a 4:3 tile can have
     if (size > best.size + 0.5) best = { cols, rows, size };
   }
   return { cols: best.cols, rows: best.rows };

@@ -12,8 +12,8 @@ export const CSS = `
  font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;overflow:hidden;container-type:size;container-name:pl;
  -webkit-tap-highlight-color:transparent}
 .main{position:relative;flex:1;min-height:0;display:flex;flex-direction:column;gap:8px;padding:8px}
-.stage{position:relative;flex:1;min-height:0;display:grid;gap:8px;
- grid-template-columns:repeat(var(--cols,1),minmax(0,1fr));grid-template-rows:repeat(var(--rows,1),minmax(0,1fr))}
+.stage{--g:8px;position:relative;flex:1;min-height:0;display:flex;flex-wrap:wrap;justify-content:center;align-content:center;gap:var(--g)}
+.stage>.tile{flex:0 0 calc((100% - (var(--cols,1) - 1) * var(--g)) / var(--cols,1));height:calc((100% - (var(--rows,1) - 1) * var(--g)) / var(--rows,1))}
 .strip{display:none;flex:0 0 auto;height:clamp(64px,18cqh,132px);gap:8px;overflow-x:auto;overflow-y:hidden;scrollbar-width:thin}
 .strip:empty{display:none!important}
 .pl[data-mode=spotlight] .strip{display:flex}
@@ -83,7 +83,7 @@ button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
  border-radius:8px;background:#7f1d1d;color:#fff;font-size:13px}
 .toast:empty{display:none}
 @container pl (max-width:520px){
- .main{padding:6px;gap:6px}.stage{gap:6px}
+ .main{padding:6px;gap:6px}.stage{--g:6px}
  .bar{gap:6px;padding:8px 6px 10px}
  .btn{width:42px;height:42px;padding:10px}
  .btn[data-control=end-call]{width:56px}

@@ -1,0 +1,81 @@
+/**
+ * Helpers for the default-UI e2e tests: join with settings, read where each
+ * tile is, save screenshots. Playwright's CSS locators pierce open shadow
+ * roots, so `ui(call, '[data-control=end-call]')` finds the button inside.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { type CallPage, eventually, openCallPage, type Stack, startCall } from './harness.ts';
+
+/** Where the tests save screenshots for a person to look at (named in the README). */
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots');
+
+export type Settings = NonNullable<Parameters<typeof startCall>[2]>;
+
+export async function joinUI(stack: Stack, uid: string, sessionId: string, settings: Settings = {}, name = uid): Promise<CallPage> {
+  const call = await openCallPage(stack, uid, name);
+  await startCall(call, sessionId, { defaultLayout: true, ...settings });
+  return call;
+}
+
+export function ui(call: CallPage, css: string): Locator {
+  return call.page.locator(`#call ${css}`);
+}
+
+export interface Placement {
+  mode: string;
+  stage: string[];
+  strip: string[];
+  float: string[];
+  cols: number;
+  rows: number;
+}
+
+/** Which tiles are in the stage, the strip and the floating slot, and the grid's shape. */
+export function placement(call: CallPage): Promise<Placement> {
+  return call.page.evaluate(() => {
+    const root = document.getElementById('call')!.shadowRoot!;
+    const uids = (sel: string) => [...root.querySelectorAll<HTMLElement>(`${sel} > [data-tile]`)].map((t) => t.dataset.uid!);
+    const stage = root.querySelector<HTMLElement>('[data-stage]')!;
+    const cs = getComputedStyle(stage);
+    return {
+      mode: root.querySelector<HTMLElement>('[data-parley]')!.dataset.mode!,
+      stage: uids('[data-stage]'),
+      strip: uids('[data-strip]'),
+      float: uids('[data-float]'),
+      cols: Number(cs.getPropertyValue('--cols')),
+      rows: Number(cs.getPropertyValue('--rows')),
+    };
+  });
+}
+
+/** Waits until the page shows `count` tiles, each remote one with a playing video (unless audio-only). */
+export function tilesReady(call: CallPage, count: number, withVideo = true): Promise<unknown> {
+  return eventually(
+    () =>
+      call.page.evaluate(() => {
+        const root = document.getElementById('call')!.shadowRoot!;
+        return [...root.querySelectorAll<HTMLElement>('[data-tile]')].map((t) => ({
+          uid: t.dataset.uid,
+          off: t.dataset.videoOff,
+          w: t.querySelector('video')!.videoWidth,
+        }));
+      }),
+    (tiles) => tiles.length === count && (!withVideo || tiles.every((t) => t.off === 'false' && t.w > 0)),
+    25_000,
+    `${call.uid} showing ${count} tiles`,
+  );
+}
+
+export async function screenshot(page: Page, name: string, locator?: Locator): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await (locator ?? page).screenshot({ path, animations: 'disabled' });
+  return path;
+}
+
+export async function leave(call: CallPage): Promise<void> {
+  await call.page.evaluate(() => (window as any).session?.endSession()).catch(() => undefined);
+  await call.context.close().catch(() => undefined);
+}
