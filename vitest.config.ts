@@ -27,8 +27,9 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
-          // Chromium pages fill two cores quickly: one e2e file at a time.
-          fileParallelism: false,
+          // Chromium pages fill two cores quickly: one e2e file at a time, in one process.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

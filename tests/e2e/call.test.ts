@@ -126,7 +126,7 @@ describe('muting', () => {
     expect(audioMutedRate).toBeLessThan(audioBefore / 2);
 
     await finn.page.evaluate(() => (window as any).session.audioMuted(false));
-    await eventually(() => events(gus, 'onUserMuted'), (e) => e.length === 2 && e[1].payload.isAudioMuted === false);
+    await eventually(() => events(gus, 'onUserMuted'), (e) => e.length === 2 && e[1]?.payload.isAudioMuted === false);
     expect(await rate(finn, 'outboundAudioBytes')).toBeGreaterThan(audioBefore / 2);
 
     const videoBefore = await rate(finn, 'outboundVideoBytes');

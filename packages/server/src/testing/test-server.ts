@@ -46,7 +46,7 @@ export async function startTestServer(
   const store = await (options.store ?? createTestStore)();
   let server: RunningServer;
   try {
-    server = await startServer(config, { store, log: pino({ level: 'silent' }), media: options.media ?? false });
+    server = await startServer(config, { store, log: pino({ level: config.logLevel }), media: options.media ?? false });
   } catch (error) {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -2,21 +2,14 @@
  * The signaling socket with a real server, Janus and database, driven by a
  * plain WebSocket client: what a crafted or hostile client can and cannot do.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../config.ts';
-import { type RunningServer, startServer } from '../server.ts';
+import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from '../testing/test-server.ts';
 import { signCallToken } from '../tokens/call-token.ts';
 
-const API_KEY = 'pk_signaling_test_key_0123456789';
-const SECRET = 'signaling-test-secret-0123456789-abcdefghijkl';
-let server: RunningServer;
-let dataDir: string;
+const SECRET = TEST_TOKEN_SECRET;
+let server: TestServer;
 
 /** A signaling client that records every frame it gets. */
 class TestClient {
@@ -57,14 +50,11 @@ async function tokenFor(uid: string, sessionId: string, kind: 'direct' | 'group'
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-sig-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, PARLEY_API_KEY: API_KEY, PARLEY_TOKEN_SECRET: SECRET, PARLEY_RECONNECT_GRACE_MS: '300' });
-  server = await startServer(config, { log: pino({ level: 'silent' }) });
+  server = await startTestServer({ PARLEY_RECONNECT_GRACE_MS: '300' }, { media: true });
 });
 
 afterAll(async () => {
   await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('joining with a call token', () => {
