@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,6 +65,11 @@ async function loadOrMakeTemplate(): Promise<Blob> {
   try {
     await writeFile(partial, new Uint8Array(await dump.arrayBuffer()));
     await rename(partial, file);
+    // Templates of older migrations are 40 MB each: keep only the current one.
+    for (const name of await readdir(tmpdir())) {
+      const path = join(tmpdir(), name);
+      if (name.startsWith('parley-pglite-template-') && name.endsWith('.tar') && path !== file) await rm(path, { force: true });
+    }
   } catch {
     // the cache is an optimisation only
   }
