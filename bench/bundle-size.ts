@@ -1,0 +1,138 @@
+/**
+ * Bundle size: our SDK with its default UI (packages/sdk/build.mjs →
+ * dist/parley.js), minified and gzipped, side by side with the npm packages of
+ * other calling SDKs, each bundled from its main entry with esbuild (minify,
+ * browser, esm) and gzipped with node:zlib. Run with `npm run bench:size`;
+ * prints a markdown table and writes it into the "Bundle size" section of
+ * docs/benchmarks.md (other sections are left alone).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BENCH = join(ROOT, 'bench');
+const DOC = join(ROOT, 'docs', 'benchmarks.md');
+const GOAL_KB = 60;
+const OTHERS = ['livekit-client', 'twilio-video', '@daily-co/daily-js', '@cometchat/calls-sdk-javascript'];
+/** What each measured bundle includes, so the numbers compare fairly. */
+const NOTES: Record<string, string> = {
+  'livekit-client': 'SDK only; a UI is a separate package',
+  'twilio-video': 'SDK only, no UI',
+  '@daily-co/daily-js': "a loader: the call engine (call-machine bundle) is fetched from Daily's servers at run time and is not counted",
+  '@cometchat/calls-sdk-javascript': 'SDK with its own call UI (React inside)',
+};
+
+interface Row {
+  name: string;
+  version: string;
+  minified?: number;
+  gzipped?: number;
+  note: string;
+}
+
+const gzip = (code: Uint8Array | string): number => gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).length;
+const kB = (bytes: number | undefined): string => (bytes === undefined ? '—' : (bytes / 1000).toFixed(1));
+
+function versionOf(pkg: string): string {
+  const require = createRequire(join(BENCH, 'package.json'));
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== pkg) {
+    const up = dirname(dir);
+    if (up === dir) return '?';
+    dir = up;
+  }
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+}
+
+/** One package's main entry as a browser ESM bundle; a namespace import keeps every export. */
+async function bundle(pkg: string): Promise<{ code: Uint8Array; warnings: number }> {
+  const result = await build({
+    stdin: { contents: `import * as m from ${JSON.stringify(pkg)}; globalThis.__sdk = m;`, resolveDir: BENCH, loader: 'js' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome110', 'firefox115', 'safari16'],
+    legalComments: 'none',
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+  });
+  return { code: result.outputFiles[0]!.contents, warnings: result.warnings.length };
+}
+
+async function ours(): Promise<Row[]> {
+  execFileSync(process.execPath, [join(ROOT, 'packages/sdk/build.mjs')], { stdio: 'inherit' });
+  const code = readFileSync(join(ROOT, 'packages/sdk/dist/parley.js'));
+  const version = JSON.parse(readFileSync(join(ROOT, 'packages/sdk/package.json'), 'utf8')).version;
+  // The default UI alone (it shares a few helpers with the core, counted here too).
+  const ui = await build({
+    entryPoints: [join(ROOT, 'packages/sdk/src/ui/default/index.ts')],
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+  });
+  const uiCode = ui.outputFiles[0]!.contents;
+  const total = gzip(code);
+  return [
+    {
+      name: '**Parley SDK + default UI** (`dist/parley.js`)',
+      version,
+      minified: code.length,
+      gzipped: total,
+      note: `goal ≤ ${GOAL_KB} kB gzipped: ${total <= GOAL_KB * 1000 ? 'met' : 'NOT met'}`,
+    },
+    { name: '… of which the default UI (`src/ui/default`)', version, minified: uiCode.length, gzipped: gzip(uiCode), note: 'bundled alone' },
+  ];
+}
+
+async function other(pkg: string): Promise<Row> {
+  let version = '?';
+  try {
+    version = versionOf(pkg);
+    const { code, warnings } = await bundle(pkg);
+    return { name: `\`${pkg}\``, version, minified: code.length, gzipped: gzip(code), note: [NOTES[pkg], warnings ? `${warnings} esbuild warning(s)` : ''].filter(Boolean).join('; ') };
+  } catch (error) {
+    const message = (error as { errors?: { text: string }[] }).errors?.map((e) => e.text).slice(0, 2).join('; ') ?? String(error);
+    return { name: `\`${pkg}\``, version, note: `failed to bundle: ${message.replace(/\|/g, '\\|').slice(0, 200)}` };
+  }
+}
+
+const rows = [...(await ours())];
+for (const pkg of OTHERS) rows.push(await other(pkg));
+
+const date = new Date().toISOString().slice(0, 10);
+const table = [
+  '| bundle | version | minified kB | gzipped kB | note |',
+  '| --- | --- | ---: | ---: | --- |',
+  ...rows.map((r) => `| ${r.name} | ${r.version} | ${kB(r.minified)} | ${kB(r.gzipped)} | ${r.note} |`),
+].join('\n');
+
+const section = `## Bundle size
+
+Measured ${date} with \`npm run bench:size\` (\`bench/bundle-size.ts\`), Node ${process.version}.
+Ours is the file the server serves at \`/sdk/parley.js\` (\`packages/sdk/build.mjs\`: esbuild, minified, ESM).
+Each other SDK is its npm package's main entry bundled the same way (esbuild, minify, \`platform: browser\`,
+\`format: esm\`, every export kept) and gzipped at level 9 with \`node:zlib\`; 1 kB = 1000 bytes.
+
+${table}
+`;
+
+console.log(section);
+
+const START = '<!-- bundle-size:start -->';
+const END = '<!-- bundle-size:end -->';
+const block = `${START}\n${section}${END}`;
+let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nResults of the scripts in `bench/`. Each section is written by its script or its owner.\n';
+if (doc.includes(START) && doc.includes(END)) doc = doc.slice(0, doc.indexOf(START)) + block + doc.slice(doc.indexOf(END) + END.length);
+else doc = `${doc.trimEnd()}\n\n${block}\n`;
+writeFileSync(DOC, doc);
+console.log(`written to ${DOC}`);
