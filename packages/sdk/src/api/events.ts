@@ -36,9 +36,14 @@ export interface CallSwitchRequestInfo {
   acceptedBy: string;
 }
 
-/** The seed's RTCRecordingInfo (wired by a later issue). */
+/** The seed's RTCRecordingInfo: recording started or stopped, and by whom. */
 export interface RTCRecordingInfo {
   recording: boolean;
+  /** Who started or stopped it. */
+  by: { uid: string; name: string };
+  /** The recording (for the recordings API). */
+  recordingId: string;
+  /** The uid of who started it, when `recording` is true. */
   startedBy?: string;
 }
 

@@ -165,11 +165,11 @@ export class ParleyCalls {
   }
 
   static startRecording(): Promise<void> {
-    return notYet('Recording');
+    return onSession((s) => s.startRecording());
   }
 
   static stopRecording(): Promise<void> {
-    return notYet('Recording');
+    return onSession((s) => s.stopRecording());
   }
 
   static switchToVideoCall(): Promise<void> {

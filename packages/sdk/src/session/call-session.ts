@@ -242,6 +242,12 @@ export class CallSession {
     );
     signaling.on('participants.changed', ({ participants }) => this.#ifLive(() => this.#emit('onUserListChanged', this.#roster.replace(participants))));
     signaling.on('participant.muted', ({ participant, mutedBy }) => this.#ifLive(() => this.#reportMuted(participant, mutedBy)));
+    signaling.on('recording.toggled', ({ recording, by, recordingId }) =>
+      this.#ifLive(() => {
+        if (this.#joined) this.#joined.recording = recording;
+        this.#emit('onRecordingToggled', { recording, by, recordingId, ...(recording ? { startedBy: by.uid } : {}) });
+      }),
+    );
     signaling.on('subscriber.offer', ({ jsep, streams }) => {
       this.#subscriber?.handleOffer(jsep, streams).catch((error) => {
         if (this.#isOver()) return;
@@ -300,6 +306,20 @@ export class CallSession {
     return this.#act(async () => {
       this.#local.setAudioEnabled(!muted);
       await this.#sendMute({ audioMuted: muted });
+    });
+  }
+
+  /** Starts recording the session on the server (harmless when it records already); everyone gets onRecordingToggled. */
+  startRecording(): Promise<void> {
+    return this.#act(async () => {
+      await this.#signaling!.request('recording.start', {});
+    });
+  }
+
+  /** Stops the session's recording; the server then makes its file. */
+  stopRecording(): Promise<void> {
+    return this.#act(async () => {
+      await this.#signaling!.request('recording.stop', {});
     });
   }
 
