@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CallPage, eventually, events, type Stack, startStack } from './harness.ts';
-import { joinUI, leave, type Settings, tilesReady, ui } from './ui-helpers.ts';
+import { joinUI, leave, type Settings, screenshot, tilesReady, ui } from './ui-helpers.ts';
 
 let stack: Stack;
 let open: CallPage[] = [];
@@ -217,6 +217,7 @@ describe('what the controls do', () => {
     expect(await dialog.isVisible()).toBe(true);
     expect(await ui(alice, '[role=alertdialog]').textContent()).toContain('60 s');
     await eventually(() => dialog.getAttribute('data-seconds-left'), (s) => Number(s) <= 59, 3_000, 'the countdown');
+    await screenshot(alice.page, 'idle-warning', alice.page.locator('#call'));
     await ui(alice, '[data-control="idle-stay"]').click();
     expect(await dialog.isVisible()).toBe(false);
     expect(await alice.page.evaluate(() => (window as any).stayCalls)).toBe(1);
@@ -239,6 +240,7 @@ describe('what the controls do', () => {
     await ui(alice, '[data-control="pip"]').click();
     const state = await eventually(inPip, (s) => s.moved || s.video, 5_000, 'picture-in-picture');
     expect(state.moved || state.video).toBe(true);
+    console.info(`picture-in-picture via ${state.moved ? 'Document Picture-in-Picture' : 'video PiP'}`);
     await alice.page.evaluate(() => (window as any).Parley.ParleyCalls.exitPIPMode());
     await eventually(inPip, (s) => !s.moved && !s.video, 5_000, 'back from picture-in-picture');
     await tilesReady(alice, 2);

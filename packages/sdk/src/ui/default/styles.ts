@@ -18,6 +18,7 @@ export const CSS = `
 .strip:empty{display:none!important}
 .pl[data-mode=spotlight] .strip{display:flex}
 .strip .tile{flex:0 0 auto;height:100%;aspect-ratio:16/9}
+.strip>:first-child{margin-left:auto}.strip>:last-child{margin-right:auto}
 .park{display:none}
 .float{position:absolute;right:16px;bottom:16px;z-index:3;width:clamp(96px,24cqw,240px);aspect-ratio:4/3;border-radius:12px;
  box-shadow:0 6px 24px rgb(0 0 0/50%);touch-action:none}
@@ -73,7 +74,7 @@ button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
 .menu small{opacity:.65}
 .scrim{position:absolute;inset:0;z-index:10;display:grid;place-items:center;background:rgb(0 0 0/55%);padding:16px}
 .dialog{width:min(360px,100%);padding:20px;border-radius:14px;background:#1f2430;box-shadow:0 12px 40px rgb(0 0 0/60%)}
-.dialog h2{all:initial;display:block;font:600 17px/1.3 inherit;font-family:inherit;color:inherit;margin-bottom:8px}
+.dialog h2{all:initial;display:block;font-family:inherit;font-size:17px;font-weight:600;line-height:1.3;color:inherit;margin-bottom:8px}
 .dialog p{all:initial;display:block;font:inherit;color:#cbd5e1;margin-bottom:16px}
 .actions{display:flex;gap:8px;justify-content:flex-end}
 .actions button{padding:10px 18px;border-radius:10px;font-weight:600}
