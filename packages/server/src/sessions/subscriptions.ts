@@ -33,7 +33,9 @@ export class SubscriptionManager {
       try {
         await this.#reconcile(participant);
       } catch (error) {
-        this.log.warn({ err: error, uid: participant.uid }, 'subscription update failed');
+        // A participant who left mid-update is not a failure worth a warning.
+        const level = participant.lifecycle.is('left') ? 'debug' : 'warn';
+        this.log[level]({ err: error, uid: participant.uid }, 'subscription update failed');
       }
     });
   }
@@ -41,6 +43,47 @@ export class SubscriptionManager {
   /** A participant's media is up: everyone else should receive it. */
   refreshAllBut(publisher: SessionParticipant): void {
     for (const p of this.session.participants.values()) if (p !== publisher) this.refresh(p);
+  }
+
+  /**
+   * A publisher renegotiated and may publish streams it did not before (an
+   * audio call switched to video): whoever receives its feed adds the new ones.
+   * Janus does not add them to existing subscriptions by itself.
+   */
+  addNewStreams(publisher: SessionParticipant): void {
+    for (const p of this.session.participants.values()) {
+      if (p === publisher || !p.subscribedFeeds.has(publisher.feedId)) continue;
+      void this.#queueOf(p).run(async () => {
+        try {
+          await this.#addStreams(p, publisher);
+        } catch (error) {
+          this.log.warn({ err: error, uid: p.uid, feed: publisher.feedId }, 'adding new streams failed');
+        }
+      });
+    }
+  }
+
+  async #addStreams(participant: SessionParticipant, publisher: SessionParticipant): Promise<void> {
+    const subscriber = participant.subscriber;
+    if (participant.lifecycle.is('left') || !subscriber || !publisher.publisher) return;
+    if (!participant.subscribedFeeds.has(publisher.feedId)) return;
+    const received = subscriber.streams.filter((s) => s.feedId === publisher.feedId && s.active);
+    // Which of the publisher's streams this subscription lacks: by mid, or by kind where Janus names no mid.
+    const byMid = received.every((s) => s.feedMid !== undefined);
+    const have = new Set(received.map((s) => (byMid ? s.feedMid : s.type)));
+    const missing = publisher.publisher.streams.filter((s) => (s.type === 'audio' || s.type === 'video') && !have.has(byMid ? s.mid : s.type));
+    if (missing.length === 0) return;
+    const { offer, streams } = await subscriber.subscribe(missing.map((s) => ({ feedId: publisher.feedId, mid: s.mid })));
+    if (offer) await participant.offerToSubscriber(offer, this.#streams(streams));
+  }
+
+  #queueOf(participant: SessionParticipant): SerialQueue {
+    let queue = this.#queues.get(participant);
+    if (!queue) {
+      queue = new SerialQueue();
+      this.#queues.set(participant, queue);
+    }
+    return queue;
   }
 
   /** A feed is gone: whoever received it drops it. */
