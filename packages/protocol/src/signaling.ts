@@ -86,6 +86,12 @@ export const REQUESTS = {
   'recording.start': { params: Empty, result: z.object({ recording: z.boolean(), recordingId: z.string().nullable() }) },
   /** Stops recording; stopping when nothing records is harmless. Needs the token's canRecord. */
   'recording.stop': { params: Empty, result: z.object({ recording: z.boolean(), recordingId: z.string().nullable() }) },
+  /** "Stay" in the idle warning: restarts the countdown of a participant who is alone (harmless otherwise). */
+  'session.stay': { params: Empty, result: z.object({ alone: z.boolean() }) },
+  /** Asks the others to switch this audio-only session to video; they get `video.switchRequested`. */
+  'video.requestSwitch': { params: Empty, result: z.object({}) },
+  /** Answers the pending switch request: accept switches the session to video, decline tells everyone. */
+  'video.answerSwitch': { params: z.strictObject({ accept: z.boolean() }), result: z.object({}) },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;
@@ -123,6 +129,14 @@ export interface ServerEvents {
   'session.ended': { reason: SessionEndReason };
   /** Recording started or stopped; goes to everyone, the one who asked included. */
   'recording.toggled': { recording: boolean; by: RecordingActor; recordingId: string };
+  /** Alone in the session: it ends for you in `secondsLeft` unless you send `session.stay`. */
+  'session.idleWarning': { secondsLeft: number };
+  /** Someone (uid `initiator`) asks to switch the audio-only session to video: answer with `video.answerSwitch`. */
+  'video.switchRequested': { initiator: string };
+  /** The session is a video session now: `initiator` asked, `responder` accepted. Goes to everyone. */
+  'video.switched': { initiator: string; responder: string };
+  /** `responder` declined `initiator`'s request to switch to video. Goes to everyone. */
+  'video.switchDeclined': { initiator: string; responder: string };
 }
 
 /** Who started or stopped a recording (the seed's user, as far as recording needs it). */

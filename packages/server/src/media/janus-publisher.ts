@@ -73,6 +73,11 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
     return asAnswer(jsep, 'publish');
   }
 
+  /** The streams Janus has from this publisher (mid and kind), as of its last answer. */
+  get streams(): ReadonlyArray<Readonly<PublishedStream>> {
+    return this.#streams;
+  }
+
   /** A new offer from the same browser (tracks added, removed, replaced). */
   async renegotiate(offer: OfferJsep): Promise<AnswerJsep> {
     const { data, jsep } = await this.handle.message({ request: 'configure' }, { type: 'offer', sdp: offer.sdp });

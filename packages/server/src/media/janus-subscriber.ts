@@ -7,6 +7,8 @@ export interface SubscriberStream {
   mid: string;
   /** The publisher's feed id; 0 for a slot without one (data channel, freed slot). */
   feedId: number;
+  /** The mid of the stream in the publisher's own connection, when Janus names it. */
+  feedMid?: string;
   type: 'audio' | 'video' | 'data';
   /** False once the feed stopped (publisher left or unsubscribed): the m-line stays, inactive. */
   active: boolean;
@@ -37,6 +39,7 @@ function toStreams(data: PluginData): SubscriberStream[] | undefined {
   return (data.streams as Array<Record<string, unknown>>).map((s) => ({
     mid: String(s.mid),
     feedId: typeof s.feed_id === 'number' ? s.feed_id : 0,
+    ...(typeof s.feed_mid === 'string' ? { feedMid: s.feed_mid } : {}),
     type: s.type === 'audio' || s.type === 'video' ? s.type : 'data',
     active: s.active !== false,
   }));

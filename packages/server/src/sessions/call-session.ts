@@ -22,6 +22,8 @@ import { SerialQueue } from '../util/serial-queue.ts';
 import { StateMachine, type Transitions } from '../util/state-machine.ts';
 import { type ParticipantLink, SessionParticipant } from './participant.ts';
 import { SubscriptionManager } from './subscriptions.ts';
+import { IdleWatch } from './idle-timer.ts';
+import { VideoSwitch } from './video-switch.ts';
 
 export type SessionState = 'starting' | 'live' | 'ending' | 'ended';
 const SESSION_TRANSITIONS: Transitions<SessionState> = {
@@ -61,6 +63,9 @@ export class CallSession {
   #nextFeedId = 1;
   readonly #queue = new SerialQueue();
   readonly #subscriptions: SubscriptionManager;
+  readonly #idle: IdleWatch<SessionParticipant>;
+  /** The session's media, and switching it from audio to video (switchToVideoCall). */
+  readonly video: VideoSwitch;
 
   constructor(
     sessionId: string,
@@ -74,6 +79,11 @@ export class CallSession {
       this.log.info({ from, to }, 'session state'),
     );
     this.#subscriptions = new SubscriptionManager(this, this.log);
+    this.#idle = new IdleWatch<SessionParticipant>({
+      warn: (p, secondsLeft) => p.send('session.idleWarning', { secondsLeft }),
+      timeout: (p) => void this.#queue.run(() => this.#idleTimeout(p)).catch((error) => this.log.error({ err: error }, 'idle timeout failed')),
+    });
+    this.video = new VideoSwitch(this, { log: this.log, setMedia: (id, media) => deps.sessions.mediaChanged(id, media) });
   }
 
   get isOpen(): boolean {
@@ -122,12 +132,15 @@ export class CallSession {
       this.log.info({ uid: info.uid, count: this.participants.size }, 'participant joined');
       // Everyone already publishing becomes visible to the newcomer.
       this.#subscriptions.refresh(participant);
+      this.#idle.add(participant, params.idleTimeoutSeconds);
+      this.#idle.update();
       return participant;
     });
   }
 
   async #start(audioOnly: boolean): Promise<void> {
     this.room = await this.deps.createRoom(this.sessionId);
+    this.video.started(audioOnly);
     await this.deps.sessions.sessionStarted(this.sessionId, this.kind, audioOnly ? 'audio' : 'video');
     this.lifecycle.to('live');
   }
@@ -147,7 +160,10 @@ export class CallSession {
       publisher.on('hangup', (reason) => this.log.info({ uid: participant.uid, reason }, 'publisher hung up'));
       return publisher.publish(offer);
     }
-    return participant.publisher.renegotiate(offer);
+    const answer = await participant.publisher.renegotiate(offer);
+    // A stream the publisher did not have before (switched to video) reaches those who receive it.
+    if (participant.publishing) this.#subscriptions.addNewStreams(participant);
+    return answer;
   }
 
   async subscriberAnswer(participant: SessionParticipant, answer: AnswerJsep): Promise<void> {
@@ -209,6 +225,8 @@ export class CallSession {
     if (participant.lifecycle.is('left')) return;
     participant.lifecycle.to('left');
     this.participants.delete(participant.uid);
+    this.#idle.remove(participant);
+    this.video.left(participant);
     await participant.closeMedia();
     await this.deps.sessions.participantLeft(participant.recordId, new Date(), reason).catch((error) =>
       this.log.error({ err: error }, 'could not record a leave'),
@@ -224,10 +242,12 @@ export class CallSession {
     this.log.info({ uid: participant.uid, reason, count: this.participants.size }, 'participant left');
     // While the session ends nobody needs their subscriptions trimmed.
     if (this.lifecycle.is('live')) this.#subscriptions.dropFeed(participant.feedId);
+    if (this.lifecycle.is('live')) this.#idle.update(); // someone left alone starts counting
   }
 
   async #end(reason: SessionEndReason): Promise<void> {
     if (!this.isOpen) return;
+    this.#idle.close();
     const wasLive = this.lifecycle.is('live');
     if (wasLive) this.lifecycle.to('ending');
     await this.deps.recording?.sessionEnding(this).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
@@ -243,6 +263,18 @@ export class CallSession {
     if (wasLive) await this.deps.sessions.sessionEnded(this.sessionId, reason).catch(() => undefined);
     this.lifecycle.to('ended');
     this.deps.onEnded(this);
+  }
+
+  /** "Stay" in the idle warning: a participant alone counts their whole period again. False when not alone. */
+  stay(participant: SessionParticipant): boolean {
+    return this.#idle.stay(participant);
+  }
+
+  /** Alone for their whole idle period: the session ends for them (session.ended 'timeout', leave reason 'timeout'). */
+  async #idleTimeout(participant: SessionParticipant): Promise<void> {
+    if (!this.isOpen || !this.#idle.isAlone(participant)) return;
+    this.log.info({ uid: participant.uid }, 'alone for the idle period: the session timed out');
+    await this.#end('timeout');
   }
 
   #requireRoom(): JanusRoom {

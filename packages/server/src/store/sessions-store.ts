@@ -31,6 +31,11 @@ export class SessionsStore {
     );
   }
 
+  /** The session's media changed (an audio call switched to video). */
+  async mediaChanged(sessionId: string, media: 'audio' | 'video'): Promise<void> {
+    await this.db.query('update call_sessions set media = $2 where session_id = $1', [sessionId, media]);
+  }
+
   async sessionEnded(sessionId: string, reason: string): Promise<void> {
     await this.db.query(`update call_sessions set status = 'ended', ended_at = now(), end_reason = $2 where session_id = $1`, [
       sessionId,

@@ -78,6 +78,23 @@ export const handlers: RequestHandlers = {
     return recordingOf(conn).stop(session, participant);
   },
 
+  async 'session.stay'(conn) {
+    const { session, participant } = bound(conn);
+    return { alone: session.stay(participant) };
+  },
+
+  async 'video.requestSwitch'(conn) {
+    const { session, participant } = bound(conn);
+    session.video.request(participant);
+    return {};
+  },
+
+  async 'video.answerSwitch'(conn, { accept }) {
+    const { session, participant } = bound(conn);
+    await session.video.answer(participant, accept);
+    return {};
+  },
+
   async ping() {
     return { now: Date.now() };
   },

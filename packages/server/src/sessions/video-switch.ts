@@ -1,0 +1,92 @@
+/**
+ * Switching an audio-only session to video (the seed's `switchToVideoCall`).
+ * One request is pending at a time and the first answer decides it. On accept
+ * the session's media becomes video: in memory, in everyone's Participant
+ * (`isAudioOnly` false) and in the call log (call_sessions.media). Each client
+ * then starts its camera and renegotiates its publisher, and the session's
+ * SubscriptionManager adds the new stream to everyone who receives that feed.
+ */
+import { type Participant, ParleyError, type ServerEventName, type ServerEvents } from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { SessionParticipant } from './participant.ts';
+
+export type SessionMedia = 'audio' | 'video';
+
+/** What the switch needs of its session. */
+export interface VideoSwitchHost {
+  readonly sessionId: string;
+  readonly participants: ReadonlyMap<string, SessionParticipant>;
+  broadcast<E extends ServerEventName>(event: E, data: ServerEvents[E], except?: string): void;
+  list(): Participant[];
+}
+
+export interface VideoSwitchDeps {
+  log: Logger;
+  /** Records the session's media in the call log. */
+  setMedia(sessionId: string, media: SessionMedia): Promise<void>;
+}
+
+export class VideoSwitch {
+  /** The session's media: from its first participant's settings, video after a switch. */
+  media: SessionMedia = 'video';
+  #pending: { initiator: string } | undefined;
+
+  constructor(
+    private readonly session: VideoSwitchHost,
+    private readonly deps: VideoSwitchDeps,
+  ) {}
+
+  /** Whose request waits for an answer, if any. */
+  get pendingInitiator(): string | undefined {
+    return this.#pending?.initiator;
+  }
+
+  /** The session started; an audio-only first participant makes it an audio session. */
+  started(audioOnly: boolean): void {
+    this.media = audioOnly ? 'audio' : 'video';
+  }
+
+  /** Whether a switch makes sense: an audio session, or someone in it is audio-only. */
+  get canSwitch(): boolean {
+    if (this.media === 'audio') return true;
+    for (const p of this.session.participants.values()) if (p.info.isAudioOnly) return true;
+    return false;
+  }
+
+  /** `participant` asks the others; they get `video.switchRequested`. */
+  request(participant: SessionParticipant): void {
+    if (!this.canSwitch) throw new ParleyError('INVALID_STATE', 'The session is a video session already');
+    if (this.#pending) throw new ParleyError('INVALID_STATE', 'A switch to video is waiting for an answer already');
+    const others = [...this.session.participants.values()].filter((p) => p !== participant && !p.lifecycle.is('left'));
+    if (others.length === 0) throw new ParleyError('INVALID_STATE', 'Nobody else is in the session to ask');
+    this.#pending = { initiator: participant.uid };
+    this.deps.log.info({ initiator: participant.uid }, 'switch to video requested');
+    this.session.broadcast('video.switchRequested', { initiator: participant.uid }, participant.uid);
+  }
+
+  /** Someone other than the asker answers the pending request. */
+  async answer(participant: SessionParticipant, accept: boolean): Promise<void> {
+    const pending = this.#pending;
+    if (!pending) throw new ParleyError('INVALID_STATE', 'No switch to video is waiting for an answer');
+    if (pending.initiator === participant.uid) throw new ParleyError('INVALID_STATE', 'The one who asked cannot answer');
+    this.#pending = undefined;
+    const info = { initiator: pending.initiator, responder: participant.uid };
+    this.deps.log.info({ ...info, accept }, 'switch to video answered');
+    if (!accept) {
+      this.session.broadcast('video.switchDeclined', info);
+      return;
+    }
+    this.media = 'video';
+    for (const p of this.session.participants.values()) p.info.isAudioOnly = false;
+    await this.deps.setMedia(this.session.sessionId, 'video').catch((error: unknown) =>
+      this.deps.log.error({ err: error }, 'could not record the switch to video'),
+    );
+    this.session.broadcast('participants.changed', { participants: this.session.list() });
+    this.session.broadcast('video.switched', info);
+  }
+
+  /** A participant left: a request of theirs is dropped. */
+  left(participant: SessionParticipant): void {
+    if (this.#pending?.initiator === participant.uid) this.#pending = undefined;
+  }
+}
