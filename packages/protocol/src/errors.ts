@@ -30,6 +30,9 @@ export const ERROR_CODES = {
   NOT_JOINED: { status: 409, message: 'Join the session first' },
   ALREADY_JOINED: { status: 409, message: 'This connection has joined a session already' },
   INVALID_STATE: { status: 409, message: 'The request does not fit the current state' },
+  // ringing flow and call logs
+  CALL_NOT_FOUND: { status: 404, message: 'No call with this session id' },
+  NOT_LOGGED_IN: { status: 409, message: 'Log in to the user channel first (ParleyCalls.login)' },
   // recordings
   RECORDING_NOT_FOUND: { status: 404, message: 'No recording with this id' },
   RECORDING_NOT_READY: { status: 409, message: 'The recording has no file yet (it is recording, processing, or failed)' },

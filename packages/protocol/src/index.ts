@@ -1,3 +1,4 @@
+export * from './calls.ts';
 export * from './errors.ts';
 export * from './rest.ts';
 export * from './signaling.ts';

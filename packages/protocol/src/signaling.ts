@@ -4,6 +4,15 @@
  * these schemas, and the server validates every incoming message with them.
  */
 import { z } from 'zod';
+import {
+  type Call,
+  CallIdParams,
+  CallResult,
+  InitiateCallParams,
+  RejectCallParams,
+  UserLoginParams,
+  UserLoginResult,
+} from './calls.ts';
 import { CallKind, SESSION_ID, UID } from './rest.ts';
 
 export const Jsep = z.strictObject({
@@ -92,6 +101,18 @@ export const REQUESTS = {
   'video.requestSwitch': { params: Empty, result: z.object({}) },
   /** Answers the pending switch request: accept switches the session to video, decline tells everyone. */
   'video.answerSwitch': { params: z.strictObject({ accept: z.boolean() }), result: z.object({}) },
+  // ——— the ringing flow: a user channel, not a session (calls.ts) ———
+  /** Makes this connection a user channel for the auth token's user (one per tab). */
+  'user.login': { params: UserLoginParams, result: UserLoginResult },
+  /** Rings `receiverUid`; answers at once with status `busy` when they are in a call. */
+  'call.initiate': { params: InitiateCallParams, result: CallResult },
+  /** The receiver answers; both sides then join `sessionId` as a direct session. */
+  'call.accept': { params: CallIdParams, result: CallResult },
+  'call.reject': { params: RejectCallParams, result: CallResult },
+  /** The caller gives up before an answer. */
+  'call.cancel': { params: CallIdParams, result: CallResult },
+  /** Either side ends an answered call; its live session ends for both. */
+  'call.end': { params: CallIdParams, result: CallResult },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;
@@ -137,6 +158,16 @@ export interface ServerEvents {
   'video.switched': { initiator: string; responder: string };
   /** `responder` declined `initiator`'s request to switch to video. Goes to everyone. */
   'video.switchDeclined': { initiator: string; responder: string };
+  /** User channel: a call rings for you (every tab of the receiver). */
+  'call.incoming': { call: Call };
+  /** User channel, caller: the receiver accepted. */
+  'call.accepted': { call: Call };
+  /** User channel, caller: rejected, busy or unanswered (`call.status` says which). */
+  'call.rejected': { call: Call };
+  /** User channel, receiver: the ringing stopped (cancelled, unanswered, or answered or declined in another tab). */
+  'call.cancelled': { call: Call };
+  /** User channel: the call ended (by the other side, or its session ended). */
+  'call.ended': { call: Call; by: string | null };
 }
 
 /** Who started or stopped a recording (the seed's user, as far as recording needs it). */

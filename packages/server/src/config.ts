@@ -32,6 +32,7 @@ const ENV_SCHEMA = z.object({
   JANUS_ADMIN_KEY: z.string().min(8).optional(),
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
   PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
+  PARLEY_RING_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULTS.ringTimeoutMs),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
@@ -51,6 +52,8 @@ export interface Config {
   readonly janusAdminKey: string | undefined;
   readonly mediaInterface: string | undefined;
   readonly reconnectGraceMs: number;
+  /** How long a ringing call rings before it is `unanswered`. */
+  readonly ringTimeoutMs: number;
   readonly logLevel: string;
   readonly production: boolean;
 }
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     janusAdminKey: e.JANUS_ADMIN_KEY,
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
     reconnectGraceMs: e.PARLEY_RECONNECT_GRACE_MS,
+    ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   });

@@ -3,6 +3,7 @@
  * in reverse. Used by main.ts and by integration tests.
  */
 import pino, { type Logger } from 'pino';
+import { CallLogStore, callLogRoutes, RingingService } from './calls/index.ts';
 import type { Config } from './config.ts';
 import { DEFAULTS } from './defaults.ts';
 import { buildApp } from './http/app.ts';
@@ -76,11 +77,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     void registry?.closeAll('media-failure');
   });
 
+  // The ringing flow needs signaling (so a registry); the call log is there either way.
+  const callLog = new CallLogStore(store.db);
+  const ringing = registry
+    ? new RingingService({
+        log: log.child({ component: 'ringing' }),
+        users: store.users,
+        callLog,
+        registry,
+        ringTimeoutMs: config.ringTimeoutMs,
+        joinGraceMs: DEFAULTS.ringJoinGraceMs,
+      })
+    : undefined;
+  await (ringing?.start() ?? callLog.closeDangling());
+
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recording: recordingControl })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recording: recordingControl, ringing })]
       : [],
-    routes: recordingRoutes(recordings),
+    routes: [...recordingRoutes(recordings), ...callLogRoutes(callLog)],
     mediaStatus: () => media?.status() ?? 'disabled',
   });
   await app.listen({ port: config.port, host: config.host });
@@ -97,6 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     recordings,
     close() {
       closing ??= (async () => {
+        ringing?.close();
         await registry?.closeAll('server-shutdown');
         await app.close();
         // Jobs cut short here stay `processing` and are picked up by the next start.

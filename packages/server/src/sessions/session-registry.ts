@@ -22,6 +22,7 @@ export interface SessionRegistryDeps {
 
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
+  readonly #endedListeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -33,6 +34,18 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
+  /** Whether `uid` is in a live session here (joined, or within its reconnect grace). */
+  isInSession(uid: string): boolean {
+    for (const session of this.#sessions.values()) if (session.isOpen && session.participants.has(uid)) return true;
+    return false;
+  }
+
+  /** Calls `listener` with the session id whenever a session has ended (the ringing flow ends its call). */
+  onSessionEnded(listener: (sessionId: string) => void): () => void {
+    this.#endedListeners.add(listener);
+    return () => this.#endedListeners.delete(listener);
+  }
+
   async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink) {
     let session = this.#sessions.get(claims.sessionId);
     if (!session || !session.isOpen) {
@@ -40,6 +53,13 @@ export class SessionRegistry {
         ...this.deps,
         onEnded: (ended) => {
           if (this.#sessions.get(ended.sessionId) === ended) this.#sessions.delete(ended.sessionId);
+          for (const listener of this.#endedListeners) {
+            try {
+              listener(ended.sessionId);
+            } catch (error) {
+              this.deps.log.error({ err: error }, 'a session-ended listener threw');
+            }
+          }
         },
       });
       this.#sessions.set(claims.sessionId, session);

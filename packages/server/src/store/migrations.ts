@@ -83,6 +83,19 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index recordings_status on recordings(status);
     `,
   },
+  {
+    version: 4,
+    name: 'ringing calls in the call log',
+    sql: `
+      alter table call_sessions add column initiator text;
+      alter table call_sessions add column receiver text;
+      alter table call_sessions add column accepted_at timestamptz;
+      create index call_sessions_created on call_sessions(created_at desc, session_id desc);
+      create index call_sessions_initiator on call_sessions(initiator);
+      create index call_sessions_receiver on call_sessions(receiver);
+      create index call_sessions_status on call_sessions(status)
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

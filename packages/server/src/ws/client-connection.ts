@@ -85,6 +85,7 @@ export class ClientConnection implements ParticipantLink {
 
   #onClose(): void {
     this.#closed = true;
+    this.deps.ringing?.channelClosed(this);
     const binding = this.binding;
     this.binding = undefined;
     if (binding && binding.participant.link === this) binding.session.disconnected(binding.participant);

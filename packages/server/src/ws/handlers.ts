@@ -3,6 +3,7 @@
  * request acts only on the session and participant that binding names.
  */
 import { type ParsedParams, ParleyError, type RequestResult, type RequestType } from '@parley/protocol';
+import { ringingHandlers } from '../calls/ringing-handlers.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { SessionParticipant } from '../sessions/participant.ts';
 import { verifyCallToken } from '../tokens/call-token.ts';
@@ -98,4 +99,7 @@ export const handlers: RequestHandlers = {
   async ping() {
     return { now: Date.now() };
   },
+
+  // The ringing flow (user channels): calls/ringing-handlers.ts.
+  ...ringingHandlers,
 };

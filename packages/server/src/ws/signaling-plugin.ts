@@ -2,6 +2,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import type { RingingService } from '../calls/ringing-service.ts';
 import { DEFAULTS } from '../defaults.ts';
 import type { RecordingController } from '../recording/recording-controller.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
@@ -13,6 +14,8 @@ export interface SignalingDeps {
   log: Logger;
   /** Absent: recording requests answer INVALID_STATE. */
   recording?: RecordingController;
+  /** The ringing flow's user channels; absent: `user.login` and `call.*` answer INVALID_STATE. */
+  ringing?: RingingService;
 }
 
 let connectionCounter = 0;
