@@ -84,6 +84,27 @@ describe('host-page CSS', () => {
   });
 });
 
+describe('a 360 px wide host', () => {
+  it('keeps every control and tile inside it', async () => {
+    const alice = await join('alice', 'narrow-1', { size: { width: 360, height: 640 }, setters: { setShowRecordingButton: true } });
+    await join('bob', 'narrow-1');
+    await tilesReady(alice, 2);
+    const outside = await alice.page.evaluate(() => {
+      const host = document.getElementById('call')!.getBoundingClientRect();
+      const root = host && document.getElementById('call')!.shadowRoot!;
+      return [...root.querySelectorAll<HTMLElement>('button:not([hidden]), [data-tile]')]
+        .filter((el) => el.offsetParent !== null)
+        .filter((el) => {
+          const b = el.getBoundingClientRect();
+          return b.left < host.left || b.right > host.right || b.bottom > host.bottom || b.width < 30;
+        })
+        .map((el) => el.dataset.control ?? el.dataset.uid);
+    });
+    expect(outside).toEqual([]);
+    await screenshot(alice.page, 'narrow-360-2-participants', alice.page.locator('#call'));
+  });
+});
+
 describe('audio-only', () => {
   it('shows avatars (initials on a colour) for three people', async () => {
     const a = await join('alice', 'audio-1', { audioOnly: true }, 'Alice Martin');
@@ -133,7 +154,12 @@ describe('the demo app', () => {
           20_000,
           'two tiles in the demo',
         );
-        await page.waitForTimeout(1_500); // let the remote video start
+        await eventually(
+          () => page.evaluate(() => document.getElementById('call-view')!.shadowRoot!.querySelector<HTMLElement>('[data-uid=grace]')?.dataset.videoOff),
+          (off) => off === 'false',
+          20_000,
+          "grace's video in the demo",
+        );
         await screenshot(page, 'demo-call-phone');
         // Every control fits inside the phone's width.
         const overflow = await page.locator('#call-view button:not([hidden])').evaluateAll((bs) => bs.filter((b) => b.getBoundingClientRect().right > window.innerWidth).length);

@@ -54,7 +54,7 @@ describe('the grid (default mode)', () => {
     open = open.filter((c) => c !== bob);
     await eventually(() => placement(alice), (p) => p.stage.length === 3, 10_000, 'the grid after bob left');
     expect(await placement(alice)).toMatchObject({ stage: ['alice', 'carol', 'dave'], cols: 2, rows: 2 });
-  });
+  }, 120_000);
 });
 
 describe('spotlight and tile clicks', () => {
@@ -68,6 +68,14 @@ describe('spotlight and tile clicks', () => {
     expect(before.float).toEqual(['alice']);
     expect(before.stage).toHaveLength(1);
     expect([...before.stage, ...before.strip].sort()).toEqual(['bob', 'carol']);
+
+    // The active speaker (audio levels of the fake microphones' beeps) is highlighted.
+    await eventually(
+      () => ui(alice, '[data-tile][data-speaking=true]').count(),
+      (n) => n === 1,
+      15_000,
+      'an active speaker',
+    );
 
     const other = before.strip[0]!;
     await ui(alice, `[data-strip] [data-uid="${other}"]`).click();
@@ -90,7 +98,7 @@ describe('spotlight and tile clicks', () => {
     expect((await placement(bobsView)).stage[0]).not.toBe('carol');
     await ui(bobsView, '[data-control=layout]').click();
     expect((await placement(bobsView)).mode).toBe('default');
-  });
+  }, 120_000);
 
   it('ignores clicks on tiles when setEnableVideoTileClick(false)', async () => {
     const alice = await join('alice', 'spot-2', { setters: { setEnableVideoTileClick: false } });

@@ -11,6 +11,7 @@ import { Controls } from './controls.ts';
 import { h, icon } from './dom.ts';
 import { clampInside, makeDraggable } from './drag.ts';
 import { IdleDialog } from './idle-dialog.ts';
+import { SwitchDialog } from './switch-dialog.ts';
 import { gridShape, MODES, place } from './layout.ts';
 import { PictureInPicture } from './pip.ts';
 import type { AudioOutputInfo, UIEvents, UISession } from './session-api.ts';
@@ -36,6 +37,7 @@ export class DefaultCallUI {
   readonly #toast: HTMLDivElement;
   readonly #controls: Controls;
   readonly #idle: IdleDialog;
+  readonly #switch: SwitchDialog;
   readonly #pip: PictureInPicture;
   readonly #speaker: ActiveSpeaker;
   readonly #tiles = new Map<string, Tile>();
@@ -87,6 +89,10 @@ export class DefaultCallUI {
       () => void this.#run(() => session.stayInSession?.()),
       () => void this.#run(() => session.endSession()),
     );
+    this.#switch = new SwitchDialog(
+      () => void this.#run(() => session.acceptVideoSwitch?.()),
+      () => void this.#run(() => session.declineVideoSwitch?.()),
+    );
     this.#root = h(
       'div',
       { class: 'pl', part: 'root', 'data-parley': 'default', role: 'region', 'aria-label': 'Call' },
@@ -94,6 +100,7 @@ export class DefaultCallUI {
       this.#controls.el,
       this.#toast,
       this.#idle.el,
+      this.#switch.el,
     );
     this.shadow.replaceChildren(this.#style, this.#root);
     this.#pip = new PictureInPicture(
@@ -147,6 +154,7 @@ export class DefaultCallUI {
     this.#resize?.disconnect();
     this.#undrag?.();
     this.#idle.hide();
+    this.#switch.hide();
     clearTimeout(this.#toastTimer);
     this.#speaker.close();
     for (const tile of this.#tiles.values()) {
@@ -198,7 +206,17 @@ export class DefaultCallUI {
       this.#recording = info.recording;
       this.#renderControls();
     });
+    on('onCallSwitchToVideoRequested', (request: { initiator: string }) => {
+      const asker = this.#session.getParticipants().find((u) => u.uid === request.initiator);
+      this.#switch.show(request.initiator, asker?.name ?? request.initiator);
+    });
+    on('onCallSwitchToVideoDeclined', (info: { initiator: string; responder: string }) => {
+      this.#switch.hide();
+      const responder = this.#session.getParticipants().find((u) => u.uid === info.responder);
+      if (info.initiator === this.#self()?.uid) this.#say(`${responder?.name ?? info.responder} declined the switch to video`);
+    });
     on('onCallSwitchedToVideo', () => {
+      this.#switch.hide();
       this.#audioOnly = false;
       for (const tile of this.#tiles.values()) tile.refresh();
       this.#renderControls();

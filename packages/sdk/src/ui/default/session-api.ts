@@ -48,5 +48,8 @@ export interface UISession {
   startRecording?(): unknown;
   stopRecording?(): unknown;
   switchToVideoCall?(): unknown;
+  /** Answers onCallSwitchToVideoRequested. */
+  acceptVideoSwitch?(): unknown;
+  declineVideoSwitch?(): unknown;
   stayInSession?(): unknown;
 }

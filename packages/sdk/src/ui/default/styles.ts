@@ -91,7 +91,7 @@ button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
  .float{right:10px;bottom:10px}
 }
 @container pl (max-width:400px){
- .bar{gap:5px}.btn{width:38px;height:38px;padding:9px}.btn[data-control=end-call]{width:50px}
+ .bar{gap:4px;padding-left:4px;padding-right:4px}.btn{width:38px;height:38px;padding:9px}.btn[data-control=end-call]{width:50px}
 }
 @container pl (max-height:360px){.bar{padding:6px}.btn{width:38px;height:38px;padding:9px}.strip{height:56px}}
 `;

@@ -43,6 +43,8 @@ export class Tile {
     this.video = h('video', { autoplay: true, playsinline: true, part: 'video' });
     this.video.playsInline = true;
     this.video.muted = local; // never play our own microphone back
+    // Until the first frame is decoded the avatar stands in (no black tile).
+    for (const event of ['loadeddata', 'resize', 'emptied']) this.video.addEventListener(event, this.#onTracks);
     this.#avatar = h('div', { class: 'avatar', part: 'avatar', 'data-avatar-mode': avatarMode, 'aria-hidden': 'true' });
     this.#name = h('span', { class: 'label' });
     const ind = h('span', { class: 'ind' });
@@ -100,7 +102,7 @@ export class Tile {
 
   get videoOff(): boolean {
     const live = this.#stream?.getVideoTracks().some((t) => t.readyState === 'live') ?? false;
-    return this.audioOnly() || this.#user.isAudioOnly || this.#user.isVideoMuted || !live;
+    return this.audioOnly() || this.#user.isAudioOnly || this.#user.isVideoMuted || !live || this.video.videoWidth === 0;
   }
 
   /** Re-derives the data-* state from the participant and the stream. */
