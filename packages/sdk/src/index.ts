@@ -8,6 +8,7 @@ export {
   type CallEvents,
   type CallSessionState,
   type CallsEventsDelegate,
+  type CallSwitchRequest,
   type CallSwitchRequestInfo,
   type RTCMutedUser,
   type RTCRecordingInfo,

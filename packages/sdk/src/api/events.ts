@@ -29,11 +29,20 @@ export interface RTCMutedUser {
   isVideoMuted: boolean;
 }
 
-/** The seed's CallSwitchRequestInfo (wired by a later issue). */
+/** The seed's CallSwitchRequestInfo: who asked to switch an audio call to video, and who answered. */
 export interface CallSwitchRequestInfo {
   sessionId: string;
-  requestedBy: string;
-  acceptedBy: string;
+  /** The uid of who called switchToVideoCall(). */
+  initiator: string;
+  /** The uid of who accepted (onCallSwitchedToVideo) or declined (onCallSwitchToVideoDeclined). */
+  responder: string;
+}
+
+/** A request to switch to video, waiting for this user's answer (acceptVideoSwitch / declineVideoSwitch). */
+export interface CallSwitchRequest {
+  sessionId: string;
+  /** The uid of who asked. */
+  initiator: string;
 }
 
 /** The seed's RTCRecordingInfo: recording started or stopped, and by whom. */
@@ -60,6 +69,12 @@ export type CallEvents = {
   onCallEndButtonPressed: () => void;
   onAudioModeChanged: (modes: AudioMode[]) => void;
   onCallSwitchedToVideo: (info: CallSwitchRequestInfo) => void;
+  /** Not in the seed: someone asks to switch this audio call to video; answer with acceptVideoSwitch() or declineVideoSwitch(). */
+  onCallSwitchToVideoRequested: (request: CallSwitchRequest) => void;
+  /** Not in the seed: a request to switch to video was declined (everyone is told; the asker is `initiator`). */
+  onCallSwitchToVideoDeclined: (info: CallSwitchRequestInfo) => void;
+  /** Not in the seed: alone in the session, it ends in `secondsLeft` (onSessionTimeout) unless stayInSession() is called. */
+  onIdleWarning: (info: { secondsLeft: number }) => void;
   onRecordingToggled: (info: RTCRecordingInfo) => void;
   onError: (error: ParleyError) => void;
   /** Not in the seed: the session's state machine moved. */

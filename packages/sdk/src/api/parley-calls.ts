@@ -57,10 +57,6 @@ function onSession<T>(fn: (session: CallSession) => Promise<T>): Promise<T> {
   }
 }
 
-function notYet(feature: string): Promise<never> {
-  return onSession(() => Promise.reject(new ParleyError('INVALID_STATE', `${feature} is not available yet`)));
-}
-
 // biome-ignore lint/complexity/noStaticOnlyClass: the static API mirrors the seed (CometChatCalls.*)
 export class ParleyCalls {
   /** `new ParleyCalls.CallSettingsBuilder()`, as in the seed. */
@@ -172,8 +168,24 @@ export class ParleyCalls {
     return onSession((s) => s.stopRecording());
   }
 
+  /** Asks the others to switch the current audio call to video (see CallSession.switchToVideoCall). */
   static switchToVideoCall(): Promise<void> {
-    return notYet('Switching to a video call');
+    return onSession((s) => s.switchToVideoCall());
+  }
+
+  /** Accepts a request to switch to video (onCallSwitchToVideoRequested). */
+  static acceptVideoSwitch(): Promise<void> {
+    return onSession((s) => s.acceptVideoSwitch());
+  }
+
+  /** Declines a request to switch to video; the asker gets onCallSwitchToVideoDeclined. */
+  static declineVideoSwitch(): Promise<void> {
+    return onSession((s) => s.declineVideoSwitch());
+  }
+
+  /** "Stay" in the idle warning (onIdleWarning): the idle countdown starts again. */
+  static stayInSession(): Promise<void> {
+    return onSession((s) => s.stayInSession());
   }
 
   /** For tests: forget the configuration and the current session. */

@@ -13,12 +13,25 @@ export class LocalMedia {
   #stream: MediaStream | undefined;
   #cameraId: string | undefined;
   #facingMode: 'user' | 'environment' | undefined;
+  #audioOnly: boolean;
 
   constructor(
     private readonly handler: MediaHandler,
-    readonly audioOnly: boolean,
+    audioOnly: boolean,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#audioOnly = audioOnly;
+  }
+
+  /** No camera in an audio-only session, until it switches to video. */
+  get audioOnly(): boolean {
+    return this.#audioOnly;
+  }
+
+  /** The session switched to video: the camera may be opened from now on. */
+  allowVideo(): void {
+    this.#audioOnly = false;
+  }
 
   get stream(): MediaStream | undefined {
     return this.#stream;

@@ -14,6 +14,7 @@ export interface PublisherSignaling {
 export class PublisherConnection extends PeerConnection {
   #audio: RtpTransceiverLike | undefined;
   #video: RtpTransceiverLike | undefined;
+  #stream: MediaStream | undefined;
 
   constructor(
     handler: MediaHandler,
@@ -29,6 +30,7 @@ export class PublisherConnection extends PeerConnection {
    */
   async start(audio: MediaStreamTrack | undefined, video: MediaStreamTrack | 'empty' | undefined, stream: MediaStream): Promise<void> {
     this.markConnecting();
+    this.#stream = stream;
     try {
       if (audio) this.#audio = this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
       if (video === 'empty') {
@@ -57,8 +59,23 @@ export class PublisherConnection extends PeerConnection {
     if (!this.isClosed && this.#audio) await this.#audio.sender.replaceTrack(track);
   }
 
-  /** Swaps the sent video track (null: send nothing). */
+  /**
+   * Swaps the sent video track (null: send nothing). Without a video line yet
+   * (an audio call switched to video) a track adds one, and we offer again.
+   */
   async replaceVideo(track: MediaStreamTrack | null): Promise<void> {
-    if (!this.isClosed && this.#video) await this.#video.sender.replaceTrack(track);
+    if (this.isClosed) return;
+    if (this.#video) await this.#video.sender.replaceTrack(track);
+    else if (track) await this.#addVideo(track);
+  }
+
+  async #addVideo(track: MediaStreamTrack): Promise<void> {
+    this.#video = this.pc.addTransceiver(track, { direction: 'sendonly', streams: this.#stream ? [this.#stream] : [] });
+    const offer = await this.pc.createOffer();
+    if (this.isClosed) return;
+    await this.pc.setLocalDescription(offer);
+    const answer = await this.signaling.publish({ type: 'offer', sdp: offer.sdp ?? '' });
+    if (this.isClosed) return;
+    await this.pc.setRemoteDescription(answer);
   }
 }

@@ -5,7 +5,7 @@
  * actions run one at a time.
  */
 import { type IceCandidate, type JoinResult, type Participant, ParleyError, type ServerEvents } from '@parley/protocol';
-import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type RTCUser } from '../api/events.ts';
+import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type CallSwitchRequestInfo, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { availableModes, listAudioOutputs, outputForMode } from '../media/devices.ts';
@@ -66,6 +66,10 @@ export class CallSession {
   #stopDeviceWatch: (() => void) | undefined;
   #joined: JoinResult | undefined;
   #ending: Promise<void> | undefined;
+  /** The audio call became a video call (switchToVideoCall accepted). */
+  #switchedToVideo = false;
+  /** Who asked us to switch to video, while we have not answered. */
+  #videoRequest: string | undefined;
 
   constructor(options: CallSessionOptions) {
     this.#opts = options;
@@ -92,6 +96,11 @@ export class CallSession {
 
   get isRecording(): boolean {
     return this.#joined?.recording ?? false;
+  }
+
+  /** Audio-only: set so in the settings, and not switched to video since. */
+  get isAudioOnly(): boolean {
+    return this.settings.isAudioOnly && !this.#switchedToVideo;
   }
 
   get audioMode(): AudioMode | undefined {
@@ -256,6 +265,20 @@ export class CallSession {
       });
     });
     signaling.on('trickle', ({ target, candidate }) => this.#onRemoteCandidate(target, candidate));
+    signaling.on('session.idleWarning', ({ secondsLeft }) => this.#ifLive(() => this.#emit('onIdleWarning', { secondsLeft })));
+    signaling.on('video.switchRequested', ({ initiator }) =>
+      this.#ifLive(() => {
+        this.#videoRequest = initiator;
+        this.#emit('onCallSwitchToVideoRequested', { sessionId: this.sessionId ?? '', initiator });
+      }),
+    );
+    signaling.on('video.switched', (info) => this.#ifLive(() => this.#onSwitchedToVideo(info)));
+    signaling.on('video.switchDeclined', (info) =>
+      this.#ifLive(() => {
+        this.#videoRequest = undefined;
+        this.#emit('onCallSwitchToVideoDeclined', { sessionId: this.sessionId ?? '', ...info });
+      }),
+    );
     signaling.on('session.ended', ({ reason }) => this.#onSessionEnded(reason));
     signaling.on('@close', (info) => this.#onSocketClosed(info));
   }
@@ -326,7 +349,7 @@ export class CallSession {
   /** Pauses (camera released, nothing sent) or resumes our video. */
   videoPaused(paused: boolean): Promise<void> {
     this.#guardBoolean('videoPaused', paused);
-    if (this.settings.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
+    if (this.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
     return this.#act(async () => {
       if (paused) {
         await this.#publisher?.replaceVideo(null);
@@ -347,13 +370,64 @@ export class CallSession {
 
   /** Moves to the next camera (or flips front/back on phones). */
   switchCamera(): Promise<void> {
-    if (this.settings.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
+    if (this.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
     return this.#act(async () => {
       const track = await this.#local.switchCamera();
       if (!track) return;
       await this.#publisher?.replaceVideo(track);
       this.#emit('localStreamChanged', this.#local.stream ?? null);
       this.#renderLocal();
+    });
+  }
+
+  /** "Stay" in the idle warning (onIdleWarning): the idle countdown starts again from the full period. */
+  stayInSession(): Promise<void> {
+    return this.#act(async () => {
+      await this.#signaling!.request('session.stay', {});
+    });
+  }
+
+  /**
+   * The seed's switchToVideoCall: asks the others to switch this audio call to
+   * video. Resolves once asked; the answer comes as onCallSwitchedToVideo (both
+   * sides' cameras start) or onCallSwitchToVideoDeclined.
+   */
+  switchToVideoCall(): Promise<void> {
+    return this.#act(async () => {
+      await this.#signaling!.request('video.requestSwitch', {});
+    });
+  }
+
+  /** Accepts the pending request (onCallSwitchToVideoRequested): everyone gets onCallSwitchedToVideo. */
+  acceptVideoSwitch(): Promise<void> {
+    return this.#answerVideoSwitch(true);
+  }
+
+  /** Declines the pending request: everyone, the asker included, gets onCallSwitchToVideoDeclined. */
+  declineVideoSwitch(): Promise<void> {
+    return this.#answerVideoSwitch(false);
+  }
+
+  #answerVideoSwitch(accept: boolean): Promise<void> {
+    if (this.#videoRequest === undefined) return Promise.reject(new ParleyError('INVALID_STATE', 'Nobody asked to switch to video'));
+    return this.#act(async () => {
+      this.#videoRequest = undefined;
+      await this.#signaling!.request('video.answerSwitch', { accept });
+    });
+  }
+
+  /** The session is a video session now: the one who asked and the one who accepted turn their cameras on. */
+  #onSwitchedToVideo({ initiator, responder }: Omit<CallSwitchRequestInfo, 'sessionId'>): void {
+    this.#videoRequest = undefined;
+    const wasAudioOnly = this.isAudioOnly;
+    this.#switchedToVideo = true;
+    this.#local.allowVideo();
+    this.#emit('onCallSwitchedToVideo', { sessionId: this.sessionId ?? '', initiator, responder });
+    const self = this.#roster.selfUid;
+    // Everyone else in a group call may turn theirs on with videoPaused(false).
+    if (!wasAudioOnly || (self !== initiator && self !== responder)) return;
+    this.videoPaused(false).catch((error) => {
+      if (!this.#isOver()) this.#emit('onError', asParleyError(error, 'MEDIA_ERROR'));
     });
   }
 
