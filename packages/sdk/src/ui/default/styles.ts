@@ -14,6 +14,7 @@ export const CSS = `
 .main{position:relative;flex:1;min-height:0;display:flex;flex-direction:column;gap:8px;padding:8px}
 .stage{--g:8px;position:relative;flex:1;min-height:0;display:flex;flex-wrap:wrap;justify-content:center;align-content:center;gap:var(--g)}
 .stage>.tile{flex:0 0 calc((100% - (var(--cols,1) - 1) * var(--g)) / var(--cols,1));height:calc((100% - (var(--rows,1) - 1) * var(--g)) / var(--rows,1))}
+.stage:empty::before{content:"Connecting…";margin:auto;color:#9ca3af;font-size:15px}
 .strip{display:none;flex:0 0 auto;height:clamp(64px,18cqh,132px);gap:8px;overflow-x:auto;overflow-y:hidden;scrollbar-width:thin}
 .strip:empty{display:none!important}
 .pl[data-mode=spotlight] .strip{display:flex}
