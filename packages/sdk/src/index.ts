@@ -16,6 +16,9 @@ export {
 } from './api/events.ts';
 export type { GenerateTokenOptions } from './api/generate-token.ts';
 export { ParleyCalls, type ParleyInitOptions } from './api/parley-calls.ts';
+export type { Call, CallListener, CallListenerEvents, CallStatus, CallType, InitiateCallOptions } from './calls/call-listener.ts';
+export type { CallLog, CallLogPage, CallLogRequest } from './calls/call-logs.ts';
+export type { RingingScreen, RingingScreenOptions } from './ui/default/ringing-screen.ts';
 export { BrowserMediaHandler } from './media/browser-media-handler.ts';
 export type { MediaHandler, PeerConnectionLike } from './media/media-handler.ts';
 export type { PeerState } from './media/peer-state.ts';
