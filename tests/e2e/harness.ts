@@ -124,6 +124,9 @@ export async function startCall(
           'onCallEndButtonPressed',
           'onRecordingToggled',
           'onCallSwitchedToVideo',
+          'onCallSwitchToVideoRequested',
+          'onCallSwitchToVideoDeclined',
+          'onIdleWarning',
         ].map((n) => [n, record(n)]),
       );
       const builder = new CallSettingsBuilder()
