@@ -74,7 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Rooms die with their Janus: end the calls in them rather than leave them hanging.
   media?.on('nodeLost', (url) => {
     log.error({ url }, 'janus node lost; ending its sessions');
-    void registry?.closeAll('media-failure');
+    void registry?.closeAll('media-failure', (session) => session.room?.janus.client.url === url);
   });
 
   // The ringing flow needs signaling (so a registry); the call log is there either way.

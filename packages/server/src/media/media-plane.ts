@@ -15,6 +15,7 @@ import type { Logger } from './logger.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 const ROOM_EXISTS = 427;
+const RESTART_WAIT_MS = 15_000; // how long a join waits for a restarting embedded Janus
 
 interface MediaNode {
   url: string;
@@ -40,13 +41,33 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
   readonly #nodes: MediaNode[];
   readonly #process: JanusProcess | undefined;
   readonly #opts: MediaPlaneOptions;
+  #restarting: Promise<void> | undefined;
 
   private constructor(nodes: MediaNode[], process: JanusProcess | undefined, opts: MediaPlaneOptions) {
     super(opts.log);
     this.#nodes = nodes;
     this.#process = process;
     this.#opts = opts;
-    process?.on('exited', () => this.#lost(nodes[0] as MediaNode));
+    process?.on('exited', () => {
+      this.#lost(nodes[0] as MediaNode);
+      this.#restarting ??= new Promise<void>((resolve) => {
+        const off = process.on('restarted', () => {
+          off();
+          this.#restarting = undefined;
+          resolve();
+        });
+      });
+    });
+  }
+
+  /** While the embedded Janus restarts, wait for it (bounded) rather than fail at once. */
+  async #embeddedReady(): Promise<void> {
+    if (!this.#restarting) return;
+    const timeout = new Promise<never>((_, reject) => {
+      const t = setTimeout(() => reject(new ParleyError('MEDIA_UNAVAILABLE', 'Janus is restarting')), RESTART_WAIT_MS);
+      t.unref();
+    });
+    await Promise.race([this.#restarting, timeout]);
   }
 
   /** Spawns the embedded Janus (no JANUS_URLS) or checks the external nodes answer. */
@@ -79,6 +100,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
   async createRoom(sessionId: string, recDir?: string): Promise<JanusRoom> {
     const hash = createHash('sha1').update(sessionId).digest().readUInt32BE(0);
     const node = this.#nodes[hash % this.#nodes.length] as MediaNode;
+    await this.#embeddedReady();
     const janus = await this.#session(node);
     for (let attempt = 0; ; attempt++) {
       try {

@@ -74,9 +74,8 @@ export class SessionRegistry {
     }
   }
 
-  /** Ends every session (server shutdown, or its Janus is gone). */
-  async closeAll(reason: SessionEndReason): Promise<void> {
-    await Promise.allSettled([...this.#sessions.values()].map((s) => s.end(reason)));
-    this.#sessions.clear();
+  /** Ends every session, or those `which` picks (server shutdown, or their Janus is gone). */
+  async closeAll(reason: SessionEndReason, which: (session: CallSession) => boolean = () => true): Promise<void> {
+    await Promise.allSettled([...this.#sessions.values()].filter(which).map((s) => s.end(reason)));
   }
 }

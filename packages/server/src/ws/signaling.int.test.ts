@@ -4,45 +4,12 @@
  */
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { TestSignalingClient } from '../testing/signaling-client.ts';
 import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from '../testing/test-server.ts';
 import { signCallToken } from '../tokens/call-token.ts';
 
 const SECRET = TEST_TOKEN_SECRET;
 let server: TestServer;
-
-/** A signaling client that records every frame it gets. */
-class TestClient {
-  readonly frames: any[] = [];
-  #next = 0;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => this.frames.push(JSON.parse(d.toString())));
-  }
-  static async open(): Promise<TestClient> {
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/v1/ws`);
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    return new TestClient(ws);
-  }
-  async request(type: string, params: unknown): Promise<any> {
-    const id = `r${++this.#next}`;
-    this.ws.send(JSON.stringify({ id, type, params }));
-    return this.response(id);
-  }
-  async response(id: string): Promise<any> {
-    for (let i = 0; i < 200; i++) {
-      const frame = this.frames.find((f) => f.type === 'response' && f.id === id);
-      if (frame) return frame;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no response to ${id}`);
-  }
-  events(name: string): any[] {
-    return this.frames.filter((f) => f.type === 'event' && f.event === name);
-  }
-  close() {
-    this.ws.close();
-  }
-}
 
 async function tokenFor(uid: string, sessionId: string, kind: 'direct' | 'group' = 'group') {
   const { token } = await signCallToken(new TextEncoder().encode(SECRET), 600, { sessionId, uid, name: uid, avatar: null, kind });
@@ -59,7 +26,7 @@ afterAll(async () => {
 
 describe('joining with a call token', () => {
   it('joins the session the token names and returns who is there', async () => {
-    const alice = await TestClient.open();
+    const alice = await TestSignalingClient.open(server.url);
     const res = await alice.request('join', { token: await tokenFor('alice', 'room-a'), sessionId: 'room-a' });
     expect(res.ok).toBe(true);
     expect(res.result.sessionId).toBe('room-a');
@@ -69,7 +36,7 @@ describe('joining with a call token', () => {
   });
 
   it('refuses a token for session A used to join session B', async () => {
-    const c = await TestClient.open();
+    const c = await TestSignalingClient.open(server.url);
     const res = await c.request('join', { token: await tokenFor('mallory', 'room-a'), sessionId: 'room-b' });
     expect(res.error.code).toBe('CALL_TOKEN_WRONG_SESSION');
     c.close();
@@ -84,7 +51,7 @@ describe('joining with a call token', () => {
       .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(new TextEncoder().encode(SECRET));
-    const c = await TestClient.open();
+    const c = await TestSignalingClient.open(server.url);
     expect((await c.request('join', { token: expired })).error.code).toBe('CALL_TOKEN_EXPIRED');
     c.close();
   });
@@ -93,7 +60,7 @@ describe('joining with a call token', () => {
     const forged = (await signCallToken(new TextEncoder().encode('another-secret-another-secret-0123456789'), 600, {
       sessionId: 'room-a', uid: 'eve', name: 'eve', avatar: null, kind: 'group',
     })).token;
-    const c = await TestClient.open();
+    const c = await TestSignalingClient.open(server.url);
     expect((await c.request('join', { token: forged })).error.code).toBe('CALL_TOKEN_INVALID');
     expect((await c.request('join', { token: 'not-a-jwt' })).error.code).toBe('CALL_TOKEN_INVALID');
     c.close();
@@ -102,14 +69,14 @@ describe('joining with a call token', () => {
 
 describe('a client that crafts messages', () => {
   it('cannot publish or subscribe before joining', async () => {
-    const c = await TestClient.open();
+    const c = await TestSignalingClient.open(server.url);
     expect((await c.request('publish', { jsep: { type: 'offer', sdp: 'v=0' } })).error.code).toBe('NOT_JOINED');
     expect((await c.request('subscriber.answer', { jsep: { type: 'answer', sdp: 'v=0' } })).error.code).toBe('NOT_JOINED');
     c.close();
   });
 
   it('cannot name another session, feed or user in a request', async () => {
-    const c = await TestClient.open();
+    const c = await TestSignalingClient.open(server.url);
     await c.request('join', { token: await tokenFor('carol', 'room-c'), sessionId: 'room-c' });
     const cross = await c.request('publish', { jsep: { type: 'offer', sdp: 'v=0' }, sessionId: 'room-a' });
     expect(cross.error.code).toBe('VALIDATION_FAILED');
@@ -121,7 +88,7 @@ describe('a client that crafts messages', () => {
   });
 
   it('gets typed errors for garbage and keeps the connection', async () => {
-    const c = await TestClient.open();
+    const c = await TestSignalingClient.open(server.url);
     c.ws.send('{not json');
     c.ws.send(JSON.stringify({ id: 'x1', type: 'no.such.request' }));
     c.ws.send(JSON.stringify({ id: 'x2', type: 'mute', params: { audioMuted: 'yes' } }));
@@ -135,8 +102,8 @@ describe('a client that crafts messages', () => {
 
 describe('session state', () => {
   it('tells others of joins, mutes and leaves, and records the stay', async () => {
-    const a = await TestClient.open();
-    const b = await TestClient.open();
+    const a = await TestSignalingClient.open(server.url);
+    const b = await TestSignalingClient.open(server.url);
     await a.request('join', { token: await tokenFor('ann', 'room-s'), sessionId: 'room-s' });
     const joined = await b.request('join', { token: await tokenFor('ben', 'room-s'), sessionId: 'room-s', audioMuted: true });
     expect(joined.result.participants.map((p: any) => p.uid)).toEqual(['ann']);
@@ -157,8 +124,8 @@ describe('session state', () => {
   });
 
   it('ends a direct session for both when one leaves', async () => {
-    const a = await TestClient.open();
-    const b = await TestClient.open();
+    const a = await TestSignalingClient.open(server.url);
+    const b = await TestSignalingClient.open(server.url);
     await a.request('join', { token: await tokenFor('dee', 'room-d', 'direct'), sessionId: 'room-d' });
     await b.request('join', { token: await tokenFor('dan', 'room-d', 'direct'), sessionId: 'room-d' });
     await a.request('leave', {});
@@ -169,8 +136,8 @@ describe('session state', () => {
   });
 
   it('removes a participant whose socket closed after the grace period', async () => {
-    const a = await TestClient.open();
-    const b = await TestClient.open();
+    const a = await TestSignalingClient.open(server.url);
+    const b = await TestSignalingClient.open(server.url);
     await a.request('join', { token: await tokenFor('eli', 'room-g'), sessionId: 'room-g' });
     await b.request('join', { token: await tokenFor('fay', 'room-g'), sessionId: 'room-g' });
     b.ws.terminate();
