@@ -1,5 +1,7 @@
-// The demo app: a name, a call, an invite link. Uses only the SDK's public API
-// and the development login, as an app of yours would use your own login.
+// The demo app: a name, a call, an invite link, calling another user by uid
+// (the ringing flow, with the SDK's incoming/outgoing screens), and the user's
+// recent calls from the call log. Uses only the SDK's public API and the
+// development login, as an app of yours would use your own login.
 import { CallSettingsBuilder, ParleyCalls } from '/sdk/parley.js';
 
 const STORE_KEY = 'parley.demo.v1';
@@ -45,39 +47,91 @@ function inviteLink(sessionId, audioOnly) {
   return url.toString();
 }
 
-function remember(sessionId, audioOnly) {
-  state.recent = [{ sessionId, audioOnly, at: Date.now() }, ...(state.recent ?? []).filter((c) => c.sessionId !== sessionId)].slice(0, 10);
-  save();
+const STATUS_TEXT = {
+  initiated: 'ringing',
+  ongoing: 'ongoing',
+  ended: 'ended',
+  rejected: 'declined',
+  cancelled: 'cancelled',
+  busy: 'busy',
+  unanswered: 'no answer',
+};
+
+function duration(seconds) {
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }
 
-function renderRecent() {
+function recentButton(text, label, onclick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'secondary';
+  b.textContent = text;
+  b.setAttribute('aria-label', label);
+  b.onclick = onclick;
+  return b;
+}
+
+// The user's recent calls, from the call log (GET /v1/calls through the SDK).
+async function renderRecent() {
+  let items = [];
+  try {
+    items = (await ParleyCalls.getCallLogs({ authToken: state.authToken, limit: 10 })).items;
+  } catch (error) {
+    console.warn('call log unavailable', error);
+  }
   const list = $('recent');
   list.replaceChildren();
-  for (const call of state.recent ?? []) {
+  for (const call of items) {
+    const other = [call.initiator, call.receiver].find((p) => p && p.uid !== state.uid);
     const li = document.createElement('li');
+    li.dataset.sessionId = call.sessionId;
+    li.dataset.status = call.status;
     const label = document.createElement('span');
-    label.textContent = `${call.audioOnly ? '🎙' : '🎥'} ${call.sessionId} · ${new Date(call.at).toLocaleString()}`;
-    const again = document.createElement('button');
-    again.type = 'button';
-    again.className = 'secondary';
-    again.textContent = 'Join again';
-    again.setAttribute('aria-label', `Join ${call.sessionId} again`);
-    again.onclick = () => void enterCall(call.sessionId, call.audioOnly);
-    li.append(label, again);
+    const who = other ? `${call.initiator?.uid === state.uid ? '→' : '←'} ${other.name}` : call.sessionId;
+    const length = call.durationSeconds > 0 ? ` · ${duration(call.durationSeconds)}` : '';
+    label.textContent = `${call.type === 'audio' ? '🎙' : '🎥'} ${who} · ${STATUS_TEXT[call.status] ?? call.status}${length} · ${new Date(call.initiatedAt).toLocaleString()}`;
+    li.append(label);
+    if (other) li.append(recentButton('Call back', `Call ${other.name} again`, () => void dial(other.uid, call.type)));
+    else if (call.kind === 'group') li.append(recentButton('Join again', `Join ${call.sessionId} again`, () => void enterCall(call.sessionId, call.type === 'audio')));
     list.append(li);
   }
-  $('recent-empty').hidden = (state.recent ?? []).length > 0;
+  $('recent-empty').hidden = items.length > 0;
+}
+
+// Ringing: this tab's user channel, and the SDK's incoming / outgoing screens.
+let callScreen;
+async function startRinging() {
+  await ParleyCalls.login(state.authToken);
+  callScreen ??= ParleyCalls.renderCallScreen(document.body, {
+    // Both sides, once answered: join the call's session as a direct session.
+    onAccepted: (call) => void enterCall(call.sessionId, call.type === 'audio', { direct: true }),
+    onClosed: () => void renderRecent(),
+  });
+}
+
+async function dial(receiverUid, type) {
+  $('error').hidden = true;
+  try {
+    await ParleyCalls.initiateCall({ receiverUid, type });
+  } catch (error) {
+    fail(error);
+  }
 }
 
 function toLobby() {
   history.replaceState(null, '', location.pathname);
   $('who').textContent = state.name;
   $('who').hidden = false;
-  renderRecent();
+  $('my-uid').textContent = state.uid;
+  void renderRecent();
   show('lobby');
 }
 
+let inDirectCall = false;
+
 async function leaveCall() {
+  if (inDirectCall) return hangUp();
   try {
     await ParleyCalls.endSession();
   } catch {
@@ -86,13 +140,40 @@ async function leaveCall() {
   toLobby();
 }
 
-async function enterCall(sessionId, audioOnly) {
+// The seed's ringing-flow end: endCall, then clearActiveCall and endSession.
+async function hangUp() {
+  const call = ParleyCalls.getActiveCall();
+  try {
+    if (call) await ParleyCalls.endCall(call.sessionId);
+  } catch (error) {
+    console.warn('endCall', error);
+  }
+  ParleyCalls.clearActiveCall();
+  await ParleyCalls.endSession().catch(() => undefined);
+  inDirectCall = false;
+  toLobby();
+}
+
+// The other side ended it (onCallEnded in the session).
+async function endedByOther() {
+  if (inDirectCall) {
+    ParleyCalls.clearActiveCall();
+    await ParleyCalls.endSession().catch(() => undefined);
+    inDirectCall = false;
+  }
+  toLobby();
+}
+
+async function enterCall(sessionId, audioOnly, { direct = false } = {}) {
   $('error').hidden = true;
-  history.replaceState(null, '', inviteLink(sessionId, audioOnly));
+  inDirectCall = direct;
+  // A one-to-one call from the ringing flow has no invite link.
+  if (!direct) history.replaceState(null, '', inviteLink(sessionId, audioOnly));
+  $('copy-link').hidden = direct;
   $('call-id').textContent = sessionId;
   show('call');
   try {
-    const token = await ParleyCalls.generateToken(state.authToken, sessionId);
+    const token = await ParleyCalls.generateToken(state.authToken, sessionId, { type: direct ? 'direct' : 'group' });
     const settings = new CallSettingsBuilder()
       .setDefaultLayout(true)
       .setIsAudioOnly(audioOnly)
@@ -100,13 +181,13 @@ async function enterCall(sessionId, audioOnly) {
       .setShowSwitchToVideoCall(audioOnly)
       .setDelegate({
         onCallEndButtonPressed: () => void leaveCall(),
-        onCallEnded: () => toLobby(),
+        onCallEnded: () => void endedByOther(),
         onSessionTimeout: () => toLobby(),
       })
       .build();
     await ParleyCalls.startSession(token, settings, $('call-view'));
-    remember(sessionId, audioOnly);
   } catch (error) {
+    inDirectCall = false;
     if (error?.code === 'AUTH_TOKEN_INVALID') {
       delete state.authToken;
       save();
@@ -140,6 +221,11 @@ $('logout').onclick = () => {
 };
 $('start-video').onclick = () => void enterCall(`call-${crypto.randomUUID().slice(0, 8)}`, false);
 $('start-audio').onclick = () => void enterCall(`call-${crypto.randomUUID().slice(0, 8)}`, true);
+$('dial-form').onsubmit = (e) => {
+  e.preventDefault();
+  const uid = $('dial-uid').value.trim();
+  if (uid) void dial(uid, e.submitter?.dataset.type === 'audio' ? 'audio' : 'video');
+};
 $('join-form').onsubmit = (e) => {
   e.preventDefault();
   const id = sessionIdFrom($('join-id').value);
@@ -157,6 +243,7 @@ async function route() {
     if (state.name) await login(state.name).catch(() => undefined);
     if (!state.authToken) return show('login');
   }
+  await startRinging().catch((error) => console.warn('ringing unavailable', error));
   const params = new URLSearchParams(location.search);
   const invited = params.get('session');
   if (invited) await enterCall(invited, params.get('audio') === '1');

@@ -6,7 +6,7 @@
  */
 import { api } from '@parley/server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, events, openCallPage, type Stack, startCall, startStack, stats } from './harness.ts';
+import { type CallPage, eventually, events, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack, stats } from './harness.ts';
 
 const RING_TIMEOUT_MS = 5_000;
 let stack: Stack;
@@ -224,5 +224,47 @@ describe('a call that is not answered', () => {
     expect(await activeCall(jane)).toBeNull();
     expect(await jane.page.locator('[data-parley-ringing] p').textContent()).toBe('No answer');
     expect((await logOf(call.sessionId)).status).toBe('unanswered');
+  });
+});
+
+describe('the demo app', () => {
+  /** The demo at `/`, logged in with a name; returns the page and its uid. */
+  async function demo(name: string): Promise<CallPage> {
+    const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
+    await context.addInitScript(PAGE_INIT_SCRIPT);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[${name} pageerror]`, e.message));
+    await page.goto(`${stack.url}/`);
+    await page.locator('#name').fill(name);
+    await page.locator('#login-form button[type=submit]').click();
+    await page.locator('#lobby').waitFor({ state: 'visible' });
+    const uid = await eventually(() => page.locator('#my-uid').textContent(), (t) => !!t, 5_000, 'my uid');
+    const p = { page, context, uid: uid!, authToken: '' };
+    open.push(p);
+    return p;
+  }
+
+  it('calls another user by uid, rings with the incoming screen, and lists the call in recent calls', async () => {
+    const lena = await demo('Lena');
+    const mark = await demo('Mark');
+    await lena.page.locator('#dial-uid').fill(mark.uid);
+    await lena.page.locator('#dial-form button[data-type=audio]').click();
+    await mark.page.locator('[data-parley-ringing] [data-control=accept]').click();
+    for (const p of [lena, mark]) {
+      await p.page.locator('#call-view').waitFor({ state: 'visible' });
+      await eventually(
+        () => p.page.evaluate(() => document.getElementById('call-view')!.shadowRoot?.querySelectorAll('[data-tile]').length ?? 0),
+        (n) => n === 2,
+        20_000,
+        `${p.uid} sees both`,
+      );
+    }
+    await lena.page.locator('#leave').click();
+    for (const p of [lena, mark]) {
+      await p.page.locator('#lobby').waitFor({ state: 'visible', timeout: 10_000 });
+      const first = p.page.locator('#recent li').first();
+      await eventually(() => first.getAttribute('data-status'), (s) => s === 'ended', 10_000, `${p.uid} recent call ended`);
+      expect(await first.textContent()).toContain(p === lena ? 'Mark' : 'Lena');
+    }
   });
 });
