@@ -1,0 +1,74 @@
+import type { Participant } from '@parley/protocol';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { SessionParticipant } from './participant.ts';
+import { type VideoSwitchHost, VideoSwitch } from './video-switch.ts';
+
+function person(uid: string, isAudioOnly = true): SessionParticipant {
+  const info: Participant = { uid, name: uid, avatar: null, joinedAt: 0, isAudioMuted: false, isVideoMuted: isAudioOnly, isAudioOnly };
+  return { uid, info, lifecycle: { is: (s: string) => s === 'joined' } } as unknown as SessionParticipant;
+}
+
+function session(...people: SessionParticipant[]) {
+  const sent: Array<{ event: string; data: unknown; except?: string }> = [];
+  const media: string[] = [];
+  const host: VideoSwitchHost = {
+    sessionId: 's1',
+    participants: new Map(people.map((p) => [p.uid, p])),
+    broadcast: (event, data, except) => sent.push({ event, data, ...(except ? { except } : {}) }),
+    list: () => people.map((p) => ({ ...p.info })),
+  };
+  const sw = new VideoSwitch(host, { log: pino({ level: 'silent' }), setMedia: async (_id, m) => void media.push(m) });
+  sw.started(true);
+  return { sw, sent, media };
+}
+
+const codeOf = async (f: () => unknown) => {
+  try {
+    await f();
+    return 'ok';
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+};
+
+describe('asking to switch an audio call to video', () => {
+  it('tells everyone but the asker; accepting makes the session video and tells everyone who asked and who answered', async () => {
+    const [ann, ben] = [person('ann'), person('ben')];
+    const { sw, sent, media } = session(ann, ben);
+    sw.request(ann);
+    expect(sent).toEqual([{ event: 'video.switchRequested', data: { initiator: 'ann' }, except: 'ann' }]);
+    expect(await codeOf(() => sw.request(ben))).toBe('INVALID_STATE'); // one request at a time
+    expect(await codeOf(() => sw.answer(ann, true))).toBe('INVALID_STATE'); // the asker cannot answer
+
+    await sw.answer(ben, true);
+    expect(sw.media).toBe('video');
+    expect(media).toEqual(['video']);
+    expect(ann.info.isAudioOnly).toBe(false);
+    expect(sent.at(-1)).toEqual({ event: 'video.switched', data: { initiator: 'ann', responder: 'ben' } });
+    expect(sent.map((s) => s.event)).toContain('participants.changed');
+    expect(await codeOf(() => sw.request(ann))).toBe('INVALID_STATE'); // a video session already
+  });
+
+  it('declining tells everyone and leaves the session audio; it can be asked again', async () => {
+    const [ann, ben] = [person('ann'), person('ben')];
+    const { sw, sent, media } = session(ann, ben);
+    sw.request(ann);
+    await sw.answer(ben, false);
+    expect(sent.at(-1)).toEqual({ event: 'video.switchDeclined', data: { initiator: 'ann', responder: 'ben' } });
+    expect(sw.media).toBe('audio');
+    expect(media).toEqual([]);
+    expect(await codeOf(() => sw.answer(ben, true))).toBe('INVALID_STATE'); // nothing pending
+    expect(await codeOf(() => sw.request(ann))).toBe('ok');
+  });
+
+  it('needs someone to ask, and forgets the request when its asker leaves', async () => {
+    const ann = person('ann');
+    expect(await codeOf(() => session(ann).sw.request(ann))).toBe('INVALID_STATE');
+    const ben = person('ben');
+    const { sw } = session(ann, ben);
+    sw.request(ann);
+    sw.left(ann);
+    expect(sw.pendingInitiator).toBeUndefined();
+  });
+});
