@@ -29,3 +29,12 @@ describe("reading ffmpeg's -progress output", () => {
     expect(parseClock('N/A')).toBeUndefined();
   });
 });
+
+describe("janus-pp-rec's report of the first key frame", () => {
+  it('turns RTP ticks after the first packet into the seconds the picture starts late', async () => {
+    const { keyframeDelaySec } = await import('./raw-streams.ts');
+    expect(keyframeDelaySec('Counted 169 frame packets\n  -- 480x270\nFirst keyframe: 297000\n')).toBeCloseTo(3.3);
+    expect(keyframeDelaySec('First keyframe: 0')).toBe(0);
+    expect(keyframeDelaySec('No key frame?? assuming 640x480...')).toBe(0);
+  });
+});

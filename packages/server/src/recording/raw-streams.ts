@@ -64,6 +64,19 @@ export function targetExtension(stream: Pick<RawStream, 'kind' | 'codec'>): stri
   return stream.codec === 'opus' ? 'opus' : undefined;
 }
 
-export async function convert(stream: RawStream, out: string, signal?: AbortSignal): Promise<void> {
-  await run('janus-pp-rec', [stream.mjr, out], signal ? { signal } : {});
+/**
+ * Converts one stream; resolves with how late its picture starts, in seconds.
+ * A video file begins at its first key frame (janus-pp-rec drops what comes
+ * before, and says `First keyframe: <RTP ticks>` after the first packet), so
+ * its place on the timeline is the stream's start plus that delay.
+ */
+export async function convert(stream: RawStream, out: string, signal?: AbortSignal): Promise<number> {
+  const { stdout, stderr } = await run('janus-pp-rec', [stream.mjr, out], signal ? { signal } : {});
+  return stream.kind === 'video' ? keyframeDelaySec(`${stdout}\n${stderr}`) : 0;
+}
+
+/** `First keyframe: 297000` (90 kHz RTP ticks after the first packet) → 3.3 s. */
+export function keyframeDelaySec(output: string): number {
+  const m = /First keyframe:\s*(\d+)/.exec(output);
+  return m ? Number(m[1]) / 90_000 : 0;
 }

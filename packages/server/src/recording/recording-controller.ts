@@ -11,6 +11,9 @@ import type { SessionParticipant } from '../sessions/participant.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import type { RecordingService } from './recording-service.ts';
 
+/** When to ask publishers for key frames again after recording started. */
+const KEYFRAME_RETRY_MS = [1_000, 2_500];
+
 interface ActiveRecording {
   id: string;
   rawDir: string;
@@ -47,6 +50,10 @@ export class RecordingController {
       const startedAt = new Date();
       await room.setRecordingDir(rawDir);
       await room.setRecording(true);
+      // Recorders start mid-stream and a file is unplayable until its first key frame: ask every publisher for one now.
+      await this.#askForKeyFrames(session);
+      // Janus rate-limits key frame requests; ask again once the recorders have settled.
+      for (const ms of KEYFRAME_RETRY_MS) setTimeout(() => void this.#askForKeyFrames(session), ms).unref();
       await this.service.store.create({ id, sessionId: session.sessionId, startedBy: { uid: by.uid, name: by.info.name }, startedAt, rawDir });
       this.#active.set(session, { id, rawDir });
       session.recording = true;
@@ -72,7 +79,7 @@ export class RecordingController {
   publisherUp(session: CallSession, participant: SessionParticipant): void {
     void this.#serial(session, async () => {
       const active = this.#active.get(session);
-      if (active && participant.publishing) await this.#recordPublisher(participant, active.id);
+      if (active && participant.publishing) await this.#recordPublisher(participant);
     }).catch((error: unknown) => this.log.warn({ err: error, uid: participant.uid }, 'could not start recording a publisher'));
   }
 
@@ -98,14 +105,25 @@ export class RecordingController {
   }
 
   /**
-   * `record: true` with a bare file name (Janus puts it in the room's rec_dir;
-   * an absolute name would fail silently). Already recording: Janus keeps going.
+   * Janus itself records publishers who join while the room records (checked
+   * on 1.1.2: `enable_recording` sets the room's flag, and new publishers get
+   * recorders when their media starts), so no `record`/`filename` here — a
+   * `record: true` on a recording publisher makes Janus start new files.
+   * `keyframe: true` sends the browser a PLI, so the stream's file starts with
+   * a picture rather than waiting for the browser's next key frame (which may
+   * not come before the person leaves). Files are named after the feed.
    */
-  async #recordPublisher(p: SessionParticipant, recordingId: string): Promise<void> {
+  async #recordPublisher(p: SessionParticipant): Promise<void> {
     const publisher = p.publisher;
     if (!publisher || publisher.handle.isDetached) return;
-    const filename = `feed-${p.feedId}-${recordingId.slice(0, 8)}-${Date.now()}`;
-    await publisher.handle.request({ request: 'configure', record: true, filename });
+    await publisher.handle.request({ request: 'configure', keyframe: true });
+  }
+
+  async #askForKeyFrames(session: CallSession): Promise<void> {
+    if (!this.#active.has(session)) return;
+    for (const p of session.participants.values()) {
+      if (p.publishing) await this.#recordPublisher(p).catch((error: unknown) => this.log.warn({ err: error, uid: p.uid }, 'key frame request failed'));
+    }
   }
 
   #serial<T>(session: CallSession, step: () => Promise<T>): Promise<T> {

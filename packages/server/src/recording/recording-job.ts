@@ -97,7 +97,7 @@ export class RecordingJob {
 
     const mjrs = listMjr(r.rawDir);
     if (mjrs.length === 0) throw new Error('No media was recorded (no raw stream files)');
-    const converted: Array<RawStream & { file: string; durationSec: number }> = [];
+    const converted: Array<RawStream & { file: string; durationSec: number; delaySec: number }> = [];
     for (const [i, mjr] of mjrs.entries()) {
       const stream = await readHeader(mjr, signal).catch((error: unknown) => {
         this.deps.log.warn({ recordingId: r.id, mjr, err: error }, 'unreadable raw stream skipped');
@@ -107,10 +107,10 @@ export class RecordingJob {
       if (!stream || !ext) continue;
       const out = join(work, `${basename(mjr, '.mjr')}.${ext}`);
       try {
-        await convert(stream, out, signal);
+        const delaySec = await convert(stream, out, signal);
         const probed = await probe(out, signal);
         if (!(probed.durationSec > 0)) throw new Error('empty stream');
-        converted.push({ ...stream, file: out, durationSec: probed.durationSec });
+        converted.push({ ...stream, file: out, durationSec: probed.durationSec, delaySec });
       } catch (error) {
         if (signal.aborted) throw error;
         // A stream that never got a packet (a muted microphone, a camera that never started) is not an error.
@@ -122,7 +122,12 @@ export class RecordingJob {
 
     const stoppedAt = (r.stoppedAt ?? new Date()).getTime();
     const { originMs, durationSec } = timeline(converted, r.startedAt.getTime(), stoppedAt);
-    const streams: TimedStream[] = converted.map((s) => ({ file: s.file, kind: s.kind, feed: s.feed, offsetSec: (s.startUs / 1000 - originMs) / 1000 }));
+    const streams: TimedStream[] = converted.map((s) => ({
+      file: s.file,
+      kind: s.kind,
+      feed: s.feed,
+      offsetSec: (s.startUs / 1000 - originMs) / 1000 + s.delaySec,
+    }));
     const plan = buildRecordingPlan(streams, durationSec);
     const partial = join(work, `${r.id}.partial.webm`);
     await this.#encode(plan, partial);
