@@ -1,5 +1,6 @@
 /** The call log over REST: `GET /v1/calls` (paged) and `GET /v1/calls/:sessionId`, with a user's auth token. */
-import { type CallLog, type CallLogPage, type CallStatus, isErrorCode, ParleyError } from '@parley/protocol';
+import { type CallLog, type CallLogPage, type CallStatus, ParleyError } from '@parley/protocol';
+import { restRequest } from '../api/rest-request.ts';
 
 export type { CallLog, CallLogPage };
 
@@ -17,19 +18,7 @@ async function getJson<T>(url: string, authToken: string, fetchImpl: typeof fetc
   if (typeof authToken !== 'string' || authToken.length === 0) {
     throw new ParleyError('VALIDATION_FAILED', 'Call logs need the user auth token as a non-empty string');
   }
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { headers: { authorization: `Bearer ${authToken}` } });
-  } catch (error) {
-    throw new ParleyError('NETWORK_ERROR', `Cannot reach ${url}`, { cause: error });
-  }
-  const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-  if (!response.ok) {
-    const error = (body?.error ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
-    const code = isErrorCode(error.code) ? error.code : response.status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED';
-    throw new ParleyError(code, typeof error.message === 'string' ? error.message : `The server answered ${response.status}`, { details: error.details });
-  }
-  return body as T;
+  return restRequest<T>(url, { authToken }, fetchImpl);
 }
 
 export function fetchCallDetails(serverUrl: string, sessionId: string, authToken: string, fetchImpl: typeof fetch = globalThis.fetch): Promise<CallLog> {

@@ -8,6 +8,7 @@ import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { setLogger } from '../util/logger.ts';
 import { CallSession } from './call-session.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
+import { rejection } from '../testing/rejection.ts';
 
 const WS = WebSocket as unknown as WebSocketConstructor;
 
@@ -44,16 +45,6 @@ const publisherPc = (): FakePeerConnection => media.peerConnections[1] as FakePe
 const subscriberPc = (): FakePeerConnection => media.peerConnections[0] as FakePeerConnection;
 const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 2_000, interval: 5 });
 
-async function rejection(promise: Promise<unknown>): Promise<ParleyError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ParleyError);
-  return error as ParleyError;
-}
 
 describe('starting a video session', () => {
   it('opens camera and microphone before joining, then joins, publishes and trickles', async () => {

@@ -1,8 +1,9 @@
-import { ParleyError } from '@parley/protocol';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { type CloseInfo, SignalingClient, signalingUrl, type WebSocketConstructor } from './signaling-client.ts';
+import { rejection } from '../testing/rejection.ts';
 
 const WS = WebSocket as unknown as WebSocketConstructor;
 let server: FakeSignalingServer;
@@ -17,16 +18,6 @@ afterEach(async () => {
   await server.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<ParleyError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ParleyError);
-  return error as ParleyError;
-}
 
 describe('signalingUrl', () => {
   it('turns http(s) into ws(s) and appends /v1/ws', () => {

@@ -124,7 +124,6 @@ describe('GET /v1/openapi.json', () => {
     ['post', '/v1/calls/tokens', 200],
     ['post', '/v1/dev/login', 200],
   ];
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON document read loosely
   let doc: any;
   beforeAll(async () => {
     const r = await http.get('/v1/openapi.json', { auth: null });
@@ -137,7 +136,6 @@ describe('GET /v1/openapi.json', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'apiKeyHeader', 'authToken']);
   });
 
-  // biome-ignore lint/suspicious/noExplicitAny: a JSON document read loosely
   const operations = (): [string, string, any][] =>
     Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => [method, path, op] as [string, string, unknown]),

@@ -4,7 +4,7 @@
  */
 import { ParleyError, type User } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Services } from '../services.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { authenticate, type Caller } from './auth.ts';

@@ -4,21 +4,12 @@
  * (With several processes, ownership of a session id moves to Redis here.)
  */
 import type { ParsedParams, SessionEndReason } from '@parley/protocol';
-import type { Logger } from 'pino';
-import type { JanusRoom } from '../media/index.ts';
-import type { SessionsStore } from '../store/index.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
-import { CallSession, type SessionRecordingHooks } from './call-session.ts';
+import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink } from './participant.ts';
 
-export interface SessionRegistryDeps {
-  log: Logger;
-  sessions: SessionsStore;
-  createRoom(sessionId: string): Promise<JanusRoom>;
-  maxParticipants: number;
-  reconnectGraceMs: number;
-  recording?: SessionRecordingHooks;
-}
+/** What every session needs; the registry adds `onEnded` itself. */
+export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
@@ -48,7 +39,7 @@ export class SessionRegistry {
 
   async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink) {
     let session = this.#sessions.get(claims.sessionId);
-    if (!session || !session.isOpen) {
+    if (!session?.isOpen) {
       session = new CallSession(claims.sessionId, claims.kind, {
         ...this.deps,
         onEnded: (ended) => {

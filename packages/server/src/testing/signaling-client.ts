@@ -1,7 +1,6 @@
 /** For integration tests: a plain signaling client that records every frame it gets. */
 import WebSocket from 'ws';
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read frames loosely and assert on them
 type Frame = any;
 
 /** A signaling client that records every frame it gets. */
