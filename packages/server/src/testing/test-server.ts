@@ -75,7 +75,6 @@ export async function startTestServer(
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
 type Loose = any;
 
 export interface ApiResponse<T = Loose> {
