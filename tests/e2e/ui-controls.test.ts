@@ -215,7 +215,7 @@ describe('what the controls do', () => {
       w.idleListener({ secondsLeft: 60 });
     });
     expect(await dialog.isVisible()).toBe(true);
-    expect(await ui(alice, '[role=alertdialog]').textContent()).toContain('60 s');
+    expect(await dialog.textContent()).toContain('60 s');
     await eventually(() => dialog.getAttribute('data-seconds-left'), (s) => Number(s) <= 59, 3_000, 'the countdown');
     await screenshot(alice.page, 'idle-warning', alice.page.locator('#call'));
     await ui(alice, '[data-control="idle-stay"]').click();
