@@ -40,5 +40,11 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  if ! npm ci --no-audit --no-fund; then
+    # npm 11 may write a lockfile without other platforms' optional packages
+    # (esbuild, biome, rollup binaries) and then refuse it in `npm ci`
+    # (npm/cli#8805). Install the same locked versions without rewriting the lockfile.
+    echo "setup: npm ci refused the lockfile; installing the locked versions with npm install --no-save"
+    npm install --no-audit --no-fund --no-save
+  fi
 fi
