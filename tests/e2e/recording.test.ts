@@ -64,18 +64,47 @@ function probe(file: string): { durationSec: number; video?: { width: number; he
   return { durationSec: Number(out.format.duration), audio: out.streams.some((s: any) => s.codec_type === 'audio'), ...(video ? { video: { width: video.width, height: video.height } } : {}) };
 }
 
+type Region = { x: number; y: number; w: number; h: number };
+
 /**
- * How far a region of the frame at `t` seconds is from black (Y 16, U and V 128),
- * from ffmpeg's signalstats averages: about 0 for a black tile, tens for a picture.
+ * How far a region of each frame is from black (Y 16, U and V 128), from
+ * ffmpeg's signalstats averages: about 0 for a black tile, tens or more for a
+ * picture. One decode per region; `at(t)` is the first frame at or after t.
  */
-function activity(file: string, t: number, r: { x: number; y: number; w: number; h: number }): number {
-  const out = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', file, '-vf', `select='gte(t,${t.toFixed(2)})',crop=${r.w}:${r.h}:${r.x}:${r.y},signalstats,metadata=print:file=-`, '-frames:v', '1', '-f', 'null', '-'],
-    { encoding: 'utf8' },
-  );
-  const avg = (k: string) => Number(new RegExp(`${k}=([\\d.]+)`).exec(out)?.[1] ?? Number.NaN);
-  return Math.abs(avg('YAVG') - 16) + Math.abs(avg('UAVG') - 128) + Math.abs(avg('VAVG') - 128);
+function tileSeries(file: string, r: Region): { at(t: number): number } {
+  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `crop=${r.w}:${r.h}:${r.x}:${r.y},signalstats,metadata=print:file=-`, '-an', '-f', 'null', '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const frames = out
+    .split(/^frame:/m)
+    .slice(1)
+    .map((block) => {
+      const num = (k: string) => Number(new RegExp(`${k}[=:]([\\d.]+)`).exec(block)?.[1] ?? Number.NaN);
+      return { t: num('pts_time'), activity: Math.abs(num('YAVG') - 16) + Math.abs(num('UAVG') - 128) + Math.abs(num('VAVG') - 128) };
+    });
+  return {
+    at: (t) => (frames.find((f) => f.t >= t) ?? frames[frames.length - 1])?.activity ?? Number.NaN,
+  };
+}
+
+const PICTURE = 10;
+const BLACK = 3;
+
+/** Sample times every 0.25 s from `from` to `to` (both inside the file). */
+function times(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let t = from; t <= to + 1e-9; t += 0.25) out.push(Number(t.toFixed(2)));
+  return out;
+}
+
+/** Checks that a tile shows a picture at every time in `shown` and is black at every time in `black`. */
+function expectTile(file: string, who: string, r: Region, shown: number[], black: number[]): void {
+  const series = tileSeries(file, r);
+  const wrongShown = shown.filter((t) => !(series.at(t) > PICTURE)).map((t) => `${t}s:${series.at(t).toFixed(1)}`);
+  const wrongBlack = black.filter((t) => !(series.at(t) < BLACK)).map((t) => `${t}s:${series.at(t).toFixed(1)}`);
+  expect(wrongShown, `${who}'s tile black (or missing) while ${who} was there`).toEqual([]);
+  expect(wrongBlack, `${who}'s tile not black while ${who} was not there`).toEqual([]);
 }
 
 const spanSec = (meta: any) => (Date.parse(meta.stoppedAt) - Date.parse(meta.startedAt)) / 1000;
@@ -109,8 +138,10 @@ describe('recording a video call', () => {
     expect(Math.abs(p.durationSec - spanSec(meta))).toBeLessThan(1);
     expect(spanSec(meta)).toBeGreaterThan(5.5);
     expect(meta).toMatchObject({ startedBy: { uid: 'alice' }, mimeType: 'video/webm', width: 1280, height: 720 });
-    // both people are in it: the two halves of the grid have pictures
-    for (const x of [0, 640]) expect(activity(file, p.durationSec / 2, { x, y: 0, w: 640, h: 720 })).toBeGreaterThan(10);
+    // both people are in it, side by side, from shortly after the start (their first key frame) to the end
+    const whole = times(1.5, p.durationSec - 0.4);
+    expectTile(file, 'alice', { x: 0, y: 0, w: 640, h: 720 }, whole, []);
+    expectTile(file, 'bob', { x: 640, y: 0, w: 640, h: 720 }, whole, []);
 
     await leave(alice);
     await leave(bob);
@@ -123,11 +154,15 @@ describe('recording a video call', () => {
     await mediaUp(ben, 1);
     await ann.page.evaluate(() => (window as any).session.startRecording());
     await sleep(3_500);
+    const benLeaving = Date.now();
     await leave(ben);
+    const benGone = Date.now();
     await sleep(1_000);
+    const catEntering = Date.now();
     const cat = await enter('cat', 'rec-churn');
     expect(await cat.page.evaluate(() => (window as any).session.isRecording)).toBe(true); // joiners learn the state
     await mediaUp(cat, 1);
+    const catUp = Date.now();
     await sleep(3_500);
     await ann.page.evaluate(() => (window as any).session.stopRecording());
     await eventually(() => toggles(cat), (t) => t.some((x) => x.recording === false), 5_000, 'cat told of the stop');
@@ -137,16 +172,15 @@ describe('recording a video call', () => {
     const p = probe(file);
     expect(p.video).toEqual({ width: 1280, height: 720 });
     expect(Math.abs(p.durationSec - spanSec(meta))).toBeLessThan(1);
+    // Seconds into the file of what the test did (same machine, same clock as the server's startedAt).
+    const at = (ms: number) => (ms - Date.parse(meta.startedAt)) / 1000;
+    const end = p.durationSec - 0.4;
     // Three publishers: a 2x2 grid, ann and ben on top, cat centred below.
-    const top = [0, 640].map((x) => ({ x, y: 0, w: 640, h: 360 }));
-    const below = { x: 320, y: 360, w: 640, h: 360 };
-    const early = 1.5;
-    const late = p.durationSec - 1;
-    expect(top.map((r) => activity(file, early, r)).every((b) => b > 10)).toBe(true); // ann and ben at the start
-    expect(activity(file, early, below)).toBeLessThan(3); // cat not there yet: black
-    expect(activity(file, late, below)).toBeGreaterThan(10); // cat there at the end
-    const topLate = top.map((r) => activity(file, late, r));
-    expect(topLate.filter((b) => b < 3)).toHaveLength(1); // ben gone: his tile is black, ann's is not
+    // Each is sampled every 0.25 s: a picture while there (after their first
+    // key frame), black while not (with a margin for the leave/join to take effect).
+    expectTile(file, 'ann', { x: 0, y: 0, w: 640, h: 360 }, times(1.5, end), []);
+    expectTile(file, 'ben', { x: 640, y: 0, w: 640, h: 360 }, times(1.5, at(benLeaving) - 0.3), times(at(benGone) + 0.7, end));
+    expectTile(file, 'cat', { x: 320, y: 360, w: 640, h: 360 }, times(at(catUp) + 1, end), times(0, at(catEntering)));
 
     await leave(ann);
     await leave(cat);

@@ -62,6 +62,14 @@ describe('the ffmpeg plan', () => {
     expect(plan.args.filter((x) => x === '-i')).toHaveLength(4);
   });
 
+  it('keeps the graph when a camera changes resolution or shape, and fits every frame to its tile', () => {
+    const plan = buildRecordingPlan([v('1', 0, 'v1.webm'), a('1', 0, 'a1.opus')], 3);
+    // -reinit_filter 0 comes before the video input only (an input option)
+    expect(plan.args.slice(plan.args.indexOf('v1.webm') - 3, plan.args.indexOf('v1.webm') + 1)).toEqual(['-reinit_filter', '0', '-i', 'v1.webm']);
+    expect(plan.args.filter((x) => x === '-reinit_filter')).toHaveLength(1);
+    expect(graph(plan.args)).toContain('scale=1280:720:force_original_aspect_ratio=decrease:eval=frame,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=black:eval=frame');
+  });
+
   it('gives each input its own index in the order the -i flags come', () => {
     const plan = buildRecordingPlan([a('1', 0, 'a1.opus'), v('1', 0, 'v1.webm')], 3);
     const files = plan.args.filter((_, i) => plan.args[i - 1] === '-i');

@@ -82,6 +82,13 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
   const indexOf = new Map<TimedStream, number>();
   for (const s of [...videos, ...audios]) {
     indexOf.set(s, indexOf.size);
+    // A camera's resolution changes mid-stream (the browser starts small and
+    // steps up as bandwidth allows, a phone turns). By default ffmpeg then
+    // rebuilds the whole filter graph, which restarts every source, setpts,
+    // tpad and amix in it: the picture after the change lands at the wrong
+    // time or not at all (a black tile), and the audio jumps back. Instead the
+    // graph is kept and the scale and pad below adapt to each frame's size.
+    if (s.kind === 'video') inputs.push('-reinit_filter', '0');
     inputs.push('-i', s.file);
   }
 
@@ -98,8 +105,9 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
       const idx = indexOf.get(v) as number;
       filters.push(
         `[${idx}:v]setpts=PTS-STARTPTS,fps=${canvas.fps},` +
-          `scale=${t.width}:${t.height}:force_original_aspect_ratio=decrease,` +
-          `pad=${t.width}:${t.height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,` +
+          // eval=frame: the fit is worked out again for a frame of another size or shape (see -reinit_filter above).
+        `scale=${t.width}:${t.height}:force_original_aspect_ratio=decrease:eval=frame,` +
+          `pad=${t.width}:${t.height}:(ow-iw)/2:(oh-ih)/2:color=black:eval=frame,setsar=1,format=yuv420p,` +
           `tpad=start_duration=${sec(v.offsetSec)}:start_mode=add:color=black[v${i}]`,
       );
       const out = i === feeds.length - 1 ? 'vout' : `o${i}`;

@@ -16,6 +16,8 @@ export interface MjrFixture {
   seconds: number;
   /** Video size; default 640x480. */
   size?: string;
+  /** Sizes one after another instead (equal parts, each starting with a key frame), as a camera that changes resolution. */
+  sizes?: string[];
   /** How many times faster than real time ffmpeg sends (RTP timestamps stay true); default 4. */
   speed?: number;
 }
@@ -26,10 +28,13 @@ export async function writeMjr(f: MjrFixture): Promise<void> {
   const port = socket.address().port;
   const packets: Buffer[] = [];
   socket.on('message', (msg) => packets.push(Buffer.from(msg)));
+  const vp8 = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '40'];
   const source =
-    f.kind === 'video'
-      ? ['-f', 'lavfi', '-i', `testsrc=size=${f.size ?? '640x480'}:rate=20:duration=${f.seconds}`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '40', '-payload_type', '96']
-      : ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${f.seconds}`, '-ac', '2', '-c:a', 'libopus', '-b:a', '32k', '-payload_type', '111'];
+    f.kind === 'audio'
+      ? ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${f.seconds}`, '-ac', '2', '-c:a', 'libopus', '-b:a', '32k', '-payload_type', '111']
+      : f.sizes
+        ? ['-f', 'concat', '-safe', '0', '-i', await segments(f.file, f.sizes, f.seconds / f.sizes.length, vp8), '-c:v', 'copy', '-payload_type', '96']
+        : ['-f', 'lavfi', '-i', `testsrc=size=${f.size ?? '640x480'}:rate=20:duration=${f.seconds}`, ...vp8, '-payload_type', '96'];
   // Paced, so the UDP socket keeps up; the RTP timestamps carry the real timing either way.
   const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-readrate', String(f.speed ?? 4), ...source, '-f', 'rtp', `rtp://127.0.0.1:${port}?pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
   await new Promise<void>((resolve, reject) => ff.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`)))));
@@ -45,6 +50,24 @@ export async function writeMjr(f: MjrFixture): Promise<void> {
     parts.push(Buffer.from('MEET'), ts, u16(p.length), p);
   });
   writeFileSync(f.file, Buffer.concat(parts));
+}
+
+/** One VP8 WebM per size, and a concat list of them (next to `file`); returns the list's path. */
+async function segments(file: string, sizes: string[], seconds: number, codec: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const [i, size] of sizes.entries()) {
+    const part = `${file}.part${i}.webm`;
+    await ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=20:duration=${seconds}`, ...codec, '-y', part]);
+    lines.push(`file '${part}'`);
+  }
+  const list = `${file}.parts.txt`;
+  writeFileSync(list, `${lines.join('\n')}\n`);
+  return list;
+}
+
+function ffmpeg(args: string[]): Promise<void> {
+  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => ff.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`)))));
 }
 
 function u16(n: number): Buffer {

@@ -2,6 +2,7 @@
  * A recording job on Janus-style raw files made without a browser
  * (mjr-fixture.ts), with the real janus-pp-rec, ffmpeg and ffprobe.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +29,33 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function recordingWith(id: string, startedAt: number, stoppedAt: number, streams: Array<{ name: string; kind: 'audio' | 'video'; at: number; seconds: number }>) {
+async function recordingWith(
+  id: string,
+  startedAt: number,
+  stoppedAt: number,
+  streams: Array<{ name: string; kind: 'audio' | 'video'; at: number; seconds: number; sizes?: string[] }>,
+) {
   const rawDir = join(dir, 'raw', id);
   mkdirSync(rawDir, { recursive: true });
-  await Promise.all(streams.map((s) => writeMjr({ file: join(rawDir, `${s.name}.mjr`), kind: s.kind, startMs: startedAt + s.at * 1000, seconds: s.seconds })));
+  await Promise.all(
+    streams.map((s) =>
+      writeMjr({ file: join(rawDir, `${s.name}.mjr`), kind: s.kind, startMs: startedAt + s.at * 1000, seconds: s.seconds, ...(s.sizes ? { sizes: s.sizes } : {}) }),
+    ),
+  );
   await recordings.create({ id, sessionId: 's-job', startedBy: { uid: 'ann', name: 'Ann' }, startedAt: new Date(startedAt), rawDir });
   await recordings.stopped(id, new Date(stoppedAt));
   return (await recordings.get(id))!;
+}
+
+/** How much a region of the frame at `t` s differs from black: |Y-16| + |U-128| + |V-128| plus Y's spread (YHIGH-YLOW). */
+function tile(file: string, t: number, r: { x: number; y: number; w: number; h: number }): { detail: number } {
+  const out = execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-vf', `select='gte(t,${t})',crop=${r.w}:${r.h}:${r.x}:${r.y},signalstats,metadata=print:file=-`, '-frames:v', '1', '-an', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  );
+  const v = (k: string) => Number(new RegExp(`signalstats\\.${k}=([\\d.]+)`).exec(out)?.[1] ?? Number.NaN);
+  return { detail: Math.abs(v('YAVG') - 16) + Math.abs(v('UAVG') - 128) + Math.abs(v('VAVG') - 128) + (v('YHIGH') - v('YLOW')) };
 }
 
 describe('a recording job', () => {
@@ -63,6 +84,26 @@ describe('a recording job', () => {
     expect(Math.abs(p.durationSec - 6)).toBeLessThan(1);
     expect(done.sizeBytes).toBeGreaterThan(10_000);
     expect(existsSync(row.rawDir)).toBe(false); // verified, so the raw files went
+  }, 60_000);
+
+  it('keeps showing a camera that changes resolution and shape, in its place on the timeline', async () => {
+    const t0 = Date.now() - 60_000;
+    // 320x180 → 640x360 → portrait 360x640, 2 s each, starting 1 s in: the picture must be there all along
+    const row = await recordingWith('00000000-0000-4000-8000-000000000004', t0, t0 + 8_000, [
+      { name: 'videoroom-9-user-1-1-video-1', kind: 'video', at: 1, seconds: 6, sizes: ['320x180', '640x360', '360x640'] },
+      { name: 'videoroom-9-user-1-1-audio-0', kind: 'audio', at: 0, seconds: 8 },
+    ]);
+    await new RecordingJob(row, { store: recordings, outputDir: dir, log }).run();
+    const done = (await recordings.get(row.id))!;
+    expect(done.error ?? '').toBe('');
+    const file = done.filePath!;
+    const whole = { x: 0, y: 0, w: 1280, h: 720 };
+    expect(tile(file, 0.5, whole).detail).toBeLessThan(3); // before the camera: black
+    for (const t of [1.5, 2.5, 3.5, 4.5, 6.5]) expect(tile(file, t, whole).detail, `picture at ${t} s`).toBeGreaterThan(20);
+    expect(tile(file, 7.6, whole).detail).toBeLessThan(3); // after it: black
+    // the portrait part is pillarboxed: black at the sides, picture in the middle
+    expect(tile(file, 6.5, { x: 0, y: 0, w: 300, h: 720 }).detail).toBeLessThan(3);
+    expect(tile(file, 6.5, { x: 540, y: 0, w: 200, h: 720 }).detail).toBeGreaterThan(20);
   }, 60_000);
 
   it('makes an audio-only file from an audio-only call', async () => {
