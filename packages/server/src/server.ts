@@ -2,11 +2,12 @@
  * Puts the parts together: config → secrets → store → app, and closes them
  * in reverse. Used by main.ts and by integration tests.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { CallLogStore, callLogRoutes, RingingService } from './calls/index.ts';
 import type { Config } from './config.ts';
 import { DEFAULTS } from './defaults.ts';
 import { buildApp } from './http/app.ts';
+import { createLogger } from './logger.ts';
 import { MediaPlane } from './media/media-plane.ts';
 import { RecordingController, recordingRoutes, RecordingService, RecordingsStore } from './recording/index.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
@@ -35,7 +36,7 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? pino({ level: config.logLevel, base: { service: 'parley' } });
+  const log = options.log ?? createLogger(config.logLevel);
   const secrets = options.secrets ?? loadSecrets(config);
   const store = options.store ?? (await openStore(config));
   await store.sessions.closeDangling('server-restart');

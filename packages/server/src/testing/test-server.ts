@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import type { Store } from '../store/index.ts';
 import { createTestStore } from './test-store.ts';
+import { createLogger } from '../logger.ts';
 
 export const TEST_API_KEY = 'pk_test_0123456789abcdefghijklmnop';
 export const TEST_TOKEN_SECRET = 'test-token-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -46,7 +46,7 @@ export async function startTestServer(
   const store = await (options.store ?? createTestStore)();
   let server: RunningServer;
   try {
-    server = await startServer(config, { store, log: pino({ level: config.logLevel }), media: options.media ?? false });
+    server = await startServer(config, { store, log: createLogger(config.logLevel), media: options.media ?? false });
   } catch (error) {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
