@@ -78,6 +78,17 @@ describe('the ffmpeg plan', () => {
     expect(graph(plan.args)).toContain('[1:a]');
   });
 
+  it('orders tiles by when people joined (feed numbers), not by when their first key frame came', () => {
+    // feed 1 joined first but its picture starts later (a late key frame): still the first tile
+    const args = buildRecordingPlan([v('2', 0.1, 'two.webm'), v('1', 1.05, 'one.webm'), v('10', 0.5, 'ten.webm')], 5).args;
+    const inputs = args.filter((_, i) => args[i - 1] === '-i');
+    const tileOf = (file: string) => new RegExp(`\\[${inputs.indexOf(file)}:v\\][^;]*\\[v(\\d)\\]`).exec(graph(args))?.[1];
+    expect(['one.webm', 'two.webm', 'ten.webm'].map(tileOf)).toEqual(['0', '1', '2']);
+    // names that are not numbers go by their first picture
+    const h = graph(buildRecordingPlan([v('zed', 0.1, 'z.webm'), v('abe', 1, 'b.webm')], 5).args);
+    expect(h).toMatch(/\[0:v\][^;]*\[v0\]/); // z.webm is input 0 and first
+  });
+
   it('uses one tile per publisher, not per video stream', () => {
     const plan = buildRecordingPlan([v('1', 0, 'cam.webm'), v('1', 3, 'cam2.webm'), v('2', 1)], 5);
     expect(graph(plan.args).match(/overlay=/g)).toHaveLength(2);

@@ -92,9 +92,10 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
     inputs.push('-i', s.file);
   }
 
-  // One tile per feed, in order of first appearance; a feed with two video streams uses the first.
+  // One tile per feed; a feed with two video streams uses the first.
   const feeds: TimedStream[] = [];
   for (const v of [...videos].sort((a, b) => a.offsetSec - b.offsetSec)) if (!feeds.some((f) => f.feed === v.feed)) feeds.push(v);
+  feeds.sort(byJoinOrder);
   const hasVideo = feeds.length > 0;
   if (hasVideo) {
     const tiles = gridLayout(feeds.length, canvas);
@@ -133,6 +134,19 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
   }
   args.push('-map', '[aout]', '-c:a', 'libopus', '-b:a', '96k', '-t', sec(duration), '-f', 'webm');
   return { args, hasVideo, durationSec: duration, canvas: hasVideo ? canvas : null };
+}
+
+/**
+ * Tiles go in the order people joined the call: the server numbers feeds 1, 2,
+ * 3… as they join. Not by when each picture starts: that is the first key
+ * frame, which comes a moment earlier or later by chance, so two people there
+ * from the start would swap places from one recording to the next. Feeds that
+ * are not numbers (external naming) go by their first picture.
+ */
+function byJoinOrder(a: TimedStream, b: TimedStream): number {
+  const [x, y] = [a.feed, b.feed].map((f) => (/^\d+$/.test(f) ? Number(f) : Number.NaN)) as [number, number];
+  if (Number.isFinite(x) && Number.isFinite(y) && x !== y) return x - y;
+  return a.offsetSec - b.offsetSec;
 }
 
 /**
