@@ -1,6 +1,7 @@
 // The demo app: a name, a call, an invite link, calling another user by uid
-// (the ringing flow, with the SDK's incoming/outgoing screens), and the user's
-// recent calls from the call log. Uses only the SDK's public API and the
+// (the ringing flow, with the SDK's incoming/outgoing screens), the user's
+// recent calls from the call log, and a call's recordings with a player (the
+// recordings REST API). Uses only the SDK's public API, the REST API and the
 // development login, as an app of yours would use your own login.
 import { CallSettingsBuilder, ParleyCalls } from '/sdk/parley.js';
 
@@ -92,11 +93,118 @@ async function renderRecent() {
     const length = call.durationSeconds > 0 ? ` · ${duration(call.durationSeconds)}` : '';
     label.textContent = `${call.type === 'audio' ? '🎙' : '🎥'} ${who} · ${STATUS_TEXT[call.status] ?? call.status}${length} · ${new Date(call.initiatedAt).toLocaleString()}`;
     li.append(label);
-    if (other) li.append(recentButton('Call back', `Call ${other.name} again`, () => void dial(other.uid, call.type)));
-    else if (call.kind === 'group') li.append(recentButton('Join again', `Join ${call.sessionId} again`, () => void enterCall(call.sessionId, call.type === 'audio')));
+    const actions = document.createElement('span');
+    actions.className = 'row';
+    actions.append(recentButton('Recordings', `Recordings of ${call.sessionId}`, () => void showRecordings(call.sessionId)));
+    if (other) actions.append(recentButton('Call back', `Call ${other.name} again`, () => void dial(other.uid, call.type)));
+    else if (call.kind === 'group') actions.append(recentButton('Join again', `Join ${call.sessionId} again`, () => void enterCall(call.sessionId, call.type === 'audio')));
+    li.append(actions);
     list.append(li);
   }
   $('recent-empty').hidden = items.length > 0;
+  // The recordings of the call the user was last in, else of the latest call.
+  const selected = recordingsOf ?? state.lastSessionId ?? items[0]?.sessionId;
+  if (selected) void showRecordings(selected);
+}
+
+// A call's recordings (GET /v1/recordings?sessionId=…, with the user's auth
+// token): who started each, its status and length, a progress bar while the
+// server makes the file (refreshed until it is ready), then a player. The
+// player loads the file with ?token= (a <video> can not send headers); the
+// server answers range requests, so seeking works.
+let recordingsOf;
+let recordingsTimer;
+let recordingsRun = 0;
+const REFRESH_MS = 1000;
+
+async function showRecordings(sessionId) {
+  const run = ++recordingsRun;
+  clearTimeout(recordingsTimer);
+  if (recordingsOf !== sessionId) $('recordings-list').replaceChildren();
+  recordingsOf = sessionId;
+  for (const li of $('recent').children) li.classList.toggle('selected', li.dataset.sessionId === sessionId);
+  $('recordings').hidden = false;
+  $('recordings-session').textContent = sessionId;
+  let items;
+  try {
+    const res = await fetch(`/v1/recordings?sessionId=${encodeURIComponent(sessionId)}&limit=50`, {
+      headers: { authorization: `Bearer ${state.authToken}` },
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.error?.message ?? `Recordings unavailable (${res.status})`);
+    items = body.items;
+  } catch (error) {
+    if (run !== recordingsRun) return;
+    $('recordings-list').replaceChildren();
+    $('recordings-empty').hidden = false;
+    $('recordings-empty').textContent = error.message;
+    return;
+  }
+  if (run !== recordingsRun || $('lobby').hidden) return;
+  renderRecordings(items);
+  // Refresh while a recording is still being made or processed.
+  if (items.some((r) => r.status === 'recording' || r.status === 'processing')) {
+    recordingsTimer = setTimeout(() => void showRecordings(sessionId), REFRESH_MS);
+  }
+}
+
+const RECORDING_STATUS = { recording: 'recording…', processing: 'processing', ready: 'ready', failed: 'failed' };
+
+function renderRecordings(items) {
+  const list = $('recordings-list');
+  const old = new Map([...list.children].map((li) => [li.dataset.recordingId, li]));
+  const lis = items.map((r, i) => {
+    const kept = old.get(r.id);
+    // A ready recording keeps its element, so a playing video is not reloaded.
+    if (kept && kept.dataset.status === 'ready' && r.status === 'ready') return kept;
+    return recordingItem(r, i + 1);
+  });
+  list.replaceChildren(...lis);
+  $('recordings-empty').hidden = items.length > 0;
+  $('recordings-empty').textContent = 'No recordings of this call. Use the record button during a call.';
+}
+
+function recordingItem(r, n) {
+  const li = document.createElement('li');
+  li.dataset.recordingId = r.id;
+  li.dataset.status = r.status;
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  const what = document.createElement('span');
+  const length = r.durationMs ? ` · ${duration(r.durationMs / 1000)}` : '';
+  what.textContent = `Recording ${n} · started by ${r.startedBy.name} · ${new Date(r.startedAt).toLocaleTimeString()}${length}`;
+  const status = document.createElement('span');
+  status.className = 'status';
+  const percent = Math.round((r.progress ?? 0) * 100);
+  status.textContent = r.status === 'processing' ? `processing ${percent}%` : (RECORDING_STATUS[r.status] ?? r.status);
+  meta.append(what, status);
+  li.append(meta);
+  if (r.status === 'processing') {
+    const bar = document.createElement('progress');
+    bar.max = 1;
+    bar.value = r.progress ?? 0;
+    bar.setAttribute('aria-label', `Processing recording ${n}`);
+    li.append(bar);
+  } else if (r.status === 'ready' && r.fileUrl) {
+    const src = `${r.fileUrl}?token=${encodeURIComponent(state.authToken)}`;
+    const player = document.createElement(r.mimeType?.startsWith('audio/') ? 'audio' : 'video');
+    player.controls = true;
+    player.preload = 'metadata';
+    player.src = src;
+    player.setAttribute('aria-label', `Recording ${n}`);
+    const download = document.createElement('a');
+    download.href = src;
+    download.download = `recording-${n}.webm`;
+    download.textContent = `Download (${(r.sizeBytes / 1e6).toFixed(1)} MB)`;
+    download.className = 'muted';
+    li.append(player, download);
+  } else if (r.status === 'failed') {
+    const why = document.createElement('p');
+    why.className = 'muted';
+    why.textContent = r.error ?? 'The file could not be made.';
+    li.append(why);
+  }
+  return li;
 }
 
 // Ringing: this tab's user channel, and the SDK's incoming / outgoing screens.
@@ -167,6 +275,11 @@ async function endedByOther() {
 async function enterCall(sessionId, audioOnly, { direct = false } = {}) {
   $('error').hidden = true;
   inDirectCall = direct;
+  // Back in the lobby, the recordings shown are this call's.
+  state.lastSessionId = sessionId;
+  save();
+  recordingsOf = undefined;
+  clearTimeout(recordingsTimer);
   // A one-to-one call from the ringing flow has no invite link.
   if (!direct) history.replaceState(null, '', inviteLink(sessionId, audioOnly));
   $('copy-link').hidden = direct;
