@@ -110,8 +110,9 @@ async function renderRecent() {
 // A call's recordings (GET /v1/recordings?sessionId=…, with the user's auth
 // token): who started each, its status and length, a progress bar while the
 // server makes the file (refreshed until it is ready), then a player. The
-// player loads the file with ?token= (a <video> can not send headers); the
-// server answers range requests, so seeking works.
+// player loads `playbackUrl`, which carries a short-lived token for that one
+// file (a <video> cannot send headers); the server answers range requests,
+// so seeking works.
 let recordingsOf;
 let recordingsTimer;
 let recordingsRun = 0;
@@ -185,8 +186,8 @@ function recordingItem(r, n) {
     bar.value = r.progress ?? 0;
     bar.setAttribute('aria-label', `Processing recording ${n}`);
     li.append(bar);
-  } else if (r.status === 'ready' && r.fileUrl) {
-    const src = `${r.fileUrl}?token=${encodeURIComponent(state.authToken)}`;
+  } else if (r.status === 'ready' && r.playbackUrl) {
+    const src = r.playbackUrl;
     const player = document.createElement(r.mimeType?.startsWith('audio/') ? 'audio' : 'video');
     player.controls = true;
     player.preload = 'metadata';

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   NOT_LOGGED_IN: { status: 409, message: 'Log in to the user channel first (ParleyCalls.login)' },
   // recordings
   RECORDING_NOT_FOUND: { status: 404, message: 'No recording with this id' },
+  PLAYBACK_TOKEN_INVALID: { status: 401, message: 'The playback token is malformed, expired, or for another recording' },
   RECORDING_NOT_READY: { status: 409, message: 'The recording has no file yet (it is recording, processing, or failed)' },
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is outside the file' },
   // media plane

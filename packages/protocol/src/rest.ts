@@ -108,14 +108,19 @@ export const Recording = z.object({
   width: z.number().nullable(),
   height: z.number().nullable(),
   error: z.string().nullable(),
-  /** Where to download the file, once ready. */
+  /** Where to download the file, once ready (credentials in a header). */
   fileUrl: z.string().nullable(),
+  /**
+   * The same file with a playback token that opens this recording only, for an
+   * hour: for `<video src>`, which cannot send headers. Null until ready.
+   */
+  playbackUrl: z.string().nullable(),
 });
 export type Recording = z.infer<typeof Recording>;
 
 export const RecordingIdParams = z.strictObject({ id: z.string().uuid() });
 export const RecordingListQuery = PageQuery.extend({ sessionId: SESSION_ID });
-/** For players that can not send headers (`<video src>`): the auth token or API key. */
-export const RecordingFileQuery = z.strictObject({ token: z.string().max(500).optional() });
+/** For players that cannot send headers (`<video src>`): a playback token from `playbackUrl`. */
+export const RecordingFileQuery = z.strictObject({ token: z.string().max(1000).optional() });
 export const RecordingPage = z.object({ items: z.array(Recording), nextCursor: z.string().nullable() });
 export type RecordingPage = z.infer<typeof RecordingPage>;

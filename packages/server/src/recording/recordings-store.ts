@@ -66,6 +66,7 @@ export function toRecording(r: RecordingRow): Recording {
     height: r.height,
     error: r.error,
     fileUrl: r.status === 'ready' ? `/v1/recordings/${r.id}/file` : null,
+    playbackUrl: null, // signed per request by the routes, never stored
   };
 }
 

@@ -178,9 +178,19 @@ describe('who may read recordings over REST', () => {
     const beyond = await get('bytes=5000-');
     expect(beyond.status).toBe(416);
     expect((await beyond.json()).error.code).toBe('RANGE_NOT_SATISFIABLE');
-    // a <video src> can not send headers: ?token= works too
-    const viaQuery = await fetch(`${server.url}/v1/recordings/${id}/file?token=${insider}`, { headers: { range: 'bytes=0-9' } });
+    // a <video src> cannot send headers: the playbackUrl carries a token for this file only
+    const meta = await api(server).get(`/v1/recordings/${id}`, { auth: insider });
+    expect(meta.body.playbackUrl).toMatch(new RegExp(`^/v1/recordings/${id}/file\\?token=`));
+    const viaQuery = await fetch(`${server.url}${meta.body.playbackUrl}`, { headers: { range: 'bytes=0-9' } });
     expect(viaQuery.status).toBe(206);
+  });
+
+  it('never takes a long-lived credential in the file URL', async () => {
+    for (const credential of [insider, server.apiKey]) {
+      const res = await fetch(`${server.url}/v1/recordings/${id}/file?token=${credential}`);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe('PLAYBACK_TOKEN_INVALID');
+    }
   });
 
   it('answers RECORDING_NOT_READY for the file of a recording still recording, and 404 for an unknown id', async () => {

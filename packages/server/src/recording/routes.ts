@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Caller } from '../http/auth.ts';
 import { defineRoute } from '../http/route.ts';
 import type { Services } from '../services.ts';
+import { signPlaybackToken, verifyPlaybackToken } from '../tokens/playback-token.ts';
 import type { RecordingService } from './recording-service.ts';
 import { type RecordingRow, toRecording } from './recordings-store.ts';
 
@@ -41,12 +42,27 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-/** A file route authenticates by header or by `?token=`, for `<video src="…">`. */
-async function fileCaller(request: FastifyRequest, token: string | undefined, services: Services): Promise<Caller> {
-  if (token && !request.headers.authorization && request.headers['x-api-key'] === undefined) {
-    request.headers.authorization = `Bearer ${token}`;
+/**
+ * The file route takes credentials in a header, or a playback token for this
+ * recording in `?token=` (a `<video src>` cannot send headers). Long-lived
+ * credentials never travel in URLs.
+ */
+async function mayReadFile(request: FastifyRequest, token: string | undefined, services: Services, service: RecordingService, id: string): Promise<RecordingRow> {
+  if (token !== undefined) {
+    await verifyPlaybackToken(services.secrets.tokenSecret, token, id);
+    const row = await service.store.get(id);
+    if (!row) throw new ParleyError('RECORDING_NOT_FOUND', `No recording "${id}"`);
+    return row;
   }
-  return authenticate(request, 'apiKeyOrAuthToken', services);
+  return requireRecording(service, await authenticate(request, 'apiKeyOrAuthToken', services), id);
+}
+
+/** The recording as the API shows it, with a fresh playback URL once it is ready. */
+async function present(row: RecordingRow, services: Services): Promise<Recording> {
+  const recording = toRecording(row);
+  if (!recording.fileUrl) return recording;
+  const token = await signPlaybackToken(services.secrets.tokenSecret, row.id);
+  return { ...recording, playbackUrl: `${recording.fileUrl}?token=${token}` };
 }
 
 function sendFile(request: FastifyRequest, reply: FastifyReply, row: RecordingRow): void {
@@ -90,10 +106,10 @@ export function recordingRoutes(service: RecordingService) {
       auth: 'apiKeyOrAuthToken',
       query: RecordingListQuery,
       response: { status: 200, schema: RecordingPage },
-      handler: async ({ query, caller }) => {
+      handler: async ({ query, caller, services }) => {
         await mayRead(service, caller, query.sessionId);
         const page = await service.store.listBySession(query.sessionId, query.limit, query.cursor);
-        return { items: page.items.map(toRecording), nextCursor: page.nextCursor };
+        return { items: await Promise.all(page.items.map((row) => present(row, services))), nextCursor: page.nextCursor };
       },
     }),
     defineRoute({
@@ -103,19 +119,18 @@ export function recordingRoutes(service: RecordingService) {
       auth: 'apiKeyOrAuthToken',
       params: RecordingIdParams,
       response: { status: 200, schema: Recording },
-      handler: async ({ params, caller }) => toRecording(await requireRecording(service, caller, params.id)),
+      handler: async ({ params, caller, services }) => present(await requireRecording(service, caller, params.id), services),
     }),
     defineRoute({
       method: 'GET',
       url: '/v1/recordings/:id/file',
-      summary: "The recording's file (WebM); supports Range requests. Auth by header, or ?token= for media elements",
+      summary: "The recording's file (WebM); supports Range requests. Auth by header, or ?token= with the playbackUrl's token",
       auth: 'none',
       params: RecordingIdParams,
       query: RecordingFileQuery,
       response: { status: 200 },
       handler: async ({ params, query, services, request, reply }) => {
-        const caller = await fileCaller(request, query.token, services);
-        const row = await requireRecording(service, caller, params.id);
+        const row = await mayReadFile(request, query.token, services, service, params.id);
         if (row.status !== 'ready' || !row.filePath) {
           throw new ParleyError('RECORDING_NOT_READY', `The recording is ${row.status}`, { details: { status: row.status } });
         }
