@@ -209,10 +209,12 @@ function recordingItem(r, n) {
 }
 
 // Ringing: this tab's user channel, and the SDK's incoming / outgoing screens.
-let callScreen;
+let callScreenShown = false;
 async function startRinging() {
   await ParleyCalls.login(state.authToken);
-  callScreen ??= ParleyCalls.renderCallScreen(document.body, {
+  if (callScreenShown) return;
+  callScreenShown = true;
+  ParleyCalls.renderCallScreen(document.body, {
     // Both sides, once answered: join the call's session as a direct session.
     onAccepted: (call) => void enterCall(call.sessionId, call.type === 'audio', { direct: true }),
     onClosed: () => void renderRecent(),
