@@ -3,29 +3,13 @@
  * (with the seed's default when unset), and each does what it says, through
  * the same session API an app would call.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, events, type Stack, startStack } from './harness.ts';
-import { joinUI, leave, type Settings, screenshot, tilesReady, ui } from './ui-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { type CallPage, eventually, events } from './harness.ts';
+import { type Settings, screenshot, tilesReady, ui, uiTestStack } from './ui-helpers.ts';
 
-let stack: Stack;
-let open: CallPage[] = [];
+const env = uiTestStack();
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await Promise.all(open.map(leave));
-  open = [];
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-async function join(uid: string, sessionId: string, settings: Settings = {}): Promise<CallPage> {
-  const call = await joinUI(stack, uid, sessionId, settings);
-  open.push(call);
-  return call;
-}
+const join = (uid: string, sessionId: string, settings: Settings = {}): Promise<CallPage> => env.join(uid, sessionId, settings);
 
 const CONTROLS = ['layout', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode', 'record', 'switch-to-video', 'pip', 'end-call'];
 
@@ -250,8 +234,7 @@ describe('what the controls do', () => {
 /** A page whose session hands the UI's onIdleWarning listener to `window.idleListener` (the server event comes later). */
 async function openIdleCapturingPage(uid: string, sessionId: string): Promise<CallPage> {
   const { openCallPage, startCall } = await import('./harness.ts');
-  const call = await openCallPage(stack, uid);
-  open.push(call);
+  const call = env.track(await openCallPage(env.stack, uid));
   await call.page.evaluate(() => {
     const w = window as any;
     const proto = w.Parley.CallSession.prototype;

@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { type CallPage, eventually, openCallPage, type Stack, startCall } from './harness.ts';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type CallPage, eventually, openCallPage, type Stack, startCall, startStack } from './harness.ts';
 
 /** Where the tests save screenshots for a person to look at (named in the README). */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots');
@@ -17,6 +18,45 @@ export async function joinUI(stack: Stack, uid: string, sessionId: string, setti
   const call = await openCallPage(stack, uid, name);
   await startCall(call, sessionId, { defaultLayout: true, ...settings });
   return call;
+}
+
+/**
+ * One stack for a test file, made before its first test and closed after its
+ * last; every page joined through `join` leaves after each test.
+ */
+export function uiTestStack() {
+  let stack: Stack | undefined;
+  let open: CallPage[] = [];
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterEach(async () => {
+    await Promise.all(open.map(leave));
+    open = [];
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  const current = (): Stack => {
+    if (!stack) throw new Error('the stack starts in beforeAll');
+    return stack;
+  };
+  return {
+    get stack(): Stack {
+      return current();
+    },
+    /** Joins with the default UI, and leaves after the test. */
+    async join(uid: string, sessionId: string, settings: Settings = {}, name = uid): Promise<CallPage> {
+      const call = await joinUI(current(), uid, sessionId, settings, name);
+      open.push(call);
+      return call;
+    },
+    /** Leaves this page after the test, too. */
+    track(call: CallPage): CallPage {
+      open.push(call);
+      return call;
+    },
+  };
 }
 
 export function ui(call: CallPage, css: string): Locator {

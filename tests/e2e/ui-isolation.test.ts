@@ -3,29 +3,13 @@
  * and its CSS cannot leak out. Also the screenshots a person looks at:
  * audio-only with three people, and the demo app at phone and desktop width.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, PAGE_INIT_SCRIPT, type Stack, startStack } from './harness.ts';
-import { joinUI, leave, placement, screenshot, type Settings, tilesReady, ui } from './ui-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { type CallPage, eventually, PAGE_INIT_SCRIPT } from './harness.ts';
+import { placement, screenshot, tilesReady, ui, uiTestStack } from './ui-helpers.ts';
 
-let stack: Stack;
-let open: CallPage[] = [];
+const env = uiTestStack();
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await Promise.all(open.map(leave));
-  open = [];
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-async function join(uid: string, sessionId: string, settings: Settings = {}, name = uid): Promise<CallPage> {
-  const call = await joinUI(stack, uid, sessionId, settings, name);
-  open.push(call);
-  return call;
-}
+const join = env.join;
 
 /** Sizes and a few computed styles of everything a person sees in the UI. */
 function measure(call: CallPage) {
@@ -129,11 +113,11 @@ describe('the demo app', () => {
       ['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 800 }],
     ] as const) {
-      const context = await stack.browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+      const context = await env.stack.browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
       await context.addInitScript(PAGE_INIT_SCRIPT);
       const page = await context.newPage();
-      open.push({ page, context, uid: label, authToken: '' });
-      await page.goto(`${stack.url}/`);
+      env.track({ page, context, uid: label, authToken: '' });
+      await page.goto(`${env.stack.url}/`);
       await page.locator('#login').waitFor({ state: 'visible' });
       await screenshot(page, `demo-start-${label}`);
       // No sideways scrolling at either width.

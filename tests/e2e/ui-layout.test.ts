@@ -3,29 +3,14 @@
  * and leave, clicking a tile puts it in the spotlight, the floating local tile
  * drags (or not), and the avatar mode sets the avatar's shape.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, type Stack, startStack } from './harness.ts';
-import { joinUI, leave, placement, screenshot, tilesReady, ui } from './ui-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { type CallPage, eventually } from './harness.ts';
+import { leave, placement, screenshot, tilesReady, ui, type Settings, uiTestStack } from './ui-helpers.ts';
 
-let stack: Stack;
-let open: CallPage[] = [];
+const env = uiTestStack();
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await Promise.all(open.map(leave));
-  open = [];
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-async function join(uid: string, sessionId: string, settings: Parameters<typeof joinUI>[3] = {}): Promise<CallPage> {
-  const call = await joinUI(stack, uid, sessionId, settings, `${uid[0]!.toUpperCase()}${uid.slice(1)} Example`);
-  open.push(call);
-  return call;
-}
+const join = (uid: string, sessionId: string, settings: Settings = {}): Promise<CallPage> =>
+  env.join(uid, sessionId, settings, `${uid[0]!.toUpperCase()}${uid.slice(1)} Example`);
 
 describe('the grid (default mode)', () => {
   it('reflows from one to four participants and back as people join and leave', async () => {
@@ -51,7 +36,6 @@ describe('the grid (default mode)', () => {
     expect(Math.max(...boxes) - Math.min(...boxes)).toBeLessThan(2);
 
     await leave(bob);
-    open = open.filter((c) => c !== bob);
     await eventually(() => placement(alice), (p) => p.stage.length === 3, 10_000, 'the grid after bob left');
     expect(await placement(alice)).toMatchObject({ stage: ['alice', 'carol', 'dave'], cols: 2, rows: 2 });
   }, 120_000);
@@ -60,7 +44,7 @@ describe('the grid (default mode)', () => {
 describe('spotlight and tile clicks', () => {
   it('shows the clicked tile large, the others in the strip and the local one floating', async () => {
     const alice = await join('alice', 'spot-1', { setters: { setMode: 'spotlight' } });
-    await join('bob', 'spot-1');
+    const bobsView = await join('bob', 'spot-1');
     await join('carol', 'spot-1');
     await tilesReady(alice, 3);
     const before = await placement(alice);
@@ -83,7 +67,6 @@ describe('spotlight and tile clicks', () => {
     await screenshot(alice.page, 'spotlight-3-participants', alice.page.locator('#call'));
 
     // From the grid, a click switches to the spotlight with that tile.
-    const bobsView = open[1]!;
     await tilesReady(bobsView, 3);
     expect((await placement(bobsView)).mode).toBe('default');
     await screenshot(bobsView.page, 'default-3-participants', bobsView.page.locator('#call'));
