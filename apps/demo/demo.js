@@ -91,7 +91,7 @@ async function renderRecent() {
     const label = document.createElement('span');
     const who = other ? `${call.initiator?.uid === state.uid ? '→' : '←'} ${other.name}` : call.sessionId;
     const length = call.durationSeconds > 0 ? ` · ${duration(call.durationSeconds)}` : '';
-    label.textContent = `${call.type === 'audio' ? '🎙' : '🎥'} ${who} · ${STATUS_TEXT[call.status] ?? call.status}${length} · ${new Date(call.initiatedAt).toLocaleString()}`;
+    label.textContent = `${call.type === 'audio' ? 'Audio' : 'Video'} · ${who} · ${STATUS_TEXT[call.status] ?? call.status}${length} · ${new Date(call.initiatedAt).toLocaleString()}`;
     li.append(label);
     const actions = document.createElement('span');
     actions.className = 'row';
