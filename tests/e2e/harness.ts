@@ -126,6 +126,7 @@ export async function startCall(
           'onCallSwitchedToVideo',
           'onCallSwitchToVideoRequested',
           'onCallSwitchToVideoDeclined',
+          'onCallSwitchToVideoWithdrawn',
           'onIdleWarning',
         ].map((n) => [n, record(n)]),
       );

@@ -124,4 +124,23 @@ describe('a group audio call', () => {
 
     for (const p of [cyd, dee, eli]) await leave(p);
   });
+
+  it('withdrawn when the asker leaves: the others stop being asked', async () => {
+    const fay = await joinUI(stack, 'fay', 'switch-3', AUDIO_CALL);
+    const gil = await joinUI(stack, 'gil', 'switch-3', AUDIO_CALL);
+    const hal = await joinUI(stack, 'hal', 'switch-3', AUDIO_CALL);
+    await audioFlows(hal);
+    await fay.page.evaluate(() => (window as any).session.switchToVideoCall());
+    await expect.poll(() => ui(gil, '[data-switch-request]').isVisible()).toBe(true);
+
+    await leave(fay);
+    for (const p of [gil, hal]) {
+      const withdrawn = await eventually(() => events(p, 'onCallSwitchToVideoWithdrawn'), (e) => e.length === 1, 5_000, `the withdrawal at ${p.uid}`);
+      expect(withdrawn[0]?.payload).toEqual({ sessionId: 'switch-3', initiator: 'fay', reason: 'left' });
+      await expect.poll(() => ui(p, '[data-switch-request]').isVisible()).toBe(false);
+    }
+    const code = await gil.page.evaluate(() => (window as any).session.acceptVideoSwitch().then(() => 'ok', (e: { code: string }) => e.code));
+    expect(code).toBe('INVALID_STATE');
+    for (const p of [gil, hal]) await leave(p);
+  });
 });

@@ -158,6 +158,8 @@ export interface ServerEvents {
   'video.switched': { initiator: string; responder: string };
   /** `responder` declined `initiator`'s request to switch to video. Goes to everyone. */
   'video.switchDeclined': { initiator: string; responder: string };
+  /** `initiator`'s request went unanswered in time, or they left: nobody needs to answer it now. Goes to everyone left. */
+  'video.switchWithdrawn': { initiator: string; reason: 'timeout' | 'left' };
   /** User channel: a call rings for you (every tab of the receiver). */
   'call.incoming': { call: Call };
   /** User channel, caller: the receiver accepted. */

@@ -10,6 +10,7 @@ export const DEFAULTS = {
   janusRequestTimeoutMs: 10_000, // ms
   maxParticipantsPerSession: 16,
   idleTimeoutSeconds: 180, // s alone in a session before it ends for you
+  videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
   ringTimeoutMs: 45_000, // ms a call rings before it is unanswered
   ringJoinGraceMs: 60_000, // ms an answered call may wait for its session to start before it ends
   recordingJobConcurrency: 1, // recording jobs encoding at once (each uses up to 2 threads)

@@ -73,6 +73,8 @@ export type CallEvents = {
   onCallSwitchToVideoRequested: (request: CallSwitchRequest) => void;
   /** Not in the seed: a request to switch to video was declined (everyone is told; the asker is `initiator`). */
   onCallSwitchToVideoDeclined: (info: CallSwitchRequestInfo) => void;
+  /** Not in the seed: a request to switch to video went unanswered in time (30 s), or its asker left. */
+  onCallSwitchToVideoWithdrawn: (info: { sessionId: string; initiator: string; reason: 'timeout' | 'left' }) => void;
   /** Not in the seed: alone in the session, it ends in `secondsLeft` (onSessionTimeout) unless stayInSession() is called. */
   onIdleWarning: (info: { secondsLeft: number }) => void;
   onRecordingToggled: (info: RTCRecordingInfo) => void;

@@ -279,6 +279,12 @@ export class CallSession {
         this.#emit('onCallSwitchToVideoDeclined', { sessionId: this.sessionId ?? '', ...info });
       }),
     );
+    signaling.on('video.switchWithdrawn', (info) =>
+      this.#ifLive(() => {
+        this.#videoRequest = undefined;
+        this.#emit('onCallSwitchToVideoWithdrawn', { sessionId: this.sessionId ?? '', ...info });
+      }),
+    );
     signaling.on('session.ended', ({ reason }) => this.#onSessionEnded(reason));
     signaling.on('@close', (info) => this.#onSocketClosed(info));
   }

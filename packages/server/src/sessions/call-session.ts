@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import type { AnswerJsep, JanusRoom, OfferJsep } from '../media/index.ts';
 import type { SessionsStore } from '../store/index.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
+import { DEFAULTS } from '../defaults.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { StateMachine, type Transitions } from '../util/state-machine.ts';
 import { type ParticipantLink, SessionParticipant } from './participant.ts';
@@ -83,7 +84,11 @@ export class CallSession {
       warn: (p, secondsLeft) => p.send('session.idleWarning', { secondsLeft }),
       timeout: (p) => void this.#queue.run(() => this.#idleTimeout(p)).catch((error) => this.log.error({ err: error }, 'idle timeout failed')),
     });
-    this.video = new VideoSwitch(this, { log: this.log, setMedia: (id, media) => deps.sessions.mediaChanged(id, media) });
+    this.video = new VideoSwitch(this, {
+      log: this.log,
+      answerTimeoutMs: DEFAULTS.videoSwitchAnswerTimeoutMs,
+      setMedia: (id, media) => deps.sessions.mediaChanged(id, media),
+    });
   }
 
   get isOpen(): boolean {
@@ -248,6 +253,7 @@ export class CallSession {
   async #end(reason: SessionEndReason): Promise<void> {
     if (!this.isOpen) return;
     this.#idle.close();
+    this.video.close();
     const wasLive = this.lifecycle.is('live');
     if (wasLive) this.lifecycle.to('ending');
     await this.deps.recording?.sessionEnding(this).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));

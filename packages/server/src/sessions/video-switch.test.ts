@@ -1,6 +1,6 @@
 import type { Participant } from '@parley/protocol';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionParticipant } from './participant.ts';
 import { type VideoSwitchHost, VideoSwitch } from './video-switch.ts';
 
@@ -18,7 +18,7 @@ function session(...people: SessionParticipant[]) {
     broadcast: (event, data, except) => sent.push({ event, data, ...(except ? { except } : {}) }),
     list: () => people.map((p) => ({ ...p.info })),
   };
-  const sw = new VideoSwitch(host, { log: pino({ level: 'silent' }), setMedia: async (_id, m) => void media.push(m) });
+  const sw = new VideoSwitch(host, { log: pino({ level: 'silent' }), answerTimeoutMs: 30_000, setMedia: async (_id, m) => void media.push(m) });
   sw.started(true);
   return { sw, sent, media };
 }
@@ -70,5 +70,42 @@ describe('asking to switch an audio call to video', () => {
     sw.request(ann);
     sw.left(ann);
     expect(sw.pendingInitiator).toBeUndefined();
+  });
+
+  it('withdraws a request whose asker leaves, so the others stop being asked', () => {
+    const [ann, ben] = [person('ann'), person('ben')];
+    const { sw, sent } = session(ann, ben);
+    sw.request(ann);
+    sw.left(ann);
+    expect(sent.at(-1)).toEqual({ event: 'video.switchWithdrawn', data: { initiator: 'ann', reason: 'left' } });
+  });
+});
+
+describe('a switch request nobody answers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is withdrawn after the answer timeout, and can be asked again', async () => {
+    vi.useFakeTimers();
+    const [ann, ben] = [person('ann'), person('ben')];
+    const { sw, sent } = session(ann, ben);
+    sw.request(ann);
+    vi.advanceTimersByTime(29_999);
+    expect(sw.pendingInitiator).toBe('ann');
+    vi.advanceTimersByTime(1);
+    expect(sw.pendingInitiator).toBeUndefined();
+    expect(sent.at(-1)).toEqual({ event: 'video.switchWithdrawn', data: { initiator: 'ann', reason: 'timeout' } });
+    expect(await codeOf(() => sw.answer(ben, true))).toBe('INVALID_STATE');
+    expect(await codeOf(() => sw.request(ann))).toBe('ok');
+  });
+
+  it('leaves no timer once answered or once the session closes', () => {
+    vi.useFakeTimers();
+    const [ann, ben] = [person('ann'), person('ben')];
+    const { sw } = session(ann, ben);
+    sw.request(ann);
+    sw.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

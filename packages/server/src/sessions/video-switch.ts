@@ -22,6 +22,8 @@ export interface VideoSwitchHost {
 
 export interface VideoSwitchDeps {
   log: Logger;
+  /** How long a request waits for an answer before it is withdrawn. */
+  answerTimeoutMs: number;
   /** Records the session's media in the call log. */
   setMedia(sessionId: string, media: SessionMedia): Promise<void>;
 }
@@ -29,7 +31,7 @@ export interface VideoSwitchDeps {
 export class VideoSwitch {
   /** The session's media: from its first participant's settings, video after a switch. */
   media: SessionMedia = 'video';
-  #pending: { initiator: string } | undefined;
+  #pending: { initiator: string; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     private readonly session: VideoSwitchHost,
@@ -59,7 +61,9 @@ export class VideoSwitch {
     if (this.#pending) throw new ParleyError('INVALID_STATE', 'A switch to video is waiting for an answer already');
     const others = [...this.session.participants.values()].filter((p) => p !== participant && !p.lifecycle.is('left'));
     if (others.length === 0) throw new ParleyError('INVALID_STATE', 'Nobody else is in the session to ask');
-    this.#pending = { initiator: participant.uid };
+    const timer = setTimeout(() => this.#withdraw('timeout'), this.deps.answerTimeoutMs);
+    timer.unref();
+    this.#pending = { initiator: participant.uid, timer };
     this.deps.log.info({ initiator: participant.uid }, 'switch to video requested');
     this.session.broadcast('video.switchRequested', { initiator: participant.uid }, participant.uid);
   }
@@ -69,6 +73,7 @@ export class VideoSwitch {
     const pending = this.#pending;
     if (!pending) throw new ParleyError('INVALID_STATE', 'No switch to video is waiting for an answer');
     if (pending.initiator === participant.uid) throw new ParleyError('INVALID_STATE', 'The one who asked cannot answer');
+    clearTimeout(pending.timer);
     this.#pending = undefined;
     const info = { initiator: pending.initiator, responder: participant.uid };
     this.deps.log.info({ ...info, accept }, 'switch to video answered');
@@ -85,8 +90,23 @@ export class VideoSwitch {
     this.session.broadcast('video.switched', info);
   }
 
-  /** A participant left: a request of theirs is dropped. */
+  /** A participant left: a request of theirs is withdrawn, so nobody is left with a question nobody asks. */
   left(participant: SessionParticipant): void {
-    if (this.#pending?.initiator === participant.uid) this.#pending = undefined;
+    if (this.#pending?.initiator === participant.uid) this.#withdraw('left');
+  }
+
+  /** The session ends: no timer outlives it. */
+  close(): void {
+    clearTimeout(this.#pending?.timer);
+    this.#pending = undefined;
+  }
+
+  #withdraw(reason: 'timeout' | 'left'): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pending = undefined;
+    this.deps.log.info({ initiator: pending.initiator, reason }, 'switch to video withdrawn');
+    this.session.broadcast('video.switchWithdrawn', { initiator: pending.initiator, reason });
   }
 }

@@ -215,6 +215,10 @@ export class DefaultCallUI {
       const responder = this.#session.getParticipants().find((u) => u.uid === info.responder);
       if (info.initiator === this.#self()?.uid) this.#say(`${responder?.name ?? info.responder} declined the switch to video`);
     });
+    on('onCallSwitchToVideoWithdrawn', (info: { initiator: string; reason: 'timeout' | 'left' }) => {
+      this.#switch.hide();
+      if (info.reason === 'timeout' && info.initiator === this.#self()?.uid) this.#say('Nobody answered the switch to video');
+    });
     on('onCallSwitchedToVideo', () => {
       this.#switch.hide();
       this.#audioOnly = false;
