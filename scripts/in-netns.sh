@@ -5,7 +5,7 @@
 # reach loopback or the namespace's own addresses.
 set -euo pipefail
 if [ "${PARLEY_IN_NETNS:-}" = 1 ]; then exec "$@"; fi
-if [ "$(id -u)" = 0 ]; then flags=-n; else flags=-rn; export PARLEY_IN_NETNS_USERNS=1; fi
+if [ "$(id -u)" = 0 ]; then flags=-n; else flags=-rn; fi
 exec unshare "$flags" bash -c '
   set -e
   ip link set lo up

@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
-# Inside the namespace: start PostgreSQL on loopback, run the unit and
-# integration tests, then the browser tests on their own (Chromium needs the
-# cores), stop PostgreSQL, and print one closing line for both runs.
+# Inside the namespace: the unit and integration tests, then the browser tests
+# on their own (Chromium needs the cores), and one closing line for both runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-source scripts/throwaway-postgres.sh
-pg_start || echo "test: PostgreSQL could not start; the PostgreSQL store tests will fail" >&2
-trap pg_stop EXIT
-
 reports=$(mktemp -d)
 status=0
 run() {

@@ -104,7 +104,7 @@ export function testDatabaseUrl(): string {
   if (!url) {
     throw new Error(
       'TEST_DATABASE_URL is not set: the PostgreSQL store tests need a PostgreSQL server. ' +
-        '`npm test` starts a throwaway one; by hand: `source scripts/throwaway-postgres.sh && pg_start`, then `pg_stop`.',
+        '`npm test` starts a throwaway one (Unix socket only); by hand: `source scripts/throwaway-postgres.sh && pg_start`, then `pg_stop`.',
     );
   }
   return url;
