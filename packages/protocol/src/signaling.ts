@@ -72,6 +72,12 @@ export const JoinResult = z.object({
   self: Participant,
   participants: z.array(Participant),
   recording: z.boolean(),
+  /**
+   * Secret for `resume`: after the socket drops, a new socket sends it within the
+   * reconnect grace period and takes the participant's place, with no leave or join
+   * seen by others (media flows browser ↔ Janus meanwhile).
+   */
+  resumeToken: z.string(),
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
@@ -80,6 +86,8 @@ const Empty = z.strictObject({});
 /** Every request a client can make: its params schema and its result schema. */
 export const REQUESTS = {
   join: { params: JoinParams, result: JoinResult },
+  /** A new socket takes the place of one that dropped (see JoinResult.resumeToken). */
+  resume: { params: z.strictObject({ resumeToken: z.string().min(16).max(200) }), result: JoinResult },
   publish: { params: z.strictObject({ jsep: Offer }), result: z.object({ jsep: Answer }) },
   'subscriber.answer': { params: z.strictObject({ jsep: Answer }), result: z.object({}) },
   trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },

@@ -109,7 +109,7 @@ export class CallSession {
     for (const p of this.participants.values()) if (p.uid !== except) p.send(event, data);
   }
 
-  join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink): Promise<SessionParticipant> {
+  join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer): Promise<SessionParticipant> {
     return this.#queue.run(async () => {
       if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
       const previous = this.participants.get(claims.uid);
@@ -127,7 +127,7 @@ export class CallSession {
         isVideoMuted: params.audioOnly || params.videoMuted,
         isAudioOnly: params.audioOnly,
       };
-      const participant = new SessionParticipant(info, this.#nextFeedId++, claims.canRecord, link, (from, to) =>
+      const participant = new SessionParticipant(info, this.#nextFeedId++, claims.canRecord, link, resumeTokenHash, (from, to) =>
         this.log.debug({ uid: claims.uid, from, to }, 'participant state'),
       );
       this.participants.set(claims.uid, participant);
@@ -187,6 +187,23 @@ export class CallSession {
     const snapshot = { ...participant.info };
     this.broadcast('participant.muted', { participant: snapshot, mutedBy: participant.uid }, participant.uid);
     return snapshot;
+  }
+
+  /**
+   * A new connection takes the place of a participant whose socket dropped (or
+   * is about to be noticed as dropped). Nobody else is told: to them the
+   * participant never left, and media went on flowing through Janus.
+   */
+  resume(participant: SessionParticipant, link: ParticipantLink): Promise<void> {
+    return this.#queue.run(async () => {
+      if (!this.isOpen || participant.lifecycle.is('left')) throw new ParleyError('SESSION_ENDED');
+      const previous = participant.link;
+      participant.resumed(link);
+      if (previous && previous !== link) previous.close('resumed elsewhere');
+      this.log.info({ uid: participant.uid }, 'participant resumed');
+      // Changes made while they were away reach them now.
+      this.#subscriptions.refresh(participant);
+    });
   }
 
   /** A participant asked to leave. In a one-to-one call that ends it for both. */

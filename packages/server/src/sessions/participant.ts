@@ -37,9 +37,21 @@ export class SessionParticipant {
   /** Database row of this stay in the session, for the call log. */
   recordId = 0;
   graceTimer: NodeJS.Timeout | undefined;
-  #pendingAnswer: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  #pendingAnswer:
+    | { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; offer: ServerEvents['subscriber.offer'] }
+    | undefined;
+  /** SHA-256 of the secret a new socket presents to take this participant's place. */
+  readonly resumeTokenHash: Buffer;
 
-  constructor(info: Participant, feedId: number, canRecord: boolean, link: ParticipantLink, onState: (from: ParticipantState, to: ParticipantState) => void) {
+  constructor(
+    info: Participant,
+    feedId: number,
+    canRecord: boolean,
+    link: ParticipantLink,
+    resumeTokenHash: Buffer,
+    onState: (from: ParticipantState, to: ParticipantState) => void,
+  ) {
+    this.resumeTokenHash = resumeTokenHash;
     this.info = info;
     this.feedId = feedId;
     this.canRecord = canRecord;
@@ -55,20 +67,32 @@ export class SessionParticipant {
     this.link?.send(event, data);
   }
 
-  /** Sends the subscriber offer and waits until the client answers (or times out). */
+  /**
+   * Sends the subscriber offer and waits until the client answers (or times out).
+   * Without a connection (socket dropped, within grace) the offer waits and is
+   * sent when the participant resumes.
+   */
   offerToSubscriber(jsep: Jsep, streams: ServerEvents['subscriber.offer']['streams']): Promise<void> {
     this.#pendingAnswer?.reject(new ParleyError('INVALID_STATE', 'superseded by a newer offer'));
-    // Nobody to answer: a participant without a connection gets a fresh offer when they are back.
-    if (!this.link || this.lifecycle.is('left')) return Promise.resolve();
+    if (this.lifecycle.is('left')) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pendingAnswer = undefined;
         reject(new ParleyError('REQUEST_TIMEOUT', 'The client did not answer the subscriber offer'));
       }, ANSWER_TIMEOUT_MS);
       timer.unref();
-      this.#pendingAnswer = { resolve, reject, timer };
+      this.#pendingAnswer = { resolve, reject, timer, offer: { jsep, streams } };
       this.send('subscriber.offer', { jsep, streams });
     });
+  }
+
+  /** A new connection took this participant's place: it gets the offer still waiting for an answer. */
+  resumed(link: ParticipantLink): void {
+    clearTimeout(this.graceTimer);
+    this.link = link;
+    if (this.lifecycle.is('disconnected')) this.lifecycle.to('joined');
+    const waiting = this.#pendingAnswer?.offer;
+    if (waiting) this.send('subscriber.offer', waiting);
   }
 
   /** The client's answer arrived and Janus took it. */

@@ -6,7 +6,7 @@
 import type { ParsedParams, SessionEndReason } from '@parley/protocol';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
-import type { ParticipantLink } from './participant.ts';
+import type { ParticipantLink, SessionParticipant } from './participant.ts';
 
 /** What every session needs; the registry adds `onEnded` itself. */
 export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
@@ -37,7 +37,7 @@ export class SessionRegistry {
     return () => this.#endedListeners.delete(listener);
   }
 
-  async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink) {
+  async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer) {
     let session = this.#sessions.get(claims.sessionId);
     if (!session?.isOpen) {
       session = new CallSession(claims.sessionId, claims.kind, {
@@ -56,13 +56,24 @@ export class SessionRegistry {
       this.#sessions.set(claims.sessionId, session);
     }
     try {
-      const participant = await session.join(claims, params, link);
+      const participant = await session.join(claims, params, link, resumeTokenHash);
       return { session, participant };
     } catch (error) {
       // A session that never got its first participant is not kept.
       if (session.participants.size === 0 && session.lifecycle.is('starting')) this.#sessions.delete(claims.sessionId);
       throw error;
     }
+  }
+
+  /** The live participant a resume token belongs to, and their session. */
+  findByResumeToken(resumeTokenHash: Buffer): { session: CallSession; participant: SessionParticipant } | undefined {
+    for (const session of this.#sessions.values()) {
+      if (!session.isOpen) continue;
+      for (const participant of session.participants.values()) {
+        if (participant.resumeTokenHash.equals(resumeTokenHash)) return { session, participant };
+      }
+    }
+    return undefined;
   }
 
   /** Ends every session, or those `which` picks (server shutdown, or their Janus is gone). */

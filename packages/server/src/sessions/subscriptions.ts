@@ -100,7 +100,8 @@ export class SubscriptionManager {
   }
 
   async #reconcile(participant: SessionParticipant): Promise<void> {
-    if (participant.lifecycle.is('left') || !this.session.room) return;
+    // Away (socket dropped, within grace): brought up to date when they resume.
+    if (participant.lifecycle.is('left', 'disconnected') || !this.session.room) return;
     const wanted = this.#wanted(participant);
     const toDrop = [...participant.subscribedFeeds].filter((f) => !wanted.has(f));
     const toAdd = [...wanted].filter((f) => !participant.subscribedFeeds.has(f));

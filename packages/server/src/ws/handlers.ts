@@ -3,7 +3,9 @@
  * request acts only on the session and participant that binding names.
  */
 import { type ParsedParams, ParleyError, type RequestResult, type RequestType } from '@parley/protocol';
+import { randomBytes } from 'node:crypto';
 import { ringingHandlers } from '../calls/ringing-handlers.ts';
+import { sha256 } from '../secrets.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { SessionParticipant } from '../sessions/participant.ts';
 import { verifyCallToken } from '../tokens/call-token.ts';
@@ -24,20 +26,36 @@ function recordingOf(conn: ClientConnection) {
   return conn.deps.recording;
 }
 
+function joinedResult(session: CallSession, participant: SessionParticipant, resumeToken: string): RequestResult<'join'> {
+  return {
+    sessionId: session.sessionId,
+    kind: session.kind,
+    self: { ...participant.info },
+    participants: session.list().filter((p) => p.uid !== participant.uid),
+    recording: session.recording,
+    resumeToken,
+  };
+}
+
 export const handlers: RequestHandlers = {
   async join(conn, params) {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
     const claims = await verifyCallToken(conn.deps.tokenSecret, params.token, params.sessionId);
-    const { session, participant } = await conn.deps.registry.join(claims, params, conn);
+    const resumeToken = randomBytes(24).toString('base64url');
+    const { session, participant } = await conn.deps.registry.join(claims, params, conn, sha256(resumeToken));
     conn.binding = { session, participant };
     conn.log.info({ sessionId: session.sessionId, uid: participant.uid }, 'joined');
-    return {
-      sessionId: session.sessionId,
-      kind: session.kind,
-      self: { ...participant.info },
-      participants: session.list().filter((p) => p.uid !== participant.uid),
-      recording: session.recording,
-    };
+    return joinedResult(session, participant, resumeToken);
+  },
+
+  async resume(conn, { resumeToken }) {
+    if (conn.binding) throw new ParleyError('ALREADY_JOINED');
+    const found = conn.deps.registry.findByResumeToken(sha256(resumeToken));
+    if (!found) throw new ParleyError('SESSION_ENDED', 'Nothing to resume: the session ended or the participant was removed');
+    await found.session.resume(found.participant, conn);
+    conn.binding = found;
+    conn.log.info({ sessionId: found.session.sessionId, uid: found.participant.uid }, 'resumed');
+    return joinedResult(found.session, found.participant, resumeToken);
   },
 
   async publish(conn, { jsep }) {

@@ -148,3 +148,42 @@ describe('session state', () => {
     a.close();
   });
 });
+
+describe('a participant whose socket drops', () => {
+  it('takes their place again with the resume token, and nobody sees them leave', async () => {
+    const a = await TestSignalingClient.open(server.url);
+    const b = await TestSignalingClient.open(server.url);
+    await a.request('join', { token: await tokenFor('gil', 'room-r'), sessionId: 'room-r' });
+    const joined = await b.request('join', { token: await tokenFor('hal', 'room-r'), sessionId: 'room-r' });
+    expect(joined.result.resumeToken).toEqual(expect.any(String));
+    b.ws.terminate();
+    await new Promise((r) => setTimeout(r, 100));
+
+    const again = await TestSignalingClient.open(server.url);
+    const resumed = await again.request('resume', { resumeToken: joined.result.resumeToken });
+    expect(resumed.ok).toBe(true);
+    expect(resumed.result.self.uid).toBe('hal');
+    expect(resumed.result.participants.map((p: any) => p.uid)).toEqual(['gil']);
+    await new Promise((r) => setTimeout(r, 500)); // past the 300 ms grace
+    expect(a.events('participant.left')).toHaveLength(0);
+    expect((await again.request('mute', { audioMuted: true })).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.events('participant.muted').at(-1).data.participant.uid).toBe('hal');
+    a.close();
+    again.close();
+  });
+
+  it('cannot resume once removed, or with a token that is not one', async () => {
+    const a = await TestSignalingClient.open(server.url);
+    const b = await TestSignalingClient.open(server.url);
+    await a.request('join', { token: await tokenFor('ida', 'room-x'), sessionId: 'room-x' });
+    const joined = await b.request('join', { token: await tokenFor('jon', 'room-x'), sessionId: 'room-x' });
+    b.ws.terminate();
+    await new Promise((r) => setTimeout(r, 600)); // past the grace: removed
+    const late = await TestSignalingClient.open(server.url);
+    expect((await late.request('resume', { resumeToken: joined.result.resumeToken })).error.code).toBe('SESSION_ENDED');
+    expect((await late.request('resume', { resumeToken: 'x'.repeat(32) })).error.code).toBe('SESSION_ENDED');
+    a.close();
+    late.close();
+  });
+});
