@@ -3,15 +3,15 @@ import { build } from 'esbuild';
 
 const here = new URL('.', import.meta.url).pathname;
 
-// The SDK takes only types from @parley/protocol, plus the values of errors.ts
-// (ParleyError, ERROR_CODES, isErrorCode). Resolving the package to errors.ts
-// keeps zod and the schemas out of the browser bundle; importing any other
-// value from the protocol fails this build instead of silently growing it.
-const protocolErrorsOnly = {
-  name: 'protocol-errors-only',
+// The SDK takes only types from @parley/protocol, plus the values of runtime.ts
+// (ParleyError, ERROR_CODES, isErrorCode, CLOSE_CODES). Resolving the package
+// there keeps zod and the schemas out of the browser bundle; importing any
+// other value from the protocol fails this build instead of silently growing it.
+const protocolRuntimeOnly = {
+  name: 'protocol-runtime-only',
   setup(b) {
     b.onResolve({ filter: /^@parley\/protocol$/ }, () => ({
-      path: new URL('../protocol/src/errors.ts', import.meta.url).pathname,
+      path: new URL('../protocol/src/runtime.ts', import.meta.url).pathname,
     }));
   },
 };
@@ -27,5 +27,5 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [protocolErrorsOnly],
+  plugins: [protocolRuntimeOnly],
 });

@@ -128,6 +128,8 @@ export async function startCall(
           'onCallSwitchToVideoDeclined',
           'onCallSwitchToVideoWithdrawn',
           'onIdleWarning',
+          'onReconnecting',
+          'onReconnected',
         ].map((n) => [n, record(n)]),
       );
       const builder = new CallSettingsBuilder()

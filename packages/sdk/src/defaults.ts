@@ -4,6 +4,13 @@ export const DEFAULTS = {
   requestTimeoutMs: 15_000, // ms
   /** How long opening the signaling WebSocket may take. */
   connectTimeoutMs: 10_000, // ms
+  /**
+   * After the signaling socket drops, how long we try to resume before giving up;
+   * the server keeps us in the call this long by default (PARLEY_RECONNECT_GRACE_MS).
+   */
+  reconnectWindowMs: 10_000, // ms
+  /** Pauses between resume attempts; the last one repeats. */
+  reconnectDelaysMs: [0, 250, 500, 1_000, 2_000], // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */
   leaveTimeoutMs: 2_000, // ms
   /** The seed's idle timeout: alone in a session this long, it ends. */

@@ -56,7 +56,7 @@ export interface RTCRecordingInfo {
   startedBy?: string;
 }
 
-export type CallSessionState = 'idle' | 'connecting' | 'joined' | 'ending' | 'ended';
+export type CallSessionState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'ending' | 'ended';
 
 /** Every event a call session reports, by name, with its listener's signature. */
 export type CallEvents = {
@@ -79,6 +79,10 @@ export type CallEvents = {
   onIdleWarning: (info: { secondsLeft: number }) => void;
   onRecordingToggled: (info: RTCRecordingInfo) => void;
   onError: (error: ParleyError) => void;
+  /** Not in the seed: the connection to the server dropped; media goes on while the SDK resumes. */
+  onReconnecting: () => void;
+  /** Not in the seed: resumed on a new connection; nobody else saw us leave. */
+  onReconnected: () => void;
   /** Not in the seed: the session's state machine moved. */
   stateChanged: (state: CallSessionState, previous: CallSessionState) => void;
   /** Not in the seed: a remote participant's MediaStream appeared, changed, or went away (null). */

@@ -27,7 +27,7 @@ beforeEach(async () => {
   media = new FakeMediaHandler();
   server
     .on('join', (p) => ({
-      result: { sessionId: 's1', kind: 'group', self: person('alice', { isAudioMuted: p.audioMuted === true, isAudioOnly: p.audioOnly === true }), participants: [person('bob')], recording: false },
+      result: { sessionId: 's1', kind: 'group', self: person('alice', { isAudioMuted: p.audioMuted === true, isAudioOnly: p.audioOnly === true }), participants: [person('bob')], recording: false, resumeToken: 'resume-secret-0123456789' },
     }))
     .on('publish', () => ({ result: { jsep: { type: 'answer', sdp: 'janus-answer' } } }))
     .on('mute', (p) => ({ result: { participant: person('alice', { isAudioMuted: p.audioMuted === true, isVideoMuted: p.videoMuted === true }) } }));
@@ -328,7 +328,29 @@ describe('while in a call', () => {
     expect(events.onCallEnded).toBeUndefined();
   });
 
-  it('an unexpected socket close reports CONNECTION_CLOSED and ends the session', async () => {
+  it('an unexpected socket close resumes on a new socket: media untouched, who came meanwhile reported', async () => {
+    server.on('resume', (p) =>
+      p.resumeToken === 'resume-secret-0123456789'
+        ? { result: { sessionId: 's1', kind: 'group', self: person('alice'), participants: [person('bob'), person('cat')], recording: false, resumeToken: 'resume-secret-0123456789' } }
+        : { error: { code: 'SESSION_ENDED', message: 'no' } },
+    );
+    const states: string[] = [];
+    session.on('stateChanged', (s) => states.push(s));
+    const back = new Promise<void>((resolve) => session.on('onReconnected', resolve));
+    server.dropAll();
+    await back;
+    expect(states).toEqual(['reconnecting', 'joined']);
+    expect(server.received('resume')).toHaveLength(1);
+    expect(events.onError).toBeUndefined();
+    expect(media.peerConnections.some((pc) => pc.closed)).toBe(false);
+    expect((events.onUserJoined as RTCUser[]).map((u) => u.uid)).toEqual(['cat']);
+    // Requests go through the new socket.
+    await session.audioMuted(true);
+    expect(server.received('mute')).toHaveLength(1);
+  });
+
+  it('an unexpected socket close that cannot be resumed reports CONNECTION_CLOSED and ends the session', async () => {
+    server.on('resume', () => ({ error: { code: 'SESSION_ENDED', message: 'removed already' } }));
     const ended = new Promise<void>((resolve) => session.on('stateChanged', (s) => s === 'ended' && resolve()));
     server.dropAll();
     await ended;

@@ -4,7 +4,7 @@
  * States move only through the table in session-state.ts; the user's async
  * actions run one at a time.
  */
-import { type IceCandidate, type JoinResult, type Participant, ParleyError, type ServerEvents } from '@parley/protocol';
+import { CLOSE_CODES, type IceCandidate, type JoinResult, type Participant, ParleyError, type ServerEvents } from '@parley/protocol';
 import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type CallSwitchRequestInfo, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -190,17 +190,22 @@ export class CallSession {
     if (!this.#machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
   }
 
-  async #connect(): Promise<void> {
-    const signaling = new SignalingClient(signalingUrl(this.#opts.serverUrl), {
+  #newSignalingClient(): SignalingClient {
+    return new SignalingClient(signalingUrl(this.#opts.serverUrl), {
       ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
       ...(this.#opts.requestTimeoutMs ? { requestTimeoutMs: this.#opts.requestTimeoutMs } : {}),
     });
+  }
+
+  async #connect(): Promise<void> {
+    const signaling = this.#newSignalingClient();
     this.#signaling = signaling;
     const subscriber = new SubscriberConnection(
       this.#opts.media,
       {
-        answer: (jsep) => signaling.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
-        trickle: (candidate) => signaling.request('trickle', { target: 'subscriber', candidate }),
+        // Through whichever socket is current: it changes when we resume.
+        answer: (jsep) => this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
+        trickle: (candidate) => this.#signaling!.request('trickle', { target: 'subscriber', candidate }),
       },
       this.#opts.rtcConfig,
     );
@@ -221,12 +226,11 @@ export class CallSession {
   }
 
   async #publish(stream: MediaStream): Promise<void> {
-    const signaling = this.#signaling!;
     const publisher = new PublisherConnection(
       this.#opts.media,
       {
-        publish: async (offer) => (await signaling.request('publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
-        trickle: (candidate) => signaling.request('trickle', { target: 'publisher', candidate }),
+        publish: async (offer) => (await this.#signaling!.request('publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
+        trickle: (candidate) => this.#signaling!.request('trickle', { target: 'publisher', candidate }),
       },
       this.#opts.rtcConfig,
     );
@@ -286,7 +290,9 @@ export class CallSession {
       }),
     );
     signaling.on('session.ended', ({ reason }) => this.#onSessionEnded(reason));
-    signaling.on('@close', (info) => this.#onSocketClosed(info));
+    signaling.on('@close', (info) => {
+      if (signaling === this.#signaling) this.#onSocketClosed(info);
+    });
   }
 
   #ifLive(step: () => void): void {
@@ -321,10 +327,65 @@ export class CallSession {
   }
 
   #onSocketClosed(info: CloseInfo): void {
-    if (info.clean || this.#isOver()) return;
-    // Reconnection (a later issue) goes here: joined → reconnecting instead of ending.
+    // While reconnecting, a failed attempt's socket closing is the loop's business.
+    if (info.clean || this.#isOver() || this.#machine.is('reconnecting')) return;
     const error = new ParleyError('CONNECTION_CLOSED', `The connection to the server closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`);
-    void this.#end({ error, leave: false });
+    // Closed by the server on purpose (the session ended for us), or not yet in the call: over.
+    if (info.code === CLOSE_CODES.sessionEnded || !this.#machine.is('joined') || !this.#joined) {
+      void this.#end({ error, leave: false });
+      return;
+    }
+    void this.#reconnect(error);
+  }
+
+  /**
+   * The socket dropped while media still flows browser ↔ Janus: open a new one
+   * and `resume` with our resume token, until the server's grace period is
+   * over. Others see nothing; we catch up on what changed meanwhile.
+   */
+  async #reconnect(cause: ParleyError): Promise<void> {
+    this.#machine.to('reconnecting');
+    this.#emit('onReconnecting');
+    const deadline = Date.now() + DEFAULTS.reconnectWindowMs;
+    const delays = DEFAULTS.reconnectDelaysMs;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      await new Promise((r) => setTimeout(r, delays[Math.min(attempt, delays.length - 1)]));
+      if (!this.#machine.is('reconnecting')) return; // endSession() meanwhile
+      const signaling = this.#newSignalingClient();
+      this.#signaling = signaling; // before resume: the server resends a waiting offer at once
+      this.#listen(signaling);
+      try {
+        await signaling.connect();
+        const resumed = await signaling.request('resume', { resumeToken: this.#joined!.resumeToken });
+        if (!this.#machine.is('reconnecting')) return;
+        this.#catchUp(resumed);
+        this.#machine.to('joined');
+        this.#emit('onReconnected');
+        return;
+      } catch (error) {
+        const parley = asParleyError(error);
+        this.#log.debug(`resume attempt ${attempt + 1} failed`, parley);
+        if (parley.code === 'SESSION_ENDED') break; // removed already: no point trying again
+        signaling.close(1000, 'resume failed');
+      }
+    }
+    if (this.#machine.is('reconnecting')) void this.#end({ error: cause, leave: false });
+  }
+
+  /** After a resume: tell the app who came and went while we were away. */
+  #catchUp(resumed: JoinResult): void {
+    const before = new Map(this.#roster.list().map((u) => [u.uid, u]));
+    this.#joined = resumed;
+    this.#roster.reset(resumed.self, resumed.participants);
+    const after = this.#roster.list();
+    for (const user of after) if (!before.has(user.uid)) this.#emit('onUserJoined', user);
+    for (const [uid, user] of before) {
+      if (after.some((u) => u.uid === uid)) continue;
+      this.#renderer?.remove(uid);
+      this.#emit('onUserLeft', user);
+    }
+    const changed = after.length !== before.size || after.some((u) => !before.has(u.uid));
+    if (changed) this.#emit('onUserListChanged', after);
   }
 
   // ——— what the app does ———

@@ -5,8 +5,9 @@ import type { TransitionTable } from '../util/state-machine.ts';
 export const SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
   idle: ['connecting', 'ending'],
   connecting: ['joined', 'ending'],
-  // A later issue adds 'reconnecting' here: joined → reconnecting → joined | ending.
-  joined: ['ending'],
+  // The signaling socket dropped: resume on a new one, or give up and end.
+  joined: ['reconnecting', 'ending'],
+  reconnecting: ['joined', 'ending'],
   ending: ['ended'],
   ended: [],
 };

@@ -226,6 +226,8 @@ export class DefaultCallUI {
       this.#renderControls();
     });
     on('onIdleWarning', (info: { secondsLeft: number }) => this.showIdleWarning(info.secondsLeft));
+    on('onReconnecting', () => this.#say('Reconnecting…'));
+    on('onReconnected', () => this.#say('Reconnected'));
     on('onError', (error: { message: string }) => this.#say(error.message));
   }
 
