@@ -8,9 +8,8 @@ import { CLOSE_CODES, type IceCandidate, type JoinResult, type Participant, Parl
 import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type CallSwitchRequestInfo, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
-import { availableModes, listAudioOutputs, outputForMode } from '../media/devices.ts';
 import { LocalMedia } from '../media/local-media.ts';
-import type { MediaHandler, PeerConnectionLike } from '../media/media-handler.ts';
+import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
@@ -20,24 +19,15 @@ import { type Logger, scoped } from '../util/logger.ts';
 import { SerialQueue } from '../util/serial-queue.ts';
 import { StateMachine } from '../util/state-machine.ts';
 import { TypedEmitter } from '../util/typed-emitter.ts';
+import { AudioOutput } from './audio-output.ts';
+import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
+import { resumeOnNewSocket } from './resume.ts';
+import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
-import { type CloseInfo, SignalingClient, type WebSocketConstructor, signalingUrl } from './signaling-client.ts';
+import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
 
-export interface CallSessionOptions {
-  serverUrl: string;
-  /** The call token's JWT. */
-  token: string;
-  /** The session the token is for; the server checks they match. */
-  sessionId?: string;
-  settings: CallSettings;
-  /** Where the plain layout renders; none for a headless session. */
-  element?: HTMLElement | null;
-  media: MediaHandler;
-  WebSocket?: WebSocketConstructor;
-  rtcConfig?: RTCConfiguration;
-  requestTimeoutMs?: number;
-}
+export type { CallSessionOptions };
 
 /** How a session ends: which seed event (if any) it reports first, and whether we say `leave`. */
 interface Ending {
@@ -60,10 +50,7 @@ export class CallSession {
   #subscriber: SubscriberConnection | undefined;
   #renderer: PlainRenderer | undefined;
   #ui: DefaultCallUI | undefined;
-  #outputElements = new Set<HTMLMediaElement>();
-  #sinkId: string | undefined;
-  #audioMode: AudioMode | undefined;
-  #stopDeviceWatch: (() => void) | undefined;
+  readonly #audio: AudioOutput;
   #joined: JoinResult | undefined;
   #ending: Promise<void> | undefined;
   /** The audio call became a video call (switchToVideoCall accepted). */
@@ -77,6 +64,7 @@ export class CallSession {
     this.#log = scoped(`session ${options.sessionId ?? '?'}`);
     this.#machine = new StateMachine('idle', SESSION_TRANSITIONS, this.#log, (to, from) => this.#emit('stateChanged', to, from));
     this.#local = new LocalMedia(options.media, options.settings.isAudioOnly, this.#log);
+    this.#audio = new AudioOutput(options.media, this.#log);
   }
 
   // ——— what the app reads ———
@@ -104,7 +92,7 @@ export class CallSession {
   }
 
   get audioMode(): AudioMode | undefined {
-    return this.#audioMode;
+    return this.#audio.mode;
   }
 
   getParticipants(): RTCUser[] {
@@ -175,7 +163,9 @@ export class CallSession {
       this.#renderer?.show(joined.self.uid, stream, true);
       await this.#publish(stream);
       this.#checkStarting('joined');
-      this.#watchDevices();
+      this.#audio.watch((modes) => {
+        if (!this.#isOver()) this.#emit('onAudioModeChanged', modes);
+      });
       if (settings.defaultAudioMode) {
         this.setAudioMode(settings.defaultAudioMode).catch((error) => this.#log.warn('default audio mode not applied', error));
       }
@@ -217,9 +207,7 @@ export class CallSession {
     if (this.#opts.element && this.settings.defaultLayout) {
       this.#ui = new DefaultCallUI(this.#opts.element, this);
     } else if (this.#opts.element) {
-      this.#renderer = new PlainRenderer(this.#opts.element, (el) => {
-        if (this.#sinkId) this.#opts.media.setSinkId(el, this.#sinkId).catch((e) => this.#log.debug('setSinkId failed', e));
-      });
+      this.#renderer = new PlainRenderer(this.#opts.element, (el) => this.#audio.follow(el));
     }
     this.#listen(signaling);
     await signaling.connect();
@@ -346,53 +334,44 @@ export class CallSession {
   async #reconnect(cause: ParleyError): Promise<void> {
     this.#machine.to('reconnecting');
     this.#emit('onReconnecting');
-    const deadline = Date.now() + DEFAULTS.reconnectWindowMs;
-    const delays = DEFAULTS.reconnectDelaysMs;
-    for (let attempt = 0; Date.now() < deadline; attempt++) {
-      await new Promise((r) => setTimeout(r, delays[Math.min(attempt, delays.length - 1)]));
-      if (!this.#machine.is('reconnecting')) return; // endSession() meanwhile
-      const signaling = this.#newSignalingClient();
-      this.#signaling = signaling; // before resume: the server resends a waiting offer at once
-      this.#listen(signaling);
-      try {
-        await signaling.connect();
-        const resumed = await signaling.request('resume', { resumeToken: this.#joined!.resumeToken });
-        if (!this.#machine.is('reconnecting')) return;
-        this.#catchUp(resumed);
-        this.#machine.to('joined');
-        this.#emit('onReconnected');
-        return;
-      } catch (error) {
-        const parley = asParleyError(error);
-        this.#log.debug(`resume attempt ${attempt + 1} failed`, parley);
-        if (parley.code === 'SESSION_ENDED') break; // removed already: no point trying again
-        signaling.close(1000, 'resume failed');
-      }
+    const resumed = await resumeOnNewSocket({
+      resumeToken: this.#joined!.resumeToken,
+      openClient: () => {
+        const signaling = this.#newSignalingClient();
+        this.#signaling = signaling; // before resume: the server resends a waiting offer at once
+        this.#listen(signaling);
+        return signaling;
+      },
+      stillWanted: () => this.#machine.is('reconnecting'),
+      log: this.#log,
+    });
+    if (!this.#machine.is('reconnecting')) return;
+    if (!resumed) {
+      void this.#end({ error: cause, leave: false });
+      return;
     }
-    if (this.#machine.is('reconnecting')) void this.#end({ error: cause, leave: false });
+    this.#catchUp(resumed);
+    this.#machine.to('joined');
+    this.#emit('onReconnected');
   }
 
   /** After a resume: tell the app who came and went while we were away. */
   #catchUp(resumed: JoinResult): void {
-    const before = new Map(this.#roster.list().map((u) => [u.uid, u]));
     this.#joined = resumed;
-    this.#roster.reset(resumed.self, resumed.participants);
-    const after = this.#roster.list();
-    for (const user of after) if (!before.has(user.uid)) this.#emit('onUserJoined', user);
-    for (const [uid, user] of before) {
-      if (after.some((u) => u.uid === uid)) continue;
-      this.#renderer?.remove(uid);
+    const { joined, left, list } = this.#roster.resync(resumed.self, resumed.participants);
+    for (const user of joined) this.#emit('onUserJoined', user);
+    for (const user of left) {
+      this.#renderer?.remove(user.uid);
       this.#emit('onUserLeft', user);
     }
-    const changed = after.length !== before.size || after.some((u) => !before.has(u.uid));
-    if (changed) this.#emit('onUserListChanged', after);
+    if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
   }
 
   // ——— what the app does ———
 
   /** Mutes or unmutes our microphone: the track sends silence, and everyone is told. */
   audioMuted(muted: boolean): Promise<void> {
-    this.#guardBoolean('audioMuted', muted);
+    guardBoolean('audioMuted', muted);
     return this.#act(async () => {
       this.#local.setAudioEnabled(!muted);
       await this.#sendMute({ audioMuted: muted });
@@ -401,21 +380,17 @@ export class CallSession {
 
   /** Starts recording the session on the server (harmless when it records already); everyone gets onRecordingToggled. */
   startRecording(): Promise<void> {
-    return this.#act(async () => {
-      await this.#signaling!.request('recording.start', {});
-    });
+    return this.#requestWhileJoined('recording.start');
   }
 
   /** Stops the session's recording; the server then makes its file. */
   stopRecording(): Promise<void> {
-    return this.#act(async () => {
-      await this.#signaling!.request('recording.stop', {});
-    });
+    return this.#requestWhileJoined('recording.stop');
   }
 
   /** Pauses (camera released, nothing sent) or resumes our video. */
   videoPaused(paused: boolean): Promise<void> {
-    this.#guardBoolean('videoPaused', paused);
+    guardBoolean('videoPaused', paused);
     if (this.isAudioOnly) return Promise.reject(new ParleyError('INVALID_STATE', 'This is an audio-only session'));
     return this.#act(async () => {
       if (paused) {
@@ -449,9 +424,7 @@ export class CallSession {
 
   /** "Stay" in the idle warning (onIdleWarning): the idle countdown starts again from the full period. */
   stayInSession(): Promise<void> {
-    return this.#act(async () => {
-      await this.#signaling!.request('session.stay', {});
-    });
+    return this.#requestWhileJoined('session.stay');
   }
 
   /**
@@ -460,9 +433,7 @@ export class CallSession {
    * sides' cameras start) or onCallSwitchToVideoDeclined.
    */
   switchToVideoCall(): Promise<void> {
-    return this.#act(async () => {
-      await this.#signaling!.request('video.requestSwitch', {});
-    });
+    return this.#requestWhileJoined('video.requestSwitch');
   }
 
   /** Accepts the pending request (onCallSwitchToVideoRequested): everyone gets onCallSwitchedToVideo. */
@@ -503,29 +474,21 @@ export class CallSession {
     if (!AUDIO_MODES.includes(mode)) {
       return Promise.reject(new ParleyError('VALIDATION_FAILED', `setAudioMode expects one of ${AUDIO_MODES.join(', ')}`));
     }
-    return this.#act(async () => {
-      const output = outputForMode(await listAudioOutputs(this.#opts.media), mode);
-      if (!output) throw new ParleyError('INVALID_STATE', `No audio output for ${mode} is available`);
-      this.#sinkId = output.deviceId;
-      this.#audioMode = mode;
-      const elements = [...(this.#renderer?.remoteElements() ?? []), ...this.#outputElements];
-      await Promise.all(elements.map((el) => this.#opts.media.setSinkId(el, output.deviceId)));
-    });
+    return this.#act(() => this.#audio.setMode(mode, this.#renderer?.remoteElements() ?? []));
   }
 
   /** The audio modes the current output devices offer. */
-  async getAudioOutputModes(): Promise<AudioMode[]> {
-    return availableModes(await listAudioOutputs(this.#opts.media));
+  getAudioOutputModes(): Promise<AudioMode[]> {
+    return this.#audio.modes();
   }
 
   /** For apps that draw their own: an element whose audio output follows setAudioMode. */
   attachOutputElement(element: HTMLMediaElement): void {
-    this.#outputElements.add(element);
-    if (this.#sinkId) this.#opts.media.setSinkId(element, this.#sinkId).catch((e) => this.#log.debug('setSinkId failed', e));
+    this.#audio.attach(element);
   }
 
   detachOutputElement(element: HTMLMediaElement): void {
-    this.#outputElements.delete(element);
+    this.#audio.detach(element);
   }
 
   /** Leaves the session and releases everything; safe to call more than once. */
@@ -536,8 +499,7 @@ export class CallSession {
   /** Picture-in-picture: the default UI moves into a PiP window, or a remote video goes into video PiP. */
   enterPIPMode(): Promise<void> {
     if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    const video = this.#renderer?.remoteElements()[0] as HTMLVideoElement | undefined;
-    const enter = this.#ui ? this.#ui.enterPIPMode() : video?.requestPictureInPicture?.();
+    const enter = this.#ui ? this.#ui.enterPIPMode() : this.#renderer?.enterPictureInPicture();
     if (!enter) return Promise.reject(new ParleyError('INVALID_STATE', 'There is no video to show in picture-in-picture'));
     return Promise.resolve(enter).then(
       () => undefined,
@@ -555,8 +517,11 @@ export class CallSession {
     this.#emit('onCallEndButtonPressed');
   }
 
-  #guardBoolean(method: string, value: unknown): void {
-    if (typeof value !== 'boolean') throw new ParleyError('VALIDATION_FAILED', `${method} expects a boolean`);
+  /** A request with no parameters, as a user action. */
+  #requestWhileJoined(type: 'recording.start' | 'recording.stop' | 'session.stay' | 'video.requestSwitch'): Promise<void> {
+    return this.#act(async () => {
+      await this.#signaling!.request(type, {});
+    });
   }
 
   /** Runs a user action after the ones before it, only while joined. */
@@ -576,16 +541,6 @@ export class CallSession {
   #renderLocal(): void {
     const self = this.#roster.selfUid;
     if (self && this.#local.stream) this.#renderer?.show(self, this.#local.stream, true);
-  }
-
-  #watchDevices(): void {
-    this.#stopDeviceWatch = this.#opts.media.onDeviceChange(() => {
-      this.getAudioOutputModes()
-        .then((modes) => {
-          if (!this.#isOver()) this.#emit('onAudioModeChanged', modes);
-        })
-        .catch((error) => this.#log.debug('listing audio outputs failed', error));
-    });
   }
 
   // ——— ending ———
@@ -610,14 +565,13 @@ export class CallSession {
     if (how.leave && signaling?.isOpen) {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
-    this.#stopDeviceWatch?.();
+    this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();
     this.#local.stop();
     signaling?.close(1000, 'session ended');
     this.#renderer?.clear();
     this.#ui?.destroy();
-    this.#outputElements.clear();
     this.#machine.to('ended');
     this.#events.removeAllListeners();
   }
@@ -633,9 +587,4 @@ export class CallSession {
       this.#log.error(`delegate ${event} threw`, error);
     }
   }
-}
-
-function asParleyError(error: unknown, fallback: 'INTERNAL_ERROR' | 'MEDIA_ERROR' = 'INTERNAL_ERROR'): ParleyError {
-  if (error instanceof ParleyError) return error;
-  return new ParleyError(fallback, error instanceof Error ? error.message : String(error), { cause: error });
 }

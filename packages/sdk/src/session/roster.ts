@@ -15,6 +15,15 @@ export class Roster {
     this.#people = new Map([self, ...others].map((p) => [p.uid, { ...p }]));
   }
 
+  /** Everyone anew (after a resume), with who joined and who left since the last list. */
+  resync(self: Participant, others: Participant[]): { joined: RTCUser[]; left: RTCUser[]; list: RTCUser[] } {
+    const before = new Map(this.#people);
+    this.reset(self, others);
+    const joined = [...this.#people.values()].filter((p) => !before.has(p.uid)).map((p) => this.user(p));
+    const left = [...before.values()].filter((p) => !this.#people.has(p.uid)).map((p) => this.user(p));
+    return { joined, left, list: this.list() };
+  }
+
   has(uid: string): boolean {
     return this.#people.has(uid);
   }

@@ -65,6 +65,12 @@ export class PlainRenderer {
   }
 
   /** Removes everything it rendered; idempotent. */
+  /** Video picture-in-picture of the first remote video; undefined when there is none. */
+  enterPictureInPicture(): Promise<unknown> | undefined {
+    const video = this.remoteElements()[0] as HTMLVideoElement | undefined;
+    return video?.requestPictureInPicture?.();
+  }
+
   clear(): void {
     for (const uid of [...this.#tiles.keys()]) this.remove(uid);
     this.#container.remove();

@@ -1,0 +1,19 @@
+/** What a CallSession is made from (ParleyCalls.startSession fills it in). */
+import type { CallSettings } from '../api/call-settings.ts';
+import type { MediaHandler } from '../media/media-handler.ts';
+import type { WebSocketConstructor } from './signaling-client.ts';
+
+export interface CallSessionOptions {
+  serverUrl: string;
+  /** The call token's JWT. */
+  token: string;
+  /** The session the token is for; the server checks they match. */
+  sessionId?: string;
+  settings: CallSettings;
+  /** Where the plain layout renders; none for a headless session. */
+  element?: HTMLElement | null;
+  media: MediaHandler;
+  WebSocket?: WebSocketConstructor;
+  rtcConfig?: RTCConfiguration;
+  requestTimeoutMs?: number;
+}
