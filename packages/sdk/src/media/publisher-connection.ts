@@ -36,12 +36,7 @@ export class PublisherConnection extends PeerConnection {
       if (video === 'empty') {
         this.#video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [stream] });
       } else if (video) this.#video = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
-      const offer = await this.pc.createOffer();
-      if (this.isClosed) return;
-      await this.pc.setLocalDescription(offer);
-      const answer = await this.signaling.publish({ type: 'offer', sdp: offer.sdp ?? '' });
-      if (this.isClosed) return;
-      await this.pc.setRemoteDescription(answer);
+      if (!(await this.#offer())) return;
       this.candidates.openLocal();
       await this.candidates.flushRemote();
     } catch (error) {
@@ -71,11 +66,17 @@ export class PublisherConnection extends PeerConnection {
 
   async #addVideo(track: MediaStreamTrack): Promise<void> {
     this.#video = this.pc.addTransceiver(track, { direction: 'sendonly', streams: this.#stream ? [this.#stream] : [] });
+    await this.#offer();
+  }
+
+  /** One offer/answer round with Janus through the server; false when closed meanwhile. */
+  async #offer(): Promise<boolean> {
     const offer = await this.pc.createOffer();
-    if (this.isClosed) return;
+    if (this.isClosed) return false;
     await this.pc.setLocalDescription(offer);
     const answer = await this.signaling.publish({ type: 'offer', sdp: offer.sdp ?? '' });
-    if (this.isClosed) return;
+    if (this.isClosed) return false;
     await this.pc.setRemoteDescription(answer);
+    return true;
   }
 }
