@@ -142,8 +142,4 @@ export class RecordingsStore {
   }
 
   /** Whether the user was ever in the session (the call log says who was there). */
-  async wasInSession(sessionId: string, uid: string): Promise<boolean> {
-    const rows = await this.db.query('select 1 from session_participants where session_id = $1 and uid = $2 limit 1', [sessionId, uid]);
-    return rows.length > 0;
-  }
 }

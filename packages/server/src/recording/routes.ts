@@ -9,20 +9,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Caller } from '../http/auth.ts';
 import { defineRoute } from '../http/route.ts';
 import type { Services } from '../services.ts';
+import type { SessionsStore } from '../store/index.ts';
 import { signPlaybackToken, verifyPlaybackToken } from '../tokens/playback-token.ts';
 import type { RecordingService } from './recording-service.ts';
 import { type RecordingRow, toRecording } from './recordings-store.ts';
 
-async function mayRead(service: RecordingService, caller: Caller, sessionId: string): Promise<void> {
+async function mayRead(sessions: SessionsStore, caller: Caller, sessionId: string): Promise<void> {
   if (caller.kind === 'apiKey') return;
-  if (caller.kind === 'user' && (await service.store.wasInSession(sessionId, caller.user.uid))) return;
+  if (caller.kind === 'user' && (await sessions.wasIn(sessionId, caller.user.uid))) return;
   throw new ParleyError('FORBIDDEN', 'Only the API key or someone who was in the session may see its recordings');
 }
 
-async function requireRecording(service: RecordingService, caller: Caller, id: string): Promise<RecordingRow> {
+async function requireRecording(service: RecordingService, sessions: SessionsStore, caller: Caller, id: string): Promise<RecordingRow> {
   const row = await service.store.get(id);
   if (!row) throw new ParleyError('RECORDING_NOT_FOUND', `No recording "${id}"`);
-  await mayRead(service, caller, row.sessionId);
+  await mayRead(sessions, caller, row.sessionId);
   return row;
 }
 
@@ -54,7 +55,7 @@ async function mayReadFile(request: FastifyRequest, token: string | undefined, s
     if (!row) throw new ParleyError('RECORDING_NOT_FOUND', `No recording "${id}"`);
     return row;
   }
-  return requireRecording(service, await authenticate(request, 'apiKeyOrAuthToken', services), id);
+  return requireRecording(service, services.store.sessions, await authenticate(request, 'apiKeyOrAuthToken', services), id);
 }
 
 /** The recording as the API shows it, with a fresh playback URL once it is ready. */
@@ -107,7 +108,7 @@ export function recordingRoutes(service: RecordingService) {
       query: RecordingListQuery,
       response: { status: 200, schema: RecordingPage },
       handler: async ({ query, caller, services }) => {
-        await mayRead(service, caller, query.sessionId);
+        await mayRead(services.store.sessions, caller, query.sessionId);
         const page = await service.store.listBySession(query.sessionId, query.limit, query.cursor);
         return { items: await Promise.all(page.items.map((row) => present(row, services))), nextCursor: page.nextCursor };
       },
@@ -119,7 +120,7 @@ export function recordingRoutes(service: RecordingService) {
       auth: 'apiKeyOrAuthToken',
       params: RecordingIdParams,
       response: { status: 200, schema: Recording },
-      handler: async ({ params, caller, services }) => present(await requireRecording(service, caller, params.id), services),
+      handler: async ({ params, caller, services }) => present(await requireRecording(service, services.store.sessions, caller, params.id), services),
     }),
     defineRoute({
       method: 'GET',
@@ -144,8 +145,8 @@ export function recordingRoutes(service: RecordingService) {
       auth: 'apiKeyOrAuthToken',
       params: RecordingIdParams,
       response: { status: 204 },
-      handler: async ({ params, caller }) => {
-        const row = await requireRecording(service, caller, params.id);
+      handler: async ({ params, caller, services }) => {
+        const row = await requireRecording(service, services.store.sessions, caller, params.id);
         await service.delete(row);
       },
     }),

@@ -65,6 +65,12 @@ export class SessionsStore {
     await this.db.query(`update call_sessions set status = 'ended', ended_at = now(), end_reason = $1 where status = 'ongoing'`, [reason]);
   }
 
+  /** Whether `uid` was ever in the session (access to its recordings hangs on this). */
+  async wasIn(sessionId: string, uid: string): Promise<boolean> {
+    const rows = await this.db.query('select 1 from session_participants where session_id = $1 and uid = $2 limit 1', [sessionId, uid]);
+    return rows.length > 0;
+  }
+
   async get(sessionId: string): Promise<SessionRecord | undefined> {
     const [s] = await this.db.query<Row>('select * from call_sessions where session_id = $1', [sessionId]);
     if (!s) return undefined;
