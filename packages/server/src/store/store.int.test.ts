@@ -1,29 +1,16 @@
-/**
- * The store, run twice: against PGlite (the embedded default) and against a real
- * PostgreSQL (TEST_DATABASE_URL, which `npm test` always provides). Without it the
- * PostgreSQL half fails, loudly: it must never skip in silence.
- */
-import { isParleyError } from '@parley/protocol';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../secrets.ts';
 import { createPostgresTestStore, createTestStore, type TestStoreFactory } from '../testing/test-store.ts';
 import type { Store } from './index.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
+import { codeOf } from '../testing/code-of.ts';
 
 const DATABASES: [string, TestStoreFactory][] = [
   ['PGlite', createTestStore],
   ['PostgreSQL', createPostgresTestStore],
 ];
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isParleyError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a ParleyError, but it succeeded');
-}
 
 describe.each(DATABASES)('the store on %s', (kind, factory) => {
   let store: Store;

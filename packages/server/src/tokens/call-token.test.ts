@@ -1,8 +1,8 @@
-/** Call tokens: what they carry, and what the verifier the signaling uses refuses. */
-import { isParleyError } from '@parley/protocol';
+
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CallTokenClaims, signCallToken, verifyCallToken } from './call-token.ts';
+import { codeOf } from '../testing/code-of.ts';
 
 const SECRET = new TextEncoder().encode('unit-test-secret-unit-test-secret-0123456789');
 const OTHER_SECRET = new TextEncoder().encode('another-secret-another-secret-0123456789abc');
@@ -14,15 +14,6 @@ function decodePayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isParleyError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected the verifier to refuse the token');
-}
 
 afterEach(() => {
   vi.useRealTimers();

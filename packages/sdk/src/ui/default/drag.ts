@@ -59,20 +59,17 @@ export function makeDraggable(el: HTMLElement, container: () => HTMLElement): ()
   };
 
   el.dataset.draggable = 'true';
-  el.addEventListener('pointerdown', down);
-  el.addEventListener('pointermove', move);
-  el.addEventListener('pointerup', up);
-  el.addEventListener('pointercancel', up);
-  el.addEventListener('click', click, true);
-  el.addEventListener('keydown', key);
+  const listening = new AbortController();
+  const on = { signal: listening.signal };
+  el.addEventListener('pointerdown', down, on);
+  el.addEventListener('pointermove', move, on);
+  el.addEventListener('pointerup', up, on);
+  el.addEventListener('pointercancel', up, on);
+  el.addEventListener('click', click, { ...on, capture: true });
+  el.addEventListener('keydown', key, on);
   return () => {
     el.dataset.draggable = 'false';
-    el.removeEventListener('pointerdown', down);
-    el.removeEventListener('pointermove', move);
-    el.removeEventListener('pointerup', up);
-    el.removeEventListener('pointercancel', up);
-    el.removeEventListener('click', click, true);
-    el.removeEventListener('keydown', key);
+    listening.abort();
   };
 }
 
