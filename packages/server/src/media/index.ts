@@ -19,5 +19,5 @@ export {
   type SubscriptionChange,
 } from './janus-subscriber.ts';
 export type { AnswerJsep, IceCandidate, Jsep, OfferJsep } from './janus-types.ts';
-export { type Logger, noopLogger } from './logger.ts';
-export { TypedEmitter } from './typed-emitter.ts';
+export { type Logger, noopLogger } from '../util/logger.ts';
+export { TypedEmitter } from '../util/typed-emitter.ts';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ParleyError } from '@parley/protocol';
 import WebSocket from 'ws';
-import { type Logger, noopLogger } from './logger.ts';
+import { type Logger, noopLogger } from '../util/logger.ts';
 import { JanusSession } from './janus-session.ts';
 import { janusError } from './janus-errors.ts';
 import type { JanusMessage } from './janus-types.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
 
 export interface JanusClientOptions {
   /** How long a request may wait for its answer (and an async one for its event). */

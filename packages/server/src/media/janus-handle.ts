@@ -2,8 +2,8 @@ import { ParleyError } from '@parley/protocol';
 import { pluginError } from './janus-errors.ts';
 import type { JanusSession } from './janus-session.ts';
 import type { IceCandidate, JanusMessage, Jsep, PluginData } from './janus-types.ts';
-import type { Logger } from './logger.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import type { Logger } from '../util/logger.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
 
 export interface MediaInfo {
   type: 'audio' | 'video';

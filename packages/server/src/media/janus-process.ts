@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freeTcpPort, freeUdpPortRange } from './free-ports.ts';
 import { JanusClient } from './janus-client.ts';
 import { detectMediaInterface, type MediaInterface, writeJanusConfig } from './janus-config.ts';
-import { type Logger, noopLogger } from './logger.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import { type Logger, noopLogger } from '../util/logger.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
 
 export interface JanusProcessOptions {
   /** The janus binary: a path, or a name looked up in PATH. */

@@ -1,6 +1,6 @@
 import type { JanusHandle, MediaInfo } from './janus-handle.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
 
 export interface JanusPublisherEvents {
   webrtcup: [];

@@ -4,7 +4,7 @@ import type { JanusHandle } from './janus-handle.ts';
 import { JanusPublisher } from './janus-publisher.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../util/logger.ts';
 
 const VIDEOROOM = 'janus.plugin.videoroom';
 /** VideoRoom's "no such room" code: destroying a room that is gone is fine. */

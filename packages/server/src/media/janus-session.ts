@@ -1,8 +1,8 @@
 import type { JanusClient } from './janus-client.ts';
 import { JanusHandle } from './janus-handle.ts';
 import type { JanusMessage } from './janus-types.ts';
-import type { Logger } from './logger.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import type { Logger } from '../util/logger.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
 
 /** Janus drops sessions after 60 s of silence by default; we ping well before. */
 const KEEPALIVE_MS = 25_000;

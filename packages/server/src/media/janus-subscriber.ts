@@ -1,6 +1,7 @@
 import type { JanusHandle, MediaInfo } from './janus-handle.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
+import { SerialQueue } from '../util/serial-queue.ts';
 
 /** One m-line of the subscriber PeerConnection and the feed it carries. */
 export interface SubscriberStream {
@@ -61,7 +62,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
   readonly #privateId: number | undefined;
   #streams: SubscriberStream[] = [];
   #joined = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #closing: Promise<void> | undefined;
 
   /** Made by `JanusRoom.createSubscriber()`. */
@@ -97,7 +98,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
    */
   subscribe(feeds: Array<{ feedId: number; mid?: string }>): Promise<SubscriptionChange> {
     const list = feeds.map((f) => (f.mid === undefined ? { feed: f.feedId } : { feed: f.feedId, mid: f.mid }));
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       if (!this.#joined) {
         const body: Record<string, unknown> = {
           request: 'join',
@@ -117,7 +118,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
 
   /** Removes all streams of these feeds; a null offer means nothing changed. */
   unsubscribe(feedIds: number[]): Promise<SubscriptionChange> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       const known = feedIds.filter((id) => this.#streams.some((s) => s.feedId === id && s.active));
       if (!this.#joined || known.length === 0) return { offer: null, streams: this.streams };
       return this.#change({ request: 'update', unsubscribe: known.map((feed) => ({ feed })) });
@@ -126,7 +127,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
 
   /** The browser's answer to Janus's last offer: starts (or resumes) the media. */
   answer(answer: AnswerJsep): Promise<void> {
-    return this.#serial(async () => {
+    return this.#queue.run(async () => {
       await this.handle.message({ request: 'start' }, { type: 'answer', sdp: answer.sdp });
     });
   }
@@ -139,7 +140,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
   /** Leaves and detaches. Idempotent, never rejects. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#queue.catch(() => undefined);
+      await this.#queue.idle();
       if (this.#joined && !this.handle.isDetached) {
         await this.handle.request({ request: 'leave' }).catch(() => undefined);
       }
@@ -152,11 +153,5 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
     const { data, jsep } = await this.handle.message(body);
     this.#streams = toStreams(data) ?? this.#streams;
     return { offer: toOffer(jsep), streams: this.streams };
-  }
-
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task);
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 }

@@ -11,8 +11,8 @@ import { janusCodeOf } from './janus-errors.ts';
 import { JanusProcess } from './janus-process.ts';
 import { JanusRoom } from './janus-room.ts';
 import type { JanusSession } from './janus-session.ts';
-import type { Logger } from './logger.ts';
-import { TypedEmitter } from './typed-emitter.ts';
+import type { Logger } from '../util/logger.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
 
 const ROOM_EXISTS = 427;
 const RESTART_WAIT_MS = 15_000; // how long a join waits for a restarting embedded Janus
