@@ -1,4 +1,5 @@
 export * from './calls.ts';
 export * from './errors.ts';
+export * from './kit/index.ts';
 export * from './rest.ts';
 export * from './signaling.ts';

@@ -4,3 +4,4 @@
  */
 export * from './close-codes.ts';
 export * from './errors.ts';
+export * from './kit/index.ts';

@@ -3,10 +3,9 @@
  * sent `user.login`), the call listeners, and the active call. Each tab that
  * logs in is its own channel; the server rings them all.
  */
-import { type Call, ParleyError, type RequestType, type ServerEvents } from '@parley/protocol';
+import { type Call, ParleyError, type RequestType, SerialQueue, type ServerEvents } from '@parley/protocol';
 import { SignalingClient, signalingUrl, type WebSocketConstructor } from '../session/signaling-client.ts';
 import { type Logger, scoped } from '../util/logger.ts';
-import { SerialQueue } from '../util/serial-queue.ts';
 import { type CallListener, type CallListenerEvents, FINAL_CALL_STATUSES, type InitiateCallOptions } from './call-listener.ts';
 
 export interface RingingClientOptions {

@@ -2,19 +2,17 @@
  * What the publisher and subscriber connections share: the RTCPeerConnection,
  * its state machine (one table, one transition point), and the candidate queues.
  */
-import type { IceCandidate, PeerTarget } from '@parley/protocol';
-import { type Logger, scoped } from '../util/logger.ts';
-import { StateMachine } from '../util/state-machine.ts';
-import { type EventMap, TypedEmitter } from '../util/typed-emitter.ts';
+import { type EventMap, type IceCandidate, type PeerTarget, StateMachine, TypedEmitter } from '@parley/protocol';
+import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { CandidateQueue } from './candidate-queue.ts';
 import type { MediaHandler, PeerConnectionLike } from './media-handler.ts';
 import { PEER_TRANSITIONS, type PeerState, peerStateFor } from './peer-state.ts';
 
 export type PeerEvents = {
-  stateChanged: (state: PeerState, previous: PeerState) => void;
+  stateChanged: [state: PeerState, previous: PeerState];
 };
 
-export abstract class PeerConnection<Events extends EventMap = PeerEvents> extends TypedEmitter<Events & PeerEvents> {
+export abstract class PeerConnection<Events extends EventMap<Events> = PeerEvents> extends TypedEmitter<Events & PeerEvents> {
   readonly pc: PeerConnectionLike;
   protected readonly log: Logger;
   protected readonly candidates: CandidateQueue;
@@ -26,11 +24,13 @@ export abstract class PeerConnection<Events extends EventMap = PeerEvents> exten
     sendCandidate: (candidate: IceCandidate) => Promise<unknown>,
     rtcConfig?: RTCConfiguration,
   ) {
-    super();
-    this.log = scoped(target);
-    this.#machine = new StateMachine<PeerState>('new', PEER_TRANSITIONS, this.log, (to, from) =>
-      (this as unknown as TypedEmitter<PeerEvents>).emit('stateChanged', to, from),
-    );
+    const log = scoped(target);
+    super(listenerErrorsTo(log));
+    this.log = log;
+    this.#machine = new StateMachine<PeerState>('new', PEER_TRANSITIONS, (from, to) => {
+      this.log.debug(`${from} -> ${to}`);
+      (this as unknown as TypedEmitter<PeerEvents>).emit('stateChanged', to, from);
+    });
     this.pc = handler.createPeerConnection(rtcConfig);
     this.candidates = new CandidateQueue(
       this.pc,

@@ -1,9 +1,9 @@
 /** The state machine each of our peer connections goes through. */
-import type { TransitionTable } from '../util/state-machine.ts';
+import type { Transitions } from '@parley/protocol';
 
 export type PeerState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 
-export const PEER_TRANSITIONS: TransitionTable<PeerState> = {
+export const PEER_TRANSITIONS: Transitions<PeerState> = {
   new: ['connecting', 'failed', 'closed'],
   connecting: ['connected', 'failed', 'closed'],
   // ICE may drop and recover: connected → connecting is a renegotiation or restart.

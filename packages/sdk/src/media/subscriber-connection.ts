@@ -4,8 +4,7 @@
  * transceiver's mid is mapped to its participant so each remote participant
  * gets one MediaStream whose tracks follow the offers.
  */
-import type { IceCandidate, Jsep, SubscriberStream } from '@parley/protocol';
-import { SerialQueue } from '../util/serial-queue.ts';
+import { type IceCandidate, type Jsep, SerialQueue, type SubscriberStream } from '@parley/protocol';
 import type { MediaHandler } from './media-handler.ts';
 import { PeerConnection, type PeerEvents } from './peer-connection.ts';
 
@@ -16,7 +15,7 @@ export interface SubscriberSignaling {
 
 export type SubscriberEvents = PeerEvents & {
   /** A participant's stream appeared or its tracks changed; null when it went away. */
-  streamChanged: (uid: string, stream: MediaStream | null) => void;
+  streamChanged: [uid: string, stream: MediaStream | null];
 };
 
 export class SubscriberConnection extends PeerConnection<SubscriberEvents> {

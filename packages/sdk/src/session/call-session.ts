@@ -4,7 +4,18 @@
  * States move only through the table in session-state.ts; the user's async
  * actions run one at a time.
  */
-import { CLOSE_CODES, type IceCandidate, type JoinResult, type Participant, ParleyError, type ServerEvents } from '@parley/protocol';
+import {
+  type ArgsOf,
+  CLOSE_CODES,
+  type IceCandidate,
+  type JoinResult,
+  type Participant,
+  ParleyError,
+  SerialQueue,
+  type ServerEvents,
+  StateMachine,
+  TypedEmitter,
+} from '@parley/protocol';
 import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type CallSwitchRequestInfo, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -15,10 +26,7 @@ import { PublisherConnection } from '../media/publisher-connection.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
 import { DefaultCallUI } from '../ui/default/index.ts';
 import { PlainRenderer } from '../ui/plain-renderer.ts';
-import { type Logger, scoped } from '../util/logger.ts';
-import { SerialQueue } from '../util/serial-queue.ts';
-import { StateMachine } from '../util/state-machine.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { AudioOutput } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
@@ -28,6 +36,9 @@ import { SESSION_TRANSITIONS } from './session-state.ts';
 import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
 
 export type { CallSessionOptions };
+
+/** A listener of the session's emitter, typed by its argument tuple. */
+type Listener<E extends keyof CallEvents> = (...args: ArgsOf<CallEvents>[E]) => unknown;
 
 /** How a session ends: which seed event (if any) it reports first, and whether we say `leave`. */
 interface Ending {
@@ -39,7 +50,7 @@ interface Ending {
 export class CallSession {
   readonly settings: CallSettings;
   readonly #opts: CallSessionOptions;
-  readonly #events = new TypedEmitter<CallEvents>();
+  readonly #events: TypedEmitter<ArgsOf<CallEvents>>;
   readonly #actions = new SerialQueue();
   readonly #roster = new Roster();
   readonly #machine: StateMachine<CallSessionState>;
@@ -62,7 +73,11 @@ export class CallSession {
     this.#opts = options;
     this.settings = options.settings;
     this.#log = scoped(`session ${options.sessionId ?? '?'}`);
-    this.#machine = new StateMachine('idle', SESSION_TRANSITIONS, this.#log, (to, from) => this.#emit('stateChanged', to, from));
+    this.#events = new TypedEmitter<ArgsOf<CallEvents>>(listenerErrorsTo(this.#log));
+    this.#machine = new StateMachine<CallSessionState>('idle', SESSION_TRANSITIONS, (from, to) => {
+      this.#log.debug(`${from} -> ${to}`);
+      this.#emit('stateChanged', to, from);
+    });
     this.#local = new LocalMedia(options.media, options.settings.isAudioOnly, this.#log);
     this.#audio = new AudioOutput(options.media, this.#log);
   }
@@ -127,12 +142,12 @@ export class CallSession {
   }
 
   on<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): this {
-    this.#events.on(event, listener);
+    this.#events.on(event, listener as Listener<E>);
     return this;
   }
 
   off<E extends keyof CallEvents>(event: E, listener: CallEvents[E]): this {
-    this.#events.off(event, listener);
+    this.#events.off(event, listener as Listener<E>);
     return this;
   }
 
@@ -576,13 +591,13 @@ export class CallSession {
     this.#events.removeAllListeners();
   }
 
-  #emit<E extends keyof CallEvents>(event: E, ...args: Parameters<CallEvents[E]>): void {
+  #emit<E extends keyof CallEvents>(event: E, ...args: ArgsOf<CallEvents>[E]): void {
     this.#events.emit(event, ...args);
     const delegate = this.settings.delegate;
     const method = delegate?.[event];
     if (typeof method !== 'function') return;
     try {
-      (method as (...a: Parameters<CallEvents[E]>) => void).apply(delegate, args);
+      (method as (...a: unknown[]) => void).apply(delegate, args);
     } catch (error) {
       this.#log.error(`delegate ${event} threw`, error);
     }

@@ -1,8 +1,8 @@
 /** The states of a call session and the moves allowed between them. */
 import type { CallSessionState } from '../api/events.ts';
-import type { TransitionTable } from '../util/state-machine.ts';
+import type { Transitions } from '@parley/protocol';
 
-export const SESSION_TRANSITIONS: TransitionTable<CallSessionState> = {
+export const SESSION_TRANSITIONS: Transitions<CallSessionState> = {
   idle: ['connecting', 'ending'],
   connecting: ['joined', 'ending'],
   // The signaling socket dropped: resume on a new one, or give up and end.

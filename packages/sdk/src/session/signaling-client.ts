@@ -11,10 +11,10 @@ import {
   type RequestType,
   type ServerEventName,
   type ServerEvents,
+  TypedEmitter,
 } from '@parley/protocol';
 import { DEFAULTS } from '../defaults.ts';
-import { type Logger, scoped } from '../util/logger.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 
 /** The part of the WebSocket API the client uses (browser WebSocket, or `ws` in Node). */
 export interface WebSocketLike {
@@ -44,9 +44,9 @@ export interface CloseInfo {
 }
 
 export type SignalingEvents = {
-  [E in ServerEventName]: (data: ServerEvents[E]) => void;
+  [E in ServerEventName]: [data: ServerEvents[E]];
 } & {
-  '@close': (info: CloseInfo) => void;
+  '@close': [info: CloseInfo];
 };
 
 interface Pending {
@@ -84,13 +84,14 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     readonly url: string,
     options: SignalingClientOptions = {},
   ) {
-    super();
+    const log = options.logger ?? scoped('signaling');
+    super(listenerErrorsTo(log));
     const ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!ctor) throw new ParleyError('NETWORK_ERROR', 'No WebSocket implementation is available');
     this.#WebSocket = ctor;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-    this.#log = options.logger ?? scoped('signaling');
+    this.#log = log;
   }
 
   get isOpen(): boolean {

@@ -41,3 +41,8 @@ export function scoped(scope: string): Logger {
     error: (m, ...d) => current.error(`${scope}: ${m}`, ...d),
   };
 }
+
+/** Sends an emitter's failing listeners to this logger (TypedEmitter's reporter). */
+export function listenerErrorsTo(log: Logger): (event: string, error: unknown) => void {
+  return (event, error) => log.error(`listener for "${event}" threw`, error);
+}

@@ -26,8 +26,8 @@ import {
 import type { Logger } from 'pino';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
 import type { UsersStore } from '../store/index.ts';
-import { SerialQueue } from '../util/serial-queue.ts';
-import { StateMachine, type Transitions } from '../util/state-machine.ts';
+import { SerialQueue } from '@parley/protocol';
+import { StateMachine, type Transitions } from '@parley/protocol';
 import type { CallLogStore } from './call-log-store.ts';
 
 /** What the service needs of a connection: a way to push events (ClientConnection has it). */

@@ -20,4 +20,4 @@ export {
 } from './janus-subscriber.ts';
 export type { AnswerJsep, IceCandidate, Jsep, OfferJsep } from './janus-types.ts';
 export { type Logger, noopLogger } from '../util/logger.ts';
-export { TypedEmitter } from '../util/typed-emitter.ts';
+

@@ -5,7 +5,8 @@ import { type Logger, noopLogger } from '../util/logger.ts';
 import { JanusSession } from './janus-session.ts';
 import { janusError } from './janus-errors.ts';
 import type { JanusMessage } from './janus-types.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
 
 export interface JanusClientOptions {
   /** How long a request may wait for its answer (and an async one for its event). */
@@ -58,7 +59,7 @@ export class JanusClient extends TypedEmitter<JanusClientEvents> {
 
   private constructor(url: string, ws: WebSocket, opts: JanusClientOptions) {
     const log = opts.logger ?? noopLogger;
-    super(log);
+    super(reportTo(log));
     this.url = url;
     this.log = log;
     this.#ws = ws;

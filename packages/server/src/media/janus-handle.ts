@@ -3,7 +3,8 @@ import { pluginError } from './janus-errors.ts';
 import type { JanusSession } from './janus-session.ts';
 import type { IceCandidate, JanusMessage, Jsep, PluginData } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
 
 export interface MediaInfo {
   type: 'audio' | 'video';
@@ -45,7 +46,7 @@ export class JanusHandle extends TypedEmitter<JanusHandleEvents> {
 
   /** Made by `JanusSession.attach()`. */
   constructor(session: JanusSession, id: number, plugin: string, log: Logger) {
-    super(log);
+    super(reportTo(log));
     this.session = session;
     this.id = id;
     this.plugin = plugin;

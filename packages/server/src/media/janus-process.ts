@@ -9,7 +9,8 @@ import { freeTcpPort, freeUdpPortRange } from './free-ports.ts';
 import { JanusClient } from './janus-client.ts';
 import { detectMediaInterface, type MediaInterface, writeJanusConfig } from './janus-config.ts';
 import { type Logger, noopLogger } from '../util/logger.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
 
 export interface JanusProcessOptions {
   /** The janus binary: a path, or a name looked up in PATH. */
@@ -88,7 +89,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
 
   constructor(opts: JanusProcessOptions = {}) {
     const log = opts.logger ?? noopLogger;
-    super(log);
+    super(reportTo(log));
     this.#opts = opts;
     this.#log = log;
     this.adminKey = opts.adminKey ?? randomBytes(24).toString('base64url');

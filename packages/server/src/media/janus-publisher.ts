@@ -1,6 +1,7 @@
 import type { JanusHandle, MediaInfo } from './janus-handle.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
 
 export interface JanusPublisherEvents {
   webrtcup: [];
@@ -41,7 +42,7 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
 
   /** Made by `JanusRoom.createPublisher()`. */
   constructor(handle: JanusHandle, roomId: number, opts: { feedId: number; display: string }) {
-    super(handle.log);
+    super(reportTo(handle.log));
     this.handle = handle;
     this.roomId = roomId;
     this.feedId = opts.feedId;

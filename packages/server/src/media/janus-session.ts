@@ -2,7 +2,8 @@ import type { JanusClient } from './janus-client.ts';
 import { JanusHandle } from './janus-handle.ts';
 import type { JanusMessage } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
 
 /** Janus drops sessions after 60 s of silence by default; we ping well before. */
 const KEEPALIVE_MS = 25_000;
@@ -33,7 +34,7 @@ export class JanusSession extends TypedEmitter<JanusSessionEvents> {
 
   /** Made by `JanusClient.createSession()`. */
   constructor(client: JanusClient, id: number, log: Logger) {
-    super(log);
+    super(reportTo(log));
     this.client = client;
     this.id = id;
     this.log = log;

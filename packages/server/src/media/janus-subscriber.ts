@@ -1,7 +1,8 @@
 import type { JanusHandle, MediaInfo } from './janus-handle.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
-import { SerialQueue } from '../util/serial-queue.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
+import { SerialQueue } from '@parley/protocol';
 
 /** One m-line of the subscriber PeerConnection and the feed it carries. */
 export interface SubscriberStream {
@@ -67,7 +68,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
 
   /** Made by `JanusRoom.createSubscriber()`. */
   constructor(handle: JanusHandle, roomId: number, opts: { privateId?: number } = {}) {
-    super(handle.log);
+    super(reportTo(handle.log));
     this.handle = handle;
     this.roomId = roomId;
     this.#privateId = opts.privateId;

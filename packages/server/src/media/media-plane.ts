@@ -12,7 +12,8 @@ import { JanusProcess } from './janus-process.ts';
 import { JanusRoom } from './janus-room.ts';
 import type { JanusSession } from './janus-session.ts';
 import type { Logger } from '../util/logger.ts';
-import { TypedEmitter } from '../util/typed-emitter.ts';
+import { TypedEmitter } from '@parley/protocol';
+import { reportTo } from '../util/listener-errors.ts';
 
 const ROOM_EXISTS = 427;
 const RESTART_WAIT_MS = 15_000; // how long a join waits for a restarting embedded Janus
@@ -44,7 +45,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
   #restarting: Promise<void> | undefined;
 
   private constructor(nodes: MediaNode[], process: JanusProcess | undefined, opts: MediaPlaneOptions) {
-    super(opts.log);
+    super(reportTo(opts.log));
     this.#nodes = nodes;
     this.#process = process;
     this.#opts = opts;

@@ -8,7 +8,7 @@ import { ParleyError } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { SessionParticipant } from '../sessions/participant.ts';
-import { SerialQueue } from '../util/serial-queue.ts';
+import { SerialQueue } from '@parley/protocol';
 import type { RecordingService } from './recording-service.ts';
 
 /** When to ask publishers for key frames again after recording started. */

@@ -4,7 +4,7 @@
  */
 import { type IceCandidate, type Jsep, type Participant, ParleyError, type ServerEventName, type ServerEvents } from '@parley/protocol';
 import type { JanusPublisher, JanusSubscriber } from '../media/index.ts';
-import { StateMachine, type Transitions } from '../util/state-machine.ts';
+import { StateMachine, type Transitions } from '@parley/protocol';
 
 /** The way back to the participant's client: its signaling connection. */
 export interface ParticipantLink {

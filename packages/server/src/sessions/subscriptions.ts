@@ -6,7 +6,7 @@
 import type { SubscriberStream } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { SubscriberStream as JanusStream } from '../media/index.ts';
-import { SerialQueue } from '../util/serial-queue.ts';
+import { SerialQueue } from '@parley/protocol';
 import type { CallSession } from './call-session.ts';
 import type { SessionParticipant } from './participant.ts';
 

@@ -1,7 +1,10 @@
 /**
- * A named-state machine: the allowed transitions are written once, in a table,
- * and `to()` is the one place state changes (checked, logged, reported).
+ * The one named-state machine the server and the SDK share: the allowed
+ * transitions are written once, in a table, and `to()` is the one place a
+ * state changes (checked against the table, then reported as `from → to`).
  */
+import { ParleyError } from '../errors.ts';
+
 export type Transitions<S extends string> = { readonly [K in S]: readonly S[] };
 
 export class StateMachine<S extends string> {
@@ -27,9 +30,11 @@ export class StateMachine<S extends string> {
     return this.table[this.#state].includes(next);
   }
 
+  /** Moves to `next` (staying put is a no-op); throws INVALID_STATE when the table does not allow it. */
   to(next: S): void {
-    if (!this.can(next)) throw new Error(`invalid transition ${this.#state} -> ${next}`);
     const from = this.#state;
+    if (from === next) return;
+    if (!this.can(next)) throw new ParleyError('INVALID_STATE', `Cannot go from ${from} to ${next}`);
     this.#state = next;
     this.onChange(from, next);
   }
