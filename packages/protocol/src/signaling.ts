@@ -49,9 +49,20 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+/**
+ * What a participant publishes, keyed by where it comes from. A publication
+ * carries one or more tracks: `camera` video, `microphone` audio, and a
+ * `screen` share's video with the tab's audio when the browser gives it.
+ */
+export const PUBLICATION_SOURCES = ['camera', 'microphone', 'screen'] as const;
+export const PublicationSource = z.enum(PUBLICATION_SOURCES);
+export type PublicationSource = z.infer<typeof PublicationSource>;
+
+/** One m-line of a participant's subscriber connection: whose publication, which kind of track. */
 export const SubscriberStream = z.object({
   mid: z.string(),
   uid: UID,
+  source: PublicationSource,
   kind: z.enum(['audio', 'video']),
   active: z.boolean(),
 });

@@ -169,8 +169,8 @@ describe('while in a call', () => {
     server.push('subscriber.offer', {
       jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }, { mid: 'v0', kind: 'video' }]) },
       streams: [
-        { mid: 'a0', uid: 'bob', kind: 'audio', active: true },
-        { mid: 'v0', uid: 'bob', kind: 'video', active: true },
+        { mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true },
+        { mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true },
       ],
     });
     server.push('trickle', { target: 'subscriber', candidate: { candidate: 'candidate:2 1 udp 1 127.0.0.1 10 typ host', sdpMid: 'a0' } });
@@ -178,9 +178,9 @@ describe('while in a call', () => {
     server.push('subscriber.offer', {
       jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }, { mid: 'v0', kind: 'video' }, { mid: 'a1', kind: 'audio' }]) },
       streams: [
-        { mid: 'a0', uid: 'bob', kind: 'audio', active: true },
-        { mid: 'v0', uid: 'bob', kind: 'video', active: false },
-        { mid: 'a1', uid: 'carol', kind: 'audio', active: true },
+        { mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true },
+        { mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: false },
+        { mid: 'a1', uid: 'carol', source: 'microphone', kind: 'audio', active: true },
       ],
     });
     await until(() => server.received('subscriber.answer').length === 2);
@@ -199,8 +199,8 @@ describe('while in a call', () => {
     server.push('subscriber.offer', {
       jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }, { mid: 'v0', kind: 'video' }, { mid: 'a1', kind: 'audio' }]) },
       streams: [
-        { mid: 'a0', uid: 'bob', kind: 'audio', active: true },
-        { mid: 'a1', uid: 'carol', kind: 'audio', active: false },
+        { mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true },
+        { mid: 'a1', uid: 'carol', source: 'microphone', kind: 'audio', active: false },
       ],
     });
     expect(await gone).toEqual(['carol', null]);

@@ -130,7 +130,7 @@ export class SubscriptionManager {
       if (s.type !== 'audio' && s.type !== 'video') continue;
       const owner = this.session.publisherOf(s.feedId);
       if (!owner) continue;
-      out.push({ mid: s.mid, uid: owner.uid, kind: s.type, active: s.active });
+      out.push({ mid: s.mid, uid: owner.uid, source: s.type === 'audio' ? 'microphone' : 'camera', kind: s.type, active: s.active });
     }
     return out;
   }
