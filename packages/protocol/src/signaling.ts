@@ -179,6 +179,11 @@ export interface ServerEvents {
   'video.switchDeclined': { initiator: string; responder: string };
   /** `initiator`'s request went unanswered in time, or they left: nobody needs to answer it now. Goes to everyone left. */
   'video.switchWithdrawn': { initiator: string; reason: 'timeout' | 'left' };
+  /**
+   * Who speaks now (Janus's audio levels, decided by the server): the one talking, the
+   * latest to start when several do; null once nobody has talked for a moment. Goes to everyone.
+   */
+  'session.activeSpeaker': { uid: string | null };
   /** User channel: a call rings for you (every tab of the receiver). */
   'call.incoming': { call: Call };
   /** User channel, caller: the receiver accepted. */
