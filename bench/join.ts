@@ -1,22 +1,54 @@
 /**
- * Join benchmark: how long from `startSession()` to the first remote video
- * frame decoded, over N joins of a second participant; then Janus's CPU with
- * 2, 4 and 6 participants in one call. Run with `npm run bench:join`
- * (inside a private network namespace). Prints a markdown table.
+ * Join benchmark. A guest joins a call whose host is already publishing, N
+ * times; each join is timed phase by phase from startSession(), measured from
+ * outside the SDK (bench/page/join-probe.ts). Alternating with those joins, a
+ * bare Janus client with no Parley code (bench/page/bare-janus-client.ts)
+ * subscribes to the same host's feed in the same Janus, timed from its
+ * subscribe request: the baseline. Then the same for audio-only calls, then
+ * Janus's CPU with 2, 4 and 6 participants in one call. Run with
+ * `npm run bench:join` (inside a private network namespace); prints markdown.
  *
  *   JOINS=20 npm run bench:join
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { type CallPage, openCallPage, startCall, startStack } from '../tests/e2e/harness.ts';
+import { type CallPage, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack } from '../tests/e2e/harness.ts';
+import { type PhaseRow, phaseTable, ratioLine } from './join-report.ts';
+import { pageScript } from './page-script.ts';
+import type { BareTarget } from './page/bare-janus-client.ts';
+import type { Marks, Phase } from './page/timeline.ts';
 
-const JOINS = Number(process.env.JOINS ?? 15);
+const JOINS = Number(process.env.JOINS ?? 10);
 const CPU_WINDOW_MS = Number(process.env.CPU_WINDOW_MS ?? 10_000);
+/** A join that has not shown media by then fails the run. */
+const MEDIA_TIMEOUT_MS = 20_000;
+/** After each join is torn down, so the next one starts in a quiet call. */
+const SETTLE_MS = 500;
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
+const VIDEO_CALL = 'bench-join';
+const AUDIO_CALL = 'bench-join-audio';
+
+const PHASES: PhaseRow[] = [
+  { phase: 'devices', label: 'devices open (getUserMedia resolved)' },
+  { phase: 'socket', label: 'socket open' },
+  { phase: 'joined', label: '`join` answered' },
+  { phase: 'offer', label: 'subscriber offer received' },
+  { phase: 'ice', label: 'subscriber ICE connected' },
+  { phase: 'dtls', label: 'subscriber DTLS connected' },
+  { phase: 'audio', label: 'first audio packet received' },
+  { phase: 'video', label: 'first video frame decoded' },
+  { phase: 'resolved', label: '(startSession() resolved)' },
+];
+
+const [probeScript, bareScript] = await Promise.all([
+  pageScript('./page/join-probe.ts', 'JoinProbe'),
+  pageScript('./page/bare-janus-client.ts', 'BareJanus'),
+]);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a join waits for: its first audio packet, and in a video call its first video frame. */
+const mediaPhases = (audioOnly: boolean): Phase[] => (audioOnly ? ['audio'] : ['audio', 'video']);
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -25,69 +57,151 @@ function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
-/** Starts a session in the page and resolves with ms from startSession to the first remote frame decoded. */
-async function timedJoin(call: CallPage, sessionId: string): Promise<number> {
-  return call.page.evaluate(async ({ authToken, sessionId }) => {
-    const { ParleyCalls, CallSettingsBuilder } = (window as any).Parley;
-    const token = await ParleyCalls.generateToken(authToken, sessionId);
-    const el = document.createElement('div');
-    document.body.append(el);
-    const t0 = performance.now();
-    const session = await ParleyCalls.startSession(token, new CallSettingsBuilder().setDefaultLayout(false).build(), el);
-    (window as any).session = session;
-    for (;;) {
-      const { subscriber } = session.getPeerConnections();
-      if (subscriber) {
-        let frames = 0;
-        (await subscriber.getStats()).forEach((r: any) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-        });
-        if (frames > 0) return performance.now() - t0;
-      }
-      await new Promise((r) => setTimeout(r, 5));
+/** A fresh guest page joins with the SDK and leaves again; returns its phase marks since startSession(). */
+async function parleyJoin(stack: Stack, sessionId: string, uid: string, audioOnly: boolean): Promise<Marks> {
+  const guest = await openCallPage(stack, uid);
+  try {
+    await guest.page.addScriptTag({ content: probeScript });
+    const wait = mediaPhases(audioOnly);
+    return await guest.page.evaluate(
+      async ({ authToken, sessionId, audioOnly, wait, timeoutMs }) => {
+        const w = window as any;
+        const { ParleyCalls, CallSettingsBuilder } = w.Parley;
+        w.JoinProbe.install();
+        const token = await ParleyCalls.generateToken(authToken, sessionId);
+        const el = document.createElement('div');
+        document.body.append(el);
+        const settings = new CallSettingsBuilder().setDefaultLayout(false).setIsAudioOnly(audioOnly).build();
+        const { timeline } = w.JoinProbe;
+        timeline.start();
+        w.session = await ParleyCalls.startSession(token, settings, el);
+        timeline.mark('resolved');
+        return timeline.reached(wait, timeoutMs);
+      },
+      { authToken: guest.authToken, sessionId, audioOnly, wait, timeoutMs: MEDIA_TIMEOUT_MS },
+    );
+  } finally {
+    await guest.page.evaluate(() => (window as any).session?.endSession()).catch(() => undefined);
+    await guest.context.close();
+  }
+}
+
+/** A fresh page with no Parley code subscribes to the host's feed in Janus directly; returns its marks since the subscribe request. */
+async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): Promise<Marks> {
+  const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
+  try {
+    await context.addInitScript(PAGE_INIT_SCRIPT);
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/blank.html`);
+    await page.addScriptTag({ content: bareScript });
+    const wait = mediaPhases(audioOnly);
+    return await page.evaluate(
+      async ({ target, wait, timeoutMs }) => {
+        const bare = (window as any).BareJanus;
+        const subscription = await bare.subscribe(target);
+        try {
+          return await bare.timeline.reached(wait, timeoutMs);
+        } finally {
+          await subscription.close();
+        }
+      },
+      { target, wait, timeoutMs: MEDIA_TIMEOUT_MS },
+    );
+  } finally {
+    await context.close();
+  }
+}
+
+/** The Janus room of a session and the feed `uid` publishes there, read from the server's own objects. */
+function bareTarget(stack: Stack, sessionId: string, uid: string): BareTarget {
+  const janusUrl = stack.server.media?.process?.url;
+  const session = stack.server.registry?.get(sessionId);
+  const host = session?.participants.get(uid);
+  if (!janusUrl || !session?.room || !host?.publishing) throw new Error(`${uid} is not publishing in ${sessionId} on an embedded Janus`);
+  return { janusUrl, room: session.room.id, feed: host.feedId };
+}
+
+/**
+ * N Parley joins and N bare ones, alternating (and alternating which goes
+ * first) so both see the same machine conditions.
+ */
+async function joinRounds(stack: Stack, sessionId: string, host: CallPage, audioOnly: boolean) {
+  const target = bareTarget(stack, sessionId, host.uid);
+  const parley: Marks[] = [];
+  const bare: Marks[] = [];
+  const kind = audioOnly ? 'audio-only' : 'video';
+  const last = mediaPhases(audioOnly).at(-1) as Phase;
+  const runParley = async (i: number) => {
+    const marks = await parleyJoin(stack, sessionId, `bench-${kind}-guest-${i}`, audioOnly);
+    parley.push(marks);
+    console.error(`${kind} join ${i + 1}/${JOINS}: Parley ${marks[last]?.toFixed(0)} ms`);
+    await sleep(SETTLE_MS);
+  };
+  const runBare = async (i: number) => {
+    const marks = await bareJoin(stack, target, audioOnly);
+    bare.push(marks);
+    console.error(`${kind} join ${i + 1}/${JOINS}: bare Janus ${marks[last]?.toFixed(0)} ms`);
+    await sleep(SETTLE_MS);
+  };
+  for (let i = 0; i < JOINS; i++) {
+    if (i % 2 === 0) {
+      await runParley(i);
+      await runBare(i);
+    } else {
+      await runBare(i);
+      await runParley(i);
     }
-  }, { authToken: call.authToken, sessionId });
+  }
+  return { parley, bare };
+}
+
+/** Janus's CPU share with 2, 4 and 6 participants, everyone publishing audio+video. */
+async function janusCpuRows(stack: Stack, host: CallPage): Promise<string[]> {
+  const janusPid = stack.server.media?.process?.pid;
+  if (!janusPid) return [];
+  const rows: string[] = [];
+  const pages: CallPage[] = [host];
+  for (const target of [2, 4, 6]) {
+    while (pages.length < target) {
+      const p = await openCallPage(stack, `bench-cpu-${pages.length}`);
+      await startCall(p, VIDEO_CALL);
+      pages.push(p);
+    }
+    await sleep(3000); // let subscriptions settle
+    const c0 = cpuSeconds(janusPid);
+    await sleep(CPU_WINDOW_MS);
+    const pct = ((cpuSeconds(janusPid) - c0) / (CPU_WINDOW_MS / 1000)) * 100;
+    rows.push(`| ${target} | ${target * (target - 1)} | ${pct.toFixed(1)} % |`);
+  }
+  return rows;
 }
 
 const stack = await startStack();
 try {
   const host = await openCallPage(stack, 'bench-host');
-  await startCall(host, 'bench-join');
-  await new Promise((r) => setTimeout(r, 2000)); // the host's media is up before anyone joins
+  await startCall(host, VIDEO_CALL);
+  await sleep(2000); // the host's media is up before anyone joins
+  const video = await joinRounds(stack, VIDEO_CALL, host, false);
 
-  const times: number[] = [];
-  for (let i = 0; i < JOINS; i++) {
-    const guest = await openCallPage(stack, `bench-guest-${i}`);
-    times.push(await timedJoin(guest, 'bench-join'));
-    await guest.page.evaluate(() => (window as any).session.endSession());
-    await guest.context.close();
-  }
-  times.sort((a, b) => a - b);
+  const audioHost = await openCallPage(stack, 'bench-audio-host');
+  await startCall(audioHost, AUDIO_CALL, { audioOnly: true });
+  await sleep(2000);
+  const audio = await joinRounds(stack, AUDIO_CALL, audioHost, true);
+  await audioHost.page.evaluate(() => (window as any).session.endSession());
+  await audioHost.context.close();
 
-  const janusPid = stack.server.media?.process?.pid;
-  const cpuRows: string[] = [];
-  if (janusPid) {
-    const pages: CallPage[] = [host];
-    for (const target of [2, 4, 6]) {
-      while (pages.length < target) {
-        const p = await openCallPage(stack, `bench-cpu-${pages.length}`);
-        await startCall(p, 'bench-join');
-        pages.push(p);
-      }
-      await new Promise((r) => setTimeout(r, 3000)); // let subscriptions settle
-      const c0 = cpuSeconds(janusPid);
-      await new Promise((r) => setTimeout(r, CPU_WINDOW_MS));
-      const pct = ((cpuSeconds(janusPid) - c0) / (CPU_WINDOW_MS / 1000)) * 100;
-      cpuRows.push(`| ${target} | ${target * (target - 1)} | ${pct.toFixed(1)} % |`);
-    }
-  }
+  const cpuRows = await janusCpuRows(stack, host);
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const audioPhases = PHASES.filter((r) => r.phase !== 'video');
   console.log(`\n## Join benchmark (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu})\n`);
-  console.log(`startSession → first remote video frame decoded, ${JOINS} joins of a second participant:\n`);
-  console.log('| p50 | p95 | min | max |\n| --- | --- | --- | --- |');
-  console.log(`| ${percentile(times, 50).toFixed(0)} ms | ${percentile(times, 95).toFixed(0)} ms | ${times[0]?.toFixed(0)} ms | ${times.at(-1)?.toFixed(0)} ms |`);
-  console.log(`\nJanus CPU (share of one core, ${CPU_WINDOW_MS / 1000} s window) with everyone publishing audio+video:\n`);
+  console.log(`Video call, ${JOINS} Parley joins (ms since startSession()) alternating with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
+  console.log(phaseTable(PHASES, video.parley, video.bare));
+  console.log(`\nFirst video frame decoded: ${ratioLine('video', video.parley, video.bare)}\n`);
+  console.log(`Audio-only call, ${JOINS} + ${JOINS} joins the same way:\n`);
+  console.log(phaseTable(audioPhases, audio.parley, audio.bare));
+  console.log(`\nFirst audio packet received: ${ratioLine('audio', audio.parley, audio.bare)}\n`);
+  console.log(`Janus CPU (share of one core, ${CPU_WINDOW_MS / 1000} s window) with everyone publishing audio+video:\n`);
   console.log('| participants | video subscriptions | Janus CPU |\n| --- | --- | --- |');
   for (const row of cpuRows) console.log(row);
 } finally {

@@ -1,0 +1,45 @@
+/** Markdown tables for bench/join.ts: per-phase percentiles of many joins. */
+import type { Marks, Phase } from './page/timeline.ts';
+
+/** Nearest-rank percentile (with 10 samples, p95 is the largest). */
+export function percentile(values: number[], p: number): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function valuesOf(joins: Marks[], phase: Phase): number[] {
+  return joins.map((m) => m[phase]).filter((v): v is number => v !== undefined);
+}
+
+function ms(v: number | undefined): string {
+  return v === undefined ? '—' : `${v.toFixed(0)} ms`;
+}
+
+export interface PhaseRow {
+  phase: Phase;
+  label: string;
+}
+
+/** One row per phase: Parley's p50/p95 since startSession(), the bare client's since its subscribe request. */
+export function phaseTable(rows: PhaseRow[], parley: Marks[], bare: Marks[]): string {
+  const lines = [
+    `| phase | Parley p50 | Parley p95 | bare Janus p50 | bare Janus p95 |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { phase, label } of rows) {
+    const p = valuesOf(parley, phase);
+    const b = valuesOf(bare, phase);
+    lines.push(`| ${label} | ${ms(percentile(p, 50))} | ${ms(percentile(p, 95))} | ${ms(percentile(b, 50))} | ${ms(percentile(b, 95))} |`);
+  }
+  return lines.join('\n');
+}
+
+/** "Parley p50 / bare p50 = 2.4×" for the phase both are judged by. */
+export function ratioLine(phase: Phase, parley: Marks[], bare: Marks[]): string {
+  const p = percentile(valuesOf(parley, phase), 50);
+  const b = percentile(valuesOf(bare, phase), 50);
+  if (p === undefined || b === undefined) return 'ratio: not measured';
+  return `Parley p50 / bare Janus p50 = ${p.toFixed(0)} / ${b.toFixed(0)} ms = **${(p / b).toFixed(1)}×**`;
+}

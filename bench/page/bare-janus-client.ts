@@ -1,0 +1,137 @@
+/**
+ * Runs in a browser page with no Parley code: the baseline for the join
+ * benchmark. It talks to Janus's WebSocket API itself and subscribes to one
+ * publisher's feed the way any VideoRoom client would — create, attach the
+ * videoroom plugin, `join` as a subscriber, answer with `start`, trickle both
+ * ways — so the bench can set Janus's own cost beside Parley's.
+ */
+import { watchReceivingPeer } from './receiving-peer.ts';
+import { Timeline } from './timeline.ts';
+
+export const timeline = new Timeline();
+
+export interface BareTarget {
+  /** Janus's WebSocket API, e.g. ws://127.0.0.1:8188 */
+  janusUrl: string;
+  room: number;
+  feed: number;
+}
+
+interface JanusMessage {
+  janus: string;
+  transaction?: string;
+  data?: { id: number };
+  plugindata?: { data: Record<string, unknown> };
+  jsep?: RTCSessionDescriptionInit;
+  candidate?: RTCIceCandidateInit & { completed?: boolean };
+  error?: { code: number; reason: string };
+}
+
+/** One WebSocket to Janus: requests matched to replies by transaction id, and Janus's trickled candidates. */
+class JanusLink {
+  readonly #ws: WebSocket;
+  readonly #pending = new Map<string, { resolve: (m: JanusMessage) => void; reject: (e: Error) => void }>();
+  #nextTransaction = 0;
+  onCandidate: (candidate: RTCIceCandidateInit & { completed?: boolean }) => void = () => undefined;
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.addEventListener('message', (event) => this.#receive(JSON.parse(String(event.data)) as JanusMessage));
+  }
+
+  static open(url: string): Promise<JanusLink> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, 'janus-protocol');
+      ws.addEventListener('open', () => resolve(new JanusLink(ws)), { once: true });
+      ws.addEventListener('error', () => reject(new Error(`cannot open ${url}`)), { once: true });
+    });
+  }
+
+  /**
+   * Resolves with Janus's reply: `success` for session requests, the plugin's
+   * `event` for messages (after Janus's `ack`); rejects on `error`.
+   */
+  request(body: Record<string, unknown>): Promise<JanusMessage> {
+    const transaction = this.#send(body);
+    return new Promise((resolve, reject) => this.#pending.set(transaction, { resolve, reject }));
+  }
+
+  /** Sends without waiting for Janus's ack (trickle). */
+  notify(body: Record<string, unknown>): void {
+    this.#send(body);
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+
+  #send(body: Record<string, unknown>): string {
+    const transaction = `t${this.#nextTransaction++}`;
+    this.#ws.send(JSON.stringify({ ...body, transaction }));
+    return transaction;
+  }
+
+  #receive(message: JanusMessage): void {
+    if (message.janus === 'trickle' && message.candidate) {
+      this.onCandidate(message.candidate);
+      return;
+    }
+    const waiting = message.transaction === undefined ? undefined : this.#pending.get(message.transaction);
+    if (!waiting || message.janus === 'ack') return;
+    this.#pending.delete(message.transaction as string);
+    const pluginError = message.plugindata?.data.error;
+    if (message.janus === 'error') waiting.reject(new Error(`janus ${message.error?.code}: ${message.error?.reason}`));
+    else if (pluginError !== undefined) waiting.reject(new Error(`videoroom: ${String(pluginError)}`));
+    else waiting.resolve(message);
+  }
+}
+
+export interface BareSubscription {
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes to `target.feed`. The timeline starts just before the `join`
+ * request: the marks are offer, ice, dtls, audio and video.
+ */
+export async function subscribe(target: BareTarget): Promise<BareSubscription> {
+  const janus = await JanusLink.open(target.janusUrl);
+  const session_id = (await janus.request({ janus: 'create' })).data?.id;
+  const handle_id = (await janus.request({ janus: 'attach', session_id, plugin: 'janus.plugin.videoroom' })).data?.id;
+
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  const stopWatching = watchReceivingPeer(pc, timeline);
+  pc.addEventListener('icecandidate', (event) => {
+    janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });
+  });
+  // Janus may trickle before the offer is applied: hold its candidates until then.
+  const early: RTCIceCandidateInit[] = [];
+  janus.onCandidate = (candidate) => {
+    if (candidate.completed) return;
+    if (pc.remoteDescription) pc.addIceCandidate(candidate).catch(() => undefined);
+    else early.push(candidate);
+  };
+
+  timeline.start();
+  const joined = await janus.request({
+    janus: 'message',
+    session_id,
+    handle_id,
+    body: { request: 'join', ptype: 'subscriber', room: target.room, streams: [{ feed: target.feed }] },
+  });
+  if (joined.jsep?.type !== 'offer') throw new Error('Janus sent no offer for the subscription');
+  timeline.mark('offer');
+  await pc.setRemoteDescription(joined.jsep);
+  for (const candidate of early) await pc.addIceCandidate(candidate);
+  await pc.setLocalDescription(await pc.createAnswer());
+  await janus.request({ janus: 'message', session_id, handle_id, body: { request: 'start' }, jsep: pc.localDescription });
+
+  return {
+    async close() {
+      stopWatching();
+      pc.close();
+      await janus.request({ janus: 'destroy', session_id }).catch(() => undefined);
+      janus.close();
+    },
+  };
+}

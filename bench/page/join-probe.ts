@@ -1,0 +1,89 @@
+/**
+ * Runs in a Parley guest page, installed before startSession(). It times each
+ * phase of the join from outside the SDK by wrapping the three browser APIs
+ * the SDK goes through: getUserMedia, WebSocket and RTCPeerConnection. The
+ * SDK looks all three up when it calls them, so wrapping them any time before
+ * startSession() is enough.
+ *
+ * Frame shapes are those of packages/protocol/src/signaling.ts: requests
+ * `{id, type, params}`, responses `{type: 'response', id, ok}`, events
+ * `{type: 'event', event, data}`.
+ */
+import { watchReceivingPeer } from './receiving-peer.ts';
+import { Timeline } from './timeline.ts';
+
+export const timeline = new Timeline();
+
+const SIGNALING_PATH = '/v1/ws';
+
+function parse(data: unknown): Record<string, unknown> | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    return JSON.parse(data) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function wrapGetUserMedia(): void {
+  const getUserMedia = MediaDevices.prototype.getUserMedia;
+  MediaDevices.prototype.getUserMedia = async function (this: MediaDevices, constraints?: MediaStreamConstraints) {
+    const stream = await getUserMedia.call(this, constraints);
+    timeline.mark('devices');
+    return stream;
+  };
+}
+
+function wrapWebSocket(): void {
+  const NativeWebSocket = window.WebSocket;
+  class ProbedWebSocket extends NativeWebSocket {
+    /** The id of our `join` request, to recognise its response. */
+    #joinId: unknown;
+
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      if (!new URL(String(url), location.href).pathname.endsWith(SIGNALING_PATH)) return;
+      // Added before the SDK sets onopen/onmessage, so these run first: the marks are arrival times.
+      this.addEventListener('open', () => timeline.mark('socket'));
+      this.addEventListener('message', (event) => {
+        if (timeline.has('joined') && timeline.has('offer')) return;
+        const frame = parse(event.data);
+        if (frame?.type === 'response' && frame.id === this.#joinId) timeline.mark('joined');
+        if (frame?.type === 'event' && frame.event === 'subscriber.offer') timeline.mark('offer');
+      });
+    }
+
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (this.#joinId === undefined) {
+        const frame = parse(data);
+        if (frame?.type === 'join') this.#joinId = frame.id;
+      }
+      super.send(data);
+    }
+  }
+  window.WebSocket = ProbedWebSocket;
+}
+
+function wrapPeerConnection(): void {
+  const NativePeerConnection = window.RTCPeerConnection;
+  class ProbedPeerConnection extends NativePeerConnection {
+    #watched = false;
+
+    // The subscriber connection is the one that is given a remote offer (the publisher gets answers).
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      if (description?.type === 'offer' && !this.#watched) {
+        this.#watched = true;
+        watchReceivingPeer(this, timeline);
+      }
+      return super.setRemoteDescription(description);
+    }
+  }
+  window.RTCPeerConnection = ProbedPeerConnection;
+}
+
+/** Wraps the three APIs; call once, before startSession(). */
+export function install(): void {
+  wrapGetUserMedia();
+  wrapWebSocket();
+  wrapPeerConnection();
+}

@@ -1,0 +1,66 @@
+/**
+ * Runs in the browser page. The milestones of one join, each the first time it
+ * was reached, in ms since `start()` (page clock: performance.now()).
+ */
+
+export type Phase =
+  /** getUserMedia resolved */
+  | 'devices'
+  /** the signaling WebSocket opened */
+  | 'socket'
+  /** the server answered `join` */
+  | 'joined'
+  /** the first subscriber offer arrived */
+  | 'offer'
+  /** the receiving peer connection's ICE connected */
+  | 'ice'
+  /** the receiving peer connection is connected (ICE and DTLS) */
+  | 'dtls'
+  /** inbound-rtp audio packetsReceived > 0 */
+  | 'audio'
+  /** inbound-rtp video framesDecoded > 0 */
+  | 'video'
+  /** startSession() resolved (the SDK has joined and published) */
+  | 'resolved';
+
+export type Marks = Partial<Record<Phase, number>>;
+
+export class Timeline {
+  readonly marks: Marks = {};
+  #t0 = performance.now();
+  readonly #waiters = new Set<() => void>();
+
+  /** Time zero: the call being measured is about to be made. */
+  start(): void {
+    this.#t0 = performance.now();
+  }
+
+  mark(phase: Phase): void {
+    if (this.marks[phase] !== undefined) return;
+    this.marks[phase] = performance.now() - this.#t0;
+    for (const wake of this.#waiters) wake();
+  }
+
+  has(phase: Phase): boolean {
+    return this.marks[phase] !== undefined;
+  }
+
+  /** Resolves once every phase in `phases` is marked; rejects after `timeoutMs`, naming what is missing. */
+  reached(phases: Phase[], timeoutMs: number): Promise<Marks> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!phases.every((p) => this.has(p))) return;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        resolve({ ...this.marks });
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        const missing = phases.filter((p) => !this.has(p));
+        reject(new Error(`not reached in ${timeoutMs} ms: ${missing.join(', ')}; marks so far ${JSON.stringify(this.marks)}`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+      check();
+    });
+  }
+}
