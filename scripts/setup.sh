@@ -14,10 +14,14 @@ declare -A NEEDS=(
   [setpriv]=util-linux
   [ip]=iproute2
   [unshare]=util-linux
+  [nft]=nftables
+  [turnserver]=coturn
+  [openssl]=openssl
 )
 missing=()
 for cmd in "${!NEEDS[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEEDS[$cmd]}")
+  # nft lives in /usr/sbin, which a normal user's PATH often lacks.
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${NEEDS[$cmd]}")
 done
 # PostgreSQL's server binaries live outside PATH on Debian.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
