@@ -1,20 +1,30 @@
-/** Every default of the SDK, in one place, with units. */
+/**
+ * Every default of the SDK, in one place, with units. The settings' defaults
+ * are typed by the settings they fill, so a setting without one does not compile.
+ */
+import type { CallSettings } from './api/call-settings.ts';
+
 export const DEFAULTS = {
   /** How long a signaling request may wait for its response. */
   requestTimeoutMs: 15_000, // ms
   /** How long opening the signaling WebSocket may take. */
   connectTimeoutMs: 10_000, // ms
   /**
-   * After the signaling socket drops, how long we try to resume before giving up;
-   * the server keeps us in the call this long by default (PARLEY_RECONNECT_GRACE_MS).
+   * Resuming after the signaling socket dropped (session/reconnect-policy.ts):
+   * the pause before each attempt (the last one repeats), each made longer or
+   * shorter at random by up to `jitter` of itself so that clients cut off
+   * together do not come back in step, and no attempt after `giveUpAfterMs`:
+   * the server keeps us in the call that long by default (PARLEY_RECONNECT_GRACE_MS).
    */
-  reconnectWindowMs: 10_000, // ms
-  /** Pauses between resume attempts; the last one repeats. */
-  reconnectDelaysMs: [0, 250, 500, 1_000, 2_000], // ms
+  reconnect: {
+    delaysMs: [0, 250, 500, 1_000, 2_000], // ms
+    jitter: 0.3, // fraction of each delay, 0..1
+    giveUpAfterMs: 10_000, // ms since the socket dropped
+  },
   /** How long `endSession` waits for the server to acknowledge `leave`. */
   leaveTimeoutMs: 2_000, // ms
-  /** The seed's idle timeout: alone in a session this long, it ends. */
-  idleTimeoutSeconds: 180, // s
+  /** How long the ringing screen shows how a call ended ("Busy", "No answer") before it hides. */
+  ringingOutcomeMs: 2_500, // ms
   /** Camera constraints for video calls. */
   video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } }, // px, px, fps
   /** Microphone constraints. */
@@ -38,6 +48,7 @@ export const DEFAULTS = {
     mode: 'default',
     avatarMode: 'circle',
     defaultAudioMode: undefined, // the system's default output
+    /** Alone in a session this long, it ends (the seed's idle timeout). */
     idleTimeoutPeriod: 180, // s
-  },
+  } satisfies Omit<CallSettings, 'delegate'>,
 } as const;

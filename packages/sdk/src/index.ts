@@ -23,4 +23,5 @@ export { BrowserMediaHandler } from './media/browser-media-handler.ts';
 export type { MediaHandler, PeerConnectionLike } from './media/media-handler.ts';
 export type { PeerState } from './media/peer-state.ts';
 export { CallSession } from './session/call-session.ts';
+export { type BackoffOptions, BackoffReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './session/reconnect-policy.ts';
 export type { Logger } from './util/logger.ts';

@@ -9,6 +9,7 @@ import { RingingClient } from '../calls/ringing-client.ts';
 import { BrowserMediaHandler } from '../media/browser-media-handler.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
 import { CallSession } from '../session/call-session.ts';
+import type { ReconnectPolicy } from '../session/reconnect-policy.ts';
 import type { WebSocketConstructor } from '../session/signaling-client.ts';
 import { RingingScreen, type RingingScreenOptions } from '../ui/default/ringing-screen.ts';
 import { consoleLogger, type Logger, setLogger } from '../util/logger.ts';
@@ -25,6 +26,12 @@ export interface ParleyInitOptions {
   debug?: boolean;
   /** ICE servers for the peer connections (none needed when Janus is reachable directly). */
   iceServers?: RTCIceServer[];
+  /**
+   * When to try resuming after the connection to the server dropped (pauses,
+   * jitter, when to give up); default `BackoffReconnectPolicy` with the numbers
+   * in defaults.ts.
+   */
+  reconnectPolicy?: ReconnectPolicy;
   /** For tests and unusual platforms. */
   mediaHandler?: MediaHandler;
   WebSocket?: WebSocketConstructor;
@@ -35,6 +42,7 @@ interface Config {
   media: MediaHandler | undefined;
   WebSocket: WebSocketConstructor | undefined;
   rtcConfig: RTCConfiguration;
+  reconnectPolicy: ReconnectPolicy | undefined;
 }
 
 let config: Config | undefined;
@@ -93,12 +101,17 @@ export class ParleyCalls {
     } catch (error) {
       throw new ParleyError('VALIDATION_FAILED', `serverUrl is not a URL: ${options.serverUrl}`, { cause: error });
     }
+    const policy = options.reconnectPolicy;
+    if (policy !== undefined && typeof policy?.nextRetryDelayMs !== 'function') {
+      throw new ParleyError('VALIDATION_FAILED', 'reconnectPolicy must have a nextRetryDelayMs(context) method');
+    }
     setLogger(options.logger ?? consoleLogger({ debug: options.debug ?? false }));
     config = {
       serverUrl: url.toString().replace(/\/+$/, ''),
       media: options.mediaHandler,
       WebSocket: options.WebSocket,
       rtcConfig: { bundlePolicy: 'max-bundle', ...(options.iceServers ? { iceServers: options.iceServers } : {}) },
+      reconnectPolicy: policy,
     };
   }
 
@@ -131,6 +144,7 @@ export class ParleyCalls {
       media: cfg.media ?? new BrowserMediaHandler(),
       ...(cfg.WebSocket ? { WebSocket: cfg.WebSocket } : {}),
       rtcConfig: cfg.rtcConfig,
+      ...(cfg.reconnectPolicy ? { reconnectPolicy: cfg.reconnectPolicy } : {}),
     });
     current = session;
     try {

@@ -7,6 +7,7 @@ import { FakeMediaHandler, type FakePeerConnection, type FakeStream, type FakeTr
 import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { setLogger } from '../util/logger.ts';
 import { CallSession } from './call-session.ts';
+import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
 import { rejection } from '../testing/rejection.ts';
 
@@ -356,5 +357,34 @@ describe('while in a call', () => {
     await ended;
     expect(events.onError?.[0]).toMatchObject({ code: 'CONNECTION_CLOSED' });
     expect(media.peerConnections.every((pc) => pc.closed)).toBe(true);
+  });
+});
+
+describe('reconnecting, paced by the reconnect policy', () => {
+  it('asks the policy before each attempt (count, time, why) and ends the session when it gives up', async () => {
+    const asked: ReconnectContext[] = [];
+    const policy: ReconnectPolicy = {
+      nextRetryDelayMs(context) {
+        asked.push(context);
+        return context.retryCount < 2 ? 5 : null;
+      },
+    };
+    server.on('resume', () => ({ error: { code: 'INTERNAL_ERROR', message: 'not now' } }));
+    const errors: ParleyError[] = [];
+    const session = new CallSession({ serverUrl: server.url, token: 'jwt', settings: new CallSettingsBuilder().build(), media, WebSocket: WS, reconnectPolicy: policy });
+    session.on('onError', (e) => errors.push(e));
+    await session.start();
+    const ended = new Promise<void>((resolve) => session.on('stateChanged', (s) => s === 'ended' && resolve()));
+    server.dropAll();
+    await ended;
+
+    expect(asked.map((c) => [c.retryCount, c.retryReason.code])).toEqual([
+      [0, 'CONNECTION_CLOSED'],
+      [1, 'INTERNAL_ERROR'],
+      [2, 'INTERNAL_ERROR'],
+    ]);
+    expect(asked[2]!.elapsedMs).toBeGreaterThanOrEqual(10);
+    expect(server.received('resume')).toHaveLength(2);
+    expect(errors.map((e) => e.code)).toEqual(['CONNECTION_CLOSED']);
   });
 });

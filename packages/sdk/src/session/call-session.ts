@@ -30,6 +30,7 @@ import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { AudioOutput } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
+import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { resumeOnNewSocket } from './resume.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
@@ -351,6 +352,8 @@ export class CallSession {
     this.#emit('onReconnecting');
     const resumed = await resumeOnNewSocket({
       resumeToken: this.#joined!.resumeToken,
+      policy: this.#opts.reconnectPolicy ?? new BackoffReconnectPolicy(),
+      cause,
       openClient: () => {
         const signaling = this.#newSignalingClient();
         this.#signaling = signaling; // before resume: the server resends a waiting offer at once

@@ -1,6 +1,7 @@
 /** What a CallSession is made from (ParleyCalls.startSession fills it in). */
 import type { CallSettings } from '../api/call-settings.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
+import type { ReconnectPolicy } from './reconnect-policy.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
 
 export interface CallSessionOptions {
@@ -16,4 +17,6 @@ export interface CallSessionOptions {
   WebSocket?: WebSocketConstructor;
   rtcConfig?: RTCConfiguration;
   requestTimeoutMs?: number;
+  /** When to try resuming after the signaling socket dropped; default BackoffReconnectPolicy. */
+  reconnectPolicy?: ReconnectPolicy;
 }

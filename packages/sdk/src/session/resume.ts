@@ -1,15 +1,20 @@
 /**
- * Resuming after the signaling socket dropped: new sockets, with back-off,
- * each sending `resume` with the join's resume token, until one is taken, the
- * server says there is nothing to resume, or the window closes.
+ * Resuming after the signaling socket dropped: new sockets, each sending
+ * `resume` with the join's resume token, paced by the reconnect policy, until
+ * one is taken, the server says there is nothing to resume, or the policy
+ * gives up.
  */
 import { type JoinResult, ParleyError } from '@parley/protocol';
-import { DEFAULTS } from '../defaults.ts';
+import { asParleyError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
+import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
 import type { SignalingClient } from './signaling-client.ts';
 
 export interface ResumeSteps {
   resumeToken: string;
+  policy: ReconnectPolicy;
+  /** Why the socket closed. */
+  cause: ParleyError;
   /** A new, unconnected client; the session listens to it before it connects. */
   openClient(): SignalingClient;
   /** False once the session stopped reconnecting (endSession meanwhile). */
@@ -19,21 +24,35 @@ export interface ResumeSteps {
 
 /** The resumed session's state, or undefined when it could not be resumed (or is no longer wanted). */
 export async function resumeOnNewSocket(steps: ResumeSteps): Promise<JoinResult | undefined> {
-  const deadline = Date.now() + DEFAULTS.reconnectWindowMs;
-  const delays = DEFAULTS.reconnectDelaysMs;
-  for (let attempt = 0; Date.now() < deadline; attempt++) {
-    await new Promise((r) => setTimeout(r, delays[Math.min(attempt, delays.length - 1)]));
+  const droppedAt = Date.now();
+  let retryReason = steps.cause;
+  for (let retryCount = 0; ; retryCount++) {
+    const delay = nextDelay(steps, { retryCount, elapsedMs: Date.now() - droppedAt, retryReason });
+    if (delay === null) return undefined;
+    await new Promise((r) => setTimeout(r, delay));
     if (!steps.stillWanted()) return undefined;
     const signaling = steps.openClient();
     try {
       await signaling.connect();
       return await signaling.request('resume', { resumeToken: steps.resumeToken });
     } catch (error) {
-      steps.log.debug(`resume attempt ${attempt + 1} failed`, error);
+      steps.log.debug(`resume attempt ${retryCount + 1} failed`, error);
       signaling.close(1000, 'resume failed');
+      retryReason = asParleyError(error);
       // Removed already (the grace period passed, or the session ended): no point trying again.
       if (error instanceof ParleyError && error.code === 'SESSION_ENDED') return undefined;
     }
   }
-  return undefined;
+}
+
+/** The policy's answer; a policy that throws or answers something that is not a pause gives up. */
+function nextDelay(steps: ResumeSteps, context: ReconnectContext): number | null {
+  try {
+    const delay = steps.policy.nextRetryDelayMs(context);
+    if (delay === null || (Number.isFinite(delay) && delay >= 0)) return delay;
+    steps.log.warn(`the reconnect policy answered ${String(delay)}, not a pause: giving up`);
+  } catch (error) {
+    steps.log.error('the reconnect policy threw: giving up', error);
+  }
+  return null;
 }

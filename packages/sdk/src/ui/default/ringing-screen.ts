@@ -10,6 +10,7 @@
  */
 import type { Call } from '@parley/protocol';
 import type { CallListener } from '../../calls/call-listener.ts';
+import { DEFAULTS } from '../../defaults.ts';
 import { h, icon } from './dom.ts';
 
 /** What the screen uses of the SDK: the public ringing API. */
@@ -29,7 +30,7 @@ export interface RingingScreenOptions {
   onAccepted?: (call: Call) => void;
   /** The call ended before it was answered (declined, cancelled, busy, unanswered). */
   onClosed?: (call: Call) => void;
-  /** How long the outcome ("Busy", "No answer") stays shown. Default 2500 ms. */
+  /** How long the outcome ("Busy", "No answer") stays shown, in ms (default `DEFAULTS.ringingOutcomeMs`). */
   outcomeMs?: number;
 }
 
@@ -200,7 +201,7 @@ export class RingingScreen {
     this.#accept.hidden = this.#decline.hidden = this.#cancel.hidden = true;
     this.#scrim.hidden = false;
     clearTimeout(this.#outcomeTimer);
-    this.#outcomeTimer = setTimeout(() => this.#hide(), this.#options.outcomeMs ?? 2_500);
+    this.#outcomeTimer = setTimeout(() => this.#hide(), this.#options.outcomeMs ?? DEFAULTS.ringingOutcomeMs);
     try {
       this.#options.onClosed?.(call);
     } catch (error) {
