@@ -16,9 +16,43 @@ export const SESSION_ID = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 
-const NAME = z.string().min(1).max(100);
-const AVATAR = z.string().url().max(2048);
-const METADATA = z.record(z.string(), z.unknown());
+/**
+ * Text a database can hold: PostgreSQL refuses U+0000 in text and JSON, and a
+ * lone surrogate (half of a UTF-16 pair) is not valid Unicode at all.
+ */
+export function isStorableText(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const STORABLE = 'must not contain NUL or unpaired surrogates';
+
+/** How deep user metadata may nest: enough for any real use, and far from any stack limit. */
+export const METADATA_MAX_DEPTH = 16;
+
+/** Checks every key and string of a JSON value, without recursion (a hostile body may nest 10,000 deep). */
+function metadataProblem(root: unknown): string | undefined {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value === 'string') {
+      if (!isStorableText(value)) return STORABLE;
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= METADATA_MAX_DEPTH) return `must not nest deeper than ${METADATA_MAX_DEPTH} levels`;
+      for (const [key, child] of Object.entries(value)) {
+        if (!isStorableText(key)) return STORABLE;
+        stack.push({ value: child, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+const NAME = z.string().min(1).max(100).refine(isStorableText, STORABLE);
+const AVATAR = z.string().url().max(2048).refine(isStorableText, STORABLE);
+const METADATA = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const problem = metadataProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const User = z.object({
   uid: UID,

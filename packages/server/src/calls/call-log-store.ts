@@ -26,11 +26,24 @@ function encodeCursor(createdKey: string, sessionId: string): string {
   return Buffer.from(JSON.stringify([createdKey, sessionId])).toString('base64url');
 }
 
+/**
+ * The text PostgreSQL writes for a timestamptz (`2026-11-28 07:35:59.123+00`),
+ * and a real date: what `Date.parse` accepts ("0", "2000-02-30") PostgreSQL may refuse.
+ */
+function isTimestampKey(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
 function decodeCursor(cursor: string | undefined): [string, string] | undefined {
   if (!cursor) return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
+    if (Array.isArray(value) && value.length === 2 && isTimestampKey(value[0]) && typeof value[1] === 'string') {
       return [value[0], value[1]];
     }
   } catch {

@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { DEFAULTS } from '../defaults.ts';
 import type { Services } from '../services.ts';
 import { callsRoutes } from './calls-routes.ts';
-import { installErrorHandling } from './errors.ts';
+import { answerClientError, answerFrameworkError, installErrorHandling } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
 import { usersRoutes } from './users-routes.ts';
@@ -32,6 +32,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // pino's Logger is a FastifyBaseLogger; the cast keeps fastify's generics at their defaults.
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: DEFAULTS.bodyLimitBytes,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
 

@@ -133,6 +133,22 @@ describe('verifying a call token', () => {
     expect(await codeOf(verifyCallToken(SECRET, token))).toBe('CALL_TOKEN_INVALID');
   });
 
+  it.each([
+    ['a session id with a slash and spaces', { sid: 'a/b c' }, 'alice'],
+    ['a session id of 300 characters', { sid: 's'.repeat(300) }, 'alice'],
+    ['a uid with spaces', {}, 'al ice'],
+    ['a name with a NUL', { name: 'a\u0000b' }, 'alice'],
+  ])('refuses a well-signed one whose claims break the schemas: %s (CALL_TOKEN_INVALID)', async (_, claims, sub) => {
+    const token = await new SignJWT({ sid: 'room-1', name: 'Alice', kind: 'group', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('parley')
+      .setAudience('parley:call')
+      .setSubject(sub)
+      .setExpirationTime('1h')
+      .sign(SECRET);
+    expect(await codeOf(verifyCallToken(SECRET, token))).toBe('CALL_TOKEN_INVALID');
+  });
+
   it('refuses one for another session when the session is given (CALL_TOKEN_WRONG_SESSION)', async () => {
     const { token } = await signCallToken(SECRET, 3600, ALICE);
     expect(await codeOf(verifyCallToken(SECRET, token, 'room-2'))).toBe('CALL_TOKEN_WRONG_SESSION');

@@ -3,8 +3,9 @@
  * verifies them with `verifyCallToken`; nothing else opens a session.
  */
 import { randomUUID } from 'node:crypto';
-import { type CallKind, ParleyError } from '@parley/protocol';
+import { CallKind, CreateUserBody, ParleyError, SESSION_ID, UID } from '@parley/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley:call';
@@ -19,6 +20,23 @@ export interface CallTokenClaims {
   jti: string;
   expiresAt: Date;
 }
+
+/**
+ * The claims a token must carry, checked with the same schemas as the REST
+ * bodies they came from: a token signed with the right secret but made by
+ * other code (a leaked secret, a bug) still cannot smuggle in a session id or
+ * uid the rest of the server would not accept.
+ */
+const CallTokenPayload = z.object({
+  sid: SESSION_ID,
+  sub: UID,
+  name: CreateUserBody.shape.name,
+  avatar: z.string().max(2048).nullable().optional(),
+  kind: CallKind,
+  rec: z.boolean().optional(),
+  jti: z.string().max(64).optional(),
+  exp: z.number(),
+});
 
 export async function signCallToken(
   secret: Uint8Array,
@@ -53,10 +71,9 @@ export async function verifyCallToken(secret: Uint8Array, token: string, expecte
     if (error instanceof errors.JWTExpired) throw new ParleyError('CALL_TOKEN_EXPIRED', undefined, { cause: error });
     throw new ParleyError('CALL_TOKEN_INVALID', undefined, { cause: error });
   }
-  const { sid, sub, name, avatar, kind, rec, jti, exp } = payload;
-  if (typeof sid !== 'string' || typeof sub !== 'string' || typeof name !== 'string' || (kind !== 'direct' && kind !== 'group')) {
-    throw new ParleyError('CALL_TOKEN_INVALID', 'The call token lacks its session or user');
-  }
+  const claims = CallTokenPayload.safeParse(payload);
+  if (!claims.success) throw new ParleyError('CALL_TOKEN_INVALID', 'The call token lacks its session or user, or they are malformed');
+  const { sid, sub, name, avatar, kind, rec, jti, exp } = claims.data;
   if (expectedSessionId !== undefined && sid !== expectedSessionId) {
     throw new ParleyError('CALL_TOKEN_WRONG_SESSION', `The call token is for session "${sid}", not "${expectedSessionId}"`);
   }
