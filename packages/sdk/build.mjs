@@ -1,23 +1,11 @@
 // Bundles the SDK (with its default UI) into one ES module, served at /sdk/parley.js,
 // and the demo app (apps/demo/src) into apps/demo/dist/demo.js, which uses that SDK.
 import { build } from 'esbuild';
+import { protocolRuntimeOnly } from './protocol-runtime-only.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const demo = new URL('../../apps/demo/', import.meta.url).pathname;
 const target = ['chrome110', 'firefox115', 'safari16'];
-
-// The SDK takes only types from @parley/protocol, plus the values of runtime.ts
-// (ParleyError, ERROR_CODES, isErrorCode, CLOSE_CODES). Resolving the package
-// there keeps zod and the schemas out of the browser bundle; importing any
-// other value from the protocol fails this build instead of silently growing it.
-const protocolRuntimeOnly = {
-  name: 'protocol-runtime-only',
-  setup(b) {
-    b.onResolve({ filter: /^@parley\/protocol$/ }, () => ({
-      path: new URL('../protocol/src/runtime.ts', import.meta.url).pathname,
-    }));
-  },
-};
 
 // The demo is typed against @parley/sdk but loads the bundle the server serves,
 // so the page has one copy of the SDK (one ParleyError class, one ringing channel).

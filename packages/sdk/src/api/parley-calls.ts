@@ -16,6 +16,7 @@ import { consoleLogger, type Logger, setLogger } from '../util/logger.ts';
 import { type CallSettings, CallSettingsBuilder, defaultCallSettings } from './call-settings.ts';
 import type { AudioMode } from './events.ts';
 import { type GenerateTokenOptions, requestCallToken } from './generate-token.ts';
+import { viewFor } from './session-views.ts';
 
 export interface ParleyInitOptions {
   /** Where the Parley server runs, e.g. `https://calls.example.com`. */
@@ -135,12 +136,13 @@ export class ParleyCalls {
     if (!element || typeof (element as { appendChild?: unknown }).appendChild !== 'function') {
       throw new ParleyError('VALIDATION_FAILED', 'startSession expects an HTMLElement to render into');
     }
+    const settings = callSettings ?? defaultCallSettings();
     const session = new CallSession({
       serverUrl: cfg.serverUrl,
       token,
       ...(typeof callToken === 'object' && callToken.sessionId ? { sessionId: callToken.sessionId } : {}),
-      settings: callSettings ?? defaultCallSettings(),
-      element,
+      settings,
+      view: viewFor(settings, element),
       media: cfg.media ?? new BrowserMediaHandler(),
       ...(cfg.WebSocket ? { WebSocket: cfg.WebSocket } : {}),
       rtcConfig: cfg.rtcConfig,

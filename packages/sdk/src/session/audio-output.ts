@@ -24,13 +24,13 @@ export class AudioOutput {
     return this.#mode;
   }
 
-  /** Routes every element, now and later, to the output device of that mode (a valid mode: the session checks). */
-  async setMode(mode: AudioMode, elements: readonly HTMLMediaElement[] = []): Promise<void> {
+  /** Routes every attached element, now and later, to the output device of that mode (a valid mode: the session checks). */
+  async setMode(mode: AudioMode): Promise<void> {
     const output = outputForMode(await listAudioOutputs(this.media), mode);
     if (!output) throw new ParleyError('INVALID_STATE', `No audio output for ${mode} is available`);
     this.#sinkId = output.deviceId;
     this.#mode = mode;
-    await Promise.all([...elements, ...this.#elements].map((el) => this.media.setSinkId(el, output.deviceId)));
+    await Promise.all([...this.#elements].map((el) => this.media.setSinkId(el, output.deviceId)));
   }
 
   /** The audio modes the current output devices offer. */
@@ -38,15 +38,10 @@ export class AudioOutput {
     return availableModes(await listAudioOutputs(this.media));
   }
 
-  /** A new element follows the chosen route (if one was chosen). */
-  follow(element: HTMLMediaElement): void {
-    if (this.#sinkId) this.media.setSinkId(element, this.#sinkId).catch((e) => this.log.debug('setSinkId failed', e));
-  }
-
-  /** An element of the app's own, kept on the chosen route until detached. */
+  /** An element that plays remote audio (a view's or the app's own), kept on the chosen route until detached. */
   attach(element: HTMLMediaElement): void {
     this.#elements.add(element);
-    this.follow(element);
+    if (this.#sinkId) this.media.setSinkId(element, this.#sinkId).catch((e) => this.log.debug('setSinkId failed', e));
   }
 
   detach(element: HTMLMediaElement): void {

@@ -8,6 +8,7 @@ import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { setLogger } from '../util/logger.ts';
 import { CallSession } from './call-session.ts';
 import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
+import type { SessionView } from './session-view.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
 import { rejection } from '../testing/rejection.ts';
 
@@ -386,5 +387,48 @@ describe('reconnecting, paced by the reconnect policy', () => {
     expect(asked[2]!.elapsedMs).toBeGreaterThanOrEqual(10);
     expect(server.received('resume')).toHaveLength(2);
     expect(errors.map((e) => e.code)).toEqual(['CONNECTION_CLOSED']);
+  });
+});
+
+describe('the view (what draws the session)', () => {
+  it('is built from the factory with the session, does its picture-in-picture, and is destroyed once as the session ends', async () => {
+    const seen: string[] = [];
+    let given: CallSession | undefined;
+    const view: SessionView = {
+      enterPIPMode: () => {
+        seen.push('pip');
+        return Promise.resolve();
+      },
+      exitPIPMode: async () => {
+        seen.push('exit pip');
+      },
+      destroy: () => seen.push(`destroy while ${session.state}`),
+    };
+    const session = new CallSession({
+      serverUrl: server.url,
+      token: 'jwt',
+      settings: new CallSettingsBuilder().build(),
+      media,
+      WebSocket: WS,
+      view: (s) => {
+        given = s;
+        return view;
+      },
+    });
+    await session.start();
+    expect(given).toBe(session);
+    await session.enterPIPMode();
+    await session.exitPIPMode();
+    await session.endSession();
+    await session.endSession();
+    expect(seen).toEqual(['pip', 'exit pip', 'destroy while ending']);
+  });
+
+  it('is none when headless: picture-in-picture is refused, and nothing is drawn', async () => {
+    const session = makeSession();
+    await session.start();
+    expect((await rejection(session.enterPIPMode())).code).toBe('INVALID_STATE');
+    await session.exitPIPMode();
+    await session.endSession();
   });
 });

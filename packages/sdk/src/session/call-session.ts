@@ -24,8 +24,6 @@ import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
-import { DefaultCallUI } from '../ui/default/index.ts';
-import { PlainRenderer } from '../ui/plain-renderer.ts';
 import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { AudioOutput } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
@@ -34,6 +32,7 @@ import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { resumeOnNewSocket } from './resume.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
+import type { SessionView } from './session-view.ts';
 import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
 
 export type { CallSessionOptions };
@@ -60,8 +59,8 @@ export class CallSession {
   #signaling: SignalingClient | undefined;
   #publisher: PublisherConnection | undefined;
   #subscriber: SubscriberConnection | undefined;
-  #renderer: PlainRenderer | undefined;
-  #ui: DefaultCallUI | undefined;
+  /** What draws the session (none when headless): built by api/, destroyed by us as we end. */
+  #view: SessionView | undefined;
   readonly #audio: AudioOutput;
   #joined: JoinResult | undefined;
   #ending: Promise<void> | undefined;
@@ -176,7 +175,6 @@ export class CallSession {
       this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
       this.#roster.reset(joined.self, joined.participants);
       this.#machine.to('joined');
-      this.#renderer?.show(joined.self.uid, stream, true);
       await this.#publish(stream);
       this.#checkStarting('joined');
       this.#audio.watch((modes) => {
@@ -220,11 +218,7 @@ export class CallSession {
     subscriber.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection receiving remote media failed'));
     });
-    if (this.#opts.element && this.settings.defaultLayout) {
-      this.#ui = new DefaultCallUI(this.#opts.element, this);
-    } else if (this.#opts.element) {
-      this.#renderer = new PlainRenderer(this.#opts.element, (el) => this.#audio.follow(el));
-    }
+    this.#view = this.#opts.view?.(this);
     this.#listen(signaling);
     await signaling.connect();
   }
@@ -252,9 +246,7 @@ export class CallSession {
     signaling.on('participant.joined', ({ participant }) => this.#ifLive(() => this.#emit('onUserJoined', this.#roster.upsert(participant))));
     signaling.on('participant.left', ({ participant }) =>
       this.#ifLive(() => {
-        const user = this.#roster.remove(participant);
-        this.#renderer?.remove(participant.uid);
-        this.#emit('onUserLeft', user);
+        this.#emit('onUserLeft', this.#roster.remove(participant));
       }),
     );
     signaling.on('participants.changed', ({ participants }) => this.#ifLive(() => this.#emit('onUserListChanged', this.#roster.replace(participants))));
@@ -312,7 +304,6 @@ export class CallSession {
     if (this.#isOver()) return;
     // A stream for someone who has left is not shown (the next offer removes it).
     if (stream && this.#machine.is('joined') && !this.#roster.has(uid)) return;
-    this.#renderer?.show(uid, stream);
     this.#emit('remoteStreamChanged', uid, stream);
   }
 
@@ -378,10 +369,7 @@ export class CallSession {
     this.#joined = resumed;
     const { joined, left, list } = this.#roster.resync(resumed.self, resumed.participants);
     for (const user of joined) this.#emit('onUserJoined', user);
-    for (const user of left) {
-      this.#renderer?.remove(user.uid);
-      this.#emit('onUserLeft', user);
-    }
+    for (const user of left) this.#emit('onUserLeft', user);
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
   }
 
@@ -423,7 +411,6 @@ export class CallSession {
         await this.#publisher?.replaceVideo(track);
       }
       this.#emit('localStreamChanged', this.#local.stream ?? null);
-      this.#renderLocal();
       await this.#sendMute({ videoMuted: paused });
     });
   }
@@ -436,7 +423,6 @@ export class CallSession {
       if (!track) return;
       await this.#publisher?.replaceVideo(track);
       this.#emit('localStreamChanged', this.#local.stream ?? null);
-      this.#renderLocal();
     });
   }
 
@@ -492,7 +478,7 @@ export class CallSession {
     if (!AUDIO_MODES.includes(mode)) {
       return Promise.reject(new ParleyError('VALIDATION_FAILED', `setAudioMode expects one of ${AUDIO_MODES.join(', ')}`));
     }
-    return this.#act(() => this.#audio.setMode(mode, this.#renderer?.remoteElements() ?? []));
+    return this.#act(() => this.#audio.setMode(mode));
   }
 
   /** The audio modes the current output devices offer. */
@@ -500,7 +486,7 @@ export class CallSession {
     return this.#audio.modes();
   }
 
-  /** For apps that draw their own: an element whose audio output follows setAudioMode. */
+  /** For views (the default UI, the plain layout, an app's own): an element playing remote audio, routed by setAudioMode. */
   attachOutputElement(element: HTMLMediaElement): void {
     this.#audio.attach(element);
   }
@@ -514,10 +500,10 @@ export class CallSession {
     return this.#end({ leave: this.#machine.is('joined') });
   }
 
-  /** Picture-in-picture: the default UI moves into a PiP window, or a remote video goes into video PiP. */
+  /** Picture-in-picture, as the view does it: the default UI moves into a PiP window, the plain layout puts a remote video in video PiP. */
   enterPIPMode(): Promise<void> {
     if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    const enter = this.#ui ? this.#ui.enterPIPMode() : this.#renderer?.enterPictureInPicture();
+    const enter = this.#view?.enterPIPMode();
     if (!enter) return Promise.reject(new ParleyError('INVALID_STATE', 'There is no video to show in picture-in-picture'));
     return Promise.resolve(enter).then(
       () => undefined,
@@ -525,9 +511,9 @@ export class CallSession {
     );
   }
 
+  /** Leaves the view's picture-in-picture; without a view (headless) there is none to leave. */
   exitPIPMode(): Promise<void> {
-    if (this.#ui) return this.#ui.exitPIPMode();
-    return typeof document !== 'undefined' && document.pictureInPictureElement ? document.exitPictureInPicture() : Promise.resolve();
+    return this.#view ? this.#view.exitPIPMode() : Promise.resolve();
   }
 
   /** For UIs: reports the seed's onCallEndButtonPressed (the app then calls endSession). */
@@ -554,11 +540,6 @@ export class CallSession {
   async #sendMute(change: { audioMuted?: boolean; videoMuted?: boolean }): Promise<void> {
     const { participant } = await this.#signaling!.request('mute', change);
     if (!this.#isOver()) this.#reportMuted(participant, participant.uid);
-  }
-
-  #renderLocal(): void {
-    const self = this.#roster.selfUid;
-    if (self && this.#local.stream) this.#renderer?.show(self, this.#local.stream, true);
   }
 
   // ——— ending ———
@@ -588,8 +569,7 @@ export class CallSession {
     this.#subscriber?.close();
     this.#local.stop();
     signaling?.close(1000, 'session ended');
-    this.#renderer?.clear();
-    this.#ui?.destroy();
+    this.#view?.destroy();
     this.#machine.to('ended');
     this.#events.removeAllListeners();
   }

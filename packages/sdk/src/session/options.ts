@@ -2,6 +2,7 @@
 import type { CallSettings } from '../api/call-settings.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
+import type { SessionViewFactory } from './session-view.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
 
 export interface CallSessionOptions {
@@ -11,8 +12,8 @@ export interface CallSessionOptions {
   /** The session the token is for; the server checks they match. */
   sessionId?: string;
   settings: CallSettings;
-  /** Where the plain layout renders; none for a headless session. */
-  element?: HTMLElement | null;
+  /** Builds what draws the session (api/ composes the default UI or the plain layout); none for a headless session. */
+  view?: SessionViewFactory;
   media: MediaHandler;
   WebSocket?: WebSocketConstructor;
   rtcConfig?: RTCConfiguration;

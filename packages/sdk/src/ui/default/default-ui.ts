@@ -7,6 +7,7 @@
 import type { DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode, CallSessionState, RTCMutedUser, RTCRecordingInfo, RTCUser } from '../../api/events.ts';
 import { modeForLabel } from '../../media/devices.ts';
+import type { SessionView } from '../../session/session-view.ts';
 import { Controls } from './controls.ts';
 import { h, icon } from './dom.ts';
 import { clampInside, makeDraggable } from './drag.ts';
@@ -23,7 +24,7 @@ const TOAST_MS = 4_000; // ms an error message stays
 
 type Subscription = [keyof UIEvents, (...args: never[]) => void];
 
-export class DefaultCallUI {
+export class DefaultCallUI implements SessionView {
   readonly shadow: ShadowRoot;
   readonly #session: UISession;
   readonly #root: HTMLDivElement;
