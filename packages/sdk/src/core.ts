@@ -16,6 +16,7 @@ export {
   type CallSwitchRequest,
   type CallSwitchRequestInfo,
   type RTCMutedUser,
+  type RemoteStreamInfo,
   type RTCRecordingInfo,
   type RTCUser,
 } from './api/events.ts';

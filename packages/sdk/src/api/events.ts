@@ -2,7 +2,7 @@
  * The call events of the seed, typed once. `CallSession.on/off` and the
  * delegate given to `setDelegate` both use this map.
  */
-import type { CallKind, Participant, ParleyError } from '@parley/protocol';
+import type { CallKind, Participant, ParleyError, PublicationSource } from '@parley/protocol';
 
 /** The seed's audio modes, each standing for an audio output device on the web. */
 export const AudioMode = {
@@ -56,6 +56,17 @@ export interface RTCRecordingInfo {
   startedBy?: string;
 }
 
+/**
+ * One publication of a remote participant as a stream of its own: `camera`
+ * holds their video track, `microphone` their audio track, `screen` (later) a
+ * shared screen's video with the tab's audio when there is any.
+ */
+export interface RemoteStreamInfo {
+  uid: string;
+  source: PublicationSource;
+  stream: MediaStream;
+}
+
 export type CallSessionState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'ending' | 'ended';
 
 /** Every event a call session reports, by name, with its listener's signature. */
@@ -85,7 +96,24 @@ export type CallEvents = {
   onReconnected: () => void;
   /** Not in the seed: the session's state machine moved. */
   stateChanged: (state: CallSessionState, previous: CallSessionState) => void;
-  /** Not in the seed: a remote participant's MediaStream appeared, changed, or went away (null). */
+  /**
+   * Not in the seed: who speaks now, as the server hears it (Janus's audio levels,
+   * not analysed in the page); null once nobody has spoken for a moment. It may be
+   * the local user (`isLocalUser`). Fires on changes only.
+   */
+  onActiveSpeakerChanged: (user: RTCUser | null) => void;
+  /**
+   * Not in the seed, for apps that draw their own UI: one publication of a remote
+   * participant (`source`: camera, microphone, screen) has a stream, or tracks came
+   * or went in it (the same stream object again). Its video or audio plays from there.
+   */
+  onRemoteStream: (info: RemoteStreamInfo) => void;
+  /** Not in the seed: that publication stopped (unpublished, or its participant left); drop what plays it. */
+  onRemoteStreamRemoved: (info: { uid: string; source: PublicationSource }) => void;
+  /**
+   * Not in the seed: a remote participant's combined MediaStream (every publication's
+   * tracks in one, as `getRemoteStream(uid)` returns it) appeared, changed, or went away (null).
+   */
   remoteStreamChanged: (uid: string, stream: MediaStream | null) => void;
   /** Not in the seed: the local camera/microphone stream changed (e.g. camera switched). */
   localStreamChanged: (stream: MediaStream | null) => void;

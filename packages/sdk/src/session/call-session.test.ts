@@ -1,10 +1,11 @@
-import { type Participant, ParleyError } from '@parley/protocol';
+import { ParleyError } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CallSettingsBuilder } from '../api/call-settings.ts';
 import type { CallsEventsDelegate, RTCMutedUser, RTCUser } from '../api/events.ts';
 import { FakeMediaHandler, type FakePeerConnection, type FakeStream, type FakeTrack, fakeSdp } from '../testing/fake-media.ts';
 import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
+import { person } from '../testing/person.ts';
 import { setLogger } from '../util/logger.ts';
 import { CallSession } from './call-session.ts';
 import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
@@ -13,10 +14,6 @@ import type { WebSocketConstructor } from './signaling-client.ts';
 import { rejection } from '../testing/rejection.ts';
 
 const WS = WebSocket as unknown as WebSocketConstructor;
-
-function person(uid: string, extra: Partial<Participant> = {}): Participant {
-  return { uid, name: uid.toUpperCase(), avatar: null, joinedAt: 1, isAudioMuted: false, isVideoMuted: false, isAudioOnly: false, ...extra };
-}
 
 const logged = { error: [] as unknown[][] };
 let server: FakeSignalingServer;
@@ -137,6 +134,7 @@ describe('while in a call', () => {
       onSessionTimeout: record('onSessionTimeout'),
       onError: record('onError'),
       onAudioModeChanged: record('onAudioModeChanged'),
+      onActiveSpeakerChanged: record('onActiveSpeakerChanged'),
     };
     session = makeSession((b) => b.setDelegate(delegate));
     await session.start();
@@ -165,6 +163,44 @@ describe('while in a call', () => {
     expect(events.onUserLeft).toHaveLength(1);
     expect(events.onUserListChanged).toHaveLength(1);
     expect(events.onUserMuted).toHaveLength(1);
+  });
+
+  it('reports who speaks as the server hears it (session.activeSpeaker), to listeners and the delegate', async () => {
+    const heard: Array<string | null> = [];
+    session.on('onActiveSpeakerChanged', (user) => heard.push(user?.uid ?? null));
+    server.push('session.activeSpeaker', { uid: 'bob' });
+    await until(() => heard.length === 1);
+    expect(session.activeSpeaker).toEqual({ ...person('bob'), isLocalUser: false });
+    server.push('session.activeSpeaker', { uid: 'bob' });
+    server.push('session.activeSpeaker', { uid: null });
+    await until(() => heard.length === 2);
+    expect(heard).toEqual(['bob', null]);
+    expect(events.onActiveSpeakerChanged).toEqual([{ ...person('bob'), isLocalUser: false }, null]);
+    expect(session.activeSpeaker).toBeNull();
+  });
+
+  it('while reconnecting, drops news of who is in the call and learns it from the resume instead', async () => {
+    let answerResume: (() => void) | undefined;
+    server.on(
+      'resume',
+      () =>
+        new Promise((resolve) => {
+          answerResume = () =>
+            resolve({ result: { sessionId: 's1', kind: 'group', self: person('alice'), participants: [person('bob'), person('carol')], recording: true, resumeToken: 'resume-secret-0123456789' } });
+        }),
+    );
+    const back = new Promise<void>((resolve) => session.on('onReconnected', resolve));
+    server.dropAll();
+    await server.next('resume');
+    expect(session.state).toBe('reconnecting');
+    server.push('participant.joined', { participant: person('carol') });
+    server.push('participant.muted', { participant: person('bob', { isAudioMuted: true }), mutedBy: 'bob' });
+    await new Promise((r) => setTimeout(r, 50));
+    answerResume?.();
+    await back;
+    expect((events.onUserJoined as RTCUser[]).map((u) => u.uid)).toEqual(['carol']);
+    expect(events.onUserMuted).toBeUndefined();
+    expect(session.isRecording).toBe(true);
   });
 
   it('answers subscriber offers in order and keeps one stream per remote participant', async () => {

@@ -9,14 +9,16 @@ import {
   CLOSE_CODES,
   type IceCandidate,
   type JoinResult,
-  type Participant,
+  type Jsep,
   ParleyError,
   SerialQueue,
   type ServerEvents,
+  type SessionEndReason,
   StateMachine,
+  type SubscriberStream,
   TypedEmitter,
 } from '@parley/protocol';
-import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type CallSwitchRequestInfo, type RTCUser } from '../api/events.ts';
+import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { LocalMedia } from '../media/local-media.ts';
@@ -33,6 +35,7 @@ import { resumeOnNewSocket } from './resume.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
+import { type CallFacts, reportLeft, type Row, SERVER_EVENT_TABLE, type ServerEventContext, type SessionEventName } from './server-event-table.ts';
 import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
 
 export type { CallSessionOptions };
@@ -66,8 +69,10 @@ export class CallSession {
   #ending: Promise<void> | undefined;
   /** The audio call became a video call (switchToVideoCall accepted). */
   #switchedToVideo = false;
-  /** Who asked us to switch to video, while we have not answered. */
-  #videoRequest: string | undefined;
+  /** What the server told us beyond who is in the call; the event table's rows update it. */
+  readonly #facts: CallFacts = { recording: false, videoRequest: undefined, activeSpeaker: null };
+  /** What the event table's rows may use of this session. */
+  readonly #context: ServerEventContext;
 
   constructor(options: CallSessionOptions) {
     this.#opts = options;
@@ -80,6 +85,19 @@ export class CallSession {
     });
     this.#local = new LocalMedia(options.media, options.settings.isAudioOnly, this.#log);
     this.#audio = new AudioOutput(options.media, this.#log);
+    const session = this;
+    this.#context = {
+      roster: this.#roster,
+      facts: this.#facts,
+      get sessionId() {
+        return session.sessionId ?? '';
+      },
+      emit: (event, ...args) => this.#emit(event, ...args),
+      answerSubscriberOffer: (jsep, streams) => this.#answerSubscriberOffer(jsep, streams),
+      addRemoteCandidate: (target, candidate) => this.#onRemoteCandidate(target, candidate),
+      becameVideoCall: (initiator, responder) => this.#becameVideoCall(initiator, responder),
+      endedByServer: (reason) => this.#onSessionEnded(reason),
+    };
   }
 
   // ——— what the app reads ———
@@ -98,7 +116,13 @@ export class CallSession {
   }
 
   get isRecording(): boolean {
-    return this.#joined?.recording ?? false;
+    return this.#facts.recording;
+  }
+
+  /** Who speaks now, as the server last said (onActiveSpeakerChanged); null: nobody. */
+  get activeSpeaker(): RTCUser | null {
+    const uid = this.#facts.activeSpeaker;
+    return (uid !== null && this.#roster.get(uid)) || null;
   }
 
   /** Audio-only: set so in the settings, and not switched to video since. */
@@ -172,6 +196,7 @@ export class CallSession {
       });
       this.#checkStarting();
       this.#joined = joined;
+      this.#facts.recording = joined.recording;
       this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
       this.#roster.reset(joined.self, joined.participants);
       this.#machine.to('joined');
@@ -243,61 +268,27 @@ export class CallSession {
   // ——— what the server tells us ———
 
   #listen(signaling: SignalingClient): void {
-    signaling.on('participant.joined', ({ participant }) => this.#ifLive(() => this.#emit('onUserJoined', this.#roster.upsert(participant))));
-    signaling.on('participant.left', ({ participant }) =>
-      this.#ifLive(() => {
-        this.#emit('onUserLeft', this.#roster.remove(participant));
-      }),
-    );
-    signaling.on('participants.changed', ({ participants }) => this.#ifLive(() => this.#emit('onUserListChanged', this.#roster.replace(participants))));
-    signaling.on('participant.muted', ({ participant, mutedBy }) => this.#ifLive(() => this.#reportMuted(participant, mutedBy)));
-    signaling.on('recording.toggled', ({ recording, by, recordingId }) =>
-      this.#ifLive(() => {
-        if (this.#joined) this.#joined.recording = recording;
-        this.#emit('onRecordingToggled', { recording, by, recordingId, ...(recording ? { startedBy: by.uid } : {}) });
-      }),
-    );
-    signaling.on('subscriber.offer', ({ jsep, streams }) => {
-      this.#subscriber?.handleOffer(jsep, streams).catch((error) => {
-        if (this.#isOver()) return;
-        this.#log.error('could not answer the subscriber offer', error);
-        this.#emit('onError', asParleyError(error, 'MEDIA_ERROR'));
-      });
-    });
-    signaling.on('trickle', ({ target, candidate }) => this.#onRemoteCandidate(target, candidate));
-    signaling.on('session.idleWarning', ({ secondsLeft }) => this.#ifLive(() => this.#emit('onIdleWarning', { secondsLeft })));
-    signaling.on('video.switchRequested', ({ initiator }) =>
-      this.#ifLive(() => {
-        this.#videoRequest = initiator;
-        this.#emit('onCallSwitchToVideoRequested', { sessionId: this.sessionId ?? '', initiator });
-      }),
-    );
-    signaling.on('video.switched', (info) => this.#ifLive(() => this.#onSwitchedToVideo(info)));
-    signaling.on('video.switchDeclined', (info) =>
-      this.#ifLive(() => {
-        this.#videoRequest = undefined;
-        this.#emit('onCallSwitchToVideoDeclined', { sessionId: this.sessionId ?? '', ...info });
-      }),
-    );
-    signaling.on('video.switchWithdrawn', (info) =>
-      this.#ifLive(() => {
-        this.#videoRequest = undefined;
-        this.#emit('onCallSwitchToVideoWithdrawn', { sessionId: this.sessionId ?? '', ...info });
-      }),
-    );
-    signaling.on('session.ended', ({ reason }) => this.#onSessionEnded(reason));
+    for (const name of Object.keys(SERVER_EVENT_TABLE) as SessionEventName[]) this.#route(signaling, name);
     signaling.on('@close', (info) => {
       if (signaling === this.#signaling) this.#onSocketClosed(info);
     });
   }
 
-  #ifLive(step: () => void): void {
-    if (this.#machine.is('joined', 'connecting')) step();
+  /** Server event `name` on this socket goes through its row of the table (server-event-table.ts). */
+  #route<E extends SessionEventName>(signaling: SignalingClient, name: E): void {
+    const row: Row<E> = SERVER_EVENT_TABLE[name];
+    signaling.on(name, (data) => {
+      if (row.when === 'joined' && !this.#machine.is('joined', 'connecting')) return;
+      row.apply(this.#context, data as ServerEvents[E]);
+    });
   }
 
-  #reportMuted(participant: Participant, mutedBy: string): void {
-    const muted = this.#roster.upsert(participant);
-    this.#emit('onUserMuted', { muted, mutedBy, isAudioMuted: participant.isAudioMuted, isVideoMuted: participant.isVideoMuted });
+  #answerSubscriberOffer(jsep: Jsep, streams: SubscriberStream[]): void {
+    this.#subscriber?.handleOffer(jsep, streams).catch((error) => {
+      if (this.#isOver()) return;
+      this.#log.error('could not answer the subscriber offer', error);
+      this.#emit('onError', asParleyError(error, 'MEDIA_ERROR'));
+    });
   }
 
   #onRemoteStream(uid: string, stream: MediaStream | null): void {
@@ -316,7 +307,7 @@ export class CallSession {
     pc.addRemoteCandidate(candidate).catch((error) => this.#log.debug('remote candidate failed', error));
   }
 
-  #onSessionEnded(reason: ServerEvents['session.ended']['reason']): void {
+  #onSessionEnded(reason: SessionEndReason): void {
     this.#log.info(`ended by the server: ${reason}`);
     void this.#end({ event: reason === 'timeout' ? 'onSessionTimeout' : 'onCallEnded', leave: false });
   }
@@ -367,9 +358,10 @@ export class CallSession {
   /** After a resume: tell the app who came and went while we were away. */
   #catchUp(resumed: JoinResult): void {
     this.#joined = resumed;
+    this.#facts.recording = resumed.recording;
     const { joined, left, list } = this.#roster.resync(resumed.self, resumed.participants);
     for (const user of joined) this.#emit('onUserJoined', user);
-    for (const user of left) this.#emit('onUserLeft', user);
+    for (const user of left) reportLeft(this.#context, user);
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
   }
 
@@ -451,20 +443,18 @@ export class CallSession {
   }
 
   #answerVideoSwitch(accept: boolean): Promise<void> {
-    if (this.#videoRequest === undefined) return Promise.reject(new ParleyError('INVALID_STATE', 'Nobody asked to switch to video'));
+    if (this.#facts.videoRequest === undefined) return Promise.reject(new ParleyError('INVALID_STATE', 'Nobody asked to switch to video'));
     return this.#act(async () => {
-      this.#videoRequest = undefined;
+      this.#facts.videoRequest = undefined;
       await this.#signaling!.request('video.answerSwitch', { accept });
     });
   }
 
   /** The session is a video session now: the one who asked and the one who accepted turn their cameras on. */
-  #onSwitchedToVideo({ initiator, responder }: Omit<CallSwitchRequestInfo, 'sessionId'>): void {
-    this.#videoRequest = undefined;
+  #becameVideoCall(initiator: string, responder: string): void {
     const wasAudioOnly = this.isAudioOnly;
     this.#switchedToVideo = true;
     this.#local.allowVideo();
-    this.#emit('onCallSwitchedToVideo', { sessionId: this.sessionId ?? '', initiator, responder });
     const self = this.#roster.selfUid;
     // Everyone else in a group call may turn theirs on with videoPaused(false).
     if (!wasAudioOnly || (self !== initiator && self !== responder)) return;
@@ -539,7 +529,8 @@ export class CallSession {
 
   async #sendMute(change: { audioMuted?: boolean; videoMuted?: boolean }): Promise<void> {
     const { participant } = await this.#signaling!.request('mute', change);
-    if (!this.#isOver()) this.#reportMuted(participant, participant.uid);
+    // Our own change is reported the way the server reports everyone else's.
+    if (!this.#isOver()) SERVER_EVENT_TABLE['participant.muted'].apply(this.#context, { participant, mutedBy: participant.uid });
   }
 
   // ——— ending ———

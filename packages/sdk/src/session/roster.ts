@@ -28,6 +28,11 @@ export class Roster {
     return this.#people.has(uid);
   }
 
+  get(uid: string): RTCUser | undefined {
+    const p = this.#people.get(uid);
+    return p ? this.user(p) : undefined;
+  }
+
   upsert(p: Participant): RTCUser {
     this.#people.set(p.uid, { ...p });
     return this.user(p);

@@ -16,7 +16,6 @@ import { SwitchDialog } from './switch-dialog.ts';
 import { gridShape, MODES, place } from './layout.ts';
 import { PictureInPicture } from './pip.ts';
 import type { AudioOutputInfo, UIEvents, UISession } from './session-api.ts';
-import { ActiveSpeaker } from './speaker.ts';
 import { CSS } from './styles.ts';
 import { Tile } from './tile.ts';
 
@@ -40,13 +39,14 @@ export class DefaultCallUI implements SessionView {
   readonly #idle: IdleDialog;
   readonly #switch: SwitchDialog;
   readonly #pip: PictureInPicture;
-  readonly #speaker: ActiveSpeaker;
   readonly #tiles = new Map<string, Tile>();
   readonly #subs: Subscription[] = [];
   readonly #resize: ResizeObserver | undefined;
   #undrag: (() => void) | undefined;
   #mode: DisplayMode;
   #pinned: string | undefined;
+  /** Who speaks now, as the session says (onActiveSpeakerChanged): highlighted, and in the spotlight unless someone is pinned. */
+  #speaker: string | undefined;
   #audioOnly: boolean;
   #recording: boolean;
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -111,7 +111,7 @@ export class DefaultCallUI implements SessionView {
       () => this.#stage.querySelector('video') ?? undefined,
       () => this.#renderControls(),
     );
-    this.#speaker = new ActiveSpeaker((uid) => this.#onSpeaker(uid));
+    this.#speaker = session.activeSpeaker?.uid;
     if (typeof ResizeObserver !== 'undefined') {
       this.#resize = new ResizeObserver(() => this.#layout());
       this.#resize.observe(this.#main);
@@ -157,7 +157,6 @@ export class DefaultCallUI implements SessionView {
     this.#idle.hide();
     this.#switch.hide();
     clearTimeout(this.#toastTimer);
-    this.#speaker.close();
     for (const tile of this.#tiles.values()) {
       this.#session.detachOutputElement(tile.video);
       tile.destroy();
@@ -195,14 +194,13 @@ export class DefaultCallUI implements SessionView {
     on('remoteStreamChanged', (uid: string, stream: MediaStream | null) => {
       const tile = this.#tiles.get(uid) ?? this.#upsertFromSession(uid);
       tile?.setStream(stream);
-      if (tile) this.#speaker.track(uid, stream);
     });
     on('localStreamChanged', (stream: MediaStream | null) => {
       const self = this.#self();
       const tile = self && this.#tiles.get(self.uid);
       tile?.setStream(stream);
-      if (self) this.#speaker.track(self.uid, stream);
     });
+    on('onActiveSpeakerChanged', (user: RTCUser | null) => this.#onSpeaker(user?.uid));
     on('onRecordingToggled', (info: RTCRecordingInfo) => {
       this.#recording = info.recording;
       this.#renderControls();
@@ -241,7 +239,6 @@ export class DefaultCallUI implements SessionView {
       const tile = this.#upsert(user);
       const stream = (user.isLocalUser ? this.#session.getLocalStream() : this.#session.getRemoteStream(user.uid)) ?? null;
       if (stream !== tile.stream) tile.setStream(stream);
-      this.#speaker.track(user.uid, stream);
     }
     this.#root.dataset.state = this.#session.state;
     this.#layout();
@@ -255,6 +252,7 @@ export class DefaultCallUI implements SessionView {
       return tile;
     }
     tile = new Tile(user, this.#session.settings.avatarMode, () => this.#audioOnly);
+    tile.setSpeaking(user.uid === this.#speaker);
     this.#tiles.set(user.uid, tile);
     this.#park.append(tile.el);
     if (!user.isLocalUser) this.#session.attachOutputElement(tile.video);
@@ -270,7 +268,6 @@ export class DefaultCallUI implements SessionView {
     const tile = this.#tiles.get(uid);
     if (!tile) return;
     this.#tiles.delete(uid);
-    this.#speaker.track(uid, null);
     this.#session.detachOutputElement(tile.video);
     tile.destroy();
     if (this.#pinned === uid) this.#pinned = undefined;
@@ -292,7 +289,7 @@ export class DefaultCallUI implements SessionView {
     const tiles = this.#ordered();
     const uids = tiles.map((t) => t.uid);
     const local = tiles.find((t) => t.user.isLocalUser)?.uid;
-    const speaker = this.#speaker.current !== local ? this.#speaker.current : undefined;
+    const speaker = this.#speaker !== local ? this.#speaker : undefined;
     const p = place(this.#mode, uids, local, this.#pinned ?? speaker);
     const el = (uid: string) => this.#tiles.get(uid)!.el;
     fill(this.#stage, p.stage.map(el));
@@ -351,6 +348,7 @@ export class DefaultCallUI implements SessionView {
   }
 
   #onSpeaker(uid: string | undefined): void {
+    this.#speaker = uid;
     for (const tile of this.#tiles.values()) tile.setSpeaking(tile.uid === uid);
     this.#root.dataset.activeSpeaker = uid ?? '';
     // The spotlight follows the speaker unless someone was pinned.

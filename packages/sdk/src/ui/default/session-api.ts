@@ -38,6 +38,8 @@ export interface UISession {
   /** The current output route, once one was set. */
   readonly audioMode: AudioMode | undefined;
   readonly isRecording: boolean;
+  /** Who speaks now, as the server hears it (onActiveSpeakerChanged); null: nobody. */
+  readonly activeSpeaker: RTCUser | null;
   /** The audio modes the current output devices offer. */
   getAudioOutputModes(): Promise<AudioMode[]>;
   /** An element whose audio output follows setAudioMode. */

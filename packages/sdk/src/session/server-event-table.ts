@@ -1,0 +1,99 @@
+/**
+ * How the server's session events become the SDK's: one row per server event,
+ * in one table. A row updates what the session knows (the roster, the call's
+ * facts) and emits the app event that makes; the session only routes frames
+ * here. A server event with no row does not compile.
+ */
+import type { ArgsOf, IceCandidate, Jsep, PeerTarget, ServerEventName, ServerEvents, SessionEndReason, SubscriberStream } from '@parley/protocol';
+import type { CallEvents, RTCUser } from '../api/events.ts';
+import type { Roster } from './roster.ts';
+
+/** The server events about a session; the `call.*` ones are the ringing flow's (calls/ringing-client.ts). */
+export type SessionEventName = Exclude<ServerEventName, `call.${string}`>;
+
+/** What the server told us about the call besides who is in it. The session owns it; rows update it. */
+export interface CallFacts {
+  recording: boolean;
+  /** Who asked us to switch to video, while we have not answered. */
+  videoRequest: string | undefined;
+  /** Who speaks now, as the server last said (null: nobody). */
+  activeSpeaker: string | null;
+}
+
+/** What a row may use of the session. */
+export interface ServerEventContext {
+  readonly roster: Roster;
+  readonly facts: CallFacts;
+  readonly sessionId: string;
+  emit<E extends keyof CallEvents>(event: E, ...args: ArgsOf<CallEvents>[E]): void;
+  /** Steps of the session's own that some events start. */
+  answerSubscriberOffer(jsep: Jsep, streams: SubscriberStream[]): void;
+  addRemoteCandidate(target: PeerTarget, candidate: IceCandidate): void;
+  /** The call is a video call now; the asker and the accepter turn their cameras on. */
+  becameVideoCall(initiator: string, responder: string): void;
+  endedByServer(reason: SessionEndReason): void;
+}
+
+export interface Row<E extends SessionEventName> {
+  /**
+   * 'joined': applied only in the call (joined, or connecting with the join on
+   * its way); dropped while reconnecting, when the resume catches up instead.
+   * 'always': media and the end of the session.
+   */
+  when: 'joined' | 'always';
+  apply(s: ServerEventContext, data: ServerEvents[E]): void;
+}
+
+const whileJoined = <E extends SessionEventName>(apply: Row<E>['apply']): Row<E> => ({ when: 'joined', apply });
+const always = <E extends SessionEventName>(apply: Row<E>['apply']): Row<E> => ({ when: 'always', apply });
+
+export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = {
+  'participant.joined': whileJoined((s, { participant }) => s.emit('onUserJoined', s.roster.upsert(participant))),
+  'participant.left': whileJoined((s, { participant }) => reportLeft(s, s.roster.remove(participant))),
+  'participants.changed': whileJoined((s, { participants }) => s.emit('onUserListChanged', s.roster.replace(participants))),
+  'participant.muted': whileJoined((s, { participant, mutedBy }) => {
+    const muted = s.roster.upsert(participant);
+    s.emit('onUserMuted', { muted, mutedBy, isAudioMuted: participant.isAudioMuted, isVideoMuted: participant.isVideoMuted });
+  }),
+  'session.activeSpeaker': whileJoined((s, { uid }) => speakerIs(s, uid)),
+  'recording.toggled': whileJoined((s, { recording, by, recordingId }) => {
+    s.facts.recording = recording;
+    s.emit('onRecordingToggled', { recording, by, recordingId, ...(recording ? { startedBy: by.uid } : {}) });
+  }),
+  'session.idleWarning': whileJoined((s, { secondsLeft }) => s.emit('onIdleWarning', { secondsLeft })),
+  'video.switchRequested': whileJoined((s, { initiator }) => {
+    s.facts.videoRequest = initiator;
+    s.emit('onCallSwitchToVideoRequested', { sessionId: s.sessionId, initiator });
+  }),
+  'video.switched': whileJoined((s, { initiator, responder }) => {
+    s.facts.videoRequest = undefined;
+    s.becameVideoCall(initiator, responder);
+    s.emit('onCallSwitchedToVideo', { sessionId: s.sessionId, initiator, responder });
+  }),
+  'video.switchDeclined': whileJoined((s, { initiator, responder }) => {
+    s.facts.videoRequest = undefined;
+    s.emit('onCallSwitchToVideoDeclined', { sessionId: s.sessionId, initiator, responder });
+  }),
+  'video.switchWithdrawn': whileJoined((s, { initiator, reason }) => {
+    s.facts.videoRequest = undefined;
+    s.emit('onCallSwitchToVideoWithdrawn', { sessionId: s.sessionId, initiator, reason });
+  }),
+  'subscriber.offer': always((s, { jsep, streams }) => s.answerSubscriberOffer(jsep, streams)),
+  trickle: always((s, { target, candidate }) => s.addRemoteCandidate(target, candidate)),
+  'session.ended': always((s, { reason }) => s.endedByServer(reason)),
+};
+
+/** Someone left (told by the server, or found out after a resume); if they were speaking, nobody is now. */
+export function reportLeft(s: ServerEventContext, user: RTCUser): void {
+  s.emit('onUserLeft', user);
+  if (s.facts.activeSpeaker === user.uid) speakerIs(s, null);
+}
+
+/** The server named who speaks: the app hears of it when that changed. Someone not in the call counts as nobody. */
+function speakerIs(s: ServerEventContext, uid: string | null): void {
+  const user = uid === null ? undefined : s.roster.get(uid);
+  const now = user?.uid ?? null;
+  if (now === s.facts.activeSpeaker) return;
+  s.facts.activeSpeaker = now;
+  s.emit('onActiveSpeakerChanged', user ?? null);
+}
