@@ -1,36 +1,50 @@
 /**
  * Every remote feed, on one peer connection: the server offers (again) when
  * the set of feeds changes; offers are answered one at a time, and each
- * transceiver's mid is mapped to its participant so each remote participant
- * gets one MediaStream whose tracks follow the offers.
+ * transceiver's mid is mapped to its participant and publication, so each
+ * remote participant gets one MediaStream, and each of their publications
+ * (camera, microphone, screen) one of its own, whose tracks follow the offers.
  */
-import { type IceCandidate, type Jsep, SerialQueue, type SubscriberStream } from '@parley/protocol';
+import { type IceCandidate, type Jsep, type PublicationSource, SerialQueue, type SubscriberStream } from '@parley/protocol';
 import type { MediaHandler } from './media-handler.ts';
 import { PeerConnection, type PeerEvents } from './peer-connection.ts';
+import { RemoteStreams } from './remote-streams.ts';
 
 export interface SubscriberSignaling {
   answer(answer: Jsep): Promise<unknown>;
   trickle(candidate: IceCandidate): Promise<unknown>;
 }
 
+/** One publication of a remote participant. */
+export interface Publication {
+  uid: string;
+  source: PublicationSource;
+}
+
 export type SubscriberEvents = PeerEvents & {
-  /** A participant's stream appeared or its tracks changed; null when it went away. */
+  /** A participant's stream (all their tracks) appeared or its tracks changed; null when it went away. */
   streamChanged: [uid: string, stream: MediaStream | null];
+  /** One publication's stream appeared or its tracks changed; null when it went away. */
+  publicationChanged: [publication: Publication, stream: MediaStream | null];
 };
 
 export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
   readonly #offers = new SerialQueue();
-  readonly #streams = new Map<string, MediaStream>();
-  /** The track each participant's stream holds, by track id → uid. */
-  readonly #owners = new Map<string, string>();
+  readonly #byUser: RemoteStreams<string>;
+  readonly #byPublication: RemoteStreams<Publication>;
+  /** Each receiving track in a stream now, by track id, with the publication it carries. */
+  readonly #owners = new Map<string, { track: MediaStreamTrack; publication: Publication }>();
   #midToUid = new Map<string, string>();
 
   constructor(
-    private readonly handler: MediaHandler,
+    handler: MediaHandler,
     private readonly signaling: SubscriberSignaling,
     rtcConfig?: RTCConfiguration,
   ) {
     super('subscriber', handler, (candidate) => signaling.trickle(candidate), rtcConfig);
+    const createStream = () => handler.createMediaStream();
+    this.#byUser = new RemoteStreams((uid) => uid, createStream);
+    this.#byPublication = new RemoteStreams((p) => `${p.source}:${p.uid}`, createStream);
   }
 
   /** Queues an offer from the server; resolves when it has been answered. */
@@ -38,12 +52,9 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
     return this.#offers.run(() => this.#answer(offer, streams));
   }
 
+  /** A participant's tracks, every publication's together. */
   getStream(uid: string): MediaStream | undefined {
-    return this.#streams.get(uid);
-  }
-
-  get streams(): ReadonlyMap<string, MediaStream> {
-    return this.#streams;
+    return this.#byUser.get(uid);
   }
 
   /** The participant a transceiver's mid carries, per the latest offer. */
@@ -70,55 +81,44 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
     }
   }
 
-  /** Puts each receiving track in its participant's stream, and drops what went inactive. */
+  /** Puts each receiving track in its participant's and its publication's stream, and drops what went inactive. */
   #reconcile(streams: SubscriberStream[]): void {
-    const active = new Map<string, string>();
+    const active = new Map<string, SubscriberStream>();
     this.#midToUid = new Map();
     for (const s of streams) {
       this.#midToUid.set(s.mid, s.uid);
-      if (s.active) active.set(s.mid, s.uid);
+      if (s.active) active.set(s.mid, s);
     }
-    const changed = new Set<string>();
-    const wanted = new Map<string, { track: MediaStreamTrack; uid: string }>();
+    const wanted = new Map<string, { track: MediaStreamTrack; publication: Publication }>();
     for (const t of this.pc.getTransceivers()) {
-      const uid = t.mid === null ? undefined : active.get(t.mid);
+      const s = t.mid === null ? undefined : active.get(t.mid);
       const track = t.receiver.track;
-      if (uid && track) wanted.set(track.id, { track, uid });
+      if (s && track) wanted.set(track.id, { track, publication: { uid: s.uid, source: s.source } });
     }
-    // Remove tracks that are gone or now belong to someone else.
-    for (const [trackId, uid] of [...this.#owners]) {
-      if (wanted.get(trackId)?.uid === uid) continue;
-      const stream = this.#streams.get(uid);
-      const track = stream?.getTracks().find((x) => x.id === trackId);
-      if (stream && track) stream.removeTrack(track);
+    // Take out tracks that are gone or now carry another publication.
+    for (const [trackId, { track, publication }] of [...this.#owners]) {
+      const next = wanted.get(trackId)?.publication;
+      if (next?.uid === publication.uid && next.source === publication.source) continue;
+      this.#byUser.remove(publication.uid, track);
+      this.#byPublication.remove(publication, track);
       this.#owners.delete(trackId);
-      changed.add(uid);
     }
-    // Add the new ones.
-    for (const [trackId, { track, uid }] of wanted) {
-      if (this.#owners.get(trackId) === uid) continue;
-      let stream = this.#streams.get(uid);
-      if (!stream) {
-        stream = this.handler.createMediaStream();
-        this.#streams.set(uid, stream);
-      }
-      stream.addTrack(track);
-      this.#owners.set(trackId, uid);
-      changed.add(uid);
+    // Put in the new ones.
+    for (const [trackId, owner] of wanted) {
+      if (this.#owners.has(trackId)) continue;
+      this.#byUser.add(owner.publication.uid, owner.track);
+      this.#byPublication.add(owner.publication, owner.track);
+      this.#owners.set(trackId, owner);
     }
-    for (const uid of changed) {
-      const stream = this.#streams.get(uid);
-      if (stream && stream.getTracks().length === 0) {
-        this.#streams.delete(uid);
-        this.emit('streamChanged', uid, null);
-      } else if (stream) this.emit('streamChanged', uid, stream);
-    }
+    for (const { key, stream } of this.#byPublication.takeChanges()) this.emit('publicationChanged', key, stream);
+    for (const { key, stream } of this.#byUser.takeChanges()) this.emit('streamChanged', key, stream);
   }
 
   protected override onClosed(): void {
-    const uids = [...this.#streams.keys()];
-    this.#streams.clear();
+    const publications = this.#byPublication.clear();
+    const uids = this.#byUser.clear();
     this.#owners.clear();
+    for (const publication of publications) this.emit('publicationChanged', publication, null);
     for (const uid of uids) this.emit('streamChanged', uid, null);
   }
 }

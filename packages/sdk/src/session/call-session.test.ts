@@ -245,6 +245,37 @@ describe('while in a call', () => {
     expect(session.getRemoteStream('carol')).toBeUndefined();
   });
 
+  it('gives each remote publication a stream of its own (onRemoteStream / onRemoteStreamRemoved) beside the combined one', async () => {
+    const heard: string[] = [];
+    const byPublication = new Map<string, FakeStream>();
+    session.on('onRemoteStream', ({ uid, source, stream }) => {
+      heard.push(`+${uid}/${source}`);
+      byPublication.set(`${uid}/${source}`, stream as unknown as FakeStream);
+    });
+    session.on('onRemoteStreamRemoved', ({ uid, source }) => heard.push(`-${uid}/${source}`));
+    const offer = (streams: Array<[mid: string, uid: string, source: 'camera' | 'microphone', active: boolean]>) =>
+      server.push('subscriber.offer', {
+        jsep: { type: 'offer', sdp: fakeSdp(streams.map(([mid, , source]) => ({ mid, kind: source === 'camera' ? 'video' : 'audio' }))) },
+        streams: streams.map(([mid, uid, source, active]) => ({ mid, uid, source, kind: source === 'camera' ? 'video' : 'audio', active })),
+      });
+
+    offer([['a0', 'bob', 'microphone', true], ['v0', 'bob', 'camera', true]]);
+    await until(() => heard.length === 2);
+    expect(heard.sort()).toEqual(['+bob/camera', '+bob/microphone']);
+    expect(byPublication.get('bob/microphone')?.getTracks().map((t) => t.kind)).toEqual(['audio']);
+    expect(byPublication.get('bob/camera')?.getTracks().map((t) => t.kind)).toEqual(['video']);
+    expect(session.getRemoteStream('bob')?.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
+
+    // Bob's camera goes; carol's microphone comes. Bob's microphone is not told of again.
+    heard.length = 0;
+    server.push('participant.joined', { participant: person('carol') });
+    offer([['a0', 'bob', 'microphone', true], ['v0', 'bob', 'camera', false], ['a1', 'carol', 'microphone', true]]);
+    await until(() => heard.length === 2);
+    expect(heard.sort()).toEqual(['+carol/microphone', '-bob/camera']);
+    expect(session.getRemoteStream('bob')?.getTracks().map((t) => t.kind)).toEqual(['audio']);
+    expect(byPublication.get('bob/camera')?.getTracks()).toEqual([]);
+  });
+
   it('queues remote candidates until the remote description is set', async () => {
     expect(session.getPeerConnections().publisher).toBe(publisherPc());
     expect(session.getPeerStates().publisher).toBe('connecting');

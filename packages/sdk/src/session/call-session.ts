@@ -239,7 +239,14 @@ export class CallSession {
       this.#opts.rtcConfig,
     );
     this.#subscriber = subscriber;
-    subscriber.on('streamChanged', (uid, stream) => this.#onRemoteStream(uid, stream));
+    subscriber.on('streamChanged', (uid, stream) => {
+      if (this.#tellsOfMedia(uid, stream)) this.#emit('remoteStreamChanged', uid, stream);
+    });
+    subscriber.on('publicationChanged', ({ uid, source }, stream) => {
+      if (!this.#tellsOfMedia(uid, stream)) return;
+      if (stream) this.#emit('onRemoteStream', { uid, source, stream });
+      else this.#emit('onRemoteStreamRemoved', { uid, source });
+    });
     subscriber.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection receiving remote media failed'));
     });
@@ -291,11 +298,10 @@ export class CallSession {
     });
   }
 
-  #onRemoteStream(uid: string, stream: MediaStream | null): void {
-    if (this.#isOver()) return;
-    // A stream for someone who has left is not shown (the next offer removes it).
-    if (stream && this.#machine.is('joined') && !this.#roster.has(uid)) return;
-    this.#emit('remoteStreamChanged', uid, stream);
+  /** Whether the app hears of this remote stream: not once ending, nor a new one of someone who has left (the next offer removes it). */
+  #tellsOfMedia(uid: string, stream: MediaStream | null): boolean {
+    if (this.#isOver()) return false;
+    return !stream || !this.#machine.is('joined') || this.#roster.has(uid);
   }
 
   #onRemoteCandidate(target: 'publisher' | 'subscriber', candidate: IceCandidate): void {
