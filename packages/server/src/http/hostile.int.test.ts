@@ -42,7 +42,7 @@ function rawRequest(bytes: Buffer): Promise<{ statusLine: string; body: string }
 }
 
 describe('paths that name nothing we serve', () => {
-  it.each(['/sdk/%2e%2e/%2e%2e/package.json', '/demo.js%00', '/index.html%00.js', '/v1//users', '/v1/users/%zz', `/v1/users/${'a'.repeat(300)}`])(
+  it.each(['/sdk/%2e%2e/%2e%2e/package.json', '/demo.js%00', '/dist/demo.js%00', '/index.html%00.js', '/v1//users', '/v1/users/%zz', `/v1/users/${'a'.repeat(300)}`])(
     'GET %s answers 404 NOT_FOUND in our shape',
     async (path) => {
       expectDocumentedError(await http.get(path), 'NOT_FOUND');
