@@ -18,6 +18,11 @@ const VERSION = '0.1.0';
 const SDK_DIST = fileURLToPath(new URL('../../../sdk/dist/', import.meta.url));
 const DEMO_DIR = fileURLToPath(new URL('../../../../apps/demo/', import.meta.url));
 
+/** What the demo page loads: its HTML, CSS and built bundle — not its sources or package file. */
+function isDemoAsset(path: string): boolean {
+  return /^\/(index\.html|blank\.html|demo\.css|dist\/demo\.js(\.map)?)?$/.test(path);
+}
+
 export interface AppOptions {
   /** More REST routes (from other plugins), listed in the OpenAPI document too. */
   routes?: readonly AnyRoute[];
@@ -55,7 +60,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await app.register(fastifyStatic, { root: SDK_DIST, prefix: '/sdk/', decorateReply: false, cacheControl: false });
   }
   if (existsSync(DEMO_DIR)) {
-    await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/', index: 'index.html', decorateReply: false, allowedPath: (p) => !p.includes('package.json') });
+    await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/', index: 'index.html', decorateReply: false, allowedPath: isDemoAsset });
   }
   return app;
 }

@@ -57,6 +57,13 @@ describe('paths that name nothing we serve', () => {
   });
 });
 
+describe('the demo', () => {
+  it('serves its page, styles and built bundle, but not its sources or package file', async () => {
+    for (const path of ['/', '/index.html', '/demo.css']) expect((await http.get(path, { auth: null })).status, path).toBe(200);
+    for (const path of ['/src/main.ts', '/package.json', '/tsconfig.json']) expectDocumentedError(await http.get(path, { auth: null }), 'NOT_FOUND');
+  });
+});
+
 describe('a crafted call-log cursor', () => {
   const cursors = [['1', 'x'], ['0', 'x'], ['2020', 'x'], ['2000-02-30', 'x'], ['2000-02-30 10:00:00+00', 'x'], ['2026-01-01 25:00:00+00', 'x']];
   it.each(cursors)('[%s, %s] is treated as no cursor: the first page, not a 500', async (...pair) => {
