@@ -10,9 +10,11 @@
  *
  *   JOINS=20 npm run bench:join
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { type CallPage, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack } from '../tests/e2e/harness.ts';
+import { pinnedSdk, preparingContexts } from './bench-contexts.ts';
 import { type PhaseRow, phaseTable, ratioLine } from './join-report.ts';
 import { pageScript } from './page-script.ts';
 import type { BareTarget } from './page/bare-janus-client.ts';
@@ -57,17 +59,18 @@ function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
-/** A fresh guest page joins with the SDK and leaves again; returns its phase marks since startSession(). */
-async function parleyJoin(stack: Stack, sessionId: string, uid: string, audioOnly: boolean): Promise<Marks> {
-  const guest = await openCallPage(stack, uid);
+/**
+ * A fresh guest page (its context made by `guests`, so the probe is in place)
+ * joins with the SDK and leaves again; returns its phase marks since startSession().
+ */
+async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOnly: boolean): Promise<Marks> {
+  const guest = await openCallPage(guests, uid);
   try {
-    await guest.page.addScriptTag({ content: probeScript });
     const wait = mediaPhases(audioOnly);
     return await guest.page.evaluate(
       async ({ authToken, sessionId, audioOnly, wait, timeoutMs }) => {
         const w = window as any;
         const { ParleyCalls, CallSettingsBuilder } = w.Parley;
-        w.JoinProbe.install();
         const token = await ParleyCalls.generateToken(authToken, sessionId);
         const el = document.createElement('div');
         document.body.append(el);
@@ -125,14 +128,14 @@ function bareTarget(stack: Stack, sessionId: string, uid: string): BareTarget {
  * N Parley joins and N bare ones, alternating (and alternating which goes
  * first) so both see the same machine conditions.
  */
-async function joinRounds(stack: Stack, sessionId: string, host: CallPage, audioOnly: boolean) {
+async function joinRounds(stack: Stack, guests: Stack, sessionId: string, host: CallPage, audioOnly: boolean) {
   const target = bareTarget(stack, sessionId, host.uid);
   const parley: Marks[] = [];
   const bare: Marks[] = [];
   const kind = audioOnly ? 'audio-only' : 'video';
   const last = mediaPhases(audioOnly).at(-1) as Phase;
   const runParley = async (i: number) => {
-    const marks = await parleyJoin(stack, sessionId, `bench-${kind}-guest-${i}`, audioOnly);
+    const marks = await parleyJoin(guests, sessionId, `bench-${kind}-guest-${i}`, audioOnly);
     parley.push(marks);
     console.error(`${kind} join ${i + 1}/${JOINS}: Parley ${marks[last]?.toFixed(0)} ms`);
     await sleep(SETTLE_MS);
@@ -176,25 +179,46 @@ async function janusCpuRows(stack: Stack, host: CallPage): Promise<string[]> {
   return rows;
 }
 
+/** Which code was measured: the commit, and the measured packages that differed from it (other work in progress). */
+function treeState(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  const dirty = ['packages/sdk', 'packages/server'].filter((dir) => git('status', '--porcelain', '--', dir) !== '');
+  return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty.length > 0 ? ` plus uncommitted changes in ${dirty.join(' and ')}` : ''}`;
+}
+
+/** The 1-minute load average: the machine is shared, and this says how busy it was. */
+const load = () => loadavg()[0]?.toFixed(1);
+
+const sdk = pinnedSdk();
+const tree = treeState();
+const loadAtStart = load();
 const stack = await startStack();
 try {
-  const host = await openCallPage(stack, 'bench-host');
+  // Everyone gets the same SDK bundle; guests also get the probe, before any script of the page runs.
+  const pages = preparingContexts(stack, sdk.prepare);
+  const guests = preparingContexts(stack, async (context) => {
+    await sdk.prepare(context);
+    await context.addInitScript({ content: `${probeScript}\nJoinProbe.install();` });
+  });
+
+  const host = await openCallPage(pages, 'bench-host');
   await startCall(host, VIDEO_CALL);
   await sleep(2000); // the host's media is up before anyone joins
-  const video = await joinRounds(stack, VIDEO_CALL, host, false);
+  const video = await joinRounds(stack, guests, VIDEO_CALL, host, false);
 
-  const audioHost = await openCallPage(stack, 'bench-audio-host');
+  const audioHost = await openCallPage(pages, 'bench-audio-host');
   await startCall(audioHost, AUDIO_CALL, { audioOnly: true });
   await sleep(2000);
-  const audio = await joinRounds(stack, AUDIO_CALL, audioHost, true);
+  const audio = await joinRounds(stack, guests, AUDIO_CALL, audioHost, true);
   await audioHost.page.evaluate(() => (window as any).session.endSession());
   await audioHost.context.close();
 
-  const cpuRows = await janusCpuRows(stack, host);
+  const cpuRows = await janusCpuRows(pages, host);
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const audioPhases = PHASES.filter((r) => r.phase !== 'video');
   console.log(`\n## Join benchmark (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu})\n`);
+  console.log(`Tree at ${tree}; SDK bundle sha256 ${sdk.sha256}… (read as the run started). Load average ${loadAtStart} at the start, ${load()} at the end.\n`);
   console.log(`Video call, ${JOINS} Parley joins (ms since startSession()) alternating with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
   console.log(phaseTable(PHASES, video.parley, video.bare));
   console.log(`\nFirst video frame decoded: ${ratioLine('video', video.parley, video.bare)}\n`);

@@ -1,7 +1,8 @@
 /**
  * The bench's in-page code (bench/page/*.ts) is ordinary TypeScript with
- * imports. This bundles one entry into a classic script that leaves the
- * entry's exports on `window[globalName]`, for page.addScriptTag.
+ * imports. This bundles one entry into a script that leaves the entry's
+ * exports on `window[globalName]`, for page.addScriptTag or an init script
+ * (which Playwright wraps in a function, so a top-level `var` is not enough).
  */
 import { build } from 'esbuild';
 
@@ -16,5 +17,5 @@ export async function pageScript(entry: string, globalName: string): Promise<str
     write: false,
     logLevel: 'warning',
   });
-  return result.outputFiles[0]?.text ?? '';
+  return `${result.outputFiles[0]?.text ?? ''}\nglobalThis.${globalName} = ${globalName};`;
 }

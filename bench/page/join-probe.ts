@@ -1,9 +1,8 @@
 /**
- * Runs in a Parley guest page, installed before startSession(). It times each
- * phase of the join from outside the SDK by wrapping the three browser APIs
- * the SDK goes through: getUserMedia, WebSocket and RTCPeerConnection. The
- * SDK looks all three up when it calls them, so wrapping them any time before
- * startSession() is enough.
+ * Runs in a Parley guest page as an init script (before any script of the
+ * page). It times each phase of the join from outside the SDK by wrapping the
+ * three browser APIs the SDK goes through: getUserMedia, WebSocket and
+ * RTCPeerConnection.
  *
  * Frame shapes are those of packages/protocol/src/signaling.ts: requests
  * `{id, type, params}`, responses `{type: 'response', id, ok}`, events
@@ -81,7 +80,7 @@ function wrapPeerConnection(): void {
   window.RTCPeerConnection = ProbedPeerConnection;
 }
 
-/** Wraps the three APIs; call once, before startSession(). */
+/** Wraps the three APIs; call once, before the SDK loads. */
 export function install(): void {
   wrapGetUserMedia();
   wrapWebSocket();
