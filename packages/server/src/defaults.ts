@@ -8,7 +8,18 @@ export const DEFAULTS = {
   bodyLimitBytes: 1_048_576, // bytes, REST bodies
   wsMaxFrameBytes: 262_144, // bytes, one signaling message
   janusRequestTimeoutMs: 10_000, // ms
-  maxParticipantsPerSession: 16,
+  maxParticipantsPerSession: 16, // people in one session (also the most publishers its Janus room takes)
+  videoBitrateBps: 1_000_000, // bit/s, each publisher's video cap in its Janus room
+  /**
+   * Who is talking, from the audio level browsers put in each packet (RFC 6464, 0 = loudest,
+   * 127 = silence), averaged by Janus over a window: louder than this on average counts as
+   * talking. Janus's own 25 is far too strict for a quiet voice; Chromium's fake microphone
+   * averages 74–78 and silence (a muted track) 127, measured on 1.1.2 with 0.5 s windows.
+   */
+  talkingLevelDbov: 85, // −dBov
+  talkingWindowPackets: 25, // audio packets per decision (25 × 20 ms Opus frames = 0.5 s)
+  /** After the last talker stops, how long the session waits before saying nobody speaks (no flicker between sentences). */
+  activeSpeakerQuietMs: 2_000, // ms
   idleTimeoutSeconds: 180, // s alone in a session before it ends for you
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
   ringTimeoutMs: 45_000, // ms a call rings before it is unanswered

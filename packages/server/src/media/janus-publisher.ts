@@ -9,6 +9,8 @@ export interface JanusPublisherEvents {
   /** Janus's own candidate, to forward to the browser; null = Janus gathered all. */
   trickle: [candidate: IceCandidate | null];
   media: [info: MediaInfo];
+  /** This publisher started (true) or stopped (false) talking, by the room's audio-level settings. */
+  talking: [talking: boolean];
   /** Room events Janus sends to publishers (others publishing, leaving, …). */
   event: [data: PluginData];
 }
@@ -51,7 +53,13 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
     handle.on('hangup', (reason) => this.emit('hangup', reason));
     handle.on('trickle', (candidate) => this.emit('trickle', candidate));
     handle.on('media', (info) => this.emit('media', info));
-    handle.on('event', (data) => this.emit('event', data));
+    handle.on('event', (data) => {
+      // Janus tells every publisher in the room who talks; each publisher reports only its own.
+      if ((data.videoroom === 'talking' || data.videoroom === 'stopped-talking') && data.id === this.feedId) {
+        this.emit('talking', data.videoroom === 'talking');
+      }
+      this.emit('event', data);
+    });
   }
 
   /** Joins the room and publishes the browser's offer; resolves with Janus's answer. */

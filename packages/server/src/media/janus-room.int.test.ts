@@ -1,5 +1,6 @@
 import { isParleyError } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../defaults.ts';
 import { JanusClient } from './janus-client.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusProcess } from './janus-process.ts';
@@ -125,6 +126,22 @@ describe('JanusRoom (real Janus)', () => {
     await pub.close();
     await pub.close();
     await expect(room.listParticipants()).resolves.toEqual([]);
+    await room.destroy();
+  });
+
+  it('makes rooms that tell publishers who talks, by the thresholds in DEFAULTS', async () => {
+    const room = await create();
+    const admin = await session.attach('janus.plugin.videoroom');
+    const { list } = await admin.request({ request: 'list', admin_key: janus.adminKey });
+    await admin.detach();
+    const listed = (list as Array<Record<string, unknown>>).find((r) => r.room === room.id);
+    expect(listed).toMatchObject({
+      audiolevel_ext: true,
+      audiolevel_event: true,
+      audio_active_packets: DEFAULTS.talkingWindowPackets,
+      audio_level_average: DEFAULTS.talkingLevelDbov,
+      max_publishers: DEFAULTS.maxParticipantsPerSession,
+    });
     await room.destroy();
   });
 

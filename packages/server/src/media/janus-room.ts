@@ -5,6 +5,7 @@ import { JanusPublisher } from './janus-publisher.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
 import type { Logger } from '../util/logger.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 const VIDEOROOM = 'janus.plugin.videoroom';
 /** VideoRoom's "no such room" code: destroying a room that is gone is fine. */
@@ -17,9 +18,9 @@ export interface JanusRoomOptions {
   adminKey: string;
   /** Where Janus writes recordings of this room, when recording is enabled. */
   recDir?: string;
-  /** Most concurrent publishers; default 16. */
+  /** Most concurrent publishers; default: the participant limit. */
   publishers?: number;
-  /** Per-publisher video bitrate cap in bit/s; default 1 Mbit/s. */
+  /** Per-publisher video bitrate cap in bit/s; default DEFAULTS.videoBitrateBps. */
   bitrate?: number;
   audiocodec?: 'opus';
   videocodec?: 'vp8';
@@ -69,9 +70,13 @@ export class JanusRoom {
         description: opts.description,
         secret,
         is_private: true,
-        publishers: opts.publishers ?? 16,
-        bitrate: opts.bitrate ?? 1_000_000,
+        publishers: opts.publishers ?? DEFAULTS.maxParticipantsPerSession,
+        bitrate: opts.bitrate ?? DEFAULTS.videoBitrateBps,
         notify_joining: false,
+        // Publishers hear `talking` / `stopped-talking` for everyone in the room, themselves included.
+        audiolevel_event: true,
+        audio_active_packets: DEFAULTS.talkingWindowPackets,
+        audio_level_average: DEFAULTS.talkingLevelDbov,
         audiocodec: opts.audiocodec ?? 'opus',
         videocodec: opts.videocodec ?? 'vp8',
         record: false,

@@ -24,6 +24,7 @@ import { StateMachine, type Transitions } from '@parley/protocol';
 import { type ParticipantLink, SessionParticipant } from './participant.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { IdleWatch } from './idle-timer.ts';
+import { ActiveSpeaker } from './active-speaker.ts';
 import { VideoSwitch } from './video-switch.ts';
 
 export type SessionState = 'starting' | 'live' | 'ending' | 'ended';
@@ -65,6 +66,7 @@ export class CallSession {
   readonly #queue = new SerialQueue();
   readonly #subscriptions: SubscriptionManager;
   readonly #idle: IdleWatch<SessionParticipant>;
+  readonly #speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => this.broadcast('session.activeSpeaker', { uid }));
   /** The session's media, and switching it from audio to video (switchToVideoCall). */
   readonly video: VideoSwitch;
 
@@ -139,6 +141,7 @@ export class CallSession {
       this.#subscriptions.refresh(participant);
       this.#idle.add(participant, params.idleTimeoutSeconds);
       this.#idle.update();
+      this.#tellSpeaker(participant);
       return participant;
     });
   }
@@ -163,6 +166,9 @@ export class CallSession {
         this.deps.recording?.publisherUp(this, participant);
       });
       publisher.on('hangup', (reason) => this.log.info({ uid: participant.uid, reason }, 'publisher hung up'));
+      publisher.on('talking', (talking) => {
+        if (!participant.lifecycle.is('left')) this.#speaker.talking(participant.uid, talking);
+      });
       return publisher.publish(offer);
     }
     const answer = await participant.publisher.renegotiate(offer);
@@ -203,6 +209,7 @@ export class CallSession {
       this.log.info({ uid: participant.uid }, 'participant resumed');
       // Changes made while they were away reach them now.
       this.#subscriptions.refresh(participant);
+      this.#tellSpeaker(participant);
     });
   }
 
@@ -249,6 +256,7 @@ export class CallSession {
     this.participants.delete(participant.uid);
     this.#idle.remove(participant);
     this.video.left(participant);
+    this.#speaker.left(participant.uid);
     await participant.closeMedia();
     await this.deps.sessions.participantLeft(participant.recordId, new Date(), reason).catch((error) =>
       this.log.error({ err: error }, 'could not record a leave'),
@@ -271,6 +279,7 @@ export class CallSession {
     if (!this.isOpen) return;
     this.#idle.close();
     this.video.close();
+    this.#speaker.close();
     const wasLive = this.lifecycle.is('live');
     if (wasLive) this.lifecycle.to('ending');
     await this.deps.recording?.sessionEnding(this).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
@@ -298,6 +307,12 @@ export class CallSession {
     if (!this.isOpen || !this.#idle.isAlone(participant)) return;
     this.log.info({ uid: participant.uid }, 'alone for the idle period: the session timed out');
     await this.#end('timeout');
+  }
+
+  /** Someone who arrives (or comes back) while someone speaks learns who. */
+  #tellSpeaker(participant: SessionParticipant): void {
+    const uid = this.#speaker.current;
+    if (uid !== null) participant.send('session.activeSpeaker', { uid });
   }
 
   #requireRoom(): JanusRoom {
