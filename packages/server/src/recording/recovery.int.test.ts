@@ -3,52 +3,27 @@
  * recording reaches `ready` (or `failed` with a reason), never stays
  * `processing`. The server runs as a child process (`tsx src/main.ts`).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { openStore } from '../store/index.ts';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { writeMjr } from './mjr-fixture.ts';
 import { RecordingsStore } from './recordings-store.ts';
 
 const API_KEY = 'pk_recovery_test_0123456789abcdef';
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-const ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 const RESUMED = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const NO_RAW_PROCESSING = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const NO_RAW_RECORDING = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
 
 let dataDir: string;
-let child: ChildProcess | undefined;
+let child: ServerProcess | undefined;
 
-/** Starts `tsx src/main.ts` on DATA_DIR and resolves with its URL once it listens. */
-async function startChild(): Promise<{ proc: ChildProcess; url: string }> {
-  // node itself with tsx's loader (not the tsx CLI, which would put a second process between us and the server).
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', PARLEY_API_KEY: API_KEY, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  let out = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out.slice(-2000)}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok((m[1] as string).replace('localhost', '127.0.0.1'));
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', (code) => fail(new Error(`server exited ${code}:\n${out.slice(-2000)}`)));
-  });
-  return { proc, url };
+function startChild(): Promise<ServerProcess> {
+  return startServerProcess({ DATA_DIR: dataDir, PARLEY_API_KEY: API_KEY });
 }
 
 async function recording(url: string, id: string): Promise<any> {
@@ -105,23 +80,23 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  void child?.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('a server killed while a recording job runs', () => {
   it('picks the job up after a restart and the recording reaches ready', async () => {
     const first = await startChild();
+    child = first;
     // The first server resumes the job it found; kill it in the middle of encoding.
     await until(() => recording(first.url, RESUMED), (r) => r.status === 'processing' && r.progress > 0.1, 60_000, 'the job to be encoding');
     expect(Number(ffmpegChildrenOf(first.proc.pid as number))).toBeGreaterThan(0);
-    const exited = new Promise((r) => first.proc.once('exit', r));
-    first.proc.kill('SIGKILL');
-    await exited;
+    await first.kill('SIGKILL');
 
     // The kernel took the server's encoder and Janus with it (setpriv --pdeathsig).
     await until(async () => processesUsing(dataDir), (list) => list === '', 5_000, 'ffmpeg and Janus to die');
     const second = await startChild();
+    child = second;
     const done = await until(() => recording(second.url, RESUMED), (r) => r.status !== 'processing', 90_000, 'the job to finish');
     expect(done).toMatchObject({ status: 'ready', progress: 1, mimeType: 'video/webm', width: 1280, height: 720, error: null });
     expect(Math.abs(done.durationMs - 30_000)).toBeLessThan(1_000);
@@ -134,8 +109,6 @@ describe('a server killed while a recording job runs', () => {
     expect(never.status).toBe('failed');
     expect(never.error).toMatch(/stopped while recording/);
 
-    const exited2 = new Promise((r) => second.proc.once('exit', r));
-    second.proc.kill('SIGTERM');
-    await exited2;
+    await second.kill('SIGTERM');
   }, 240_000);
 });

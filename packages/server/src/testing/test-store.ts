@@ -110,8 +110,8 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** A fresh, migrated store in a new database on TEST_DATABASE_URL's server; the database is dropped on close. */
-export async function createPostgresTestStore(): Promise<Store> {
+/** A new, empty database on TEST_DATABASE_URL's server: its URL, and a way to drop it. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = testDatabaseUrl();
   const { default: pg } = await import('pg');
   const name = `t_${randomBytes(8).toString('hex')}`;
@@ -124,20 +124,31 @@ export async function createPostgresTestStore(): Promise<Store> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = await storeOn(await openPostgres(url.toString()));
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A fresh, migrated store in a new database on TEST_DATABASE_URL's server; the database is dropped on close. */
+export async function createPostgresTestStore(): Promise<Store> {
+  const database = await createTestDatabase();
+  const store = await storeOn(await openPostgres(database.url));
   let closing: Promise<void> | undefined;
   return {
     ...store,
     close() {
       closing ??= (async () => {
         await store.close();
-        const drop = new pg.Client({ connectionString: adminUrl });
-        await drop.connect();
-        try {
-          await drop.query(`drop database if exists ${name} with (force)`);
-        } finally {
-          await drop.end();
-        }
+        await database.drop();
       })();
       return closing;
     },

@@ -1,0 +1,55 @@
+/**
+ * A real server as a child process (`node --import tsx src/main.ts`), for the
+ * tests that kill it: -9 mid-burst, mid-recording, mid-call. No wrapper
+ * process stands between the test and the server, so a signal reaches it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+const ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
+const START_TIMEOUT_MS = 60_000;
+
+export interface ServerProcess {
+  readonly proc: ChildProcess;
+  readonly url: string;
+  /** Sends `signal` and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts the server with `env` on top of this process's environment; resolves once it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => proc.once('exit', () => done()));
+  let out = '';
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out.slice(-2000)}`)), START_TIMEOUT_MS);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok((m[1] as string).replace('localhost', '127.0.0.1'));
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code) => fail(new Error(`server exited ${code}:\n${out.slice(-2000)}`)));
+  });
+  // Keep draining its output so a chatty server never blocks on a full pipe.
+  proc.stdout?.resume();
+  proc.stderr?.resume();
+  return {
+    proc,
+    url,
+    async kill(signal) {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      await exited;
+    },
+  };
+}
