@@ -30,7 +30,14 @@ export const CHROMIUM_ARGS = [
  * tsx compiles with esbuild's keepNames, which wraps functions in `__name(…)`;
  * functions passed to page.evaluate run in the page, where that helper is missing.
  */
-export const PAGE_INIT_SCRIPT = 'globalThis.__name = (f) => f;';
+export const PAGE_INIT_SCRIPT = `globalThis.__name = (f) => f;
+globalThis.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => globalThis.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`;
+
+/** What the page's content security policy refused so far (the server's CSP; see http/security-headers.ts). */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+}
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -67,8 +74,9 @@ export async function openCallPage(stack: Stack, uid: string, name = uid): Promi
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
   await page.goto(`${stack.url}/blank.html`);
-  // A module script, not import() inside evaluate: vitest rewrites import() in test code.
-  await page.addScriptTag({ type: 'module', content: "import * as Parley from '/sdk/parley.js'; window.Parley = Parley;" });
+  // The import() is a string so vitest does not rewrite it as test code; no inline <script>,
+  // which the server's content security policy refuses, as it would an app's.
+  await page.evaluate("import('/sdk/parley.js').then((Parley) => { window.Parley = Parley; })");
   await page.waitForFunction(() => (window as any).Parley !== undefined);
   const authToken = await page.evaluate(
     async ({ uid, name }) => {

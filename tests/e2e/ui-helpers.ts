@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type CallPage, eventually, openCallPage, type Stack, startCall, startStack } from './harness.ts';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { type CallPage, cspViolations, eventually, openCallPage, type Stack, startCall, startStack } from './harness.ts';
 
 /** Where the tests save screenshots for a person to look at (named in the README). */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots');
@@ -31,8 +31,11 @@ export function uiTestStack() {
     stack = await startStack();
   });
   afterEach(async () => {
+    // The default UI and the demo run under the server's content security policy, as in an app that has one.
+    const refused = await Promise.all(open.map((call) => cspViolations(call.page).catch(() => [])));
     await Promise.all(open.map(leave));
     open = [];
+    expect(refused.flat()).toEqual([]);
   });
   afterAll(async () => {
     await stack?.close();

@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import { callsRoutes } from './calls-routes.ts';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
 import { usersRoutes } from './users-routes.ts';
 
@@ -41,6 +42,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
+  await installSecurityHeaders(app);
 
   const routes = [...usersRoutes, ...callsRoutes, ...(options.routes ?? [])];
   registerRoutes(app, services, routes);
