@@ -95,7 +95,10 @@ async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): P
   try {
     await context.addInitScript(PAGE_INIT_SCRIPT);
     const page = await context.newPage();
-    await page.goto(`${stack.url}/blank.html`);
+    // Its own page on the server's origin, without the server's content security policy:
+    // this page talks to Janus's WebSocket directly, which that policy (rightly) refuses.
+    await page.route(`${stack.url}/bench-bare.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bare</title>' }));
+    await page.goto(`${stack.url}/bench-bare.html`);
     await page.addScriptTag({ content: bareScript });
     const wait = mediaPhases(audioOnly);
     return await page.evaluate(
