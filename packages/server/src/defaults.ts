@@ -20,7 +20,9 @@ export const DEFAULTS = {
   talkingWindowPackets: 25, // audio packets per decision (25 × 20 ms Opus frames = 0.5 s)
   /** After the last talker stops, how long the session waits before saying nobody speaks (no flicker between sentences). */
   activeSpeakerQuietMs: 2_000, // ms
-  idleTimeoutSeconds: 180, // s alone in a session before it ends for you
+  idleTimeoutSeconds: 180, // s alone in a session before it ends for you (when `join` names no period)
+  idleWarningLeadMs: 60_000, // ms before the idle timeout that the warning comes
+  subscriberAnswerTimeoutMs: 15_000, // ms a client may take to answer a subscriber offer
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
   ringTimeoutMs: 45_000, // ms a call rings before it is unanswered
   ringJoinGraceMs: 60_000, // ms an answered call may wait for its session to start before it ends

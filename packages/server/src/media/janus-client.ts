@@ -7,9 +7,10 @@ import { janusError } from './janus-errors.ts';
 import type { JanusMessage } from './janus-types.ts';
 import { TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
+import { DEFAULTS } from '../defaults.ts';
 
 export interface JanusClientOptions {
-  /** How long a request may wait for its answer (and an async one for its event). */
+  /** How long a request may wait for its answer (and an async one for its event); default DEFAULTS.janusRequestTimeoutMs. */
   requestTimeoutMs?: number;
   /** How long the WebSocket handshake may take. */
   connectTimeoutMs?: number;
@@ -63,7 +64,7 @@ export class JanusClient extends TypedEmitter<JanusClientEvents> {
     this.url = url;
     this.log = log;
     this.#ws = ws;
-    this.#timeoutMs = opts.requestTimeoutMs ?? 10_000;
+    this.#timeoutMs = opts.requestTimeoutMs ?? DEFAULTS.janusRequestTimeoutMs;
     ws.on('message', (raw) => this.#onMessage(raw.toString()));
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString()));
     // After open, errors are always followed by 'close', where we clean up.

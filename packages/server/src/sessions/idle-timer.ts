@@ -1,21 +1,18 @@
 /**
  * The seed's idle timeout. A participant alone in a session for their period
- * (`setIdleTimeoutPeriod`, sent as `idleTimeoutSeconds` in `join`; 180 s by
- * default) is timed out; IDLE_WARNING_LEAD_MS before that they are warned.
+ * (`setIdleTimeoutPeriod`, sent as `idleTimeoutSeconds` in `join`;
+ * DEFAULTS.idleTimeoutSeconds without it) is timed out;
+ * DEFAULTS.idleWarningLeadMs before that they are warned.
  * With a period of a minute or less the warning comes at once, counting down
  * the whole period. "Stay" (`session.stay`) starts the countdown again from the
  * full period; someone joining stops it, and a leave that leaves one person
  * alone starts theirs.
  */
-
-/** How long before the timeout the warning comes. */
-export const IDLE_WARNING_LEAD_MS = 60_000; // ms
-/** The seed's default period, when the client sends none. */
-export const DEFAULT_IDLE_TIMEOUT_SECONDS = 180; // s
+import { DEFAULTS } from '../defaults.ts';
 
 /** When the warning comes and what it says, for a period: warning at max(0, period − 60 s). */
 export function idleSchedule(periodMs: number): { warnAfterMs: number; secondsLeft: number } {
-  const warnAfterMs = Math.max(0, periodMs - IDLE_WARNING_LEAD_MS);
+  const warnAfterMs = Math.max(0, periodMs - DEFAULTS.idleWarningLeadMs);
   return { warnAfterMs, secondsLeft: Math.round((periodMs - warnAfterMs) / 1000) };
 }
 
@@ -81,7 +78,7 @@ export class IdleWatch<P extends object> {
   add(participant: P, periodSeconds: number | undefined): void {
     if (this.#closed) return;
     this.#timers.get(participant)?.stop();
-    const periodMs = (periodSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS) * 1000;
+    const periodMs = (periodSeconds ?? DEFAULTS.idleTimeoutSeconds) * 1000;
     this.#timers.set(
       participant,
       new IdleTimer(

@@ -5,6 +5,7 @@
 import { type IceCandidate, type Jsep, type Participant, ParleyError, type ServerEventName, type ServerEvents } from '@parley/protocol';
 import type { JanusPublisher, JanusSubscriber } from '../media/index.ts';
 import { StateMachine, type Transitions } from '@parley/protocol';
+import { DEFAULTS } from '../defaults.ts';
 
 /** The way back to the participant's client: its signaling connection. */
 export interface ParticipantLink {
@@ -19,8 +20,6 @@ const PARTICIPANT_TRANSITIONS: Transitions<ParticipantState> = {
   disconnected: ['joined', 'left'],
   left: [],
 };
-
-const ANSWER_TIMEOUT_MS = 15_000;
 
 export class SessionParticipant {
   readonly info: Participant;
@@ -79,7 +78,7 @@ export class SessionParticipant {
       const timer = setTimeout(() => {
         this.#pendingAnswer = undefined;
         reject(new ParleyError('REQUEST_TIMEOUT', 'The client did not answer the subscriber offer'));
-      }, ANSWER_TIMEOUT_MS);
+      }, DEFAULTS.subscriberAnswerTimeoutMs);
       timer.unref();
       this.#pendingAnswer = { resolve, reject, timer, offer: { jsep, streams } };
       this.send('subscriber.offer', { jsep, streams });
