@@ -5,7 +5,9 @@
 import { ParleyError, type User } from '@parley/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
-import type { AuthMode } from './route.ts';
+
+/** Which credentials a route takes. */
+export type AuthMode = 'apiKey' | 'authToken' | 'apiKeyOrAuthToken' | 'none';
 
 export type Caller = { kind: 'apiKey' } | { kind: 'user'; user: User } | { kind: 'anonymous' };
 

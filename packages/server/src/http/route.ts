@@ -7,9 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Services } from '../services.ts';
 import { parseOrThrow } from '../util/validate.ts';
-import { authenticate, type Caller } from './auth.ts';
+import { type AuthMode, authenticate, type Caller } from './auth.ts';
 
-export type AuthMode = 'apiKey' | 'authToken' | 'apiKeyOrAuthToken' | 'none';
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 

@@ -1,5 +1,5 @@
 /** The media layer: Janus as the SFU. */
-export { JanusClient, type JanusClientEvents, type JanusClientOptions, type RequestOptions } from './janus-client.ts';
+export { JanusClient, type JanusClientEvents, type JanusClientOptions } from './janus-client.ts';
 export {
   detectMediaInterface,
   type JanusConfigOptions,
@@ -18,6 +18,6 @@ export {
   type SubscriberStream,
   type SubscriptionChange,
 } from './janus-subscriber.ts';
-export type { AnswerJsep, IceCandidate, Jsep, OfferJsep } from './janus-types.ts';
+export type { AnswerJsep, IceCandidate, Jsep, OfferJsep, RequestOptions } from './janus-types.ts';
 export { type Logger, noopLogger } from '../util/logger.ts';
 

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { type Logger, noopLogger } from '../util/logger.ts';
 import { JanusSession } from './janus-session.ts';
 import { janusError } from './janus-errors.ts';
-import type { JanusMessage } from './janus-types.ts';
+import type { JanusMessage, JanusRequester, RequestOptions } from './janus-types.ts';
 import { TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -22,16 +22,6 @@ export interface JanusClientEvents {
   closed: [info: { code: number; reason: string }];
 }
 
-export interface RequestOptions {
-  /**
-   * Plugin messages are answered with `ack` first when the plugin handles them
-   * asynchronously; the real answer is the `event` carrying the same
-   * transaction. With this flag an `ack` does not settle the request.
-   */
-  waitForEvent?: boolean;
-  timeoutMs?: number;
-}
-
 interface Pending {
   resolve: (msg: JanusMessage) => void;
   reject: (err: ParleyError) => void;
@@ -46,7 +36,7 @@ interface Pending {
  * We keep it small instead of using janode so that errors, timeouts and
  * close behaviour are exactly the ones the session layer relies on.
  */
-export class JanusClient extends TypedEmitter<JanusClientEvents> {
+export class JanusClient extends TypedEmitter<JanusClientEvents> implements JanusRequester {
   readonly url: string;
   readonly log: Logger;
   readonly #ws: WebSocket;

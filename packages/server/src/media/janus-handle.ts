@@ -1,7 +1,6 @@
 import { ParleyError } from '@parley/protocol';
 import { pluginError } from './janus-errors.ts';
-import type { JanusSession } from './janus-session.ts';
-import type { IceCandidate, JanusMessage, Jsep, PluginData } from './janus-types.ts';
+import type { IceCandidate, JanusMessage, JanusSessionRef, Jsep, PluginData } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
@@ -39,13 +38,13 @@ export interface JanusHandleEvents {
 export class JanusHandle extends TypedEmitter<JanusHandleEvents> {
   readonly id: number;
   readonly plugin: string;
-  readonly session: JanusSession;
+  readonly session: JanusSessionRef;
   readonly log: Logger;
   #detached = false;
   #detaching: Promise<void> | undefined;
 
   /** Made by `JanusSession.attach()`. */
-  constructor(session: JanusSession, id: number, plugin: string, log: Logger) {
+  constructor(session: JanusSessionRef, id: number, plugin: string, log: Logger) {
     super(reportTo(log));
     this.session = session;
     this.id = id;

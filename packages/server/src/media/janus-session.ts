@@ -1,6 +1,5 @@
-import type { JanusClient } from './janus-client.ts';
 import { JanusHandle } from './janus-handle.ts';
-import type { JanusMessage } from './janus-types.ts';
+import type { JanusMessage, JanusRequester, JanusSessionRef } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
@@ -23,9 +22,9 @@ export interface JanusSessionEvents {
  * One Janus session: the keepalive that holds it open, and the handles
  * attached in it. The server keeps one per Janus node.
  */
-export class JanusSession extends TypedEmitter<JanusSessionEvents> {
+export class JanusSession extends TypedEmitter<JanusSessionEvents> implements JanusSessionRef {
   readonly id: number;
-  readonly client: JanusClient;
+  readonly client: JanusRequester;
   readonly log: Logger;
   readonly #handles = new Map<number, JanusHandle>();
   #keepalive: NodeJS.Timeout | undefined;
@@ -33,7 +32,7 @@ export class JanusSession extends TypedEmitter<JanusSessionEvents> {
   #destroying: Promise<void> | undefined;
 
   /** Made by `JanusClient.createSession()`. */
-  constructor(client: JanusClient, id: number, log: Logger) {
+  constructor(client: JanusRequester, id: number, log: Logger) {
     super(reportTo(log));
     this.client = client;
     this.id = id;

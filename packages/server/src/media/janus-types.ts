@@ -29,6 +29,33 @@ export interface IceCandidate {
 /** The `plugindata.data` of a plugin answer or event. */
 export type PluginData = Record<string, unknown>;
 
+export interface RequestOptions {
+  /**
+   * Plugin messages are answered with `ack` first when the plugin handles them
+   * asynchronously; the real answer is the `event` carrying the same
+   * transaction. With this flag an `ack` does not settle the request.
+   */
+  waitForEvent?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * What sessions and handles need of the client that made them: a request
+ * answered or rejected. (They get this, not JanusClient, so that a child
+ * never imports its parent.)
+ */
+export interface JanusRequester {
+  /** Which Janus: the node's WebSocket URL. */
+  readonly url: string;
+  request(msg: Record<string, unknown>, opts?: RequestOptions): Promise<JanusMessage>;
+}
+
+/** What a handle needs of the session it is attached in. */
+export interface JanusSessionRef {
+  readonly id: number;
+  readonly client: JanusRequester;
+}
+
 /** Any message Janus sends over the WebSocket. */
 export interface JanusMessage {
   janus: string;

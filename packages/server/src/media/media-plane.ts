@@ -21,7 +21,8 @@ const RESTART_WAIT_MS = 15_000; // how long a join waits for a restarting embedd
 interface MediaNode {
   url: string;
   adminKey: string;
-  session: Promise<JanusSession> | undefined;
+  /** The connection and the one Janus session this server holds on the node, once opened. */
+  session: Promise<{ client: JanusClient; janus: JanusSession }> | undefined;
 }
 
 export interface MediaPlaneOptions {
@@ -102,7 +103,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     const hash = createHash('sha1').update(sessionId).digest().readUInt32BE(0);
     const node = this.#nodes[hash % this.#nodes.length] as MediaNode;
     await this.#embeddedReady();
-    const janus = await this.#session(node);
+    const { janus } = await this.#session(node);
     for (let attempt = 0; ; attempt++) {
       try {
         return await JanusRoom.create(janus, {
@@ -117,12 +118,12 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     }
   }
 
-  #session(node: MediaNode): Promise<JanusSession> {
+  #session(node: MediaNode): Promise<{ client: JanusClient; janus: JanusSession }> {
     const open = async () => {
       try {
         const client = await JanusClient.connect(node.url, { requestTimeoutMs: this.#opts.requestTimeoutMs, logger: this.#opts.log });
         client.on('closed', () => this.#lost(node));
-        return await client.createSession();
+        return { client, janus: await client.createSession() };
       } catch (error) {
         node.session = undefined;
         throw error instanceof ParleyError ? error : new ParleyError('MEDIA_UNAVAILABLE', `Janus at ${node.url}: ${String(error)}`, { cause: error });
@@ -143,9 +144,9 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     for (const n of this.#nodes) n.session = undefined;
     await Promise.allSettled(
       sessions.map(async (s) => {
-        const session = await s;
-        await session?.destroy();
-        await session?.client.close();
+        const opened = await s;
+        await opened?.janus.destroy();
+        await opened?.client.close();
       }),
     );
     await this.#process?.stop();

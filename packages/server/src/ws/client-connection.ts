@@ -17,16 +17,14 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { toParleyError } from '../http/errors.ts';
 import { parseOrThrow } from '../util/validate.ts';
-import type { CallSession } from '../sessions/call-session.ts';
-import type { ParticipantLink, SessionParticipant } from '../sessions/participant.ts';
-import { type RequestHandlers, handlers } from './handlers.ts';
-import type { SignalingDeps } from './signaling-plugin.ts';
+import { handlers } from './handlers.ts';
+import type { Binding, RequestContext, RequestHandlers, SignalingDeps } from './request-context.ts';
 
 const MAX_BAD_FRAMES = 20; // a client that keeps sending garbage is cut off
 
-export class ClientConnection implements ParticipantLink {
+export class ClientConnection implements RequestContext {
   readonly log: Logger;
-  binding: { session: CallSession; participant: SessionParticipant } | undefined;
+  binding: Binding | undefined;
   #badFrames = 0;
   #closed = false;
 

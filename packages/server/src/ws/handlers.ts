@@ -2,26 +2,22 @@
  * What each signaling request does. `join` binds the connection; every other
  * request acts only on the session and participant that binding names.
  */
-import { type ParsedParams, ParleyError, type RequestResult, type RequestType } from '@parley/protocol';
+import { ParleyError, type RequestResult } from '@parley/protocol';
 import { randomBytes } from 'node:crypto';
-import { ringingHandlers } from '../calls/ringing-handlers.ts';
 import { sha256 } from '../secrets.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { SessionParticipant } from '../sessions/participant.ts';
 import { verifyCallToken } from '../tokens/call-token.ts';
-import type { ClientConnection } from './client-connection.ts';
+import type { Binding, RequestContext, RequestHandlers } from './request-context.ts';
+import { ringingHandlers } from './ringing-handlers.ts';
 
-export type RequestHandlers = {
-  [T in RequestType]: (conn: ClientConnection, params: ParsedParams<T>) => Promise<RequestResult<T>>;
-};
-
-function bound(conn: ClientConnection): { session: CallSession; participant: SessionParticipant } {
+function bound(conn: RequestContext): Binding {
   const binding = conn.binding;
   if (!binding || binding.participant.lifecycle.is('left')) throw new ParleyError('NOT_JOINED');
   return binding;
 }
 
-function recordingOf(conn: ClientConnection) {
+function recordingOf(conn: RequestContext) {
   if (!conn.deps.recording) throw new ParleyError('INVALID_STATE', 'Recording is not available on this server');
   return conn.deps.recording;
 }

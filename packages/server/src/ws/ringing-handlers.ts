@@ -1,15 +1,15 @@
 /**
- * The ringing flow's signaling requests. The connection itself is the user
- * channel; RingingService knows which user it logged in as.
+ * The ringing flow's signaling requests: the protocol side of calls/, as
+ * handlers.ts is the protocol side of sessions/. The connection itself is the
+ * user channel; RingingService knows which user it logged in as.
  */
 import { ParleyError } from '@parley/protocol';
-import type { ClientConnection } from '../ws/client-connection.ts';
-import type { RequestHandlers } from '../ws/handlers.ts';
-import type { RingingService } from './ringing-service.ts';
+import type { RingingService } from '../calls/ringing-service.ts';
+import type { RequestContext, RequestHandlers } from './request-context.ts';
 
 type RingingRequest = 'user.login' | 'call.initiate' | 'call.accept' | 'call.reject' | 'call.cancel' | 'call.end';
 
-function ringingOf(conn: ClientConnection): RingingService {
+function ringingOf(conn: RequestContext): RingingService {
   if (!conn.deps.ringing) throw new ParleyError('INVALID_STATE', 'The ringing flow is not available on this server');
   return conn.deps.ringing;
 }

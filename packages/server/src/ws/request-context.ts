@@ -1,0 +1,42 @@
+/**
+ * What a signaling request handler works with: the services signaling runs
+ * on, and its own connection as far as a handler may see it. Handlers import
+ * this, never the connection class, so the connection can import them.
+ */
+import type { ParsedParams, RequestResult, RequestType } from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { RingingService } from '../calls/ringing-service.ts';
+import type { RecordingController } from '../recording/recording-controller.ts';
+import type { CallSession } from '../sessions/call-session.ts';
+import type { ParticipantLink, SessionParticipant } from '../sessions/participant.ts';
+import type { SessionRegistry } from '../sessions/session-registry.ts';
+
+export interface SignalingDeps {
+  registry: SessionRegistry;
+  tokenSecret: Uint8Array;
+  log: Logger;
+  /** Absent: recording requests answer INVALID_STATE. */
+  recording?: RecordingController;
+  /** The ringing flow's user channels; absent: `user.login` and `call.*` answer INVALID_STATE. */
+  ringing?: RingingService;
+}
+
+/** After `join` (or `resume`), the one session and participant a connection acts for. */
+export interface Binding {
+  session: CallSession;
+  participant: SessionParticipant;
+}
+
+/**
+ * A connection, as its request handlers see it: the link a participant it
+ * joins as talks through, and a user channel of the ringing flow.
+ */
+export interface RequestContext extends ParticipantLink {
+  readonly deps: SignalingDeps;
+  readonly log: Logger;
+  binding: Binding | undefined;
+}
+
+export type RequestHandlers = {
+  [T in RequestType]: (conn: RequestContext, params: ParsedParams<T>) => Promise<RequestResult<T>>;
+};
