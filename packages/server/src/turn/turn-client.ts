@@ -110,8 +110,11 @@ export class TurnClient {
       { type: STUN_ATTRIBUTE.lifetime, value: u32(lifetimeSeconds) },
     ];
     const challenge = await this.#request(STUN_METHOD.allocate, attributes);
-    const error = errorCodeOf(challenge.message);
-    if (challenge.message.cls !== STUN_CLASS.error || error?.code !== 401) return this.#refused(challenge.message);
+    if (challenge.message.cls === STUN_CLASS.success) {
+      await this.#request(STUN_METHOD.refresh, [{ type: STUN_ATTRIBUTE.lifetime, value: u32(0) }]);
+      throw new Error('the TURN server allocated without asking for credentials: it is an open relay');
+    }
+    if (errorCodeOf(challenge.message)?.code !== 401) return this.#refused(challenge.message);
     this.#learnChallenge(challenge.message, credential);
     const response = await this.#authenticated(STUN_METHOD.allocate, attributes);
     if (!response.ok) return response;
@@ -180,7 +183,7 @@ export class TurnClient {
 
   #refused(message: StunMessage): { ok: false; code: number; reason: string } {
     const error = errorCodeOf(message);
-    return { ok: false, code: error?.code ?? 0, reason: error?.reason ?? 'an answer that is neither success nor error' };
+    return { ok: false, code: error?.code ?? 0, reason: error?.reason ?? 'an error without ERROR-CODE' };
   }
 
   #request(method: number, attributes: StunAttribute[], key?: Buffer): Promise<{ message: StunMessage; raw: Buffer }> {
