@@ -5,7 +5,8 @@
  */
 import { CoturnProcess } from './coturn-process.ts';
 
-const coturn = new CoturnProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE, allowedPeers: ['127.0.0.1'] });
+// DATA_DIR from the test, which removes it: a SIGKILLed fixture cleans up nothing itself.
+const coturn = new CoturnProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE, allowedPeers: ['127.0.0.1'], dataDir: process.env.DATA_DIR });
 await coturn.start();
 process.stdout.write(`${JSON.stringify({ pid: coturn.pid })}\n`);
 setInterval(() => {}, 60_000);

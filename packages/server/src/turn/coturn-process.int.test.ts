@@ -117,7 +117,11 @@ describe('CoturnProcess', () => {
 
   it('coturn dies with its parent, even when the parent is SIGKILLed', async () => {
     const fixture = fileURLToPath(new URL('./coturn-process.fixture.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-coturn-fixture-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
     const coturnPid = await new Promise<number>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {
@@ -131,6 +135,7 @@ describe('CoturnProcess', () => {
     child.kill('SIGKILL');
     const died = await gone(coturnPid, 5_000);
     if (!died) process.kill(coturnPid, 'SIGKILL'); // never leave it behind, even when failing
+    await rm(dataDir, { recursive: true, force: true });
     expect(died).toBe(true);
   });
 });
