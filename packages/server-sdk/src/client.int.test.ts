@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyServerClient } from './client.ts';
 import { isParleyError, type ParleyError } from './index.ts';
 import type { DownloadProgress } from './resources/download.ts';
+import { closedPort } from './testing/closed-port.ts';
 import { joinSession, recordingFilePath, recordTestPattern, whenReady } from './testing/recorded-session.ts';
 
 let server: TestServer;
@@ -180,16 +181,20 @@ describe('recordings', () => {
 });
 
 describe('credentials and reachability', () => {
-  it('a wrong API key is API_KEY_INVALID, with its HTTP status', async () => {
+  it('a wrong API key is API_KEY_INVALID, with its HTTP status, on every kind of route', async () => {
     const wrong = new ParleyServerClient({ url: server.url, apiKey: 'pk_wrong_0123456789abcdefghijkl' });
     const error = await failure(wrong.users.list());
     expect(error.code).toBe('API_KEY_INVALID');
     expect(error.status).toBe(401);
+    // The call log also takes auth tokens, and the server answers AUTH_TOKEN_INVALID; the client sent a key.
+    expect((await failure(wrong.calls.list())).code).toBe('API_KEY_INVALID');
+    expect((await failure(wrong.recordings.list('sdk-rec'))).code).toBe('API_KEY_INVALID');
   });
 
   it('a server that is not there is NETWORK_ERROR', async () => {
-    const { port } = new URL(server.url);
-    const gone = new ParleyServerClient({ url: `http://127.0.0.1:${Number(port) === 9 ? 10 : 9}`, apiKey: server.apiKey, retry: false });
-    expect((await failure(gone.users.list())).code).toBe('NETWORK_ERROR');
+    const gone = new ParleyServerClient({ url: `http://127.0.0.1:${await closedPort()}`, apiKey: server.apiKey, retry: false });
+    const error = await failure(gone.users.list());
+    expect(error.code).toBe('NETWORK_ERROR');
+    expect(error.message).toMatch(/ECONNREFUSED/);
   });
 });

@@ -84,6 +84,13 @@ describe('answers and errors', () => {
     });
   });
 
+  it('reports a key refused as an auth token (routes taking either) as API_KEY_INVALID: the client sent a key', async () => {
+    const refusedKey = await failure(clientWith([parleyError(401, 'AUTH_TOKEN_INVALID')]).client.calls.list());
+    expect(refusedKey.code).toBe('API_KEY_INVALID');
+    const refusedToken = await failure(clientWith([parleyError(401, 'AUTH_TOKEN_INVALID')]).client.callTokens.create('at_gone', 's-1'));
+    expect(refusedToken.code).toBe('AUTH_TOKEN_INVALID');
+  });
+
   it('gives an answer without a Parley error a code from its status', async () => {
     expect((await failure(clientWith([new Response('<html>bad gateway</html>', { status: 502 })]).client.users.list())).code).toBe('NETWORK_ERROR');
     expect((await failure(clientWith([new Response('nope', { status: 404 })]).client.users.list())).code).toBe('NOT_FOUND');

@@ -98,7 +98,7 @@ export class HttpTransport {
         if (answer.response.ok) return answer;
         status = answer.response.status;
         retryAfterMs = parseRetryAfter(answer.response.headers.get('retry-after'));
-        failure = errorFromResponse(status, answer.text ?? '', describe(route));
+        failure = asSent(route, errorFromResponse(status, answer.text ?? '', describe(route)));
       } catch (error) {
         if (!(error instanceof ParleyError)) throw error; // the caller's abort
         failure = error;
@@ -145,6 +145,16 @@ export class HttpTransport {
     }
     return init.authToken;
   }
+}
+
+/**
+ * Routes that take the API key or a user's auth token (calls, recordings) try
+ * a credential that is not the key as a token, and so answer a wrong key with
+ * AUTH_TOKEN_INVALID. This client sent the API key: the key is what is wrong.
+ */
+function asSent(route: Route, error: ParleyError): ParleyError {
+  if (route.credential !== 'apiKey' || error.code !== 'AUTH_TOKEN_INVALID') return error;
+  return new ParleyError('API_KEY_INVALID', undefined, { cause: error });
 }
 
 function describe(route: Route): string {
