@@ -92,7 +92,8 @@ describe.skipIf(unavailable !== undefined)('calls between two homes behind NAT',
       const pairs = await selectedPairs(call);
       console.log(describePairs(call.uid, pairs));
       const publisher = pairs.find((p) => p.pc === 'publisher');
-      expect(publisher?.connectionState).not.toBe('connected');
+      // The offer and answer went through the server (ICE started), but no path was found.
+      expect(['connecting', 'failed']).toContain(publisher?.connectionState);
       expect(publisher?.local).toBeUndefined();
       const s = await stats(call);
       expect(s.videoFramesDecoded).toBe(0);
