@@ -7,14 +7,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startTestServer, type TestServer } from '@parley/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyServerClient } from './client.ts';
-import { isParleyError, type ParleyError } from './index.ts';
 import type { DownloadProgress } from './resources/download.ts';
 import { closedPort } from './testing/closed-port.ts';
+import { failure } from './testing/expect-failure.ts';
 import { joinSession, recordingFilePath, recordTestPattern, whenReady } from './testing/recorded-session.ts';
+import { textSink } from './testing/text-sink.ts';
 
 let server: TestServer;
 let client: ParleyServerClient;
@@ -29,15 +29,6 @@ afterAll(async () => {
   await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<ParleyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isParleyError(error)) throw new Error(`expected a ParleyError, got ${String(error)}`);
-  return error;
-}
 
 describe('users', () => {
   it('creates, reads, changes and deletes a user', async () => {
@@ -141,15 +132,10 @@ describe('recordings', () => {
   });
 
   it('downloads to any Writable', async () => {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
+    const sink = textSink();
     const saved = await client.recordings.download(recordingId, sink);
-    expect(Buffer.concat(chunks).length).toBe(saved.bytes);
+    expect(sink.bytes().equals(readFileSync((await recordingFilePath(server, recordingId)) as string))).toBe(true);
+    expect(saved.bytes).toBe(sink.bytes().length);
     expect(sink.writableFinished).toBe(true);
   });
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ParleyServerClient, type ParleyServerClientOptions } from './client.ts';
-import { isParleyError, type ParleyError } from './index.ts';
+import { isParleyError } from './index.ts';
+import { failure } from './testing/expect-failure.ts';
 import { fakeFetch, json, parleyError, type Reply, refused } from './testing/fake-fetch.ts';
 
 const KEY = 'pk_unit_0123456789abcdefghijkl';
@@ -16,15 +17,6 @@ function clientWith(replies: Reply[], options: Partial<ParleyServerClientOptions
   const fetch = fakeFetch(...replies);
   const client = new ParleyServerClient({ url: 'http://parley.test', apiKey: KEY, retry: FAST_RETRY, fetch, ...options });
   return { client, seen: fetch.seen };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ParleyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isParleyError(error)) throw new Error(`expected a ParleyError, got ${String(error)}`);
-  return error;
 }
 
 describe('what the client sends', () => {

@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '@parley/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyServerClient } from '../client.ts';
 import { closedPort } from '../testing/closed-port.ts';
 import { joinSession, recordingFilePath, recordTestPattern, whenReady } from '../testing/recorded-session.ts';
+import { textSink } from '../testing/text-sink.ts';
 import { EXIT } from './exit-codes.ts';
 import { runCli } from './main.ts';
 
@@ -144,24 +144,14 @@ describe('recordings download', () => {
   });
 
   it('draws a progress bar on a terminal', async () => {
-    let drawn = '';
-    const tty = Object.assign(
-      new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          drawn += chunk.toString();
-          done();
-        },
-      }),
-      { isTTY: true },
-    );
-    const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const tty = textSink({ isTTY: true });
     const code = await runCli(['recordings', 'download', recordingId, '-o', join(dir, 'tty.webm')], {
-      stdout: discard,
+      stdout: textSink(),
       stderr: tty,
       env: { PARLEY_URL: server.url, PARLEY_API_KEY: server.apiKey },
     });
     expect(code).toBe(EXIT.ok);
-    expect(drawn).toMatch(/\r\S*tty\.webm \[#{30}\] 100% .*\n$/);
+    expect(tty.text()).toMatch(/\r\S*tty\.webm \[#{30}\] 100% .*\n$/);
   });
 });
 

@@ -3,27 +3,16 @@
  * itself can be wrong (exit 2, one line on stderr, nothing sent). Commands
  * against a real server, and one that is not there: cli.int.test.ts.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from './exit-codes.ts';
+import { textSink } from '../testing/text-sink.ts';
 import { runCli } from './main.ts';
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 /** Runs the CLI with a server that cannot be reached (port 9): a usage error must come before any request. */
 async function run(argv: string[], env: Record<string, string> = { PARLEY_URL: 'http://127.0.0.1:9', PARLEY_API_KEY: 'pk_x' }) {
-  const stdout = capture();
-  const stderr = capture();
-  const code = await runCli(argv, { stdout: stdout.stream, stderr: stderr.stream, env });
+  const stdout = textSink();
+  const stderr = textSink();
+  const code = await runCli(argv, { stdout, stderr, env });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

@@ -1,27 +1,15 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { TerminalStream } from './output.ts';
+import { textSink } from '../testing/text-sink.ts';
 import { ProgressBar, progressBarOn } from './progress-bar.ts';
-
-function terminal(isTTY: boolean): TerminalStream & { text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return Object.assign(stream, { isTTY, text: () => text });
-}
 
 describe('the download progress bar', () => {
   it('is drawn only on a terminal', () => {
-    expect(progressBarOn(terminal(true), 'x')).toBeInstanceOf(ProgressBar);
-    expect(progressBarOn(terminal(false), 'x')).toBeNull();
+    expect(progressBarOn(textSink({ isTTY: true }), 'x')).toBeInstanceOf(ProgressBar);
+    expect(progressBarOn(textSink(), 'x')).toBeNull();
   });
 
   it('redraws in place at most ten times a second, and ends its line when done', () => {
-    const tty = terminal(true);
+    const tty = textSink({ isTTY: true });
     let now = 0;
     const bar = new ProgressBar(tty, 'rec.webm', () => now);
     bar.update({ receivedBytes: 0, totalBytes: 2048 });
@@ -37,7 +25,7 @@ describe('the download progress bar', () => {
   });
 
   it('shows the bytes alone when the size is unknown', () => {
-    const tty = terminal(true);
+    const tty = textSink({ isTTY: true });
     const bar = new ProgressBar(tty, 'rec.webm', () => 0);
     bar.update({ receivedBytes: 3 * 1024 * 1024, totalBytes: null });
     expect(tty.text()).toMatch(/^\rrec\.webm 3\.0 MiB/);

@@ -21,7 +21,7 @@ export interface TransportOptions {
   readonly fetch: typeof fetch;
 }
 
-export interface RequestInit<P extends string, Q extends string = string> {
+export interface RouteRequest<P extends string, Q extends string = string> {
   readonly params: PathParams<P>;
   /** Only the names the route declares; undefined values are left out. */
   readonly query?: Partial<Record<Q, string | number | undefined>>;
@@ -55,7 +55,7 @@ export class HttpTransport {
   }
 
   /** Sends the request and returns its JSON answer, checked against `schema`. */
-  async json<P extends string, Q extends string, S extends z.ZodType>(route: Route<P, Q>, init: RequestInit<P, Q>, schema: S): Promise<z.output<S>> {
+  async json<P extends string, Q extends string, S extends z.ZodType>(route: Route<P, Q>, init: RouteRequest<P, Q>, schema: S): Promise<z.output<S>> {
     const { text } = await this.#send(route, init, true);
     const what = describe(route);
     let value: unknown;
@@ -75,16 +75,16 @@ export class HttpTransport {
   }
 
   /** Sends a request whose answer has no body (204). */
-  async empty<P extends string, Q extends string>(route: Route<P, Q>, init: RequestInit<P, Q>): Promise<void> {
+  async empty<P extends string, Q extends string>(route: Route<P, Q>, init: RouteRequest<P, Q>): Promise<void> {
     await this.#send(route, init, true);
   }
 
   /** Sends the request and returns the successful response with its body unread, for streaming. */
-  async stream<P extends string, Q extends string>(route: Route<P, Q>, init: RequestInit<P, Q>): Promise<Response> {
+  async stream<P extends string, Q extends string>(route: Route<P, Q>, init: RouteRequest<P, Q>): Promise<Response> {
     return (await this.#send(route, init, false)).response;
   }
 
-  async #send<P extends string, Q extends string>(route: Route<P, Q>, init: RequestInit<P, Q>, readBody: boolean): Promise<Answer> {
+  async #send<P extends string, Q extends string>(route: Route<P, Q>, init: RouteRequest<P, Q>, readBody: boolean): Promise<Answer> {
     const url = this.resolve(fillPath(route.path, init.params) + queryString(init.query));
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.#credential(route, init)}`, ...init.headers };
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
