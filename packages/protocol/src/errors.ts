@@ -91,3 +91,28 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function isParleyError(value: unknown, code?: ErrorCode): value is ParleyError {
   return value instanceof ParleyError && (code === undefined || value.code === code);
 }
+
+/** Statuses a proxy answers when it cannot get a request through to the server. */
+const UNREACHABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/**
+ * The error a failed HTTP answer stands for, on any client (browser SDK,
+ * server SDK): the server's own `{ error: { code, message, details } }` keeps
+ * its code; an answer without one (a proxy in front, or not a Parley server)
+ * gets a code from its status.
+ */
+export function errorFromResponse(status: number, body: unknown, what: string): ParleyError {
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof error === 'object' && error !== null) {
+    const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
+    if (isErrorCode(code)) return new ParleyError(code, typeof message === 'string' ? message : undefined, { details });
+  }
+  return new ParleyError(codeForStatus(status), `${what}: the server answered ${status} without a Parley error`, { details: { status } });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (UNREACHABLE_STATUSES.has(status)) return 'NETWORK_ERROR';
+  if (status === 404) return 'NOT_FOUND';
+  if (status >= 500) return 'INTERNAL_ERROR';
+  return 'VALIDATION_FAILED';
+}

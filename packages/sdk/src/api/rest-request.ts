@@ -3,7 +3,7 @@
  * failures become NETWORK_ERROR; the server's `{ error: { code, message } }`
  * becomes a ParleyError with the same code.
  */
-import { isErrorCode, ParleyError } from '@parley/protocol';
+import { errorFromResponse, ParleyError } from '@parley/protocol';
 
 export async function restRequest<T>(
   url: string,
@@ -24,11 +24,6 @@ export async function restRequest<T>(
     throw new ParleyError('NETWORK_ERROR', `Cannot reach ${url}`, { cause: error });
   }
   const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-  if (!response.ok) {
-    const error = (body?.error ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
-    const code = isErrorCode(error.code) ? error.code : response.status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED';
-    const message = typeof error.message === 'string' ? error.message : `The server answered ${response.status}`;
-    throw new ParleyError(code, message, { details: error.details });
-  }
+  if (!response.ok) throw errorFromResponse(response.status, body, `${init.method ?? 'GET'} ${new URL(url).pathname}`);
   return body as T;
 }

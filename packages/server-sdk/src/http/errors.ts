@@ -1,35 +1,15 @@
-/**
- * What goes wrong over HTTP, as ParleyErrors. The server's own
- * `{ error: { code, message, details } }` keeps its code; an answer without
- * one (a proxy in front, or not a Parley server) gets a code from its status.
- */
-import { type ErrorCode, isErrorCode, ParleyError } from '@parley/protocol';
+/** What goes wrong over HTTP, as ParleyErrors (a failed answer: protocol's `errorFromResponse`). */
+import { errorFromResponse, ParleyError } from '@parley/protocol';
 
-/** Statuses a proxy answers when it cannot get the request through to the server. */
-const UNREACHABLE_STATUSES = new Set([429, 502, 503, 504]);
-
-export function errorFromResponse(status: number, text: string, what: string): ParleyError {
-  const error = parseErrorBody(text);
-  if (error && isErrorCode(error.code)) {
-    return new ParleyError(error.code, typeof error.message === 'string' ? error.message : undefined, { details: error.details });
-  }
-  return new ParleyError(codeForStatus(status), `${what}: the server answered ${status} without a Parley error`, { details: { status } });
-}
-
-function codeForStatus(status: number): ErrorCode {
-  if (UNREACHABLE_STATUSES.has(status)) return 'NETWORK_ERROR';
-  if (status === 404) return 'NOT_FOUND';
-  if (status >= 500) return 'INTERNAL_ERROR';
-  return 'VALIDATION_FAILED';
-}
-
-function parseErrorBody(text: string): { code?: unknown; message?: unknown; details?: unknown } | undefined {
+/** The answer's text, parsed if it is JSON, as protocol's `errorFromResponse` takes it. */
+export function errorFromText(status: number, text: string, what: string): ParleyError {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as { error?: unknown };
-    return body && typeof body.error === 'object' && body.error !== null ? body.error : undefined;
+    body = JSON.parse(text);
   } catch {
-    return undefined;
+    body = undefined;
   }
+  return errorFromResponse(status, body, what);
 }
 
 /** `fetch` rejected: no answer came (refused, reset, DNS, TLS). */

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ParleyError } from '@parley/protocol';
 import type { z } from 'zod';
 import { fillPath, type PathParams, type Route } from '../routes.ts';
-import { errorFromResponse, networkError, timeoutError } from './errors.ts';
+import { errorFromText, networkError, timeoutError } from './errors.ts';
 import { parseRetryAfter, type RetryPolicy } from './retry-policy.ts';
 
 export interface TransportOptions {
@@ -98,7 +98,7 @@ export class HttpTransport {
         if (answer.response.ok) return answer;
         status = answer.response.status;
         retryAfterMs = parseRetryAfter(answer.response.headers.get('retry-after'));
-        failure = asSent(route, errorFromResponse(status, answer.text ?? '', describe(route)));
+        failure = asSent(route, errorFromText(status, answer.text ?? '', describe(route)));
       } catch (error) {
         if (!(error instanceof ParleyError)) throw error; // the caller's abort
         failure = error;
