@@ -70,6 +70,7 @@ export const CallLogRecording = z.object({
   durationMs: z.number().nullable(),
   fileUrl: z.string().nullable(),
 });
+export type CallLogRecording = z.infer<typeof CallLogRecording>;
 
 /** What every call leaves behind, ringing or session-only. */
 export const CallLog = z.object({

@@ -3,17 +3,20 @@
  * in reverse. Used by main.ts and by integration tests.
  */
 import type { Logger } from 'pino';
-import { CallLogStore, callLogRoutes, RingingService } from './calls/index.ts';
+import { CallLogReader, CallLogWriter, callLogRoutes, RingingService } from './calls/index.ts';
 import type { Config } from './config.ts';
 import { DEFAULTS } from './defaults.ts';
+import { wireDomainEvents } from './event-wiring.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { MediaPlane } from './media/media-plane.ts';
-import { RecordingController, recordingRoutes, RecordingService, RecordingsStore } from './recording/index.ts';
+import { recordingRoutes, RecordingService, RecordingsStore } from './recording/index.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
 import type { Services } from './services.ts';
+import { DomainEvents } from './sessions/domain-events.ts';
 import { SessionRegistry } from './sessions/session-registry.ts';
 import { openStore, type Store } from './store/index.ts';
+import { reportTo } from './util/listener-errors.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
 
 export interface RunningServer {
@@ -21,6 +24,8 @@ export interface RunningServer {
   readonly services: Services;
   readonly media: MediaPlane | undefined;
   readonly registry: SessionRegistry | undefined;
+  /** What live sessions do, for whoever wants to listen (see event-wiring.ts). */
+  readonly events: DomainEvents;
   /** Recordings: jobs, files, recovery. */
   readonly recordings?: RecordingService;
   close(): Promise<void>;
@@ -41,11 +46,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = options.store ?? (await openStore(config));
   await store.sessions.closeDangling('server-restart');
   const services: Services = { config, secrets, store, log };
+  const events = new DomainEvents(reportTo(log.child({ component: 'events' })));
+  const recordingsStore = new RecordingsStore(store.db);
   const recordings = new RecordingService({
-    store: new RecordingsStore(store.db),
+    store: recordingsStore,
     dataDir: config.dataDir,
     concurrency: DEFAULTS.recordingJobConcurrency,
     log: log.child({ component: 'recording' }),
+    events,
   });
   // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
   await recordings.recover();
@@ -61,42 +69,40 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
           log: log.child({ component: 'media' }),
         });
-  const recordingControl = new RecordingController(recordings, log.child({ component: 'recording' }));
   const registry = media
     ? new SessionRegistry({
         log: log.child({ component: 'sessions' }),
-        sessions: store.sessions,
-        createRoom: (sessionId) => media.createRoom(sessionId, recordings.rawRoot),
-        recording: recordingControl,
+        events,
+        media,
         maxParticipants: DEFAULTS.maxParticipantsPerSession,
         reconnectGraceMs: config.reconnectGraceMs,
       })
     : undefined;
-  // Rooms die with their Janus: end the calls in them rather than leave them hanging.
-  media?.on('nodeLost', (url) => {
-    log.error({ url }, 'janus node lost; ending its sessions');
-    void registry?.closeAll('media-failure', (session) => session.room?.janus.client.url === url);
-  });
 
   // The ringing flow needs signaling (so a registry); the call log is there either way.
-  const callLog = new CallLogStore(store.db);
   const ringing = registry
     ? new RingingService({
         log: log.child({ component: 'ringing' }),
         users: store.users,
-        callLog,
+        calls: store.sessions,
         registry,
         ringTimeoutMs: config.ringTimeoutMs,
         joinGraceMs: DEFAULTS.ringJoinGraceMs,
       })
     : undefined;
-  await (ringing?.start() ?? callLog.closeDangling());
+  wireDomainEvents(events, {
+    callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),
+    recordings,
+    ringing,
+    media,
+    log,
+  });
 
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recording: recordingControl, ringing })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing })]
       : [],
-    routes: [...recordingRoutes(recordings), ...callLogRoutes(callLog)],
+    routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore))],
     mediaStatus: () => media?.status() ?? 'disabled',
   });
   await app.listen({ port: config.port, host: config.host });
@@ -110,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services,
     media,
     registry,
+    events,
     recordings,
     close() {
       closing ??= (async () => {

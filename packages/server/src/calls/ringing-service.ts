@@ -25,10 +25,9 @@ import {
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
-import type { UsersStore } from '../store/index.ts';
+import type { SessionsStore, UsersStore } from '../store/index.ts';
 import { SerialQueue } from '@parley/protocol';
 import { StateMachine, type Transitions } from '@parley/protocol';
-import type { CallLogStore } from './call-log-store.ts';
 
 /** What the service needs of a connection: a way to push events (ClientConnection has it). */
 export interface UserChannel {
@@ -56,9 +55,10 @@ interface LiveCall {
 export interface RingingServiceDeps {
   log: Logger;
   users: UsersStore;
-  callLog: CallLogStore;
+  /** Where each call's moves are written (its call_sessions row). */
+  calls: Pick<SessionsStore, 'callInitiated' | 'callAccepted' | 'callFinished'>;
   /** Live sessions: who is in one (busy), and ending a call's session. */
-  registry: SessionRegistry;
+  registry: Pick<SessionRegistry, 'get' | 'isInSession'>;
   ringTimeoutMs: number;
   joinGraceMs: number;
 }
@@ -70,18 +70,14 @@ export class RingingService {
   readonly #uidOf = new WeakMap<UserChannel, string>();
   readonly #calls = new Map<string, LiveCall>();
   readonly #queue = new SerialQueue();
-  readonly #stopWatching: () => void;
   #closed = false;
 
-  constructor(private readonly deps: RingingServiceDeps) {
-    this.#stopWatching = deps.registry.onSessionEnded((sessionId) => {
-      void this.#queue.run(() => this.#sessionGone(sessionId, 'session-ended')).catch((error) => this.deps.log.error({ err: error }, 'ending a call failed'));
-    });
-  }
+  constructor(private readonly deps: RingingServiceDeps) {}
 
-  /** Calls a server that stopped left ringing are over. Run once at start. */
-  start(): Promise<void> {
-    return this.deps.callLog.closeDangling();
+  /** A live session ended: an answered call on it is over for both (event-wiring.ts calls this). */
+  sessionEnded(sessionId: string): void {
+    if (this.#closed) return;
+    void this.#queue.run(() => this.#sessionGone(sessionId, 'session-ended')).catch((error) => this.deps.log.error({ err: error }, 'ending a call failed'));
   }
 
   uidOf(channel: UserChannel): string | undefined {
@@ -150,7 +146,7 @@ export class RingingService {
         receiverChannel: undefined,
         timer: undefined,
       };
-      await this.deps.callLog.initiated(live.call);
+      await this.deps.calls.callInitiated(live.call);
       this.deps.log.info({ sessionId: live.call.sessionId, from: uid, to: receiverUid, type }, 'call initiated');
       if (this.#activeCallOf(receiverUid) || this.deps.registry.isInSession(receiverUid)) {
         await this.#finish(live, 'busy', 'busy');
@@ -186,7 +182,7 @@ export class RingingService {
       live.call.acceptedAt = Date.now();
       live.receiverChannel = channel;
       live.machine.to('ongoing');
-      await this.deps.callLog.accepted(sessionId, live.call.acceptedAt);
+      await this.deps.calls.callAccepted(sessionId, live.call.acceptedAt);
       // Both sides now join the session; if neither does, the call ends after a while.
       live.timer = setTimeout(() => {
         void this.#queue.run(async () => {
@@ -240,7 +236,6 @@ export class RingingService {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopWatching();
     for (const live of this.#calls.values()) clearTimeout(live.timer);
     this.#calls.clear();
     this.#channels.clear();
@@ -274,7 +269,7 @@ export class RingingService {
     live.call.endedAt = Date.now();
     live.machine.to(status);
     this.#calls.delete(live.call.sessionId);
-    await this.deps.callLog.finished(live.call.sessionId, status, reason);
+    await this.deps.calls.callFinished(live.call.sessionId, status, reason);
   }
 
   #tellEnded(live: LiveCall, by: string | null, except: UserChannel | undefined): void {

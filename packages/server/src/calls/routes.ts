@@ -4,9 +4,9 @@
  */
 import { CallLog, CallLogPage, CallLogParams, CallLogQuery, ParleyError } from '@parley/protocol';
 import { defineRoute } from '../http/route.ts';
-import type { CallLogStore } from './call-log-store.ts';
+import type { CallLogReader } from './call-log-reader.ts';
 
-export function callLogRoutes(store: CallLogStore) {
+export function callLogRoutes(store: CallLogReader) {
   return [
     defineRoute({
       method: 'GET',

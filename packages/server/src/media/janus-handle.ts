@@ -1,5 +1,6 @@
 import { ParleyError } from '@parley/protocol';
 import { pluginError } from './janus-errors.ts';
+import type { SlowLink } from './media-backend.ts';
 import type { IceCandidate, JanusMessage, JanusSessionRef, Jsep, PluginData } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
@@ -11,13 +12,6 @@ export interface MediaInfo {
   mid?: string;
 }
 
-export interface SlowLinkInfo {
-  mid?: string;
-  media?: string;
-  uplink: boolean;
-  lost: number;
-}
-
 export interface JanusHandleEvents {
   /** The PeerConnection of this handle is up (ICE and DTLS done). */
   webrtcup: [];
@@ -25,7 +19,7 @@ export interface JanusHandleEvents {
   hangup: [reason: string];
   /** Janus started or stopped receiving a stream. */
   media: [info: MediaInfo];
-  slowlink: [info: SlowLinkInfo];
+  slowlink: [info: SlowLink];
   /** A candidate of Janus's own, for the browser; null once Janus has gathered all. */
   trickle: [candidate: IceCandidate | null];
   /** A plugin event that answers no request of ours. */

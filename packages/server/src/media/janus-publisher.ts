@@ -1,24 +1,8 @@
-import type { JanusHandle, MediaInfo } from './janus-handle.ts';
-import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { TypedEmitter } from '@parley/protocol';
+import { ParleyError, TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
-
-export interface JanusPublisherEvents {
-  webrtcup: [];
-  hangup: [reason: string];
-  /** Janus's own candidate, to forward to the browser; null = Janus gathered all. */
-  trickle: [candidate: IceCandidate | null];
-  media: [info: MediaInfo];
-  /** This publisher started (true) or stopped (false) talking, by the room's audio-level settings. */
-  talking: [talking: boolean];
-  /** Room events Janus sends to publishers (others publishing, leaving, …). */
-  event: [data: PluginData];
-}
-
-interface PublishedStream {
-  mid: string;
-  type: string;
-}
+import type { JanusHandle } from './janus-handle.ts';
+import type { MediaPublisher, MediaPublisherEvents, PublishedTrack } from './media-backend.ts';
+import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
 
 function asAnswer(jsep: Jsep | undefined, what: string): AnswerJsep {
   if (jsep?.type !== 'answer' || typeof jsep.sdp !== 'string') {
@@ -27,19 +11,26 @@ function asAnswer(jsep: Jsep | undefined, what: string): AnswerJsep {
   return { type: 'answer', sdp: jsep.sdp };
 }
 
+/** The ICE username fragment of an SDP (the first; bundled m-lines share it). */
+export function iceUfragOf(sdp: string): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1];
+}
+
 /**
  * One participant's sending PeerConnection in a room: its handle joins as a
  * publisher with the browser's offer and returns Janus's answer.
  */
-export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
+export class JanusPublisher extends TypedEmitter<MediaPublisherEvents> implements MediaPublisher {
   readonly feedId: number;
   readonly display: string;
   readonly roomId: number;
   readonly handle: JanusHandle;
   /** Janus's id for this participant's subscriptions when rooms require it. */
   privateId: number | undefined;
-  #streams: PublishedStream[] = [];
+  #tracks: PublishedTrack[] = [];
   #joined = false;
+  /** The browser's ICE ufrag in its last offer: an ICE restart offer must bring a new one. */
+  #remoteUfrag: string | undefined;
   #closing: Promise<void> | undefined;
 
   /** Made by `JanusRoom.createPublisher()`. */
@@ -49,16 +40,15 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
     this.roomId = roomId;
     this.feedId = opts.feedId;
     this.display = opts.display;
-    handle.on('webrtcup', () => this.emit('webrtcup'));
-    handle.on('hangup', (reason) => this.emit('hangup', reason));
-    handle.on('trickle', (candidate) => this.emit('trickle', candidate));
-    handle.on('media', (info) => this.emit('media', info));
+    handle.on('webrtcup', () => this.emit('connected'));
+    handle.on('hangup', (reason) => this.emit('disconnected', reason));
+    handle.on('trickle', (candidate) => this.emit('candidate', candidate));
+    handle.on('slowlink', (info) => this.emit('slowLink', info));
     handle.on('event', (data) => {
       // Janus tells every publisher in the room who talks; each publisher reports only its own.
       if ((data.videoroom === 'talking' || data.videoroom === 'stopped-talking') && data.id === this.feedId) {
         this.emit('talking', data.videoroom === 'talking');
       }
-      this.emit('event', data);
     });
   }
 
@@ -77,21 +67,42 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
       { type: 'offer', sdp: offer.sdp },
     );
     this.#joined = true;
+    this.#remoteUfrag = iceUfragOf(offer.sdp);
     if (typeof data.private_id === 'number') this.privateId = data.private_id;
-    this.#rememberStreams(data);
+    this.#rememberTracks(data);
     return asAnswer(jsep, 'publish');
   }
 
-  /** The streams Janus has from this publisher (mid and kind), as of its last answer. */
-  get streams(): ReadonlyArray<Readonly<PublishedStream>> {
-    return this.#streams;
+  get tracks(): readonly PublishedTrack[] {
+    return this.#tracks;
   }
 
   /** A new offer from the same browser (tracks added, removed, replaced). */
   async renegotiate(offer: OfferJsep): Promise<AnswerJsep> {
     const { data, jsep } = await this.handle.message({ request: 'configure' }, { type: 'offer', sdp: offer.sdp });
-    this.#rememberStreams(data);
+    this.#remoteUfrag = iceUfragOf(offer.sdp);
+    this.#rememberTracks(data);
     return asAnswer(jsep, 'renegotiate');
+  }
+
+  /**
+   * An offer with new ICE credentials. Janus needs no flag for it: seeing the
+   * browser's ufrag and password change in a `configure` offer, it restarts
+   * its own ICE agent too, and its answer carries new credentials.
+   */
+  async restartIce(offer: OfferJsep): Promise<AnswerJsep> {
+    if (!this.#joined) throw new ParleyError('INVALID_STATE', 'Nothing was published yet: there is no ICE to restart');
+    const ufrag = iceUfragOf(offer.sdp);
+    if (ufrag === undefined || ufrag === this.#remoteUfrag) {
+      throw new ParleyError('VALIDATION_FAILED', 'An ICE restart offer needs new ICE credentials (a new a=ice-ufrag)');
+    }
+    return this.renegotiate(offer);
+  }
+
+  /** A PLI to the browser, so a recorder or a new receiver starts with a picture. */
+  async requestKeyFrame(): Promise<void> {
+    if (!this.#joined || this.handle.isDetached) return;
+    await this.handle.request({ request: 'configure', keyframe: true });
   }
 
   /**
@@ -100,9 +111,9 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
    */
   async setMediaEnabled(enabled: { audio?: boolean; video?: boolean }): Promise<void> {
     const streams: Array<{ mid: string; send: boolean }> = [];
-    for (const s of this.#streams) {
-      const send = s.type === 'audio' ? enabled.audio : s.type === 'video' ? enabled.video : undefined;
-      if (send !== undefined) streams.push({ mid: s.mid, send });
+    for (const t of this.#tracks) {
+      const send = t.kind === 'audio' ? enabled.audio : enabled.video;
+      if (send !== undefined) streams.push({ mid: t.mid, send });
     }
     // Without the stream list (Janus did not send it), fall back to the per-kind flags.
     const body: Record<string, unknown> =
@@ -127,10 +138,10 @@ export class JanusPublisher extends TypedEmitter<JanusPublisherEvents> {
   }
 
   /** Janus lists the published streams (mid and kind) in its joined/configured answers. */
-  #rememberStreams(data: PluginData): void {
+  #rememberTracks(data: PluginData): void {
     if (!Array.isArray(data.streams)) return;
-    this.#streams = (data.streams as Array<Record<string, unknown>>)
-      .filter((s) => typeof s.mid === 'string' && typeof s.type === 'string')
-      .map((s) => ({ mid: s.mid as string, type: s.type as string }));
+    this.#tracks = (data.streams as Array<Record<string, unknown>>)
+      .filter((s) => typeof s.mid === 'string' && (s.type === 'audio' || s.type === 'video'))
+      .map((s) => ({ mid: s.mid as string, kind: s.type as 'audio' | 'video' }));
   }
 }

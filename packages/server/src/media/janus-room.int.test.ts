@@ -4,19 +4,22 @@ import { DEFAULTS } from '../defaults.ts';
 import { JanusClient } from './janus-client.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusProcess } from './janus-process.ts';
+import { iceUfragOf } from './janus-publisher.ts';
 import { JanusRoom } from './janus-room.ts';
+import { JanusSubscriber } from './janus-subscriber.ts';
 
 /**
  * A browser-like offer (Opus + VP8, sendonly). Janus negotiates it without
- * any media or a real DTLS peer, which is all these tests need.
+ * any media or a real DTLS peer, which is all these tests need. Another
+ * `ufrag` (and so password) is what a browser restarting ICE offers.
  */
-function fakeOffer(): { type: 'offer'; sdp: string } {
+function fakeOffer(ufrag = 'pAr1'): { type: 'offer'; sdp: string } {
   const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase()).join(':');
   const common = [
     'c=IN IP4 0.0.0.0',
     'a=rtcp:9 IN IP4 0.0.0.0',
-    'a=ice-ufrag:pAr1',
-    'a=ice-pwd:parleyparleyparleyparley',
+    `a=ice-ufrag:${ufrag}`,
+    `a=ice-pwd:${ufrag}parleyparleyparley`,
     'a=ice-options:trickle',
     `a=fingerprint:sha-256 ${fingerprint}`,
     'a=setup:actpass',
@@ -50,6 +53,31 @@ function fakeOffer(): { type: 'offer'; sdp: string } {
     '',
   ].join('\r\n');
   return { type: 'offer', sdp };
+}
+
+/** What a browser answers to one of Janus's subscriber offers: each m-line received, first codec only. */
+function answerTo(offer: string): { type: 'answer'; sdp: string } {
+  const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 5 + 17).toString(16).toUpperCase()).join(':');
+  const media = offer.split(/\r\n(?=m=)/).slice(1);
+  const mids = media.map((m) => /a=mid:(\S+)/.exec(m)?.[1]);
+  const sections = media.flatMap((m) => {
+    const [mline = '', ...lines] = m.split('\r\n');
+    const [, head, pt] = /^(m=\S+ 9 \S+ )(\d+)/.exec(mline) ?? [];
+    return [
+      `${head}${pt}`,
+      'c=IN IP4 0.0.0.0',
+      `a=mid:${/a=mid:(\S+)/.exec(m)?.[1]}`,
+      'a=recvonly',
+      'a=rtcp-mux',
+      'a=ice-ufrag:brws',
+      'a=ice-pwd:browserbrowserbrowser1',
+      `a=fingerprint:sha-256 ${fingerprint}`,
+      'a=setup:active',
+      ...lines.filter((l) => l.startsWith(`a=rtpmap:${pt} `)),
+    ];
+  });
+  const sdp = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', `a=group:BUNDLE ${mids.join(' ')}`, ...sections, ''].join('\r\n');
+  return { type: 'answer', sdp };
 }
 
 let nextRoom = 1000;
@@ -104,7 +132,7 @@ describe('JanusRoom (real Janus)', () => {
     expect(isParleyError(err, 'MEDIA_ERROR')).toBe(true);
     expect((err as { details: { janusCode: number } }).details.janusCode).toBe(428);
     expect(sub.isJoined).toBe(false);
-    await expect(sub.unsubscribe([4242])).resolves.toEqual({ offer: null, streams: [] });
+    await expect(sub.unsubscribe([4242])).resolves.toEqual({ offer: null, tracks: [] });
     await sub.close();
     await sub.close();
     await room.destroy();
@@ -143,6 +171,41 @@ describe('JanusRoom (real Janus)', () => {
       max_publishers: DEFAULTS.maxParticipantsPerSession,
     });
     await room.destroy();
+  });
+
+  it("restarts a publisher's ICE on an offer with new credentials, answering with new ones of its own", async () => {
+    const room = await create();
+    const pub = await room.createPublisher({ feedId: 9, display: 'Cy' });
+    const first = await pub.publish(fakeOffer('pAr1'));
+    const restarted = await pub.restartIce(fakeOffer('pAr2'));
+    expect(iceUfragOf(restarted.sdp)).toBeDefined();
+    expect(iceUfragOf(restarted.sdp)).not.toBe(iceUfragOf(first.sdp));
+    expect(isParleyError(await pub.restartIce(fakeOffer('pAr2')).catch((e: unknown) => e), 'VALIDATION_FAILED')).toBe(true);
+    await room.destroy();
+  });
+
+  it("restarts a subscriber's ICE: Janus offers again with new credentials, and takes the answer", async () => {
+    // A room with Janus's dummy publisher: something to subscribe to without a browser sending media.
+    const roomId = ++nextRoom;
+    const admin = await session.attach('janus.plugin.videoroom');
+    await admin.request({ request: 'create', admin_key: janus.adminKey, room: roomId, permanent: false, dummy_publisher: true });
+    const { participants } = await admin.request({ request: 'listparticipants', room: roomId });
+    const dummy = (participants as Array<{ id: number }>)[0]?.id as number;
+    const sub = new JanusSubscriber(await session.attach('janus.plugin.videoroom'), roomId);
+    const { offer } = await sub.subscribe([{ feedId: dummy }]);
+    expect(offer).not.toBeNull();
+    const unjoined = new JanusSubscriber(await session.attach('janus.plugin.videoroom'), roomId);
+    expect(isParleyError(await unjoined.restartIce().catch((e: unknown) => e), 'INVALID_STATE')).toBe(true); // nothing to restart yet
+    await unjoined.close();
+
+    await sub.answer(answerTo(offer?.sdp ?? ''));
+    const again = await sub.restartIce();
+    expect(iceUfragOf(again.sdp)).toBeDefined();
+    expect(iceUfragOf(again.sdp)).not.toBe(iceUfragOf(offer?.sdp ?? ''));
+    await sub.answer(answerTo(again.sdp));
+    await sub.close();
+    await admin.request({ request: 'destroy', room: roomId, admin_key: janus.adminKey });
+    await admin.detach();
   });
 
   it('toggles recording with the room secret', async () => {

@@ -1,23 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { TypedEmitter } from '@parley/protocol';
+import { DEFAULTS } from '../defaults.ts';
+import { reportTo } from '../util/listener-errors.ts';
+import type { Logger } from '../util/logger.ts';
 import { janusCodeOf } from './janus-errors.ts';
 import type { JanusHandle } from './janus-handle.ts';
 import { JanusPublisher } from './janus-publisher.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
-import type { Logger } from '../util/logger.ts';
-import { DEFAULTS } from '../defaults.ts';
+import type { MediaRoom, MediaRoomEvents } from './media-backend.ts';
 
 const VIDEOROOM = 'janus.plugin.videoroom';
 /** VideoRoom's "no such room" code: destroying a room that is gone is fine. */
 const NO_SUCH_ROOM = 426;
+/** Janus rate-limits key frame requests: after the first, ask again once new recorders have settled. */
+const KEYFRAME_RETRY_MS = [1_000, 2_500];
 
 export interface JanusRoomOptions {
   roomId: number;
   description: string;
   /** The plugin's admin_key (JanusProcess.adminKey for the embedded Janus). */
   adminKey: string;
-  /** Where Janus writes recordings of this room, when recording is enabled. */
-  recDir?: string;
   /** Most concurrent publishers; default: the participant limit. */
   publishers?: number;
   /** Per-publisher video bitrate cap in bit/s; default DEFAULTS.videoBitrateBps. */
@@ -39,22 +42,36 @@ export interface RoomParticipant {
  * own handle for room administration, and makes the publisher and
  * subscriber handles of the participants' connections.
  */
-export class JanusRoom {
+export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoom {
   readonly id: number;
+  readonly node: string;
   readonly janus: JanusSession;
   readonly #admin: JanusHandle;
   /** Needed to destroy the room and to toggle recording; never leaves the server. */
   readonly #secret: string;
   readonly #log: Logger;
   readonly #members = new Set<JanusPublisher | JanusSubscriber>();
+  #recording = false;
   #destroying: Promise<void> | undefined;
+  readonly #stopWatchingJanus: () => void;
 
   private constructor(janus: JanusSession, admin: JanusHandle, id: number, secret: string) {
+    const log = janus.log.child({ room: id });
+    super(reportTo(log));
     this.janus = janus;
+    this.node = janus.client.url;
     this.#admin = admin;
     this.id = id;
     this.#secret = secret;
-    this.#log = janus.log.child({ room: id });
+    this.#log = log;
+    // Janus went away (crash, restart, our session timed out): so did the room. Destroying it ourselves is not a loss.
+    const lost = () => {
+      if (!this.#destroying) this.emit('lost');
+    };
+    const offs = [janus.on('closed', lost), janus.on('timeout', lost)];
+    this.#stopWatchingJanus = () => {
+      for (const off of offs) off();
+    };
   }
 
   /** Creates the room in Janus (not permanent: it lives as long as this Janus runs). */
@@ -80,7 +97,6 @@ export class JanusRoom {
         audiocodec: opts.audiocodec ?? 'opus',
         videocodec: opts.videocodec ?? 'vp8',
         record: false,
-        ...(opts.recDir === undefined ? {} : { rec_dir: opts.recDir }),
       });
     } catch (err) {
       await admin.detach();
@@ -92,7 +108,12 @@ export class JanusRoom {
   /** A new publisher handle for one participant connection (not joined until `publish`). */
   async createPublisher(opts: { feedId: number; display: string }): Promise<JanusPublisher> {
     const handle = await this.janus.attach(VIDEOROOM);
-    return this.#track(new JanusPublisher(handle, this.id, opts), handle);
+    const publisher = this.#track(new JanusPublisher(handle, this.id, opts), handle);
+    // Janus records a publisher whose media starts while the room records; its file needs a first picture.
+    publisher.on('connected', () => {
+      if (this.#recording) void this.#askForKeyFrame(publisher);
+    });
+    return publisher;
   }
 
   /** A new multistream subscriber handle for one participant connection. */
@@ -112,6 +133,26 @@ export class JanusRoom {
     }));
   }
 
+  /**
+   * Janus writes an .mjr file per stream of every publisher into `dir`, and
+   * (checked on 1.1.2) starts recording publishers whose media comes later by
+   * itself: `enable_recording` sets the room's flag. Recorders start
+   * mid-stream, and a file is unplayable until its first key frame, so every
+   * publisher is asked for one now and again once the recorders settled.
+   */
+  async startRecording(dir: string): Promise<void> {
+    await this.setRecordingDir(dir);
+    await this.setRecording(true);
+    this.#recording = true;
+    await this.#askForKeyFrames();
+    for (const ms of KEYFRAME_RETRY_MS) setTimeout(() => void this.#askForKeyFrames(), ms).unref();
+  }
+
+  async stopRecording(): Promise<void> {
+    this.#recording = false;
+    await this.setRecording(false);
+  }
+
   /** Starts or stops Janus writing .mjr files for every publisher of the room. */
   async setRecording(enabled: boolean): Promise<void> {
     await this.#admin.request({ request: 'enable_recording', room: this.id, secret: this.#secret, record: enabled });
@@ -128,6 +169,8 @@ export class JanusRoom {
    */
   destroy(): Promise<void> {
     this.#destroying ??= (async () => {
+      this.#recording = false;
+      this.#stopWatchingJanus();
       await Promise.all([...this.#members].map((m) => m.close()));
       try {
         if (!this.#admin.isDetached) {
@@ -143,6 +186,15 @@ export class JanusRoom {
       }
     })();
     return this.#destroying;
+  }
+
+  async #askForKeyFrames(): Promise<void> {
+    if (!this.#recording) return;
+    for (const member of this.#members) if (member instanceof JanusPublisher) await this.#askForKeyFrame(member);
+  }
+
+  async #askForKeyFrame(publisher: JanusPublisher): Promise<void> {
+    await publisher.requestKeyFrame().catch((err: unknown) => this.#log.warn({ err, feed: publisher.feedId }, 'key frame request failed'));
   }
 
   #track<T extends JanusPublisher | JanusSubscriber>(member: T, handle: JanusHandle): T {

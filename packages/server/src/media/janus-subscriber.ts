@@ -1,34 +1,10 @@
-import type { JanusHandle, MediaInfo } from './janus-handle.ts';
-import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { TypedEmitter } from '@parley/protocol';
+import { ParleyError, SerialQueue, TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
-import { SerialQueue } from '@parley/protocol';
+import type { JanusHandle } from './janus-handle.ts';
+import type { ConnectionEvents, MediaSubscriber, ReceivedTrack, SubscriptionChange } from './media-backend.ts';
+import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
 
-/** One m-line of the subscriber PeerConnection and the feed it carries. */
-export interface SubscriberStream {
-  mid: string;
-  /** The publisher's feed id; 0 for a slot without one (data channel, freed slot). */
-  feedId: number;
-  /** The mid of the stream in the publisher's own connection, when Janus names it. */
-  feedMid?: string;
-  type: 'audio' | 'video' | 'data';
-  /** False once the feed stopped (publisher left or unsubscribed): the m-line stays, inactive. */
-  active: boolean;
-}
-
-export interface SubscriptionChange {
-  /** Janus's new offer for the browser, or null when nothing needs renegotiating. */
-  offer: OfferJsep | null;
-  /** Every stream of the subscription now, in m-line order. */
-  streams: SubscriberStream[];
-}
-
-export interface JanusSubscriberEvents {
-  webrtcup: [];
-  hangup: [reason: string];
-  /** Janus's own candidate, to forward to the browser; null = Janus gathered all. */
-  trickle: [candidate: IceCandidate | null];
-  media: [info: MediaInfo];
+export interface JanusSubscriberEvents extends ConnectionEvents {
   /**
    * Janus changed the subscription by itself (e.g. a publisher left) and,
    * if `offer` is set, wants the browser to renegotiate: answer with `answer()`.
@@ -36,13 +12,13 @@ export interface JanusSubscriberEvents {
   updated: [change: SubscriptionChange];
 }
 
-function toStreams(data: PluginData): SubscriberStream[] | undefined {
+function toTracks(data: PluginData): ReceivedTrack[] | undefined {
   if (!Array.isArray(data.streams)) return undefined;
   return (data.streams as Array<Record<string, unknown>>).map((s) => ({
     mid: String(s.mid),
     feedId: typeof s.feed_id === 'number' ? s.feed_id : 0,
     ...(typeof s.feed_mid === 'string' ? { feedMid: s.feed_mid } : {}),
-    type: s.type === 'audio' || s.type === 'video' ? s.type : 'data',
+    kind: s.type === 'audio' || s.type === 'video' ? s.type : 'data',
     active: s.active !== false,
   }));
 }
@@ -57,11 +33,11 @@ function toOffer(jsep: Jsep | undefined): OfferJsep | null {
  * Calls are serialized, because each one depends on the handle's state
  * (joined or not) that the previous one leaves.
  */
-export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
+export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> implements MediaSubscriber {
   readonly roomId: number;
   readonly handle: JanusHandle;
   readonly #privateId: number | undefined;
-  #streams: SubscriberStream[] = [];
+  #tracks: ReceivedTrack[] = [];
   #joined = false;
   readonly #queue = new SerialQueue();
   #closing: Promise<void> | undefined;
@@ -72,20 +48,20 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
     this.handle = handle;
     this.roomId = roomId;
     this.#privateId = opts.privateId;
-    handle.on('webrtcup', () => this.emit('webrtcup'));
-    handle.on('hangup', (reason) => this.emit('hangup', reason));
-    handle.on('trickle', (candidate) => this.emit('trickle', candidate));
-    handle.on('media', (info) => this.emit('media', info));
+    handle.on('webrtcup', () => this.emit('connected'));
+    handle.on('hangup', (reason) => this.emit('disconnected', reason));
+    handle.on('trickle', (candidate) => this.emit('candidate', candidate));
+    handle.on('slowlink', (info) => this.emit('slowLink', info));
     handle.on('event', (data, jsep) => {
       if (data.videoroom !== 'updated') return;
-      this.#streams = toStreams(data) ?? this.#streams;
-      this.emit('updated', { offer: toOffer(jsep), streams: this.streams });
+      this.#tracks = toTracks(data) ?? this.#tracks;
+      this.emit('updated', { offer: toOffer(jsep), tracks: this.tracks });
     });
   }
 
-  /** The current streams, as last reported by Janus. */
-  get streams(): SubscriberStream[] {
-    return this.#streams.map((s) => ({ ...s }));
+  /** The current tracks, as last reported by Janus. */
+  get tracks(): ReceivedTrack[] {
+    return this.#tracks.map((t) => ({ ...t }));
   }
 
   get isJoined(): boolean {
@@ -97,7 +73,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
    * joins; later ones update. A feed that is not published yet fails with
    * MEDIA_ERROR (Janus 428).
    */
-  subscribe(feeds: Array<{ feedId: number; mid?: string }>): Promise<SubscriptionChange> {
+  subscribe(feeds: ReadonlyArray<{ feedId: number; mid?: string }>): Promise<SubscriptionChange> {
     const list = feeds.map((f) => (f.mid === undefined ? { feed: f.feedId } : { feed: f.feedId, mid: f.mid }));
     return this.#queue.run(async () => {
       if (!this.#joined) {
@@ -118,10 +94,10 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
   }
 
   /** Removes all streams of these feeds; a null offer means nothing changed. */
-  unsubscribe(feedIds: number[]): Promise<SubscriptionChange> {
+  unsubscribe(feedIds: readonly number[]): Promise<SubscriptionChange> {
     return this.#queue.run(async () => {
-      const known = feedIds.filter((id) => this.#streams.some((s) => s.feedId === id && s.active));
-      if (!this.#joined || known.length === 0) return { offer: null, streams: this.streams };
+      const known = feedIds.filter((id) => this.#tracks.some((t) => t.feedId === id && t.active));
+      if (!this.#joined || known.length === 0) return { offer: null, tracks: this.tracks };
       return this.#change({ request: 'update', unsubscribe: known.map((feed) => ({ feed })) });
     });
   }
@@ -130,6 +106,20 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
   answer(answer: AnswerJsep): Promise<void> {
     return this.#queue.run(async () => {
       await this.handle.message({ request: 'start' }, { type: 'answer', sdp: answer.sdp });
+    });
+  }
+
+  /**
+   * Janus makes a new offer with new ICE credentials (`configure` with
+   * `restart`); the browser answers it like any other, with `answer()`.
+   * Janus sends it only once the previous offer was answered.
+   */
+  restartIce(): Promise<OfferJsep> {
+    return this.#queue.run(async () => {
+      if (!this.#joined) throw new ParleyError('INVALID_STATE', 'Nothing is subscribed yet: there is no ICE to restart');
+      const { offer } = await this.#change({ request: 'configure', restart: true });
+      if (!offer) throw new ParleyError('MEDIA_ERROR', 'Janus answered an ICE restart without an offer');
+      return offer;
     });
   }
 
@@ -152,7 +142,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> {
 
   async #change(body: Record<string, unknown>): Promise<SubscriptionChange> {
     const { data, jsep } = await this.handle.message(body);
-    this.#streams = toStreams(data) ?? this.#streams;
-    return { offer: toOffer(jsep), streams: this.streams };
+    this.#tracks = toTracks(data) ?? this.#tracks;
+    return { offer: toOffer(jsep), tracks: this.tracks };
   }
 }

@@ -1,30 +1,11 @@
 /**
  * Shapes of the Janus JSON API that cross our module boundaries. Only the
  * fields we read are typed; Janus adds more, which we pass through untouched.
+ * (SDP and candidates are WebRTC's, not Janus's: media-backend.ts has them.)
  */
+import type { Jsep } from './media-backend.ts';
 
-/** An SDP offer or answer as Janus and browsers exchange it. */
-export interface Jsep {
-  type: 'offer' | 'answer';
-  sdp: string;
-  [extra: string]: unknown;
-}
-
-export interface OfferJsep extends Jsep {
-  type: 'offer';
-}
-
-export interface AnswerJsep extends Jsep {
-  type: 'answer';
-}
-
-/** One ICE candidate (the browser's RTCIceCandidateInit, without DOM types). */
-export interface IceCandidate {
-  candidate: string;
-  sdpMid?: string | null;
-  sdpMLineIndex?: number | null;
-  usernameFragment?: string | null;
-}
+export type { AnswerJsep, IceCandidate, Jsep, OfferJsep } from './media-backend.ts';
 
 /** The `plugindata.data` of a plugin answer or event. */
 export type PluginData = Record<string, unknown>;

@@ -1,16 +1,16 @@
 /**
- * Where rooms are made: the embedded Janus this server spawns and supervises,
- * or the external nodes named by JANUS_URLS. Holds one Janus session per node
- * and opens it again after Janus restarts.
+ * The Janus media backend: rooms on the embedded Janus this server spawns and
+ * supervises, or on the external nodes named by JANUS_URLS. Holds one Janus
+ * session per node and opens it again after Janus restarts.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { join } from 'node:path';
 import { ParleyError } from '@parley/protocol';
 import { JanusClient } from './janus-client.ts';
 import { janusCodeOf } from './janus-errors.ts';
 import { JanusProcess } from './janus-process.ts';
 import { JanusRoom } from './janus-room.ts';
 import type { JanusSession } from './janus-session.ts';
+import type { MediaBackend, MediaBackendEvents } from './media-backend.ts';
 import type { Logger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
@@ -34,12 +34,7 @@ export interface MediaPlaneOptions {
   log: Logger;
 }
 
-export interface MediaPlaneEvents {
-  /** A node's Janus went away: its rooms, and the calls in them, are gone. */
-  nodeLost: [url: string];
-}
-
-export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
+export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements MediaBackend {
   readonly #nodes: MediaNode[];
   readonly #process: JanusProcess | undefined;
   readonly #opts: MediaPlaneOptions;
@@ -99,7 +94,7 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
   }
 
   /** Makes the room for a session on the node its id hashes to. */
-  async createRoom(sessionId: string, recDir?: string): Promise<JanusRoom> {
+  async createRoom(sessionId: string): Promise<JanusRoom> {
     const hash = createHash('sha1').update(sessionId).digest().readUInt32BE(0);
     const node = this.#nodes[hash % this.#nodes.length] as MediaNode;
     await this.#embeddedReady();
@@ -110,7 +105,6 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
           roomId: randomInt(1, 2 ** 47),
           description: sessionId.slice(0, 60),
           adminKey: node.adminKey,
-          ...(recDir === undefined ? {} : { recDir: join(recDir) }),
         });
       } catch (error) {
         if (janusCodeOf(error) !== ROOM_EXISTS || attempt >= 3) throw error;

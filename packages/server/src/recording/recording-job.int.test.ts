@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainEvents, type SessionView } from '../sessions/domain-events.ts';
 import { openPglite } from '../store/database.ts';
 import { type Store, storeOn } from '../store/index.ts';
 import { writeMjr } from './mjr-fixture.ts';
 import { probe, RecordingJob } from './recording-job.ts';
+import { RecordingService } from './recording-service.ts';
 import { RecordingsStore } from './recordings-store.ts';
 
 let dir: string;
@@ -133,4 +135,26 @@ describe('a recording job', () => {
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/No media was recorded/);
   });
+});
+
+describe('the recordings of live sessions', () => {
+  it('writes a row when a session starts recording, queues the job when it stops, and says recording.ready once the file is made', async () => {
+    const events = new DomainEvents(() => {});
+    const ready: Array<{ sessionId: string; recordingId: string }> = [];
+    events.on('recording.ready', (e) => ready.push(e));
+    const service = new RecordingService({ store: recordings, dataDir: join(dir, 'service'), concurrency: 1, log, events });
+    const { id, dir: rawDir } = service.newTarget();
+    const t0 = Date.now() - 60_000;
+    await writeMjr({ file: join(rawDir, 'videoroom-9-user-1-1-audio-0.mjr'), kind: 'audio', startMs: t0, seconds: 2 });
+    const session = { sessionId: 's-live' } as SessionView;
+
+    await service.started({ session, recordingId: id, by: { uid: 'ann', name: 'Ann' }, startedAt: new Date(t0), rawDir });
+    expect((await recordings.get(id))?.status).toBe('recording');
+    await service.stopped({ session, recordingId: id, by: null, stoppedAt: new Date(t0 + 2_000) });
+    await service.queue.idle();
+
+    expect((await recordings.get(id))?.status).toBe('ready');
+    expect(ready).toEqual([{ sessionId: 's-live', recordingId: id }]);
+    await service.close();
+  }, 60_000);
 });

@@ -47,6 +47,8 @@ export interface RecordingJobDeps {
   /** Where finished files go (DATA_DIR/recordings). */
   outputDir: string;
   log: Logger;
+  /** Told when the file is made, verified and recorded as ready. */
+  ready?(recording: RecordingRow): void;
 }
 
 export class RecordingJob {
@@ -80,6 +82,7 @@ export class RecordingJob {
       await store.ready(r.id, file);
       rmSync(r.rawDir, { recursive: true, force: true });
       log.info({ recordingId: r.id, durationMs: file.durationMs, sizeBytes: file.sizeBytes }, 'recording ready');
+      this.deps.ready?.(r);
     } catch (error) {
       if (this.signal.aborted) throw error;
       const message = error instanceof Error ? error.message : String(error);

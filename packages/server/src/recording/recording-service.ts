@@ -1,12 +1,16 @@
 /**
- * Recordings on this server: where their files live, the job queue, what a
- * restart finds half done, and deleting. Owned by server.ts; the controller
- * (live sessions) and the REST routes use it.
+ * Recordings on this server: where their files live, their rows from start
+ * (`recording.started`) to file, the job queue, what a restart finds half
+ * done, and deleting. A live session decides when it records; this hears of
+ * it through the domain events and says `recording.ready` when a file is made.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParleyError } from '@parley/protocol';
 import type { Logger } from 'pino';
+import type { RecordingTarget } from '../sessions/call-session.ts';
+import type { DomainEventMap, DomainEvents } from '../sessions/domain-events.ts';
 import { RecordingJobQueue } from './job-queue.ts';
 import { lastWrite, listMjr } from './raw-streams.ts';
 import { RecordingJob } from './recording-job.ts';
@@ -17,7 +21,11 @@ export interface RecordingServiceOptions {
   dataDir: string;
   concurrency: number;
   log: Logger;
+  /** Where `recording.ready` goes. */
+  events: DomainEvents;
 }
+
+type Payload<K extends keyof DomainEventMap> = DomainEventMap[K][0];
 
 export class RecordingService {
   readonly store: RecordingsStore;
@@ -27,25 +35,44 @@ export class RecordingService {
   readonly rawRoot: string;
   readonly queue: RecordingJobQueue;
   readonly #log: Logger;
+  readonly #events: DomainEvents;
 
   constructor(opts: RecordingServiceOptions) {
     this.store = opts.store;
     this.outputDir = join(opts.dataDir, 'recordings');
     this.rawRoot = join(this.outputDir, 'raw');
     this.#log = opts.log;
+    this.#events = opts.events;
     this.queue = new RecordingJobQueue(opts.concurrency, opts.log);
     mkdirSync(this.rawRoot, { recursive: true });
   }
 
-  /** The folder Janus writes one recording's streams into (made here; Janus runs as the same user). */
-  rawDirFor(recordingId: string): string {
-    const dir = join(this.rawRoot, recordingId);
+  /** A new recording's id and the folder the media server writes its streams into (made here; Janus runs as the same user). */
+  newTarget(): RecordingTarget {
+    const id = randomUUID();
+    const dir = join(this.rawRoot, id);
     mkdirSync(dir, { recursive: true });
-    return dir;
+    return { id, dir };
+  }
+
+  /** A session started recording: its row exists before anyone is told. */
+  async started(e: Payload<'recording.started'>): Promise<void> {
+    await this.store.create({ id: e.recordingId, sessionId: e.session.sessionId, startedBy: e.by, startedAt: e.startedAt, rawDir: e.rawDir });
+  }
+
+  /** A session stopped recording (or ended while it recorded): the job that makes the file is queued. */
+  async stopped(e: Payload<'recording.stopped'>): Promise<void> {
+    await this.store.stopped(e.recordingId, e.stoppedAt);
+    const row = await this.store.get(e.recordingId);
+    if (row) this.process(row);
   }
 
   process(row: RecordingRow): void {
-    this.queue.add(new RecordingJob(row, { store: this.store, outputDir: this.outputDir, log: this.#log }));
+    const ready = (r: RecordingRow) =>
+      void this.#events
+        .emit('recording.ready', { sessionId: r.sessionId, recordingId: r.id })
+        .catch((error: unknown) => this.#log.error({ err: error, recordingId: r.id }, 'a recording.ready hook failed'));
+    this.queue.add(new RecordingJob(row, { store: this.store, outputDir: this.outputDir, log: this.#log, ready }));
   }
 
   /**

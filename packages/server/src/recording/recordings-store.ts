@@ -3,7 +3,7 @@
  * The status moves recording → processing → ready | failed, and never back
  * except when a restart picks a job up again (processing → processing).
  */
-import type { Recording, RecordingStatus } from '@parley/protocol';
+import type { CallLogRecording, Recording, RecordingStatus } from '@parley/protocol';
 import type { Database, Row } from '../store/database.ts';
 
 export interface RecordingRow {
@@ -49,6 +49,11 @@ function toRow(r: Row): RecordingRow {
   };
 }
 
+/** Where a ready recording's file is served (signed per request for media elements). */
+export function recordingFileUrl(id: string): string {
+  return `/v1/recordings/${id}/file`;
+}
+
 /** The public view of a row (no paths on disk). */
 export function toRecording(r: RecordingRow): Recording {
   return {
@@ -65,7 +70,7 @@ export function toRecording(r: RecordingRow): Recording {
     width: r.width,
     height: r.height,
     error: r.error,
-    fileUrl: r.status === 'ready' ? `/v1/recordings/${r.id}/file` : null,
+    fileUrl: r.status === 'ready' ? recordingFileUrl(r.id) : null,
     playbackUrl: null, // signed per request by the routes, never stored
   };
 }
@@ -104,6 +109,20 @@ export class RecordingsStore {
     return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
   }
 
+  /** The recordings of these sessions as the call log lists them, oldest first. */
+  async summariesOf(sessionIds: readonly string[]): Promise<Array<CallLogRecording & { sessionId: string }>> {
+    if (sessionIds.length === 0) return [];
+    const rows = await this.db.query('select * from recordings where session_id = any($1::text[]) order by started_at, id', [[...sessionIds]]);
+    return rows.map(toRow).map((r) => ({
+      sessionId: r.sessionId,
+      id: r.id,
+      status: r.status,
+      startedAt: r.startedAt.toISOString(),
+      durationMs: r.durationMs,
+      fileUrl: r.status === 'ready' ? recordingFileUrl(r.id) : null,
+    }));
+  }
+
   async withStatus(...statuses: RecordingStatus[]): Promise<RecordingRow[]> {
     const rows = await this.db.query('select * from recordings where status = any($1::text[]) order by started_at', [statuses]);
     return rows.map(toRow);
@@ -140,6 +159,4 @@ export class RecordingsStore {
   async delete(id: string): Promise<void> {
     await this.db.query('delete from recordings where id = $1', [id]);
   }
-
-  /** Whether the user was ever in the session (the call log says who was there). */
 }

@@ -1,7 +1,10 @@
 /**
- * A live call session on this server: its participants, its Janus room, and
- * the rules of the seed (who is told what, when a session ends). Changes to
- * membership run one at a time through the session's queue.
+ * A live call session on this server: its participants, its media room, and
+ * the rules of the seed (who may do what, when a session ends). Every change
+ * runs one at a time through the session's queue; what happened goes out as
+ * domain events (domain-events.ts), which the call log, recordings and the
+ * clients' broadcast listen to. The session owns its room and its
+ * participants and closes them when it ends.
  */
 import {
   type CallKind,
@@ -10,22 +13,25 @@ import {
   type ParsedParams,
   type Participant,
   ParleyError,
+  type RecordingActor,
+  SerialQueue,
   type ServerEventName,
   type ServerEvents,
   type SessionEndReason,
+  StateMachine,
+  type Transitions,
 } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { AnswerJsep, JanusRoom, OfferJsep } from '../media/index.ts';
-import type { SessionsStore } from '../store/index.ts';
-import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { DEFAULTS } from '../defaults.ts';
-import { SerialQueue } from '@parley/protocol';
-import { StateMachine, type Transitions } from '@parley/protocol';
-import { type ParticipantLink, SessionParticipant } from './participant.ts';
-import { SubscriptionManager } from './subscriptions.ts';
-import { IdleWatch } from './idle-timer.ts';
+import type { AnswerJsep, MediaBackend, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
+import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
-import { VideoSwitch } from './video-switch.ts';
+import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
+import { IdleWatch } from './idle-timer.ts';
+import { type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
+import type { Publication } from './publications.ts';
+import { SubscriptionManager } from './subscriptions.ts';
+import { type SessionMedia, VideoSwitch } from './video-switch.ts';
 
 export type SessionState = 'starting' | 'live' | 'ending' | 'ended';
 const SESSION_TRANSITIONS: Transitions<SessionState> = {
@@ -35,40 +41,43 @@ const SESSION_TRANSITIONS: Transitions<SessionState> = {
   ended: [],
 };
 
-/** What recording needs to hear from a session (recording/RecordingController implements it). */
-export interface SessionRecordingHooks {
-  /** A participant's media reached Janus. */
-  publisherUp(session: CallSession, participant: SessionParticipant): void;
-  /** The session is ending: a running recording stops before the room goes. */
-  sessionEnding(session: CallSession): Promise<void>;
+/** Where a recording's raw files go; made only when a recording really starts. */
+export interface RecordingTarget {
+  id: string;
+  dir: string;
+}
+
+export interface RecordingState {
+  recording: boolean;
+  recordingId: string | null;
 }
 
 export interface CallSessionDeps {
   log: Logger;
-  sessions: SessionsStore;
-  createRoom(sessionId: string): Promise<JanusRoom>;
+  events: DomainEvents;
+  media: MediaBackend;
   maxParticipants: number;
   reconnectGraceMs: number;
-  recording?: SessionRecordingHooks;
   /** Called once the session has ended, so the registry can forget it. */
   onEnded(session: CallSession): void;
 }
 
-export class CallSession {
+const actorOf = (p: ParticipantView): RecordingActor => ({ uid: p.uid, name: p.info.name });
+
+export class CallSession implements SessionView {
   readonly sessionId: string;
   readonly kind: CallKind;
-  readonly participants = new Map<string, SessionParticipant>();
-  readonly lifecycle: StateMachine<SessionState>;
   readonly log: Logger;
-  recording = false;
-  room: JanusRoom | undefined;
-  #nextFeedId = 1;
+  readonly #participants = new Map<string, SessionParticipant>();
+  readonly #lifecycle: StateMachine<SessionState>;
   readonly #queue = new SerialQueue();
+  #room: MediaRoom | undefined;
+  #recording: { id: string } | undefined;
+  #nextFeedId = 1;
   readonly #subscriptions: SubscriptionManager;
   readonly #idle: IdleWatch<SessionParticipant>;
-  readonly #speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => this.broadcast('session.activeSpeaker', { uid }));
-  /** The session's media, and switching it from audio to video (switchToVideoCall). */
-  readonly video: VideoSwitch;
+  readonly #video: VideoSwitch;
+  readonly #speaker: ActiveSpeaker;
 
   constructor(
     sessionId: string,
@@ -78,65 +87,112 @@ export class CallSession {
     this.sessionId = sessionId;
     this.kind = kind;
     this.log = deps.log.child({ sessionId });
-    this.lifecycle = new StateMachine<SessionState>('starting', SESSION_TRANSITIONS, (from, to) =>
-      this.log.info({ from, to }, 'session state'),
+    this.#lifecycle = new StateMachine<SessionState>('starting', SESSION_TRANSITIONS, (from, to) => this.log.info({ from, to }, 'session state'));
+    this.#subscriptions = new SubscriptionManager(
+      {
+        members: () => this.#participants.values(),
+        room: () => (this.isOpen ? this.#room : undefined),
+        describe: (track) => this.#describe(track),
+      },
+      this.log,
     );
-    this.#subscriptions = new SubscriptionManager(this, this.log);
     this.#idle = new IdleWatch<SessionParticipant>({
       warn: (p, secondsLeft) => p.send('session.idleWarning', { secondsLeft }),
       timeout: (p) => void this.#queue.run(() => this.#idleTimeout(p)).catch((error) => this.log.error({ err: error }, 'idle timeout failed')),
     });
-    this.video = new VideoSwitch(this, {
+    this.#video = new VideoSwitch(this, {
       log: this.log,
       answerTimeoutMs: DEFAULTS.videoSwitchAnswerTimeoutMs,
-      setMedia: (id, media) => deps.sessions.mediaChanged(id, media),
+      switched: () => this.#switchedToVideo(),
     });
+    this.#speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => void this.#emit('activeSpeaker.changed', { session: this, uid }));
+  }
+
+  // ——— read-only views ———
+
+  get state(): SessionState {
+    return this.#lifecycle.state;
   }
 
   get isOpen(): boolean {
-    return this.lifecycle.is('starting', 'live');
+    return this.#lifecycle.is('starting', 'live');
+  }
+
+  get participants(): ReadonlyMap<string, ParticipantView> {
+    return this.#participants;
+  }
+
+  /** The session's media: from its first participant's settings, video after a switch. */
+  get media(): SessionMedia {
+    return this.#video.media;
+  }
+
+  /** Its media room (read only: for tools and logs). */
+  get room(): MediaRoom | undefined {
+    return this.#room;
+  }
+
+  get recording(): RecordingState {
+    return { recording: this.#recording !== undefined, recordingId: this.#recording?.id ?? null };
+  }
+
+  get activeSpeaker(): string | null {
+    return this.#speaker.current;
   }
 
   /** Everyone currently in the session, oldest first. */
   list(): Participant[] {
-    return [...this.participants.values()].filter((p) => !p.lifecycle.is('left')).map((p) => ({ ...p.info }));
-  }
-
-  publisherOf(feedId: number): SessionParticipant | undefined {
-    for (const p of this.participants.values()) if (p.feedId === feedId) return p;
-    return undefined;
+    return [...this.#participants.values()].filter((p) => p.state !== 'left').map((p) => p.info);
   }
 
   broadcast<E extends ServerEventName>(event: E, data: ServerEvents[E], except?: string): void {
-    for (const p of this.participants.values()) if (p.uid !== except) p.send(event, data);
+    for (const p of this.#participants.values()) if (p.uid !== except) p.send(event, data);
   }
 
-  join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer): Promise<SessionParticipant> {
+  // ——— membership ———
+
+  join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer): Promise<ParticipantView> {
     return this.#queue.run(async () => {
       if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
-      const previous = this.participants.get(claims.uid);
+      const previous = this.#participants.get(claims.uid);
       if (previous) await this.#remove(previous, 'replaced');
-      if (this.participants.size >= this.deps.maxParticipants) throw new ParleyError('SESSION_FULL');
-      if (this.lifecycle.is('starting')) await this.#start(params.audioOnly);
+      if (this.#participants.size >= this.deps.maxParticipants) throw new ParleyError('SESSION_FULL');
+      if (this.#lifecycle.is('starting')) await this.#start(params.audioOnly);
 
       const joinedAt = new Date();
-      const info: Participant = {
-        uid: claims.uid,
-        name: claims.name,
-        avatar: claims.avatar,
-        joinedAt: joinedAt.getTime(),
-        isAudioMuted: params.audioMuted,
-        isVideoMuted: params.audioOnly || params.videoMuted,
-        isAudioOnly: params.audioOnly,
-      };
-      const participant = new SessionParticipant(info, this.#nextFeedId++, claims.canRecord, link, resumeTokenHash, (from, to) =>
-        this.log.debug({ uid: claims.uid, from, to }, 'participant state'),
-      );
-      this.participants.set(claims.uid, participant);
-      participant.recordId = await this.deps.sessions.participantJoined(this.sessionId, info.uid, info.name, joinedAt);
-      this.broadcast('participant.joined', { participant: { ...info } }, info.uid);
-      this.broadcast('participants.changed', { participants: this.list() }, info.uid);
-      this.log.info({ uid: info.uid, count: this.participants.size }, 'participant joined');
+      const participant = new SessionParticipant({
+        info: {
+          uid: claims.uid,
+          name: claims.name,
+          avatar: claims.avatar,
+          joinedAt: joinedAt.getTime(),
+          isAudioMuted: params.audioMuted,
+          isVideoMuted: params.audioOnly || params.videoMuted,
+          isAudioOnly: params.audioOnly,
+        },
+        feedId: this.#nextFeedId++,
+        canRecord: claims.canRecord,
+        link,
+        resumeTokenHash,
+        log: this.log,
+        hooks: {
+          publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
+          talking: (p, talking) => {
+            if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
+          },
+        },
+      });
+      this.#participants.set(claims.uid, participant);
+      try {
+        await this.#emit('participant.joined', { session: this, participant, joinedAt });
+      } catch (error) {
+        // Not recorded, so not in: nobody was told of them.
+        this.#participants.delete(claims.uid);
+        participant.leave();
+        await participant.close();
+        throw error;
+      }
+      this.log.info({ uid: claims.uid, count: this.#participants.size }, 'participant joined');
       // Everyone already publishing becomes visible to the newcomer.
       this.#subscriptions.refresh(participant);
       this.#idle.add(participant, params.idleTimeoutSeconds);
@@ -146,66 +202,15 @@ export class CallSession {
     });
   }
 
-  async #start(audioOnly: boolean): Promise<void> {
-    this.room = await this.deps.createRoom(this.sessionId);
-    this.video.started(audioOnly);
-    await this.deps.sessions.sessionStarted(this.sessionId, this.kind, audioOnly ? 'audio' : 'video');
-    this.lifecycle.to('live');
-  }
-
-  /** The client's publisher offer: Janus answers, and others subscribe once media is up. */
-  async publish(participant: SessionParticipant, offer: OfferJsep): Promise<AnswerJsep> {
-    const room = this.#requireRoom();
-    if (!participant.publisher) {
-      const publisher = await room.createPublisher({ feedId: participant.feedId, display: participant.uid });
-      participant.publisher = publisher;
-      publisher.on('trickle', (candidate) => participant.send('trickle', { target: 'publisher', candidate }));
-      publisher.on('webrtcup', () => {
-        participant.publishing = true;
-        this.#subscriptions.refreshAllBut(participant);
-        this.deps.recording?.publisherUp(this, participant);
-      });
-      publisher.on('hangup', (reason) => this.log.info({ uid: participant.uid, reason }, 'publisher hung up'));
-      publisher.on('talking', (talking) => {
-        if (!participant.lifecycle.is('left')) this.#speaker.talking(participant.uid, talking);
-      });
-      return publisher.publish(offer);
-    }
-    const answer = await participant.publisher.renegotiate(offer);
-    // A stream the publisher did not have before (switched to video) reaches those who receive it.
-    if (participant.publishing) this.#subscriptions.addNewStreams(participant);
-    return answer;
-  }
-
-  async subscriberAnswer(participant: SessionParticipant, answer: AnswerJsep): Promise<void> {
-    if (!participant.subscriber) throw new ParleyError('INVALID_STATE', 'No subscriber offer was made');
-    await participant.subscriber.answer(answer);
-    participant.answered();
-  }
-
-  trickle(participant: SessionParticipant, target: 'publisher' | 'subscriber', candidate: IceCandidate): Promise<void> {
-    return participant.trickle(target, candidate);
-  }
-
-  mute(participant: SessionParticipant, change: { audioMuted?: boolean; videoMuted?: boolean }): Participant {
-    if (change.audioMuted !== undefined) participant.info.isAudioMuted = change.audioMuted;
-    if (change.videoMuted !== undefined) participant.info.isVideoMuted = change.videoMuted;
-    const snapshot = { ...participant.info };
-    this.broadcast('participant.muted', { participant: snapshot, mutedBy: participant.uid }, participant.uid);
-    return snapshot;
-  }
-
   /**
    * A new connection takes the place of a participant whose socket dropped (or
    * is about to be noticed as dropped). Nobody else is told: to them the
-   * participant never left, and media went on flowing through Janus.
+   * participant never left, and media went on flowing.
    */
-  resume(participant: SessionParticipant, link: ParticipantLink): Promise<void> {
+  resume(view: ParticipantView, link: ParticipantLink): Promise<void> {
     return this.#queue.run(async () => {
-      if (!this.isOpen || participant.lifecycle.is('left')) throw new ParleyError('SESSION_ENDED');
-      const previous = participant.link;
+      const participant = this.#member(view);
       participant.resumed(link);
-      if (previous && previous !== link) previous.close('resumed elsewhere');
       this.log.info({ uid: participant.uid }, 'participant resumed');
       // Changes made while they were away reach them now.
       this.#subscriptions.refresh(participant);
@@ -214,92 +219,200 @@ export class CallSession {
   }
 
   /** A participant asked to leave. In a one-to-one call that ends it for both. */
-  leave(participant: SessionParticipant): Promise<void> {
+  leave(view: ParticipantView): Promise<void> {
     return this.#queue.run(async () => {
-      if (participant.lifecycle.is('left')) return;
-      if (this.kind === 'direct') {
-        await this.#remove(participant, 'left');
-        await this.#end('call-ended');
-        return;
-      }
+      const participant = this.#participants.get(view.uid);
+      if (participant !== view || participant.state === 'left') return;
       await this.#remove(participant, 'left');
-      if (this.participants.size === 0) await this.#end('call-ended');
+      if (this.kind === 'direct' || this.#participants.size === 0) await this.#end('call-ended');
     });
   }
 
-  /** The participant's socket closed: keep them for a grace period, then remove them. */
-  disconnected(participant: SessionParticipant): void {
-    if (!participant.lifecycle.is('joined')) return;
-    participant.lifecycle.to('disconnected');
-    participant.link = null;
-    participant.graceTimer = setTimeout(() => {
-      void this.#queue
-        .run(async () => {
-          if (!participant.lifecycle.is('disconnected')) return;
-          await this.#remove(participant, 'disconnected');
-          if (this.kind === 'direct' && this.participants.size > 0) await this.#end('call-ended');
-          else if (this.participants.size === 0) await this.#end('call-ended');
-        })
-        .catch((error) => this.log.error({ err: error }, 'removing a disconnected participant failed'));
-    }, this.deps.reconnectGraceMs);
-    participant.graceTimer.unref();
+  /** The participant's socket `link` closed: keep them for the grace period, then remove them. */
+  disconnected(view: ParticipantView, link: ParticipantLink): void {
+    void this.#queue
+      .run(() => {
+        const participant = this.#participants.get(view.uid);
+        if (participant !== view || !this.isOpen) return;
+        participant.disconnected(link, this.deps.reconnectGraceMs, () => void this.#graceOver(participant));
+      })
+      .catch((error) => this.log.error({ err: error }, 'marking a participant disconnected failed'));
   }
 
-  /** Ends the session for everyone (server shutdown, or a rule of the seed). */
+  /** Ends the session for everyone (server shutdown, its media node lost, a rule of the seed). */
   end(reason: SessionEndReason): Promise<void> {
     return this.#queue.run(() => this.#end(reason));
   }
 
-  async #remove(participant: SessionParticipant, reason: LeaveReason): Promise<void> {
-    if (participant.lifecycle.is('left')) return;
-    participant.lifecycle.to('left');
-    this.participants.delete(participant.uid);
-    this.#idle.remove(participant);
-    this.video.left(participant);
-    this.#speaker.left(participant.uid);
-    await participant.closeMedia();
-    await this.deps.sessions.participantLeft(participant.recordId, new Date(), reason).catch((error) =>
-      this.log.error({ err: error }, 'could not record a leave'),
-    );
-    if (reason === 'replaced') {
-      participant.send('session.ended', { reason: 'replaced' });
-      participant.link?.close('replaced');
+  // ——— media ———
+
+  /** The client's publisher offer: the media server answers, and others receive it once media flows. */
+  publish(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
+    return this.#queue.run(async () => {
+      const participant = this.#member(view);
+      const answer = await participant.publish(offer, this.#requireRoom());
+      // A track the publisher did not have before (switched to video) reaches those who receive it.
+      const added = participant.refreshPublications();
+      if (added.length > 0) {
+        await this.#published(participant, added);
+        this.#subscriptions.addNewTracks(participant);
+      }
+      return answer;
+    });
+  }
+
+  subscriberAnswer(view: ParticipantView, answer: AnswerJsep): Promise<void> {
+    return this.#queue.run(() => this.#member(view).answerSubscriber(answer));
+  }
+
+  /** Candidates change no state and must not wait behind other steps: they go straight to the connection. */
+  trickle(view: ParticipantView, target: 'publisher' | 'subscriber', candidate: IceCandidate | null): Promise<void> {
+    return this.#member(view).trickle(target, candidate);
+  }
+
+  mute(view: ParticipantView, change: { audioMuted?: boolean; videoMuted?: boolean }): Promise<Participant> {
+    return this.#queue.run(async () => {
+      const participant = this.#member(view);
+      const info = participant.setMuted(change);
+      await this.#emit('participant.muted', { session: this, participant, by: participant.uid });
+      return info;
+    });
+  }
+
+  // ——— the seed's rules ———
+
+  /** "Stay" in the idle warning: a participant alone counts their whole period again. False when not alone. */
+  stay(view: ParticipantView): boolean {
+    return this.#idle.stay(this.#member(view));
+  }
+
+  requestVideoSwitch(view: ParticipantView): Promise<void> {
+    return this.#queue.run(() => this.#video.request(this.#member(view)));
+  }
+
+  answerVideoSwitch(view: ParticipantView, accept: boolean): Promise<void> {
+    return this.#queue.run(() => this.#video.answer(this.#member(view), accept));
+  }
+
+  /** Starts recording; harmless while it records. `target` is asked for a place only when a recording really starts. */
+  startRecording(view: ParticipantView, target: () => RecordingTarget): Promise<RecordingState> {
+    return this.#queue.run(async () => {
+      const by = this.#mayRecord(view);
+      if (this.#recording) return this.recording;
+      const room = this.#requireRoom();
+      const { id, dir } = target();
+      const startedAt = new Date();
+      await room.startRecording(dir);
+      this.#recording = { id };
+      try {
+        await this.#emit('recording.started', { session: this, recordingId: id, by: actorOf(by), startedAt, rawDir: dir });
+      } catch (error) {
+        this.#recording = undefined;
+        await room.stopRecording().catch((stopError: unknown) => this.log.warn({ err: stopError }, 'could not stop an unrecorded recording'));
+        throw error;
+      }
+      this.log.info({ recordingId: id, by: by.uid }, 'recording started');
+      return this.recording;
+    });
+  }
+
+  /** Stops recording; harmless when nothing records. */
+  stopRecording(view: ParticipantView): Promise<RecordingState> {
+    return this.#queue.run(async () => {
+      const by = this.#mayRecord(view);
+      const id = await this.#stopRecording(actorOf(by));
+      return { recording: false, recordingId: id };
+    });
+  }
+
+  // ——— steps (inside the queue) ———
+
+  async #start(audioOnly: boolean): Promise<void> {
+    const room = await this.deps.media.createRoom(this.sessionId);
+    room.on('lost', () => {
+      this.log.error({ node: room.node }, 'the media room is gone');
+      void this.end('media-failure').catch((error) => this.log.error({ err: error }, 'ending after the media room was lost failed'));
+    });
+    this.#room = room;
+    this.#video.started(audioOnly);
+    try {
+      await this.#emit('session.started', { session: this });
+    } catch (error) {
+      this.#room = undefined;
+      await room.destroy().catch((destroyError: unknown) => this.log.warn({ err: destroyError }, 'room destroy failed'));
+      throw error;
     }
-    participant.link = null;
-    const left = { ...participant.info };
-    this.broadcast('participant.left', { participant: left, reason });
-    this.broadcast('participants.changed', { participants: this.list() });
-    this.log.info({ uid: participant.uid, reason, count: this.participants.size }, 'participant left');
+    this.#lifecycle.to('live');
+  }
+
+  async #publisherConnected(participant: SessionParticipant): Promise<void> {
+    if (participant.state === 'left' || !this.isOpen) return;
+    const added = participant.publisherConnected();
+    if (added.length > 0) await this.#published(participant, added);
+    this.#subscriptions.refreshAllBut(participant);
+  }
+
+  async #published(participant: SessionParticipant, added: Publication[]): Promise<void> {
+    for (const publication of added) await this.#emit('publication.added', { session: this, participant, publication });
+  }
+
+  async #graceOver(participant: SessionParticipant): Promise<void> {
+    await this.#queue
+      .run(async () => {
+        if (participant.state !== 'disconnected' || this.#participants.get(participant.uid) !== participant) return;
+        await this.#remove(participant, 'disconnected');
+        if (this.kind === 'direct' || this.#participants.size === 0) await this.#end('call-ended');
+      })
+      .catch((error) => this.log.error({ err: error }, 'removing a disconnected participant failed'));
+  }
+
+  async #remove(participant: SessionParticipant, reason: LeaveReason): Promise<void> {
+    if (participant.state === 'left') return;
+    if (reason === 'replaced') participant.dismiss('replaced');
+    participant.leave();
+    this.#participants.delete(participant.uid);
+    this.#idle.remove(participant);
+    this.#video.left(participant);
+    this.#speaker.left(participant.uid);
+    const removed = await participant.close();
+    for (const publication of removed) await this.#emit('publication.removed', { session: this, participant, publication });
+    await this.#emit('participant.left', { session: this, participant, reason, leftAt: new Date() });
+    this.log.info({ uid: participant.uid, reason, count: this.#participants.size }, 'participant left');
     // While the session ends nobody needs their subscriptions trimmed.
-    if (this.lifecycle.is('live')) this.#subscriptions.dropFeed(participant.feedId);
-    if (this.lifecycle.is('live')) this.#idle.update(); // someone left alone starts counting
+    if (this.#lifecycle.is('live')) {
+      this.#subscriptions.dropFeed(participant.feedId);
+      this.#idle.update(); // someone left alone starts counting
+    }
   }
 
   async #end(reason: SessionEndReason): Promise<void> {
     if (!this.isOpen) return;
     this.#idle.close();
-    this.video.close();
+    this.#video.close();
     this.#speaker.close();
-    const wasLive = this.lifecycle.is('live');
-    if (wasLive) this.lifecycle.to('ending');
-    await this.deps.recording?.sessionEnding(this).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
-    const everyone = [...this.participants.values()];
+    const wasLive = this.#lifecycle.is('live');
+    if (wasLive) this.#lifecycle.to('ending');
+    await this.#stopRecording(null).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
+    const everyone = [...this.#participants.values()];
     // Tell everyone first, so nobody sees the others leave one by one.
-    for (const p of everyone) {
-      p.send('session.ended', { reason });
-      p.link?.close(reason);
-      p.link = null;
-    }
+    for (const p of everyone) p.dismiss(reason);
     for (const p of everyone) await this.#remove(p, reason === 'timeout' ? 'timeout' : 'left');
-    await this.room?.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
-    if (wasLive) await this.deps.sessions.sessionEnded(this.sessionId, reason).catch(() => undefined);
-    this.lifecycle.to('ended');
+    await this.#room?.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
+    if (wasLive) await this.#emit('session.ended', { session: this, reason });
+    this.#lifecycle.to('ended');
     this.deps.onEnded(this);
   }
 
-  /** "Stay" in the idle warning: a participant alone counts their whole period again. False when not alone. */
-  stay(participant: SessionParticipant): boolean {
-    return this.#idle.stay(participant);
+  /** Returns the recording's id, or null when nothing recorded. `by` is null when the session ends. */
+  async #stopRecording(by: RecordingActor | null): Promise<string | null> {
+    const active = this.#recording;
+    if (!active) return null;
+    this.#recording = undefined;
+    const stoppedAt = new Date();
+    await this.#room?.stopRecording().catch((error: unknown) => this.log.warn({ err: error }, 'the media room did not stop recording; it may be gone'));
+    await this.#emit('recording.stopped', { session: this, recordingId: active.id, by, stoppedAt });
+    this.log.info({ recordingId: active.id, by: by?.uid ?? null }, 'recording stopped');
+    return active.id;
   }
 
   /** Alone for their whole idle period: the session ends for them (session.ended 'timeout', leave reason 'timeout'). */
@@ -309,14 +422,49 @@ export class CallSession {
     await this.#end('timeout');
   }
 
+  async #switchedToVideo(): Promise<void> {
+    for (const p of this.#participants.values()) p.allowVideo();
+    await this.#emit('session.mediaChanged', { session: this, media: 'video' });
+  }
+
+  // ——— lookups ———
+
+  /** The live participant a view stands for; SESSION_ENDED or NOT_JOINED otherwise. */
+  #member(view: ParticipantView): SessionParticipant {
+    if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
+    const participant = this.#participants.get(view.uid);
+    if (participant !== view || participant.state === 'left') throw new ParleyError('NOT_JOINED');
+    return participant;
+  }
+
+  #mayRecord(view: ParticipantView): SessionParticipant {
+    const participant = this.#member(view);
+    if (!participant.canRecord) throw new ParleyError('FORBIDDEN', 'Your call token does not allow recording');
+    return participant;
+  }
+
+  #requireRoom(): MediaRoom {
+    if (!this.#room || !this.isOpen) throw new ParleyError('SESSION_ENDED');
+    return this.#room;
+  }
+
+  /** Who publishes a received track, and as which publication. */
+  #describe(track: ReceivedTrack): { uid: string; source: Publication['source'] } | undefined {
+    if (track.kind === 'data') return undefined;
+    for (const p of this.#participants.values()) {
+      const publication = p.publicationOf(track.feedId, track.feedMid, track.kind);
+      if (publication) return { uid: p.uid, source: publication.source };
+    }
+    return undefined;
+  }
+
   /** Someone who arrives (or comes back) while someone speaks learns who. */
   #tellSpeaker(participant: SessionParticipant): void {
     const uid = this.#speaker.current;
     if (uid !== null) participant.send('session.activeSpeaker', { uid });
   }
 
-  #requireRoom(): JanusRoom {
-    if (!this.room || !this.isOpen) throw new ParleyError('SESSION_ENDED');
-    return this.room;
+  #emit<K extends keyof DomainEventMap>(event: K, ...args: DomainEventMap[K]): Promise<void> {
+    return this.deps.events.emit(event, ...args);
   }
 }

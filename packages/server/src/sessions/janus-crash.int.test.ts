@@ -31,6 +31,8 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 
 describe('Janus killed during a call', () => {
   it('ends the call with media-failure, restarts Janus, and takes new calls', async () => {
+    const lost: string[] = [];
+    server.events.on('media.nodeLost', ({ node }) => lost.push(node));
     const a = await join('crash-a', 'crash-1');
     const b = await join('crash-b', 'crash-1');
     const janus = server.media?.process;
@@ -40,6 +42,7 @@ describe('Janus killed during a call', () => {
     process.kill(oldPid, 'SIGKILL');
     await until(() => a.events('session.ended').length > 0 && b.events('session.ended').length > 0);
     expect(a.events('session.ended')[0].data.reason).toBe('media-failure');
+    expect(lost).toEqual([janus?.url]); // told once, to whoever listens (metrics, a cluster adapter)
     expect(server.registry?.get('crash-1')).toBeUndefined();
     expect((await server.services.store.sessions.get('crash-1'))?.status).toBe('ended');
 

@@ -1,11 +1,25 @@
 /**
  * One person in a live session: what everyone sees of them (the protocol's
- * Participant), their two Janus handles, and their subscription to others.
+ * Participant), the link to their client, what they publish and what they
+ * receive. The state is theirs: others read it through ParticipantView and
+ * change it only through these methods, which their session calls from its
+ * queue. Closing a participant closes their connections (a cascade, like a
+ * mediasoup Transport closing its Producers).
  */
-import { type IceCandidate, type Jsep, type Participant, ParleyError, type ServerEventName, type ServerEvents } from '@parley/protocol';
-import type { JanusPublisher, JanusSubscriber } from '../media/index.ts';
-import { StateMachine, type Transitions } from '@parley/protocol';
-import { DEFAULTS } from '../defaults.ts';
+import {
+  type IceCandidate,
+  type Participant,
+  ParleyError,
+  type ServerEventName,
+  type ServerEvents,
+  type SessionEndReason,
+  StateMachine,
+  type Transitions,
+} from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { AnswerJsep, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
+import { type DescribeTrack, ParticipantSubscription } from './participant-subscription.ts';
+import { type Publication, Publications } from './publications.ts';
 
 /** The way back to the participant's client: its signaling connection. */
 export interface ParticipantLink {
@@ -21,107 +35,214 @@ const PARTICIPANT_TRANSITIONS: Transitions<ParticipantState> = {
   left: [],
 };
 
-export class SessionParticipant {
-  readonly info: Participant;
+/** A participant as everyone but their session sees them: read only. */
+export interface ParticipantView {
+  readonly uid: string;
+  /** Their publisher connection's id in the session's media room. */
   readonly feedId: number;
   readonly canRecord: boolean;
-  readonly lifecycle: StateMachine<ParticipantState>;
-  link: ParticipantLink | null;
-  publisher: JanusPublisher | undefined;
-  subscriber: JanusSubscriber | undefined;
-  /** True once Janus has this participant's media (webrtcup): others may subscribe then. */
-  publishing = false;
-  /** Feeds this participant's subscriber handle currently receives. */
-  readonly subscribedFeeds = new Set<number>();
-  /** Database row of this stay in the session, for the call log. */
-  recordId = 0;
-  graceTimer: NodeJS.Timeout | undefined;
-  #pendingAnswer:
-    | { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; offer: ServerEvents['subscriber.offer'] }
-    | undefined;
   /** SHA-256 of the secret a new socket presents to take this participant's place. */
   readonly resumeTokenHash: Buffer;
+  /** What everyone sees of them (a copy). */
+  readonly info: Participant;
+  readonly state: ParticipantState;
+  /** True once their media flows (others may receive it). */
+  readonly publishing: boolean;
+  readonly publications: readonly Publication[];
+  /** The feeds their subscriber connection receives. */
+  readonly subscribedFeeds: ReadonlySet<number>;
+  /** Whether `link` is the connection they are reached through now. */
+  isLinkedTo(link: ParticipantLink): boolean;
+}
 
-  constructor(
-    info: Participant,
-    feedId: number,
-    canRecord: boolean,
-    link: ParticipantLink,
-    resumeTokenHash: Buffer,
-    onState: (from: ParticipantState, to: ParticipantState) => void,
-  ) {
-    this.resumeTokenHash = resumeTokenHash;
-    this.info = info;
-    this.feedId = feedId;
-    this.canRecord = canRecord;
-    this.link = link;
-    this.lifecycle = new StateMachine<ParticipantState>('joined', PARTICIPANT_TRANSITIONS, onState);
+/** What their media tells the session (their parent); it acts on it from its queue. */
+export interface ParticipantHooks {
+  publisherConnected(participant: SessionParticipant): void;
+  talking(participant: SessionParticipant, talking: boolean): void;
+}
+
+export interface ParticipantInit {
+  info: Participant;
+  feedId: number;
+  canRecord: boolean;
+  link: ParticipantLink;
+  resumeTokenHash: Buffer;
+  log: Logger;
+  hooks: ParticipantHooks;
+}
+
+export class SessionParticipant implements ParticipantView {
+  readonly uid: string;
+  readonly feedId: number;
+  readonly canRecord: boolean;
+  readonly resumeTokenHash: Buffer;
+  readonly log: Logger;
+  #info: Participant;
+  #link: ParticipantLink | null;
+  #grace: NodeJS.Timeout | undefined;
+  readonly #lifecycle: StateMachine<ParticipantState>;
+  readonly #hooks: ParticipantHooks;
+  readonly #publications = new Publications();
+  readonly #subscription: ParticipantSubscription;
+
+  constructor(init: ParticipantInit) {
+    this.uid = init.info.uid;
+    this.feedId = init.feedId;
+    this.canRecord = init.canRecord;
+    this.resumeTokenHash = init.resumeTokenHash;
+    this.log = init.log;
+    this.#info = { ...init.info };
+    this.#link = init.link;
+    this.#hooks = init.hooks;
+    this.#lifecycle = new StateMachine<ParticipantState>('joined', PARTICIPANT_TRANSITIONS, (from, to) =>
+      this.log.debug({ uid: this.uid, from, to }, 'participant state'),
+    );
+    this.#subscription = new ParticipantSubscription(this);
   }
 
-  get uid(): string {
-    return this.info.uid;
+  get info(): Participant {
+    return { ...this.#info };
+  }
+
+  get state(): ParticipantState {
+    return this.#lifecycle.state;
+  }
+
+  get publishing(): boolean {
+    return this.#publications.live;
+  }
+
+  get publications(): readonly Publication[] {
+    return this.#publications.list();
+  }
+
+  get subscribedFeeds(): ReadonlySet<number> {
+    return this.#subscription.feeds;
+  }
+
+  /** The tracks their subscriber connection receives now. */
+  get receivedTracks(): readonly ReceivedTrack[] {
+    return this.#subscription.tracks;
+  }
+
+  isLinkedTo(link: ParticipantLink): boolean {
+    return this.#link === link;
+  }
+
+  /** The publication a track of feed `feedId` belongs to, if it is theirs. */
+  publicationOf(feedId: number, mid: string | undefined, kind: 'audio' | 'video'): Publication | undefined {
+    return this.#publications.find(feedId, mid, kind);
   }
 
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void {
-    this.link?.send(event, data);
+    this.#link?.send(event, data);
   }
+
+  // ——— what everyone sees ———
+
+  /** Their new mute state; returns what everyone sees now. */
+  setMuted(change: { audioMuted?: boolean; videoMuted?: boolean }): Participant {
+    if (change.audioMuted !== undefined) this.#info.isAudioMuted = change.audioMuted;
+    if (change.videoMuted !== undefined) this.#info.isVideoMuted = change.videoMuted;
+    return this.info;
+  }
+
+  /** The session switched to video: they may send video now. */
+  allowVideo(): void {
+    this.#info.isAudioOnly = false;
+  }
+
+  // ——— sending ———
+
+  /** Their publisher offer: the first makes their publisher connection in `room`, later ones renegotiate it. */
+  publish(offer: OfferJsep, room: MediaRoom): Promise<AnswerJsep> {
+    return this.#publications.offer(offer, async () => this.#hookUp(await room.createPublisher({ feedId: this.feedId, display: this.uid })));
+  }
+
+  /** Their media flows: what they publish becomes publications. Returns the new ones. */
+  publisherConnected(): Publication[] {
+    return this.#publications.connected();
+  }
+
+  /** After a renegotiation: tracks they did not publish before. Returns the new publications. */
+  refreshPublications(): Publication[] {
+    return this.#publications.refresh();
+  }
+
+  async trickle(target: 'publisher' | 'subscriber', candidate: IceCandidate | null): Promise<void> {
+    if (target === 'subscriber') return this.#subscription.trickle(candidate);
+    await this.#publications.requirePublisher().trickle(candidate);
+  }
+
+  // ——— receiving ———
+
+  /** Stops receiving these feeds (the change is offered to their client). */
+  dropFeeds(feedIds: number[], describe: DescribeTrack): Promise<void> {
+    return this.#subscription.drop(feedIds, describe);
+  }
+
+  /** Receives these feeds, or the named tracks of them (offered to their client, waiting for the answer). */
+  receive(feeds: Array<{ feedId: number; mid?: string }>, room: MediaRoom, describe: DescribeTrack): Promise<void> {
+    return this.#subscription.add(feeds, () => room.createSubscriber(), describe);
+  }
+
+  answerSubscriber(answer: AnswerJsep): Promise<void> {
+    return this.#subscription.answer(answer);
+  }
+
+  // ——— their connection ———
 
   /**
-   * Sends the subscriber offer and waits until the client answers (or times out).
-   * Without a connection (socket dropped, within grace) the offer waits and is
-   * sent when the participant resumes.
+   * Their socket `link` closed: they stay for `graceMs`, then `expired` runs.
+   * False (nothing changes) when `link` is not theirs any more.
    */
-  offerToSubscriber(jsep: Jsep, streams: ServerEvents['subscriber.offer']['streams']): Promise<void> {
-    this.#pendingAnswer?.reject(new ParleyError('INVALID_STATE', 'superseded by a newer offer'));
-    if (this.lifecycle.is('left')) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pendingAnswer = undefined;
-        reject(new ParleyError('REQUEST_TIMEOUT', 'The client did not answer the subscriber offer'));
-      }, DEFAULTS.subscriberAnswerTimeoutMs);
-      timer.unref();
-      this.#pendingAnswer = { resolve, reject, timer, offer: { jsep, streams } };
-      this.send('subscriber.offer', { jsep, streams });
-    });
+  disconnected(link: ParticipantLink, graceMs: number, expired: () => void): boolean {
+    if (!this.#lifecycle.is('joined') || this.#link !== link) return false;
+    this.#lifecycle.to('disconnected');
+    this.#link = null;
+    this.#grace = setTimeout(expired, graceMs);
+    this.#grace.unref();
+    return true;
   }
 
-  /** A new connection took this participant's place: it gets the offer still waiting for an answer. */
+  /** A new connection takes this participant's place; the old one, if any, is closed. */
   resumed(link: ParticipantLink): void {
-    clearTimeout(this.graceTimer);
-    this.link = link;
-    if (this.lifecycle.is('disconnected')) this.lifecycle.to('joined');
-    const waiting = this.#pendingAnswer?.offer;
-    if (waiting) this.send('subscriber.offer', waiting);
+    if (this.#lifecycle.is('left')) throw new ParleyError('SESSION_ENDED');
+    clearTimeout(this.#grace);
+    const previous = this.#link;
+    this.#link = link;
+    if (this.#lifecycle.is('disconnected')) this.#lifecycle.to('joined');
+    if (previous && previous !== link) previous.close('resumed elsewhere');
+    this.#subscription.resend();
   }
 
-  /** The client's answer arrived and Janus took it. */
-  answered(): void {
-    const pending = this.#pendingAnswer;
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    this.#pendingAnswer = undefined;
-    pending.resolve();
+  /** The session is over for them: their client is told why, and its connection closed. */
+  dismiss(reason: SessionEndReason): void {
+    this.send('session.ended', { reason });
+    this.#link?.close(reason);
+    this.#link = null;
   }
 
-  async trickle(target: 'publisher' | 'subscriber', candidate: IceCandidate): Promise<void> {
-    const handle = target === 'publisher' ? this.publisher : this.subscriber;
-    if (!handle) throw new ParleyError('INVALID_STATE', `No ${target} connection yet`);
-    await handle.trickle(candidate ?? null);
+  /** They are out of the session: nothing reaches their client any more. Their connections close with `close()`. */
+  leave(): void {
+    clearTimeout(this.#grace);
+    this.#lifecycle.to('left');
+    this.#link = null;
   }
 
-  /** Closes the Janus handles; safe to call more than once. */
-  async closeMedia(): Promise<void> {
-    clearTimeout(this.graceTimer);
-    if (this.#pendingAnswer) {
-      clearTimeout(this.#pendingAnswer.timer);
-      this.#pendingAnswer.reject(new ParleyError('SESSION_ENDED', 'The participant left'));
-      this.#pendingAnswer = undefined;
-    }
-    const handles = [this.publisher, this.subscriber];
-    this.publisher = undefined;
-    this.subscriber = undefined;
-    this.publishing = false;
-    this.subscribedFeeds.clear();
-    await Promise.allSettled(handles.map((h) => h?.close()));
+  /** Closes their publisher and subscriber connections; returns what they published. Idempotent, never rejects. */
+  async close(): Promise<Publication[]> {
+    clearTimeout(this.#grace);
+    const [removed] = await Promise.all([this.#publications.close(), this.#subscription.close()]);
+    return removed;
+  }
+
+  #hookUp(publisher: MediaPublisher): MediaPublisher {
+    publisher.on('candidate', (candidate) => this.send('trickle', { target: 'publisher', candidate }));
+    publisher.on('connected', () => this.#hooks.publisherConnected(this));
+    publisher.on('talking', (talking) => this.#hooks.talking(this, talking));
+    publisher.on('disconnected', (reason) => this.log.info({ uid: this.uid, reason }, 'publisher hung up'));
+    publisher.on('slowLink', (info) => this.log.debug({ uid: this.uid, ...info }, 'publisher slow link'));
+    return publisher;
   }
 }

@@ -6,14 +6,13 @@
 import type { ParsedParams, SessionEndReason } from '@parley/protocol';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
-import type { ParticipantLink, SessionParticipant } from './participant.ts';
+import type { ParticipantLink, ParticipantView } from './participant.ts';
 
 /** What every session needs; the registry adds `onEnded` itself. */
 export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
-  readonly #endedListeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -31,12 +30,6 @@ export class SessionRegistry {
     return false;
   }
 
-  /** Calls `listener` with the session id whenever a session has ended (the ringing flow ends its call). */
-  onSessionEnded(listener: (sessionId: string) => void): () => void {
-    this.#endedListeners.add(listener);
-    return () => this.#endedListeners.delete(listener);
-  }
-
   async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer) {
     let session = this.#sessions.get(claims.sessionId);
     if (!session?.isOpen) {
@@ -44,13 +37,6 @@ export class SessionRegistry {
         ...this.deps,
         onEnded: (ended) => {
           if (this.#sessions.get(ended.sessionId) === ended) this.#sessions.delete(ended.sessionId);
-          for (const listener of this.#endedListeners) {
-            try {
-              listener(ended.sessionId);
-            } catch (error) {
-              this.deps.log.error({ err: error }, 'a session-ended listener threw');
-            }
-          }
         },
       });
       this.#sessions.set(claims.sessionId, session);
@@ -60,13 +46,15 @@ export class SessionRegistry {
       return { session, participant };
     } catch (error) {
       // A session that never got its first participant is not kept.
-      if (session.participants.size === 0 && session.lifecycle.is('starting')) this.#sessions.delete(claims.sessionId);
+      if (session.participants.size === 0 && session.state === 'starting' && this.#sessions.get(claims.sessionId) === session) {
+        this.#sessions.delete(claims.sessionId);
+      }
       throw error;
     }
   }
 
   /** The live participant a resume token belongs to, and their session. */
-  findByResumeToken(resumeTokenHash: Buffer): { session: CallSession; participant: SessionParticipant } | undefined {
+  findByResumeToken(resumeTokenHash: Buffer): { session: CallSession; participant: ParticipantView } | undefined {
     for (const session of this.#sessions.values()) {
       if (!session.isOpen) continue;
       for (const participant of session.participants.values()) {
@@ -76,8 +64,8 @@ export class SessionRegistry {
     return undefined;
   }
 
-  /** Ends every session, or those `which` picks (server shutdown, or their Janus is gone). */
-  async closeAll(reason: SessionEndReason, which: (session: CallSession) => boolean = () => true): Promise<void> {
-    await Promise.allSettled([...this.#sessions.values()].filter(which).map((s) => s.end(reason)));
+  /** Ends every session (server shutdown). */
+  async closeAll(reason: SessionEndReason): Promise<void> {
+    await Promise.allSettled([...this.#sessions.values()].map((s) => s.end(reason)));
   }
 }

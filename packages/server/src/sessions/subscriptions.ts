@@ -1,21 +1,32 @@
 /**
- * Keeps each participant's multistream subscription equal to "every feed that
- * others publish". Each participant has one queue; a change marks them dirty
- * and one reconcile brings Janus, and then the browser, up to date.
+ * Keeps each participant's multistream subscription equal to "every
+ * publication of everyone else". Each participant has one queue of its own (a
+ * change waits for their client's answer, which must not hold up the session's
+ * queue); a change marks them dirty and one reconcile brings the media plane,
+ * and then the browser, up to date.
  */
-import type { SubscriberStream } from '@parley/protocol';
-import type { Logger } from 'pino';
-import type { SubscriberStream as JanusStream } from '../media/index.ts';
 import { SerialQueue } from '@parley/protocol';
-import type { CallSession } from './call-session.ts';
+import type { Logger } from 'pino';
+import type { MediaRoom } from '../media/media-backend.ts';
+import type { DescribeTrack } from './participant-subscription.ts';
 import type { SessionParticipant } from './participant.ts';
+
+/** What the manager needs of its session. */
+export interface SubscriptionHost {
+  /** Everyone in the session now (joined, or away within their grace period). */
+  members(): Iterable<SessionParticipant>;
+  /** The session's media room; undefined once it is gone. */
+  room(): MediaRoom | undefined;
+  /** Who publishes a received track, and as which publication. */
+  describe: DescribeTrack;
+}
 
 export class SubscriptionManager {
   readonly #queues = new WeakMap<SessionParticipant, SerialQueue>();
   readonly #dirty = new WeakSet<SessionParticipant>();
 
   constructor(
-    private readonly session: CallSession,
+    private readonly host: SubscriptionHost,
     private readonly log: Logger,
   ) {}
 
@@ -23,58 +34,40 @@ export class SubscriptionManager {
   refresh(participant: SessionParticipant): void {
     if (this.#dirty.has(participant)) return; // a reconcile is queued already and will see this change
     this.#dirty.add(participant);
-    let queue = this.#queues.get(participant);
-    if (!queue) {
-      queue = new SerialQueue();
-      this.#queues.set(participant, queue);
-    }
-    void queue.run(async () => {
+    void this.#queueOf(participant).run(async () => {
       this.#dirty.delete(participant);
       try {
         await this.#reconcile(participant);
       } catch (error) {
         // A participant who left mid-update is not a failure worth a warning.
-        const level = participant.lifecycle.is('left') ? 'debug' : 'warn';
+        const level = participant.state === 'left' ? 'debug' : 'warn';
         this.log[level]({ err: error, uid: participant.uid }, 'subscription update failed');
       }
     });
   }
 
-  /** A participant's media is up: everyone else should receive it. */
+  /** Someone's publications changed: everyone else should receive them. */
   refreshAllBut(publisher: SessionParticipant): void {
-    for (const p of this.session.participants.values()) if (p !== publisher) this.refresh(p);
+    for (const p of this.host.members()) if (p !== publisher) this.refresh(p);
   }
 
   /**
-   * A publisher renegotiated and may publish streams it did not before (an
-   * audio call switched to video): whoever receives its feed adds the new ones.
-   * Janus does not add them to existing subscriptions by itself.
+   * A publisher renegotiated and publishes tracks it did not before (an audio
+   * call switched to video): whoever receives its feed adds the new ones. The
+   * media plane does not add them to existing subscriptions by itself.
    */
-  addNewStreams(publisher: SessionParticipant): void {
-    for (const p of this.session.participants.values()) {
+  addNewTracks(publisher: SessionParticipant): void {
+    for (const p of this.host.members()) {
       if (p === publisher || !p.subscribedFeeds.has(publisher.feedId)) continue;
-      void this.#queueOf(p).run(async () => {
-        try {
-          await this.#addStreams(p, publisher);
-        } catch (error) {
-          this.log.warn({ err: error, uid: p.uid, feed: publisher.feedId }, 'adding new streams failed');
-        }
-      });
+      void this.#queueOf(p)
+        .run(() => this.#addTracks(p, publisher))
+        .catch((error: unknown) => this.log.warn({ err: error, uid: p.uid, feed: publisher.feedId }, 'adding new tracks failed'));
     }
   }
 
-  async #addStreams(participant: SessionParticipant, publisher: SessionParticipant): Promise<void> {
-    const subscriber = participant.subscriber;
-    if (participant.lifecycle.is('left') || !subscriber || !publisher.publisher) return;
-    if (!participant.subscribedFeeds.has(publisher.feedId)) return;
-    const received = subscriber.streams.filter((s) => s.feedId === publisher.feedId && s.active);
-    // Which of the publisher's streams this subscription lacks: by mid, or by kind where Janus names no mid.
-    const byMid = received.every((s) => s.feedMid !== undefined);
-    const have = new Set(received.map((s) => (byMid ? s.feedMid : s.type)));
-    const missing = publisher.publisher.streams.filter((s) => (s.type === 'audio' || s.type === 'video') && !have.has(byMid ? s.mid : s.type));
-    if (missing.length === 0) return;
-    const { offer, streams } = await subscriber.subscribe(missing.map((s) => ({ feedId: publisher.feedId, mid: s.mid })));
-    if (offer) await participant.offerToSubscriber(offer, this.#streams(streams));
+  /** A feed is gone: whoever received it drops it. */
+  dropFeed(feedId: number): void {
+    for (const p of this.host.members()) if (p.subscribedFeeds.has(feedId)) this.refresh(p);
   }
 
   #queueOf(participant: SessionParticipant): SerialQueue {
@@ -86,52 +79,43 @@ export class SubscriptionManager {
     return queue;
   }
 
-  /** A feed is gone: whoever received it drops it. */
-  dropFeed(feedId: number): void {
-    for (const p of this.session.participants.values()) if (p.subscribedFeeds.has(feedId)) this.refresh(p);
+  async #addTracks(participant: SessionParticipant, publisher: SessionParticipant): Promise<void> {
+    const room = this.host.room();
+    if (participant.state === 'left' || !room || !participant.subscribedFeeds.has(publisher.feedId)) return;
+    const received = participant.receivedTracks.filter((t) => t.feedId === publisher.feedId && t.active);
+    // Which of the publisher's tracks this subscription lacks: by mid, or by kind where the backend names no mid.
+    const byMid = received.every((t) => t.feedMid !== undefined);
+    const have = new Set(received.map((t) => (byMid ? t.feedMid : t.kind)));
+    const missing = publisher.publications.filter((p) => !have.has(byMid ? p.mid : p.kind));
+    await participant.receive(
+      missing.map((p) => ({ feedId: p.feedId, mid: p.mid })),
+      room,
+      this.host.describe,
+    );
   }
 
   #wanted(participant: SessionParticipant): Set<number> {
     const feeds = new Set<number>();
-    for (const other of this.session.participants.values()) {
-      if (other !== participant && other.publishing && other.lifecycle.is('joined', 'disconnected')) feeds.add(other.feedId);
+    for (const other of this.host.members()) {
+      if (other !== participant && other.publishing && other.state !== 'left') feeds.add(other.feedId);
     }
     return feeds;
   }
 
   async #reconcile(participant: SessionParticipant): Promise<void> {
+    const room = this.host.room();
     // Away (socket dropped, within grace): brought up to date when they resume.
-    if (participant.lifecycle.is('left', 'disconnected') || !this.session.room) return;
+    if (participant.state !== 'joined' || !room) return;
     const wanted = this.#wanted(participant);
-    const toDrop = [...participant.subscribedFeeds].filter((f) => !wanted.has(f));
-    const toAdd = [...wanted].filter((f) => !participant.subscribedFeeds.has(f));
-
-    if (toDrop.length > 0 && participant.subscriber) {
-      for (const f of toDrop) participant.subscribedFeeds.delete(f);
-      const { offer, streams } = await participant.subscriber.unsubscribe(toDrop);
-      if (offer) await participant.offerToSubscriber(offer, this.#streams(streams));
-    }
-    if (toAdd.length === 0) return;
-    if (!participant.subscriber) {
-      const subscriber = await this.session.room.createSubscriber();
-      participant.subscriber = subscriber;
-      subscriber.on('trickle', (candidate) => participant.send('trickle', { target: 'subscriber', candidate }));
-      subscriber.on('hangup', (reason) => this.log.info({ uid: participant.uid, reason }, 'subscriber hung up'));
-    }
-    const { offer, streams } = await participant.subscriber.subscribe(toAdd.map((feedId) => ({ feedId })));
-    for (const f of toAdd) participant.subscribedFeeds.add(f);
-    if (offer) await participant.offerToSubscriber(offer, this.#streams(streams));
-  }
-
-  /** Janus's stream list, in the browser's terms: which mid carries whose audio or video. */
-  #streams(streams: readonly JanusStream[]): SubscriberStream[] {
-    const out: SubscriberStream[] = [];
-    for (const s of streams) {
-      if (s.type !== 'audio' && s.type !== 'video') continue;
-      const owner = this.session.publisherOf(s.feedId);
-      if (!owner) continue;
-      out.push({ mid: s.mid, uid: owner.uid, source: s.type === 'audio' ? 'microphone' : 'camera', kind: s.type, active: s.active });
-    }
-    return out;
+    const subscribed = participant.subscribedFeeds;
+    await participant.dropFeeds(
+      [...subscribed].filter((f) => !wanted.has(f)),
+      this.host.describe,
+    );
+    await participant.receive(
+      [...wanted].filter((f) => !subscribed.has(f)).map((feedId) => ({ feedId })),
+      room,
+      this.host.describe,
+    );
   }
 }

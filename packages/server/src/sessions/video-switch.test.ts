@@ -1,24 +1,31 @@
 import type { Participant } from '@parley/protocol';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SessionParticipant } from './participant.ts';
+import type { ParticipantView } from './participant.ts';
 import { type VideoSwitchHost, VideoSwitch } from './video-switch.ts';
 
-function person(uid: string, isAudioOnly = true): SessionParticipant {
+function person(uid: string, isAudioOnly = true): ParticipantView {
   const info: Participant = { uid, name: uid, avatar: null, joinedAt: 0, isAudioMuted: false, isVideoMuted: isAudioOnly, isAudioOnly };
-  return { uid, info, lifecycle: { is: (s: string) => s === 'joined' } } as unknown as SessionParticipant;
+  return { uid, info, state: 'joined' } as unknown as ParticipantView;
 }
 
-function session(...people: SessionParticipant[]) {
+/**
+ * `media` lists each time the session was told the switch happened; like the
+ * session, the fake then lets everyone send video.
+ */
+function session(...people: ParticipantView[]) {
   const sent: Array<{ event: string; data: unknown; except?: string }> = [];
   const media: string[] = [];
   const host: VideoSwitchHost = {
-    sessionId: 's1',
     participants: new Map(people.map((p) => [p.uid, p])),
     broadcast: (event, data, except) => sent.push({ event, data, ...(except ? { except } : {}) }),
     list: () => people.map((p) => ({ ...p.info })),
   };
-  const sw = new VideoSwitch(host, { log: pino({ level: 'silent' }), answerTimeoutMs: 30_000, setMedia: async (_id, m) => void media.push(m) });
+  const sw = new VideoSwitch(host, { log: pino({ level: 'silent' }), answerTimeoutMs: 30_000, switched: async () => {
+      media.push('video');
+      for (const p of people) p.info.isAudioOnly = false;
+    },
+  });
   sw.started(true);
   return { sw, sent, media };
 }
@@ -43,8 +50,7 @@ describe('asking to switch an audio call to video', () => {
 
     await sw.answer(ben, true);
     expect(sw.media).toBe('video');
-    expect(media).toEqual(['video']);
-    expect(ann.info.isAudioOnly).toBe(false);
+    expect(media).toEqual(['video']); // everyone's isAudioOnly: call-session.test.ts
     expect(sent.at(-1)).toEqual({ event: 'video.switched', data: { initiator: 'ann', responder: 'ben' } });
     expect(sent.map((s) => s.event)).toContain('participants.changed');
     expect(await codeOf(() => sw.request(ann))).toBe('INVALID_STATE'); // a video session already

@@ -1,21 +1,21 @@
 /**
- * Switching an audio-only session to video (the seed's `switchToVideoCall`).
- * One request is pending at a time and the first answer decides it. On accept
- * the session's media becomes video: in memory, in everyone's Participant
- * (`isAudioOnly` false) and in the call log (call_sessions.media). Each client
- * then starts its camera and renegotiates its publisher, and the session's
- * SubscriptionManager adds the new stream to everyone who receives that feed.
+ * Switching an audio-only session to video (the seed's `switchToVideoCall`):
+ * the conversation of it. One request is pending at a time and the first
+ * answer decides it. On accept the session's media becomes video here, and the
+ * session makes everyone video-capable and tells the call log (`switched`).
+ * Each client then starts its camera and renegotiates its publisher, and the
+ * session's SubscriptionManager adds the new track to everyone who receives
+ * that feed. The session calls request and answer from its queue.
  */
 import { type Participant, ParleyError, type ServerEventName, type ServerEvents } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { SessionParticipant } from './participant.ts';
+import type { ParticipantView } from './participant.ts';
 
 export type SessionMedia = 'audio' | 'video';
 
 /** What the switch needs of its session. */
 export interface VideoSwitchHost {
-  readonly sessionId: string;
-  readonly participants: ReadonlyMap<string, SessionParticipant>;
+  readonly participants: ReadonlyMap<string, ParticipantView>;
   broadcast<E extends ServerEventName>(event: E, data: ServerEvents[E], except?: string): void;
   list(): Participant[];
 }
@@ -24,8 +24,8 @@ export interface VideoSwitchDeps {
   log: Logger;
   /** How long a request waits for an answer before it is withdrawn. */
   answerTimeoutMs: number;
-  /** Records the session's media in the call log. */
-  setMedia(sessionId: string, media: SessionMedia): Promise<void>;
+  /** The switch was accepted: everyone may send video now, and the session's media is recorded. */
+  switched(): Promise<void>;
 }
 
 export class VideoSwitch {
@@ -56,10 +56,10 @@ export class VideoSwitch {
   }
 
   /** `participant` asks the others; they get `video.switchRequested`. */
-  request(participant: SessionParticipant): void {
+  request(participant: ParticipantView): void {
     if (!this.canSwitch) throw new ParleyError('INVALID_STATE', 'The session is a video session already');
     if (this.#pending) throw new ParleyError('INVALID_STATE', 'A switch to video is waiting for an answer already');
-    const others = [...this.session.participants.values()].filter((p) => p !== participant && !p.lifecycle.is('left'));
+    const others = [...this.session.participants.values()].filter((p) => p !== participant && p.state !== 'left');
     if (others.length === 0) throw new ParleyError('INVALID_STATE', 'Nobody else is in the session to ask');
     const timer = setTimeout(() => this.#withdraw('timeout'), this.deps.answerTimeoutMs);
     timer.unref();
@@ -69,7 +69,7 @@ export class VideoSwitch {
   }
 
   /** Someone other than the asker answers the pending request. */
-  async answer(participant: SessionParticipant, accept: boolean): Promise<void> {
+  async answer(participant: ParticipantView, accept: boolean): Promise<void> {
     const pending = this.#pending;
     if (!pending) throw new ParleyError('INVALID_STATE', 'No switch to video is waiting for an answer');
     if (pending.initiator === participant.uid) throw new ParleyError('INVALID_STATE', 'The one who asked cannot answer');
@@ -82,16 +82,13 @@ export class VideoSwitch {
       return;
     }
     this.media = 'video';
-    for (const p of this.session.participants.values()) p.info.isAudioOnly = false;
-    await this.deps.setMedia(this.session.sessionId, 'video').catch((error: unknown) =>
-      this.deps.log.error({ err: error }, 'could not record the switch to video'),
-    );
+    await this.deps.switched();
     this.session.broadcast('participants.changed', { participants: this.session.list() });
     this.session.broadcast('video.switched', info);
   }
 
   /** A participant left: a request of theirs is withdrawn, so nobody is left with a question nobody asks. */
-  left(participant: SessionParticipant): void {
+  left(participant: ParticipantView): void {
     if (this.#pending?.initiator === participant.uid) this.#withdraw('left');
   }
 

@@ -1,8 +1,12 @@
 /**
- * Call sessions and who was in them, with join and leave times. The live
- * state is in memory (sessions/); this is the record the call logs read.
+ * Calls and who was in them: the one writer of `call_sessions` (a row per
+ * session id, whether it started as a ringing call or as a session someone
+ * joined) and of its child table `session_participants` (each stay, with join
+ * and leave times). The live state is in memory (sessions/); this is the
+ * record the call log (calls/call-log-reader.ts) reads. Reads that filter by a
+ * participant or name the ringing parties join those tables here too.
  */
-import type { CallKind } from '@parley/protocol';
+import type { Call, CallKind, CallStatus } from '@parley/protocol';
 import type { Database, Row } from './database.ts';
 
 export interface SessionRecord {
@@ -16,10 +20,78 @@ export interface SessionRecord {
   participants: { uid: string; name: string; joinedAt: string; leftAt: string | null; leaveReason: string | null }[];
 }
 
-const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOString());
+/** One `call_sessions` row, with the ringing parties' names. */
+export interface CallRow {
+  sessionId: string;
+  kind: CallKind;
+  media: 'audio' | 'video';
+  status: CallStatus;
+  initiator: { uid: string; name: string } | null;
+  receiver: { uid: string; name: string } | null;
+  createdAt: Date;
+  /** `created_at` as the database prints it: exact, for paging. */
+  createdKey: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+/** One stay of one participant in a session. */
+export interface StayRow {
+  sessionId: string;
+  uid: string;
+  name: string;
+  joinedAt: Date;
+  leftAt: Date | null;
+  leaveReason: string | null;
+}
+
+export interface CallFilter {
+  uid?: string | undefined;
+  statuses?: readonly CallStatus[] | undefined;
+  /** Rows strictly after this one, in the order (created_at, session_id) descending. */
+  after?: { createdKey: string; sessionId: string } | undefined;
+  limit: number;
+}
+
+const date = (d: unknown) => (d == null ? null : new Date(d as string));
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+const SELECT_CALLS = `select s.*, s.created_at::text as created_key, iu.name as initiator_name, ru.name as receiver_name
+  from call_sessions s left join users iu on iu.uid = s.initiator left join users ru on ru.uid = s.receiver`;
+
+function toCall(s: Row): CallRow {
+  const party = (uid: unknown, name: unknown) => (uid == null ? null : { uid: String(uid), name: String(name ?? uid) });
+  return {
+    sessionId: String(s.session_id),
+    kind: s.kind as CallKind,
+    media: s.media as 'audio' | 'video',
+    status: s.status as CallStatus,
+    initiator: party(s.initiator, s.initiator_name),
+    receiver: party(s.receiver, s.receiver_name),
+    createdAt: date(s.created_at) as Date,
+    createdKey: String(s.created_key),
+    startedAt: date(s.started_at),
+    endedAt: date(s.ended_at),
+    endReason: (s.end_reason as string | null) ?? null,
+  };
+}
+
+function toStay(p: Row): StayRow {
+  return {
+    sessionId: String(p.session_id),
+    uid: String(p.uid),
+    name: String(p.name),
+    joinedAt: date(p.joined_at) as Date,
+    leftAt: date(p.left_at),
+    leaveReason: (p.leave_reason as string | null) ?? null,
+  };
+}
 
 export class SessionsStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Pick<Database, 'query'>) {}
+
+  // ——— a session's run ———
 
   /** Marks the session live; a session id used again later starts a new run of the same record. */
   async sessionStarted(sessionId: string, kind: CallKind, media: 'audio' | 'video'): Promise<void> {
@@ -59,11 +131,45 @@ export class SessionsStore {
     ]);
   }
 
-  /** Closes records left open by a server that stopped without saying goodbye. */
+  // ——— the ringing side ———
+
+  async callInitiated(call: Call): Promise<void> {
+    await this.db.query(
+      `insert into call_sessions (session_id, kind, media, status, initiator, receiver, created_at)
+       values ($1, 'direct', $2, 'initiated', $3, $4, $5)`,
+      [call.sessionId, call.type, call.initiator.uid, call.receiver.uid, new Date(call.initiatedAt).toISOString()],
+    );
+  }
+
+  async callAccepted(sessionId: string, at: number): Promise<void> {
+    // A session that started already (someone joined quickly) keeps its status.
+    await this.db.query(`update call_sessions set accepted_at = $2, status = case when status = 'initiated' then 'ongoing' else status end where session_id = $1`, [
+      sessionId,
+      new Date(at).toISOString(),
+    ]);
+  }
+
+  /** A final status: rejected, busy, cancelled, unanswered, or ended. A session that ended already keeps its end. */
+  async callFinished(sessionId: string, status: CallStatus, reason: string): Promise<void> {
+    await this.db.query(
+      `update call_sessions set status = $2, ended_at = coalesce(ended_at, now()), end_reason = coalesce(end_reason, $3)
+       where session_id = $1 and status in ('initiated', 'ongoing')`,
+      [sessionId, status, reason],
+    );
+  }
+
+  /**
+   * Closes what a server that stopped without saying goodbye left open: its
+   * stays and live sessions end, and calls still ringing are cancelled (nobody
+   * will answer them now). Run once at start.
+   */
   async closeDangling(reason: string): Promise<void> {
     await this.db.query('update session_participants set left_at = now(), leave_reason = $1 where left_at is null', [reason]);
     await this.db.query(`update call_sessions set status = 'ended', ended_at = now(), end_reason = $1 where status = 'ongoing'`, [reason]);
+    await this.db.query(`update call_sessions set status = 'cancelled', ended_at = now(), end_reason = $1 where status = 'initiated'`, [reason]);
   }
+
+  // ——— reading ———
 
   /** Whether `uid` was ever in the session (access to its recordings hangs on this). */
   async wasIn(sessionId: string, uid: string): Promise<boolean> {
@@ -71,24 +177,61 @@ export class SessionsStore {
     return rows.length > 0;
   }
 
+  /** Whether `uid` made, received or joined the call. */
+  async isParty(sessionId: string, uid: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `select 1 from call_sessions s where s.session_id = $1 and (s.initiator = $2 or s.receiver = $2
+         or exists (select 1 from session_participants p where p.session_id = s.session_id and p.uid = $2))`,
+      [sessionId, uid],
+    );
+    return rows.length > 0;
+  }
+
+  async call(sessionId: string): Promise<CallRow | undefined> {
+    const [row] = await this.db.query(`${SELECT_CALLS} where s.session_id = $1`, [sessionId]);
+    return row && toCall(row);
+  }
+
+  /** Newest first; `uid` limits to calls that user made, received or joined. */
+  async calls(filter: CallFilter): Promise<CallRow[]> {
+    const rows = await this.db.query(
+      `${SELECT_CALLS}
+       where ($1::text is null or s.initiator = $1 or s.receiver = $1
+              or exists (select 1 from session_participants p where p.session_id = s.session_id and p.uid = $1))
+         and ($2::text[] is null or s.status = any($2::text[]))
+         and ($3::timestamptz is null or (s.created_at, s.session_id) < ($3::timestamptz, $4::text))
+       order by s.created_at desc, s.session_id desc
+       limit $5`,
+      [filter.uid ?? null, filter.statuses ? [...filter.statuses] : null, filter.after?.createdKey ?? null, filter.after?.sessionId ?? null, filter.limit],
+    );
+    return rows.map(toCall);
+  }
+
+  /** Every stay in these sessions, in the order they joined. */
+  async staysOf(sessionIds: readonly string[]): Promise<StayRow[]> {
+    if (sessionIds.length === 0) return [];
+    const rows = await this.db.query('select * from session_participants where session_id = any($1::text[]) order by joined_at, id', [[...sessionIds]]);
+    return rows.map(toStay);
+  }
+
   async get(sessionId: string): Promise<SessionRecord | undefined> {
-    const [s] = await this.db.query<Row>('select * from call_sessions where session_id = $1', [sessionId]);
-    if (!s) return undefined;
-    const ps = await this.db.query<Row>('select * from session_participants where session_id = $1 order by joined_at, id', [sessionId]);
+    const call = await this.call(sessionId);
+    if (!call) return undefined;
+    const stays = await this.staysOf([sessionId]);
     return {
-      sessionId: String(s.session_id),
-      kind: s.kind as CallKind,
-      media: s.media as 'audio' | 'video',
-      status: String(s.status),
-      startedAt: iso(s.started_at),
-      endedAt: iso(s.ended_at),
-      endReason: (s.end_reason as string | null) ?? null,
-      participants: ps.map((p) => ({
-        uid: String(p.uid),
-        name: String(p.name),
-        joinedAt: iso(p.joined_at) ?? '',
-        leftAt: iso(p.left_at),
-        leaveReason: (p.leave_reason as string | null) ?? null,
+      sessionId: call.sessionId,
+      kind: call.kind,
+      media: call.media,
+      status: call.status,
+      startedAt: iso(call.startedAt),
+      endedAt: iso(call.endedAt),
+      endReason: call.endReason,
+      participants: stays.map((p) => ({
+        uid: p.uid,
+        name: p.name,
+        joinedAt: p.joinedAt.toISOString(),
+        leftAt: iso(p.leftAt),
+        leaveReason: p.leaveReason,
       })),
     };
   }

@@ -58,6 +58,7 @@ export async function startTestServer(
     services: server.services,
     media: server.media,
     registry: server.registry,
+    events: server.events,
     apiKey: config.apiKey ?? TEST_API_KEY,
     tokenSecret: server.services.secrets.tokenSecret,
     dataDir,

@@ -86,6 +86,6 @@ export class ClientConnection implements RequestContext {
     this.deps.ringing?.channelClosed(this);
     const binding = this.binding;
     this.binding = undefined;
-    if (binding && binding.participant.link === this) binding.session.disconnected(binding.participant);
+    if (binding) binding.session.disconnected(binding.participant, this);
   }
 }

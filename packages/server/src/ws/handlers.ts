@@ -6,29 +6,29 @@ import { ParleyError, type RequestResult } from '@parley/protocol';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../secrets.ts';
 import type { CallSession } from '../sessions/call-session.ts';
-import type { SessionParticipant } from '../sessions/participant.ts';
+import type { ParticipantView } from '../sessions/participant.ts';
 import { verifyCallToken } from '../tokens/call-token.ts';
 import type { Binding, RequestContext, RequestHandlers } from './request-context.ts';
 import { ringingHandlers } from './ringing-handlers.ts';
 
 function bound(conn: RequestContext): Binding {
   const binding = conn.binding;
-  if (!binding || binding.participant.lifecycle.is('left')) throw new ParleyError('NOT_JOINED');
+  if (!binding || binding.participant.state === 'left') throw new ParleyError('NOT_JOINED');
   return binding;
 }
 
-function recordingOf(conn: RequestContext) {
-  if (!conn.deps.recording) throw new ParleyError('INVALID_STATE', 'Recording is not available on this server');
-  return conn.deps.recording;
+function recordingsOf(conn: RequestContext) {
+  if (!conn.deps.recordings) throw new ParleyError('INVALID_STATE', 'Recording is not available on this server');
+  return conn.deps.recordings;
 }
 
-function joinedResult(session: CallSession, participant: SessionParticipant, resumeToken: string): RequestResult<'join'> {
+function joinedResult(session: CallSession, participant: ParticipantView, resumeToken: string): RequestResult<'join'> {
   return {
     sessionId: session.sessionId,
     kind: session.kind,
-    self: { ...participant.info },
+    self: participant.info,
     participants: session.list().filter((p) => p.uid !== participant.uid),
-    recording: session.recording,
+    recording: session.recording.recording,
     resumeToken,
   };
 }
@@ -73,7 +73,7 @@ export const handlers: RequestHandlers = {
 
   async mute(conn, change) {
     const { session, participant } = bound(conn);
-    return { participant: session.mute(participant, change) };
+    return { participant: await session.mute(participant, change) };
   },
 
   async leave(conn) {
@@ -85,12 +85,14 @@ export const handlers: RequestHandlers = {
 
   async 'recording.start'(conn) {
     const { session, participant } = bound(conn);
-    return recordingOf(conn).start(session, participant);
+    const recordings = recordingsOf(conn);
+    return session.startRecording(participant, () => recordings.newTarget());
   },
 
   async 'recording.stop'(conn) {
     const { session, participant } = bound(conn);
-    return recordingOf(conn).stop(session, participant);
+    recordingsOf(conn); // a server without recordings refuses both requests alike
+    return session.stopRecording(participant);
   },
 
   async 'session.stay'(conn) {
@@ -100,13 +102,13 @@ export const handlers: RequestHandlers = {
 
   async 'video.requestSwitch'(conn) {
     const { session, participant } = bound(conn);
-    session.video.request(participant);
+    await session.requestVideoSwitch(participant);
     return {};
   },
 
   async 'video.answerSwitch'(conn, { accept }) {
     const { session, participant } = bound(conn);
-    await session.video.answer(participant, accept);
+    await session.answerVideoSwitch(participant, accept);
     return {};
   },
 

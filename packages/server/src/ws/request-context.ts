@@ -6,17 +6,17 @@
 import type { ParsedParams, RequestResult, RequestType } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { RingingService } from '../calls/ringing-service.ts';
-import type { RecordingController } from '../recording/recording-controller.ts';
+import type { RecordingService } from '../recording/recording-service.ts';
 import type { CallSession } from '../sessions/call-session.ts';
-import type { ParticipantLink, SessionParticipant } from '../sessions/participant.ts';
+import type { ParticipantLink, ParticipantView } from '../sessions/participant.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
 
 export interface SignalingDeps {
   registry: SessionRegistry;
   tokenSecret: Uint8Array;
   log: Logger;
-  /** Absent: recording requests answer INVALID_STATE. */
-  recording?: RecordingController;
+  /** Where new recordings go; absent: recording requests answer INVALID_STATE. */
+  recordings?: Pick<RecordingService, 'newTarget'>;
   /** The ringing flow's user channels; absent: `user.login` and `call.*` answer INVALID_STATE. */
   ringing?: RingingService;
 }
@@ -24,7 +24,7 @@ export interface SignalingDeps {
 /** After `join` (or `resume`), the one session and participant a connection acts for. */
 export interface Binding {
   session: CallSession;
-  participant: SessionParticipant;
+  participant: ParticipantView;
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * The call log's SQL, run on PGlite and on a real PostgreSQL (TEST_DATABASE_URL,
  * which `npm test` provides): ringing statuses, session stays, durations,
- * recordings, paging and filters.
+ * recordings, paging and filters. The sessions store writes; the reader reads.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '@parley/protocol';
 import type { Store } from '../store/index.ts';
 import { createPostgresTestStore, createTestStore, type TestStoreFactory } from '../testing/test-store.ts';
-import { CallLogStore } from './call-log-store.ts';
+import { RecordingsStore } from '../recording/recordings-store.ts';
+import { CallLogReader } from './call-log-reader.ts';
 
 const DATABASES: [string, TestStoreFactory][] = [
   ['PGlite', createTestStore],
@@ -30,10 +31,10 @@ function ringingCall(sessionId: string, from: string, to: string, at: number, ty
 
 describe.each(DATABASES)('the call log on %s', (_kind, factory) => {
   let store: Store;
-  let log: CallLogStore;
+  let log: CallLogReader;
   beforeEach(async () => {
     store = await factory();
-    log = new CallLogStore(store.db);
+    log = new CallLogReader(store.sessions, new RecordingsStore(store.db));
     for (const uid of ['ann', 'bob', 'cy']) await store.users.create({ uid, name: uid.toUpperCase() });
   });
   afterEach(async () => {
@@ -42,9 +43,9 @@ describe.each(DATABASES)('the call log on %s', (_kind, factory) => {
 
   it('follows a ringing call from initiated to ended, with stays, durations and minutes', async () => {
     const t0 = Date.now() - 60_000;
-    await log.initiated(ringingCall('c1', 'ann', 'bob', t0, 'video'));
+    await store.sessions.callInitiated(ringingCall('c1', 'ann', 'bob', t0, 'video'));
     expect((await log.get('c1'))?.status).toBe('initiated');
-    await log.accepted('c1', t0 + 2_000);
+    await store.sessions.callAccepted('c1', t0 + 2_000);
     await store.sessions.sessionStarted('c1', 'direct', 'audio');
     const a = await store.sessions.participantJoined('c1', 'ann', 'ANN', new Date(t0 + 3_000));
     const b = await store.sessions.participantJoined('c1', 'bob', 'BOB', new Date(t0 + 4_000));
@@ -53,7 +54,7 @@ describe.each(DATABASES)('the call log on %s', (_kind, factory) => {
     expect(live?.participants.every((p) => p.leftAt === null && p.durationSeconds > 0)).toBe(true);
     await store.sessions.participantLeft(a, new Date(t0 + 33_000), 'left');
     await store.sessions.participantLeft(b, new Date(t0 + 34_000), 'left');
-    await log.finished('c1', 'ended', 'call-ended');
+    await store.sessions.callFinished('c1', 'ended', 'call-ended');
     await store.sessions.sessionEnded('c1', 'call-ended');
     const ended = await log.get('c1');
     expect(ended?.status).toBe('ended');
@@ -70,9 +71,9 @@ describe.each(DATABASES)('the call log on %s', (_kind, factory) => {
   });
 
   it('keeps a final status: a finished call is not finished again', async () => {
-    await log.initiated(ringingCall('c2', 'ann', 'bob', Date.now()));
-    await log.finished('c2', 'rejected', 'rejected');
-    await log.finished('c2', 'unanswered', 'unanswered');
+    await store.sessions.callInitiated(ringingCall('c2', 'ann', 'bob', Date.now()));
+    await store.sessions.callFinished('c2', 'rejected', 'rejected');
+    await store.sessions.callFinished('c2', 'unanswered', 'unanswered');
     expect(await log.get('c2')).toMatchObject({ status: 'rejected', endReason: 'rejected', durationSeconds: 0, participants: [] });
   });
 
@@ -91,9 +92,9 @@ describe.each(DATABASES)('the call log on %s', (_kind, factory) => {
 
   it('pages newest first, filters by user and status, and cancels calls left ringing', async () => {
     const base = Date.now() - 100_000;
-    for (let i = 0; i < 7; i++) await log.initiated(ringingCall(`p${i}`, i % 2 ? 'ann' : 'cy', 'bob', base + i * 1_000));
-    await log.finished('p0', 'busy', 'busy');
-    await log.finished('p1', 'busy', 'busy');
+    for (let i = 0; i < 7; i++) await store.sessions.callInitiated(ringingCall(`p${i}`, i % 2 ? 'ann' : 'cy', 'bob', base + i * 1_000));
+    await store.sessions.callFinished('p0', 'busy', 'busy');
+    await store.sessions.callFinished('p1', 'busy', 'busy');
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
@@ -106,7 +107,7 @@ describe.each(DATABASES)('the call log on %s', (_kind, factory) => {
     expect((await log.list({ limit: 10, statuses: ['busy'] })).items.map((c) => c.sessionId)).toEqual(['p1', 'p0']);
     expect((await log.list({ limit: 10, uid: 'ann', statuses: ['busy', 'ended'] })).items.map((c) => c.sessionId)).toEqual(['p1']);
     expect((await log.list({ limit: 2, cursor: 'garbage' })).items.map((c) => c.sessionId)).toEqual(['p6', 'p5']);
-    await log.closeDangling();
+    await store.sessions.closeDangling('server-restart');
     expect((await log.list({ limit: 10, statuses: ['initiated'] })).items).toEqual([]);
     expect((await log.get('p6'))?.status).toBe('cancelled');
   });

@@ -1,0 +1,51 @@
+/**
+ * Who hears which domain event: the one place where the call log, the
+ * recordings, the clients' broadcast and the ringing flow subscribe to what
+ * live sessions do. Metrics, webhooks or a cluster adapter subscribe here the
+ * same way (observers unless the step must wait for them), and CallSession
+ * does not change.
+ */
+import type { Logger } from 'pino';
+import type { CallLogWriter } from './calls/call-log-writer.ts';
+import type { RingingService } from './calls/ringing-service.ts';
+import type { MediaBackend } from './media/media-backend.ts';
+import type { RecordingService } from './recording/recording-service.ts';
+import type { DomainEvents } from './sessions/domain-events.ts';
+import { tellClients } from './ws/client-broadcast.ts';
+
+export interface Subscribers {
+  callLog: CallLogWriter;
+  recordings: RecordingService;
+  /** Absent without signaling. */
+  ringing: RingingService | undefined;
+  /** Absent without a media plane. */
+  media: MediaBackend | undefined;
+  log: Logger;
+}
+
+export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
+  // The call log. Hooks: a session starts, and a join answers, only once written
+  // (tests and the call log API rely on it); the rest is written in order, best effort.
+  events.hook('session.started', (e) => s.callLog.started(e));
+  events.hook('participant.joined', (e) => s.callLog.joined(e));
+  events.hook('participant.left', (e) => s.callLog.left(e));
+  events.hook('session.mediaChanged', (e) => s.callLog.mediaChanged(e));
+  events.hook('session.ended', (e) => s.callLog.ended(e));
+
+  // Recordings: the row exists before anyone hears recording started; a stop queues the file's job.
+  events.hook('recording.started', (e) => s.recordings.started(e));
+  events.hook('recording.stopped', (e) => s.recordings.stopped(e));
+
+  // What clients are told: joins, leaves, mutes, recording toggles, the active speaker.
+  tellClients(events);
+
+  // An answered call is over when its session ends.
+  const ringing = s.ringing;
+  if (ringing) events.on('session.ended', (e) => ringing.sessionEnded(e.session.sessionId));
+
+  // A media node that goes away takes its rooms along; each session on it ends itself (media-failure).
+  s.media?.on('nodeLost', (node) => {
+    s.log.error({ node }, 'media node lost; its sessions end');
+    void events.emit('media.nodeLost', { node });
+  });
+}

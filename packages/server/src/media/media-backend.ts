@@ -1,0 +1,153 @@
+/**
+ * The media plane as sessions see it: a room per session, and in it each
+ * participant's sending connection (a publisher) and receiving connection (a
+ * subscriber). Janus implements it (MediaPlane → JanusRoom → JanusPublisher,
+ * JanusSubscriber); a peer-to-peer backend for one-to-one calls, or rooms
+ * spread over several Janus nodes, fit the same shape. Nothing of Janus's wire
+ * format crosses this line: no VideoRoom requests, handles or error codes.
+ */
+import type { EventMap } from '@parley/protocol';
+
+/** An SDP offer or answer as browsers and media servers exchange it. */
+export interface Jsep {
+  type: 'offer' | 'answer';
+  sdp: string;
+  [extra: string]: unknown;
+}
+
+export interface OfferJsep extends Jsep {
+  type: 'offer';
+}
+
+export interface AnswerJsep extends Jsep {
+  type: 'answer';
+}
+
+/** One ICE candidate (the browser's RTCIceCandidateInit, without DOM types). */
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** What listening on an emitter of the event map `E` looks like (TypedEmitter has it). */
+export interface Observable<E extends EventMap<E>> {
+  on<K extends keyof E>(event: K, listener: (...args: E[K]) => unknown): () => void;
+}
+
+export type TrackKind = 'audio' | 'video';
+
+/** One track a publisher sends: its m-line in the publisher's connection, and its kind. */
+export interface PublishedTrack {
+  readonly mid: string;
+  readonly kind: TrackKind;
+}
+
+/** One m-line of a subscriber connection and the publisher track it carries. */
+export interface ReceivedTrack {
+  mid: string;
+  /** The publisher's feed; 0 for a slot without one (a data channel, a freed slot). */
+  feedId: number;
+  /** The track's mid in the publisher's own connection, when the backend names it. */
+  feedMid?: string;
+  kind: TrackKind | 'data';
+  /** False once the feed stopped (its publisher left or was dropped): the m-line stays, inactive. */
+  active: boolean;
+}
+
+export interface SubscriptionChange {
+  /** The new offer for the browser, or null when nothing needs renegotiating. */
+  offer: OfferJsep | null;
+  /** Every track of the subscription now, in m-line order. */
+  tracks: ReceivedTrack[];
+}
+
+/** The media server sees packets lost on a connection. */
+export interface SlowLink {
+  mid?: string;
+  media?: string;
+  /** True: from the browser to the server; false: towards the browser. */
+  uplink: boolean;
+  lost: number;
+}
+
+export interface MediaBackendEvents {
+  /** A media node went away; its rooms emitted `lost` first. */
+  nodeLost: [node: string];
+}
+
+export interface MediaBackend extends Observable<MediaBackendEvents> {
+  /** Makes the room of a session (on the node the backend picks for it). */
+  createRoom(sessionId: string): Promise<MediaRoom>;
+  /** One line for /healthz. */
+  status(): string;
+  close(): Promise<void>;
+}
+
+export interface MediaRoomEvents {
+  /** The room's node went away: the room and every connection in it are gone. */
+  lost: [];
+}
+
+export interface MediaRoom extends Observable<MediaRoomEvents> {
+  /** The backend's number for the room (for logs and tools). */
+  readonly id: number;
+  /** The node the room lives on. */
+  readonly node: string;
+  /** A sending connection for one participant; `feedId` names it in the room. */
+  createPublisher(opts: { feedId: number; display: string }): Promise<MediaPublisher>;
+  createSubscriber(): Promise<MediaSubscriber>;
+  /** Records every publisher, present and to come, into `dir`; each file starts with a key frame. */
+  startRecording(dir: string): Promise<void>;
+  stopRecording(): Promise<void>;
+  /** Closes every connection made here and the room. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+export interface ConnectionEvents {
+  /** Media flows: ICE and DTLS are done. */
+  connected: [];
+  /** The connection went down. */
+  disconnected: [reason: string];
+  /** A candidate of the media server's, for the browser; null once it has gathered all. */
+  candidate: [candidate: IceCandidate | null];
+  slowLink: [info: SlowLink];
+}
+
+export interface MediaPublisherEvents extends ConnectionEvents {
+  /** The audio started (true) or stopped (false) being loud enough to count as talking. */
+  talking: [talking: boolean];
+}
+
+export interface MediaPublisher extends Observable<MediaPublisherEvents> {
+  readonly feedId: number;
+  /** The tracks the server has from this publisher, as of its last answer. */
+  readonly tracks: readonly PublishedTrack[];
+  /** The browser's first offer; resolves with the server's answer. */
+  publish(offer: OfferJsep): Promise<AnswerJsep>;
+  /** A later offer from the same browser (tracks added, removed, replaced). */
+  renegotiate(offer: OfferJsep): Promise<AnswerJsep>;
+  /** An offer with new ICE credentials (the browser's network changed); the answer carries the server's new ones. */
+  restartIce(offer: OfferJsep): Promise<AnswerJsep>;
+  /** Asks the browser for a key frame of each video track (a new recorder or receiver needs one). */
+  requestKeyFrame(): Promise<void>;
+  /** A candidate of the browser's; null once it has gathered all. */
+  trickle(candidate: IceCandidate | null): Promise<void>;
+  /** Leaves the room. Idempotent, never rejects. */
+  close(): Promise<void>;
+}
+
+export interface MediaSubscriber extends Observable<ConnectionEvents> {
+  readonly tracks: readonly ReceivedTrack[];
+  /** Adds feeds (all their tracks, or the one `mid` of each). */
+  subscribe(feeds: ReadonlyArray<{ feedId: number; mid?: string }>): Promise<SubscriptionChange>;
+  /** Removes every track of these feeds. */
+  unsubscribe(feedIds: readonly number[]): Promise<SubscriptionChange>;
+  /** The browser's answer to the last offer: media starts or resumes. */
+  answer(answer: AnswerJsep): Promise<void>;
+  /** A new offer with new ICE credentials, for the browser to answer (its network changed). */
+  restartIce(): Promise<OfferJsep>;
+  trickle(candidate: IceCandidate | null): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,187 @@
+/**
+ * A CallSession driven through the fake media backend: what it asks of the
+ * media plane and what its clients are sent, without Janus.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { codeOf } from '../testing/code-of.ts';
+import { fakeOffer } from '../testing/fake-media-backend.ts';
+import { FakeLink, sessionOnFakeMedia, until } from '../testing/session-harness.ts';
+
+const ANSWER = { type: 'answer' as const, sdp: 'v=0\r\n' };
+
+describe('publishing', () => {
+  it('makes publications once media flows, and everyone else receives them with their sources', async () => {
+    const { session, join, publisherOf, room } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    const { participant: ben, link: benLink } = await join('ben');
+
+    const answer = await session.publish(ann, fakeOffer(['audio', 'video']));
+    expect(answer.type).toBe('answer');
+    expect(ann.publications).toEqual([]); // nothing to receive before media flows
+    publisherOf(ann).connect();
+
+    await until(() => benLink.got('subscriber.offer').length > 0, "ben's subscriber offer");
+    expect(ann.publications.map((p) => p.source)).toEqual(['microphone', 'camera']);
+    expect(room().subscribers[0]?.feeds).toEqual([ann.feedId]);
+    expect(benLink.got('subscriber.offer')[0]?.streams).toEqual([
+      { mid: '0', uid: 'ann', source: 'microphone', kind: 'audio', active: true },
+      { mid: '1', uid: 'ann', source: 'camera', kind: 'video', active: true },
+    ]);
+    await session.subscriberAnswer(ben, ANSWER);
+    expect(room().subscribers[0]?.answers).toBe(1);
+    expect(ben.subscribedFeeds.has(ann.feedId)).toBe(true);
+  });
+
+  it('lets a newcomer receive what is published already', async () => {
+    const { session, join, publisherOf } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    await session.publish(ann, fakeOffer(['audio']));
+    publisherOf(ann).connect();
+    await until(() => ann.publishing, "ann's media");
+    const { link: cyLink } = await join('cy');
+    await until(() => cyLink.got('subscriber.offer').length > 0, "cy's subscriber offer");
+    expect(cyLink.got('subscriber.offer')[0]?.streams.map((s) => `${s.uid}:${s.source}`)).toEqual(['ann:microphone']);
+  });
+
+  it('refuses a publish from someone who is no longer in the session', async () => {
+    const { session, join } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    await join('ben');
+    await session.leave(ann);
+    expect(await codeOf(session.publish(ann, fakeOffer()))).toBe('NOT_JOINED');
+  });
+});
+
+describe('leaving', () => {
+  it('removes what the leaver published, and the others stop receiving it', async () => {
+    const { session, join, publisherOf, room, heard } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    const { participant: ben, link: benLink } = await join('ben');
+    await join('cy');
+    await session.publish(ann, fakeOffer(['audio', 'video']));
+    publisherOf(ann).connect();
+    await until(() => benLink.got('subscriber.offer').length === 1, "ben's first offer");
+    await session.subscriberAnswer(ben, ANSWER);
+
+    await session.leave(ann);
+    expect(room().publishers[0]?.closed).toBe(true);
+    expect(heard.filter((h) => h.name === 'publication.removed').map((h) => h.name === 'publication.removed' && h.payload.publication.source)).toEqual([
+      'microphone',
+      'camera',
+    ]);
+    await until(() => benLink.got('subscriber.offer').length === 2, "ben's offer without ann");
+    expect(benLink.got('subscriber.offer')[1]?.streams).toEqual([]); // ann's tracks are inactive and nobody's now
+    expect(ben.subscribedFeeds.size).toBe(0);
+    expect(benLink.got('participant.left').map((l) => [l.participant.uid, l.reason])).toEqual([['ann', 'left']]);
+  });
+
+  it('ends a group session with its last participant, and destroys its room', async () => {
+    const { session, join, room, endedCount } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    await session.leave(ann);
+    expect(session.state).toBe('ended');
+    expect(room().destroyed).toBe(true);
+    expect(endedCount()).toBe(1);
+  });
+
+  it('ends a direct call for both when one leaves', async () => {
+    const { session, join, room } = sessionOnFakeMedia('direct');
+    const { participant: ann } = await join('ann');
+    const { link: benLink } = await join('ben');
+    await session.leave(ann);
+    expect(benLink.got('session.ended')).toEqual([{ reason: 'call-ended' }]);
+    expect(benLink.closedWith).toBe('call-ended');
+    expect(room().destroyed).toBe(true);
+  });
+});
+
+describe('the media node going away', () => {
+  it('ends the session for everyone with media-failure', async () => {
+    const { session, join, media, heard } = sessionOnFakeMedia();
+    const { link: annLink } = await join('ann');
+    const { link: benLink } = await join('ben');
+    media.loseNode();
+    await until(() => session.state === 'ended', 'the session to end');
+    for (const link of [annLink, benLink]) expect(link.got('session.ended')).toEqual([{ reason: 'media-failure' }]);
+    expect(heard.at(-1)).toMatchObject({ name: 'session.ended', payload: { reason: 'media-failure' } });
+  });
+});
+
+describe('a socket that drops', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps the participant for the grace period, and a stale socket closing changes nothing', async () => {
+    vi.useFakeTimers();
+    const { session, join } = sessionOnFakeMedia();
+    const { participant: ann, link: oldLink } = await join('ann');
+    await join('ben');
+    const newLink = new FakeLink();
+    await session.resume(ann, newLink);
+    expect(oldLink.closedWith).toBe('resumed elsewhere');
+    session.disconnected(ann, oldLink); // the old socket's close arrives late
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ann.state).toBe('joined');
+
+    session.disconnected(ann, newLink);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(ann.state).toBe('disconnected');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ann.state).toBe('left');
+    expect(session.participants.has('ann')).toBe(false);
+  });
+});
+
+describe('switching an audio session to video', () => {
+  it('lets everyone send video, records the media, and a new camera reaches those who receive the feed', async () => {
+    const { session, join, publisherOf, heard, room } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann', { audioOnly: true });
+    const { participant: ben, link: benLink } = await join('ben', { audioOnly: true });
+    await session.publish(ann, fakeOffer(['audio']));
+    publisherOf(ann).connect();
+    await until(() => benLink.got('subscriber.offer').length === 1, "ben's offer of ann's microphone");
+    await session.subscriberAnswer(ben, ANSWER);
+
+    await session.requestVideoSwitch(ben);
+    await session.answerVideoSwitch(ann, true);
+    expect(session.media).toBe('video');
+    expect([ann.info.isAudioOnly, ben.info.isAudioOnly]).toEqual([false, false]);
+    expect(heard.filter((h) => h.name === 'session.mediaChanged')).toHaveLength(1);
+
+    await session.publish(ann, fakeOffer(['audio', 'video'])); // ann's camera is on now
+    expect(heard.at(-1)).toMatchObject({ name: 'publication.added', payload: { publication: { source: 'camera' } } });
+    await until(() => benLink.got('subscriber.offer').length === 2, "ben's offer of ann's camera");
+    expect(benLink.got('subscriber.offer')[1]?.streams.map((s) => `${s.uid}:${s.source}`)).toEqual(['ann:microphone', 'ann:camera']);
+    expect(room().subscribers).toHaveLength(1); // the same subscriber connection, updated
+  });
+});
+
+describe('recording', () => {
+  it('records the room into the target while it records, and the session ending stops it', async () => {
+    const { session, join, room, heard } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    let targets = 0;
+    const target = () => ({ id: `rec-${++targets}`, dir: `/rec/${targets}` });
+    expect(await session.startRecording(ann, target)).toEqual({ recording: true, recordingId: 'rec-1' });
+    expect(await session.startRecording(ann, target)).toEqual({ recording: true, recordingId: 'rec-1' }); // harmless, no new target
+    expect(targets).toBe(1);
+    expect(room().recordingDir).toBe('/rec/1');
+    await session.end('server-shutdown');
+    expect(room().recordingDir).toBeUndefined();
+    expect(heard.find((h) => h.name === 'recording.stopped')).toMatchObject({ payload: { recordingId: 'rec-1', by: null } });
+  });
+});
+
+describe('the active speaker', () => {
+  it('goes to everyone, and someone who joins later learns who speaks', async () => {
+    const { session, join, publisherOf } = sessionOnFakeMedia();
+    const { participant: ann, link: annLink } = await join('ann');
+    await session.publish(ann, fakeOffer(['audio']));
+    publisherOf(ann).talk(true);
+    expect(annLink.got('session.activeSpeaker')).toEqual([{ uid: 'ann' }]);
+    const { link: benLink } = await join('ben');
+    expect(benLink.got('session.activeSpeaker')).toEqual([{ uid: 'ann' }]);
+    expect(session.activeSpeaker).toBe('ann');
+  });
+});

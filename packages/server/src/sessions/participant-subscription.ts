@@ -1,0 +1,139 @@
+/**
+ * One participant's receiving side: their subscriber connection, the feeds it
+ * carries, and the offer waiting for their client's answer. Each change is
+ * offered to the client, and the next change waits for the answer to the
+ * previous one (SubscriptionManager runs them one at a time per participant).
+ */
+import { ParleyError, type ServerEventName, type ServerEvents, type SubscriberStream } from '@parley/protocol';
+import type { Logger } from 'pino';
+import { DEFAULTS } from '../defaults.ts';
+import type { AnswerJsep, IceCandidate, MediaSubscriber, ReceivedTrack, SubscriptionChange } from '../media/media-backend.ts';
+
+/** Who publishes a received track and as what, for the client's stream map; undefined: nobody now. */
+export type DescribeTrack = (track: ReceivedTrack) => Pick<SubscriberStream, 'uid' | 'source'> | undefined;
+
+/** What the subscription needs of its participant. */
+export interface SubscriptionOwner {
+  readonly uid: string;
+  readonly log: Logger;
+  /** Sends to the participant's client if it is connected (an offer made while away is sent again on resume). */
+  send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
+}
+
+type Offer = ServerEvents['subscriber.offer'];
+
+export class ParticipantSubscription {
+  #subscriber: MediaSubscriber | undefined;
+  readonly #feeds = new Set<number>();
+  #pending: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; offer: Offer } | undefined;
+  #closed = false;
+
+  constructor(private readonly owner: SubscriptionOwner) {}
+
+  /** The feeds the subscriber connection receives. */
+  get feeds(): ReadonlySet<number> {
+    return this.#feeds;
+  }
+
+  get tracks(): readonly ReceivedTrack[] {
+    return this.#subscriber?.tracks ?? [];
+  }
+
+  /** Stops receiving these feeds, and offers the change. */
+  async drop(feedIds: number[], describe: DescribeTrack): Promise<void> {
+    if (!this.#subscriber || feedIds.length === 0) return;
+    for (const f of feedIds) this.#feeds.delete(f);
+    await this.#offer(await this.#subscriber.unsubscribe(feedIds), describe);
+  }
+
+  /** Receives these feeds (all their tracks, or the `mid` named), making the connection the first time; offers the change. */
+  async add(feeds: Array<{ feedId: number; mid?: string }>, create: () => Promise<MediaSubscriber>, describe: DescribeTrack): Promise<void> {
+    if (feeds.length === 0 || this.#closed) return;
+    const subscriber = this.#subscriber ?? (await this.#connect(create));
+    if (!subscriber) return;
+    const change = await subscriber.subscribe(feeds);
+    for (const f of feeds) this.#feeds.add(f.feedId);
+    await this.#offer(change, describe);
+  }
+
+  /** The client's answer to the last offer. */
+  async answer(answer: AnswerJsep): Promise<void> {
+    if (!this.#subscriber) throw new ParleyError('INVALID_STATE', 'No subscriber offer was made');
+    await this.#subscriber.answer(answer);
+    const pending = this.#pending;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pending = undefined;
+    pending.resolve();
+  }
+
+  /** The client is back on a new connection: the offer still waiting for its answer goes out again. */
+  resend(): void {
+    if (this.#pending) this.owner.send('subscriber.offer', this.#pending.offer);
+  }
+
+  async trickle(candidate: IceCandidate | null): Promise<void> {
+    if (!this.#subscriber) throw new ParleyError('INVALID_STATE', 'No subscriber connection yet');
+    await this.#subscriber.trickle(candidate);
+  }
+
+  /** Closes the subscriber connection; an offer waiting for an answer fails. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#pending) {
+      clearTimeout(this.#pending.timer);
+      this.#pending.reject(new ParleyError('SESSION_ENDED', 'The participant left'));
+      this.#pending = undefined;
+    }
+    this.#feeds.clear();
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    await subscriber?.close();
+  }
+
+  async #connect(create: () => Promise<MediaSubscriber>): Promise<MediaSubscriber | undefined> {
+    const subscriber = await create();
+    if (this.#closed) {
+      // They left while the connection was being made.
+      await subscriber.close();
+      return undefined;
+    }
+    subscriber.on('candidate', (candidate) => this.owner.send('trickle', { target: 'subscriber', candidate }));
+    subscriber.on('disconnected', (reason) => this.owner.log.info({ uid: this.owner.uid, reason }, 'subscriber hung up'));
+    subscriber.on('slowLink', (info) => this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link'));
+    this.#subscriber = subscriber;
+    return subscriber;
+  }
+
+  /**
+   * Sends the offer and waits until the client answers (or times out). Without
+   * a connection (socket dropped, within grace) the offer waits and is sent
+   * when the participant resumes.
+   */
+  #offer(change: SubscriptionChange, describe: DescribeTrack): Promise<void> {
+    if (!change.offer) return Promise.resolve();
+    this.#pending?.reject(new ParleyError('INVALID_STATE', 'superseded by a newer offer'));
+    if (this.#closed) return Promise.resolve();
+    const offer: Offer = { jsep: change.offer, streams: streamMap(change.tracks, describe) };
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending = undefined;
+        reject(new ParleyError('REQUEST_TIMEOUT', 'The client did not answer the subscriber offer'));
+      }, DEFAULTS.subscriberAnswerTimeoutMs);
+      timer.unref();
+      this.#pending = { resolve, reject, timer, offer };
+      this.owner.send('subscriber.offer', offer);
+    });
+  }
+}
+
+/** The backend's track list, in the browser's terms: which mid carries whose publication. */
+function streamMap(tracks: readonly ReceivedTrack[], describe: DescribeTrack): SubscriberStream[] {
+  const out: SubscriberStream[] = [];
+  for (const t of tracks) {
+    if (t.kind === 'data') continue;
+    const owner = describe(t);
+    if (owner) out.push({ mid: t.mid, ...owner, kind: t.kind, active: t.active });
+  }
+  return out;
+}
