@@ -24,7 +24,9 @@ async function joinControllable(uid: string, sessionId: string): Promise<CallPag
     w.__sockets = [];
     w.__offline = false;
     w.WebSocket = function ControlledWebSocket(url: string, protocols?: string | string[]) {
-      const socket = new Real(w.__offline ? 'ws://127.0.0.1:9/' : url, protocols);
+      // Offline: a same-origin path with no WebSocket behind it, so the handshake fails
+      // (another port would be refused by the page's content security policy instead).
+      const socket = new Real(w.__offline ? url.replace('/v1/ws', '/v1/no-socket-here') : url, protocols);
       w.__sockets.push(socket);
       return socket;
     } as unknown as typeof WebSocket;
