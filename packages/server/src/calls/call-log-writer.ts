@@ -9,16 +9,14 @@
  * observers instead takes the DB write off the join path without changing
  * anything here.
  */
-import { SerialQueue } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { DomainEventMap, SessionView } from '../sessions/domain-events.ts';
+import type { DomainEvent, SessionView } from '../sessions/domain-events.ts';
 import type { ParticipantView } from '../sessions/participant.ts';
 import type { SessionsStore } from '../store/sessions-store.ts';
-
-type Payload<K extends keyof DomainEventMap> = DomainEventMap[K][0];
+import { QueuePerKey } from '../util/queue-per-key.ts';
 
 export class CallLogWriter {
-  readonly #queues = new WeakMap<SessionView, SerialQueue>();
+  readonly #queues = new QueuePerKey<SessionView>();
   /** Each stay's row, once written (or being written). */
   readonly #stays = new WeakMap<ParticipantView, Promise<number>>();
 
@@ -28,39 +26,34 @@ export class CallLogWriter {
   ) {}
 
   /** Fails when the session cannot be recorded (so it does not start). */
-  started({ session }: Payload<'session.started'>): Promise<void> {
+  started({ session }: DomainEvent<'session.started'>): Promise<void> {
     return this.#write(session, () => this.sessions.sessionStarted(session.sessionId, session.kind, session.media));
   }
 
   /** Fails when the stay cannot be recorded (so the join fails). */
-  joined({ session, participant, joinedAt }: Payload<'participant.joined'>): Promise<void> {
+  joined({ session, participant, joinedAt }: DomainEvent<'participant.joined'>): Promise<void> {
     const id = this.#write(session, () => this.sessions.participantJoined(session.sessionId, participant.uid, participant.info.name, joinedAt));
     this.#stays.set(participant, id);
     return id.then(() => undefined);
   }
 
-  left({ session, participant, reason, leftAt }: Payload<'participant.left'>): Promise<void> {
+  left({ session, participant, reason, leftAt }: DomainEvent<'participant.left'>): Promise<void> {
     const id = this.#stays.get(participant);
     if (!id) return Promise.resolve();
     this.#stays.delete(participant);
     return this.#bestEffort(session, 'could not record a leave', async () => this.sessions.participantLeft(await id, leftAt, reason));
   }
 
-  mediaChanged({ session, media }: Payload<'session.mediaChanged'>): Promise<void> {
+  mediaChanged({ session, media }: DomainEvent<'session.mediaChanged'>): Promise<void> {
     return this.#bestEffort(session, 'could not record the switch to video', () => this.sessions.mediaChanged(session.sessionId, media));
   }
 
-  ended({ session, reason }: Payload<'session.ended'>): Promise<void> {
+  ended({ session, reason }: DomainEvent<'session.ended'>): Promise<void> {
     return this.#bestEffort(session, 'could not record the end of a session', () => this.sessions.sessionEnded(session.sessionId, reason));
   }
 
   #write<T>(session: SessionView, step: () => Promise<T>): Promise<T> {
-    let queue = this.#queues.get(session);
-    if (!queue) {
-      queue = new SerialQueue();
-      this.#queues.set(session, queue);
-    }
-    return queue.run(step);
+    return this.#queues.run(session, step);
   }
 
   /** A write the session goes on without: a failure is logged, not thrown. */

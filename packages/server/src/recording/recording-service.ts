@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ParleyError } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { RecordingTarget } from '../sessions/call-session.ts';
-import type { DomainEventMap, DomainEvents } from '../sessions/domain-events.ts';
+import type { DomainEvent, DomainEvents } from '../sessions/domain-events.ts';
 import { RecordingJobQueue } from './job-queue.ts';
 import { lastWrite, listMjr } from './raw-streams.ts';
 import { RecordingJob } from './recording-job.ts';
@@ -25,7 +25,6 @@ export interface RecordingServiceOptions {
   events: DomainEvents;
 }
 
-type Payload<K extends keyof DomainEventMap> = DomainEventMap[K][0];
 
 export class RecordingService {
   readonly store: RecordingsStore;
@@ -56,12 +55,12 @@ export class RecordingService {
   }
 
   /** A session started recording: its row exists before anyone is told. */
-  async started(e: Payload<'recording.started'>): Promise<void> {
+  async started(e: DomainEvent<'recording.started'>): Promise<void> {
     await this.store.create({ id: e.recordingId, sessionId: e.session.sessionId, startedBy: e.by, startedAt: e.startedAt, rawDir: e.rawDir });
   }
 
   /** A session stopped recording (or ended while it recorded): the job that makes the file is queued. */
-  async stopped(e: Payload<'recording.stopped'>): Promise<void> {
+  async stopped(e: DomainEvent<'recording.stopped'>): Promise<void> {
     await this.store.stopped(e.recordingId, e.stoppedAt);
     const row = await this.store.get(e.recordingId);
     if (row) this.process(row);

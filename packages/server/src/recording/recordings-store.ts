@@ -5,6 +5,7 @@
  */
 import type { CallLogRecording, Recording, RecordingStatus } from '@parley/protocol';
 import type { Database, Row } from '../store/database.ts';
+import { dateOrNull as date } from '../store/row-values.ts';
 
 export interface RecordingRow {
   id: string;
@@ -25,7 +26,6 @@ export interface RecordingRow {
   attempts: number;
 }
 
-const date = (d: unknown) => (d == null ? null : new Date(d as string));
 const num = (n: unknown) => (n == null ? null : Number(n));
 
 function toRow(r: Row): RecordingRow {

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { codeOf } from '../testing/code-of.ts';
 import { fakeOffer } from '../testing/fake-media-backend.ts';
-import { FakeLink, sessionOnFakeMedia, until } from '../testing/session-harness.ts';
+import { FakeLink, sessionOnFakeMedia } from '../testing/session-harness.ts';
+import { until } from '../testing/until.ts';
 
 const ANSWER = { type: 'answer' as const, sdp: 'v=0\r\n' };
 

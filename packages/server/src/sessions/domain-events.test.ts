@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../testing/code-of.ts';
 import { fakeOffer } from '../testing/fake-media-backend.ts';
-import { sessionOnFakeMedia, until } from '../testing/session-harness.ts';
+import { sessionOnFakeMedia } from '../testing/session-harness.ts';
+import { until } from '../testing/until.ts';
 import { DomainEvents } from './domain-events.ts';
 
 describe('the domain event stream', () => {

@@ -74,6 +74,8 @@ export interface DomainEventMap {
 }
 
 export type DomainEventName = keyof DomainEventMap;
+/** The payload of one event, for listeners written apart from their subscription. */
+export type DomainEvent<K extends DomainEventName> = DomainEventMap[K][0];
 type Hook<K extends DomainEventName> = (...args: DomainEventMap[K]) => Promise<void>;
 
 export class DomainEvents {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCallToken } from '../tokens/call-token.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
+import { until } from '../testing/until.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -21,14 +22,6 @@ async function join(uid: string, sessionId: string): Promise<TestSignalingClient
   return client;
 }
 
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('Janus killed during a call', () => {
   it('ends the call with media-failure, restarts Janus, and takes new calls', async () => {
     const lost: string[] = [];
@@ -40,13 +33,13 @@ describe('Janus killed during a call', () => {
     expect(oldPid).toBeGreaterThan(0);
 
     process.kill(oldPid, 'SIGKILL');
-    await until(() => a.events('session.ended').length > 0 && b.events('session.ended').length > 0);
+    await until(() => a.events('session.ended').length > 0 && b.events('session.ended').length > 0, 'both told the session ended', 10_000);
     expect(a.events('session.ended')[0].data.reason).toBe('media-failure');
     expect(lost).toEqual([janus?.url]); // told once, to whoever listens (metrics, a cluster adapter)
     expect(server.registry?.get('crash-1')).toBeUndefined();
     expect((await server.services.store.sessions.get('crash-1'))?.status).toBe('ended');
 
-    await until(() => janus?.pid !== undefined && janus.pid !== oldPid, 15_000);
+    await until(() => janus?.pid !== undefined && janus.pid !== oldPid, 'a new Janus', 15_000);
     const c = await join('crash-c', 'crash-2'); // a room on the restarted Janus
     expect(server.registry?.get('crash-2')?.participants.size).toBe(1);
     c.close();

@@ -5,9 +5,9 @@
  * queue); a change marks them dirty and one reconcile brings the media plane,
  * and then the browser, up to date.
  */
-import { SerialQueue } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { MediaRoom } from '../media/media-backend.ts';
+import { QueuePerKey } from '../util/queue-per-key.ts';
 import type { DescribeTrack } from './participant-subscription.ts';
 import type { SessionParticipant } from './participant.ts';
 
@@ -22,7 +22,7 @@ export interface SubscriptionHost {
 }
 
 export class SubscriptionManager {
-  readonly #queues = new WeakMap<SessionParticipant, SerialQueue>();
+  readonly #queues = new QueuePerKey<SessionParticipant>();
   readonly #dirty = new WeakSet<SessionParticipant>();
 
   constructor(
@@ -34,7 +34,7 @@ export class SubscriptionManager {
   refresh(participant: SessionParticipant): void {
     if (this.#dirty.has(participant)) return; // a reconcile is queued already and will see this change
     this.#dirty.add(participant);
-    void this.#queueOf(participant).run(async () => {
+    void this.#queues.run(participant, async () => {
       this.#dirty.delete(participant);
       try {
         await this.#reconcile(participant);
@@ -59,8 +59,8 @@ export class SubscriptionManager {
   addNewTracks(publisher: SessionParticipant): void {
     for (const p of this.host.members()) {
       if (p === publisher || !p.subscribedFeeds.has(publisher.feedId)) continue;
-      void this.#queueOf(p)
-        .run(() => this.#addTracks(p, publisher))
+      void this.#queues
+        .run(p, () => this.#addTracks(p, publisher))
         .catch((error: unknown) => this.log.warn({ err: error, uid: p.uid, feed: publisher.feedId }, 'adding new tracks failed'));
     }
   }
@@ -68,15 +68,6 @@ export class SubscriptionManager {
   /** A feed is gone: whoever received it drops it. */
   dropFeed(feedId: number): void {
     for (const p of this.host.members()) if (p.subscribedFeeds.has(feedId)) this.refresh(p);
-  }
-
-  #queueOf(participant: SessionParticipant): SerialQueue {
-    let queue = this.#queues.get(participant);
-    if (!queue) {
-      queue = new SerialQueue();
-      this.#queues.set(participant, queue);
-    }
-    return queue;
   }
 
   async #addTracks(participant: SessionParticipant, publisher: SessionParticipant): Promise<void> {

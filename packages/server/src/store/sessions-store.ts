@@ -8,6 +8,7 @@
  */
 import type { Call, CallKind, CallStatus } from '@parley/protocol';
 import type { Database, Row } from './database.ts';
+import { dateOrNull as date } from './row-values.ts';
 
 export interface SessionRecord {
   sessionId: string;
@@ -54,7 +55,6 @@ export interface CallFilter {
   limit: number;
 }
 
-const date = (d: unknown) => (d == null ? null : new Date(d as string));
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const SELECT_CALLS = `select s.*, s.created_at::text as created_key, iu.name as initiator_name, ru.name as receiver_name

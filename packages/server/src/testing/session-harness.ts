@@ -101,12 +101,3 @@ export function sessionOnFakeMedia(kind: CallKind = 'group', sessionId = 's1') {
     endedCount: () => ended,
   };
 }
-
-/** Waits for the session's background steps (subscription updates) to reach `check`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
