@@ -186,10 +186,11 @@ export class CallSession implements SessionView {
       try {
         await this.#emit('participant.joined', { session: this, participant, joinedAt });
       } catch (error) {
-        // Not recorded, so not in: nobody was told of them.
+        // Not recorded, so not in: nobody was told of them. A session left empty by it ends.
         this.#participants.delete(claims.uid);
         participant.leave();
         await participant.close();
+        if (this.#participants.size === 0) await this.#end('call-ended');
         throw error;
       }
       this.log.info({ uid: claims.uid, count: this.#participants.size }, 'participant joined');

@@ -126,6 +126,14 @@ describe('what a session emits', () => {
     expect([...session.participants.keys()]).toEqual(['ann']);
   });
 
+  it('ends a session that a failed first join leaves empty, rather than keep its room', async () => {
+    const { session, events, join, room } = sessionOnFakeMedia();
+    events.hook('participant.joined', async () => Promise.reject(new Error('database down')));
+    await expect(join('ann')).rejects.toThrow('database down');
+    expect(session.state).toBe('ended');
+    expect(room().destroyed).toBe(true);
+  });
+
   it('refuses to record for a token without the right, and records nothing', async () => {
     const { session, heard, join, room } = sessionOnFakeMedia();
     const { participant: guest } = await join('guest', {}, false);
