@@ -97,12 +97,31 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
-  it('a device error rejects with DEVICE_ERROR before anyone sees us join', async () => {
+  it('a device error rejects with DEVICE_ERROR; the join made meanwhile is left again, nothing published', async () => {
     media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
     const session = makeSession();
     expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
-    expect(server.connections).toBe(0);
+    // Devices and the join start together: the join went through, so we leave rather than linger.
+    expect(server.received('join')).toHaveLength(1);
+    expect(server.received('leave')).toHaveLength(1);
+    expect(server.received('publish')).toHaveLength(0);
     expect(session.state).toBe('ended');
+  });
+
+  it('opens the socket and joins while the devices are still opening', async () => {
+    let releaseDevices: () => void = () => {};
+    media.openGate = new Promise<void>((resolve) => {
+      releaseDevices = resolve;
+    });
+    const session = makeSession();
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    expect(session.state).toBe('connecting');
+    expect(server.received('publish')).toHaveLength(0);
+    releaseDevices();
+    await starting;
+    expect(session.state).toBe('joined');
+    expect(server.received('publish')).toHaveLength(1);
   });
 
   it('a refused join rejects with the server code and releases the devices', async () => {

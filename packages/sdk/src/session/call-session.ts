@@ -177,28 +177,27 @@ export class CallSession {
 
   // ——— starting ———
 
-  /** Opens devices, connects, joins and publishes. Rejects with a ParleyError, leaving nothing behind. */
+  /**
+   * Opens devices, connects, joins and publishes. The devices open while the
+   * socket connects and joins (joining needs no camera), so remote media can
+   * start arriving before our own is ready; the publisher negotiates once
+   * both are. Rejects with a ParleyError, leaving nothing behind: a join that
+   * went through is left again, and every device opened is released.
+   */
   async start(): Promise<void> {
     this.#machine.to('connecting');
     const { settings } = this;
     try {
-      const stream = await this.#local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted });
+      const [devices, joining] = await Promise.allSettled([
+        this.#local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted }),
+        this.#connectAndJoin(),
+      ]);
+      // The devices' failure first: it is the one the user can act on (allow the camera).
+      if (devices.status === 'rejected') throw devices.reason;
+      if (joining.status === 'rejected') throw joining.reason;
       this.#checkStarting();
+      const stream = devices.value;
       this.#emit('localStreamChanged', stream);
-      await this.#connect();
-      const joined = await this.#signaling!.request('join', {
-        token: this.#opts.token,
-        ...(this.#opts.sessionId ? { sessionId: this.#opts.sessionId } : {}),
-        audioOnly: settings.isAudioOnly,
-        audioMuted: settings.startAudioMuted,
-        videoMuted: settings.isAudioOnly || settings.startVideoMuted,
-        idleTimeoutSeconds: settings.idleTimeoutPeriod,
-      });
-      this.#checkStarting();
-      this.#joined = joined;
-      this.#facts.recording = joined.recording;
-      this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
-      this.#roster.reset(joined.self, joined.participants);
       this.#machine.to('joined');
       await this.#publish(stream);
       this.#checkStarting('joined');
@@ -210,9 +209,29 @@ export class CallSession {
       }
     } catch (error) {
       const parley = asParleyError(error);
-      await this.#end({ leave: this.#machine.is('joined') });
+      await this.#end({ leave: this.#joined !== undefined });
       throw parley;
     }
+  }
+
+  /** Opens the socket and joins; the join's answer is taken at once, so events after it build on it. */
+  async #connectAndJoin(): Promise<void> {
+    const { settings } = this;
+    await this.#connect();
+    this.#checkStarting();
+    const joined = await this.#signaling!.request('join', {
+      token: this.#opts.token,
+      ...(this.#opts.sessionId ? { sessionId: this.#opts.sessionId } : {}),
+      audioOnly: settings.isAudioOnly,
+      audioMuted: settings.startAudioMuted,
+      videoMuted: settings.isAudioOnly || settings.startVideoMuted,
+      idleTimeoutSeconds: settings.idleTimeoutPeriod,
+    });
+    this.#joined = joined;
+    this.#checkStarting();
+    this.#facts.recording = joined.recording;
+    this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
+    this.#roster.reset(joined.self, joined.participants);
   }
 
   #checkStarting(expected: CallSessionState = 'connecting'): void {

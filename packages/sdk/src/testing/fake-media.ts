@@ -162,10 +162,13 @@ export class FakeMediaHandler implements MediaHandler {
   ];
   /** Set to make getUserMedia fail. */
   failWith: Error | undefined;
+  /** Set to hold getUserMedia until it resolves (a person slow to allow the camera). */
+  openGate: Promise<void> | undefined;
   #deviceListeners = new Set<() => void>();
 
   async getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
     this.gumCalls.push(constraints);
+    await this.openGate;
     if (this.failWith) throw this.failWith;
     const tracks: FakeTrack[] = [];
     if (constraints.audio) tracks.push(new FakeTrack('audio', { deviceId: 'mic1' }));
