@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   REQUEST_TIMEOUT: { status: 504, message: 'The server did not answer in time' },
   DEVICE_ERROR: { status: 400, message: 'The camera or microphone could not be opened' },
   NO_ACTIVE_SESSION: { status: 409, message: 'There is no active call session' },
+  // abuse
+  RATE_LIMITED: { status: 429, message: 'Too many requests: wait for Retry-After seconds' },
   // anything else
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on the server' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -110,6 +110,14 @@ export const REQUESTS = {
   },
   leave: { params: Empty, result: z.object({}) },
   ping: { params: Empty, result: z.object({ now: z.number() }) },
+  /**
+   * The SDK's own measure, sent once after joining: milliseconds from sending `join` to the
+   * first decoded remote video frame (or audio packet, in an audio call). Feeds a histogram only.
+   */
+  'metrics.joinTiming': {
+    params: z.strictObject({ firstRemoteFrameMs: z.number().finite().min(0).max(600_000), media: z.enum(['audio', 'video']) }),
+    result: z.object({}),
+  },
   /** Starts recording the session; starting while it records is harmless. Needs the token's canRecord. */
   'recording.start': { params: Empty, result: z.object({ recording: z.boolean(), recordingId: z.string().nullable() }) },
   /** Stops recording; stopping when nothing records is harmless. Needs the token's canRecord. */
