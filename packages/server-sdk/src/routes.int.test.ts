@@ -12,12 +12,14 @@ import { type Credential, ROUTES } from './routes.ts';
 /** Server routes the server SDK does not call, and why. */
 const LEFT_OUT: Record<string, string> = {
   'POST /v1/dev/login': 'development only: the demo page logs in with it; a backend has the API key',
+  'GET /healthz': "for load balancers and monitoring, not an app's backend",
 };
 
 /** OpenAPI security schemes that carry each credential (packages/server/src/http/openapi.ts). */
 const SCHEMES: Record<Credential, readonly string[]> = { apiKey: ['apiKey', 'apiKeyHeader'], authToken: ['authToken'] };
 
 interface Operation {
+  operationId: string;
   security: Array<Record<string, unknown>>;
   parameters: Array<{ name: string; in: 'path' | 'query' }>;
 }
@@ -37,9 +39,11 @@ const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 describe("the client's routes and the server's OpenAPI document", () => {
   for (const [name, route] of Object.entries(ROUTES)) {
-    it(`${name}: ${route.method} ${route.path} is a server route taking what the client sends`, () => {
+    it(`${name}: ${route.method} ${route.path} is the server's ${name}, taking what the client sends`, () => {
       const operation = paths[openApiPath(route.path)]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path} is not in /v1/openapi.json`).toBeDefined();
+      // The client's method names are the document's, as a generated client's would be.
+      expect(operation!.operationId).toBe(name);
       const inPath = operation!.parameters.filter((p) => p.in === 'path').map((p) => p.name);
       expect(inPath).toEqual([...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]));
       const inQuery = operation!.parameters.filter((p) => p.in === 'query').map((p) => p.name);

@@ -11,6 +11,8 @@ export function callLogRoutes(store: CallLogReader) {
     defineRoute({
       method: 'GET',
       url: '/v1/calls',
+      operationId: 'listCalls',
+      tag: 'calls',
       summary: "Call logs, newest first; filter by uid and status (comma separated). A user's auth token sees only its own calls",
       auth: 'apiKeyOrAuthToken',
       query: CallLogQuery,
@@ -27,6 +29,8 @@ export function callLogRoutes(store: CallLogReader) {
     defineRoute({
       method: 'GET',
       url: '/v1/calls/:sessionId',
+      operationId: 'getCall',
+      tag: 'calls',
       summary: 'One call: status, who, participants with join/leave times and durations, minutes, recordings',
       auth: 'apiKeyOrAuthToken',
       params: CallLogParams,

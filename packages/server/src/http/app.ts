@@ -9,7 +9,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { DEFAULTS } from '../defaults.ts';
 import type { Services } from '../services.ts';
 import { callsRoutes } from './calls-routes.ts';
+import { installCors } from './cors.ts';
 import { answerClientError, answerFrameworkError, installErrorHandling } from './errors.ts';
+import { createParleyServer, type TurnBackend } from './http-server.ts';
+import { healthRoutes } from './health-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
@@ -31,6 +34,8 @@ export interface AppOptions {
   plugins?: readonly FastifyPluginAsync[];
   /** Reports the media plane's state for /healthz. */
   mediaStatus?: () => string;
+  /** Where TURN over TCP arriving on the server's port goes (http-server.ts); none: every connection is HTTP. */
+  turnBackend?: () => TurnBackend | undefined;
 }
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -40,19 +45,16 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: DEFAULTS.bodyLimitBytes,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    serverFactory: (handler) =>
+      createParleyServer(handler, { tls: services.config.network.tls, turnBackend: options.turnBackend ?? (() => undefined), log: services.log }),
   });
   installErrorHandling(app);
-  await installSecurityHeaders(app);
+  await installSecurityHeaders(app, { https: services.config.network.tls !== undefined });
+  await installCors(app, services.config.network.corsOrigins);
 
-  const routes = [...usersRoutes, ...callsRoutes, ...(options.routes ?? [])];
+  const routes = [...usersRoutes, ...callsRoutes, ...healthRoutes(options.mediaStatus), ...(options.routes ?? [])];
   registerRoutes(app, services, routes);
 
-  const started = Date.now();
-  app.get('/healthz', async () => ({
-    status: 'ok',
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-    media: options.mediaStatus?.() ?? 'none',
-  }));
   const openapi = openApiDocument(routes, VERSION);
   app.get('/v1/openapi.json', async () => openapi);
 

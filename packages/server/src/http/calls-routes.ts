@@ -7,6 +7,8 @@ export const callsRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/calls/tokens',
+    operationId: 'createCallToken',
+    tag: 'calls',
     summary: 'Issue a call token for one session, for the calling user',
     auth: 'authToken',
     body: CreateCallTokenBody,
@@ -27,6 +29,8 @@ export const callsRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/dev/login',
+    operationId: 'devLogin',
+    tag: 'development',
     summary: 'Development only: create the user if needed and return an auth token',
     auth: 'none',
     body: DevLoginBody,

@@ -12,15 +12,36 @@ import { type AuthMode, authenticate, type Caller } from './auth.ts';
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
+/** The groups of the OpenAPI document (its `tags`); every route is in one. */
+export const ROUTE_TAGS = {
+  users: 'Users and their auth tokens (API key)',
+  calls: 'Call tokens and the call log',
+  recordings: 'Recordings and their files',
+  health: 'Whether the server is up',
+  development: 'Only in development (PARLEY_DEV_LOGIN)',
+} as const;
+export type RouteTag = keyof typeof ROUTE_TAGS;
+
+/** A route that answers with a file rather than JSON. */
+export interface FileResponse {
+  /** Each one it may answer with (a recording is video/webm, or audio/webm for an audio-only call). */
+  contentTypes: readonly string[];
+  /** Answers `Range` requests: 206 with the part, 416 when the range lies outside the file. */
+  ranges: boolean;
+}
+
 export interface RouteSpec<B extends Schema | undefined, P extends Schema | undefined, Q extends Schema | undefined> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
+  /** Unique; what client generators name the method (the server SDK's route names). */
+  operationId: string;
+  tag: RouteTag;
   summary: string;
   auth: AuthMode;
   body?: B;
   params?: P;
   query?: Q;
-  response: { status: number; schema?: Schema };
+  response: { status: number; schema?: Schema; file?: FileResponse };
   handler(ctx: {
     body: Out<B>;
     params: Out<P>;

@@ -15,6 +15,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/users',
+    operationId: 'createUser',
+    tag: 'users',
     summary: 'Create a user',
     auth: 'apiKey',
     body: CreateUserBody,
@@ -24,6 +26,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/users',
+    operationId: 'listUsers',
+    tag: 'users',
     summary: 'List users, ordered by uid',
     auth: 'apiKey',
     query: PageQuery,
@@ -33,6 +37,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'GET',
     url: '/v1/users/:uid',
+    operationId: 'getUser',
+    tag: 'users',
     summary: 'Get a user',
     auth: 'apiKey',
     params: UidParams,
@@ -42,6 +48,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'PATCH',
     url: '/v1/users/:uid',
+    operationId: 'updateUser',
+    tag: 'users',
     summary: 'Change a user',
     auth: 'apiKey',
     params: UidParams,
@@ -52,6 +60,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'DELETE',
     url: '/v1/users/:uid',
+    operationId: 'deleteUser',
+    tag: 'users',
     summary: 'Delete a user and revoke its auth tokens',
     auth: 'apiKey',
     params: UidParams,
@@ -63,6 +73,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'POST',
     url: '/v1/users/:uid/auth-tokens',
+    operationId: 'createAuthToken',
+    tag: 'users',
     summary: 'Issue an auth token for the SDK',
     auth: 'apiKey',
     params: UidParams,
@@ -72,6 +84,8 @@ export const usersRoutes = [
   defineRoute({
     method: 'DELETE',
     url: '/v1/users/:uid/auth-tokens/:id',
+    operationId: 'revokeAuthToken',
+    tag: 'users',
     summary: 'Revoke an auth token',
     auth: 'apiKey',
     params: AuthTokenParams,

@@ -103,6 +103,8 @@ export function recordingRoutes(service: RecordingService) {
     defineRoute({
       method: 'GET',
       url: '/v1/recordings',
+      operationId: 'listRecordings',
+      tag: 'recordings',
       summary: "List a session's recordings, oldest first (API key, or a user who was in the session)",
       auth: 'apiKeyOrAuthToken',
       query: RecordingListQuery,
@@ -116,6 +118,8 @@ export function recordingRoutes(service: RecordingService) {
     defineRoute({
       method: 'GET',
       url: '/v1/recordings/:id',
+      operationId: 'getRecording',
+      tag: 'recordings',
       summary: 'A recording: status, progress, duration, size, who started it and when',
       auth: 'apiKeyOrAuthToken',
       params: RecordingIdParams,
@@ -125,11 +129,13 @@ export function recordingRoutes(service: RecordingService) {
     defineRoute({
       method: 'GET',
       url: '/v1/recordings/:id/file',
+      operationId: 'downloadRecording',
+      tag: 'recordings',
       summary: "The recording's file (WebM); supports Range requests. Auth by header, or ?token= with the playbackUrl's token",
       auth: 'none',
       params: RecordingIdParams,
       query: RecordingFileQuery,
-      response: { status: 200 },
+      response: { status: 200, file: { contentTypes: ['video/webm', 'audio/webm'], ranges: true } },
       handler: async ({ params, query, services, request, reply }) => {
         const row = await mayReadFile(request, query.token, services, service, params.id);
         if (row.status !== 'ready' || !row.filePath) {
@@ -141,6 +147,8 @@ export function recordingRoutes(service: RecordingService) {
     defineRoute({
       method: 'DELETE',
       url: '/v1/recordings/:id',
+      operationId: 'deleteRecording',
+      tag: 'recordings',
       summary: 'Delete a recording and its files (not while it records)',
       auth: 'apiKeyOrAuthToken',
       params: RecordingIdParams,
