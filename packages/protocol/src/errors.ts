@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   AUTH_TOKEN_INVALID: { status: 401, message: 'The auth token is unknown, revoked, or its user was deleted' },
   FORBIDDEN: { status: 403, message: 'These credentials may not do this' },
   DEV_LOGIN_DISABLED: { status: 403, message: 'Development login is disabled on this server' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Requests from this web origin are not allowed (PARLEY_CORS_ORIGINS)' },
   // users
   USER_NOT_FOUND: { status: 404, message: 'No user with this uid' },
   USER_EXISTS: { status: 409, message: 'A user with this uid exists already' },

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.ts';
+import { isLoopback, NETWORK_ENV, NETWORK_SECRET_VARIABLES, type NetworkConfig, networkConfig } from './network-config.ts';
 
 const bool = z.enum(['0', '1', 'true', 'false'], { error: '0, 1, true or false' }).transform((v) => v === '1' || v === 'true');
 const int = (min: number, max: number) => {
@@ -13,7 +14,7 @@ const int = (min: number, max: number) => {
   return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
 };
 /** Values never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY']);
+const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY', ...NETWORK_SECRET_VARIABLES]);
 
 const ENV_SCHEMA = z.object({
   PORT: int(0, 65_535).default(DEFAULTS.port),
@@ -37,7 +38,8 @@ const ENV_SCHEMA = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
   NODE_ENV: z.string().optional(),
-});
+  ...NETWORK_ENV,
+}).transform((e, ctx) => ({ ...e, network: networkConfig(e, ctx) }));
 
 export interface Config {
   readonly port: number;
@@ -56,14 +58,12 @@ export interface Config {
   readonly ringTimeoutMs: number;
   readonly logLevel: string;
   readonly production: boolean;
+  /** TLS, CORS, public address, TURN (network-config.ts). */
+  readonly network: NetworkConfig;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -96,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
+    network: e.network,
   });
 }

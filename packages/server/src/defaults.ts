@@ -26,5 +26,6 @@ export const DEFAULTS = {
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
   ringTimeoutMs: 45_000, // ms a call rings before it is unanswered
   ringJoinGraceMs: 60_000, // ms an answered call may wait for its session to start before it ends
+  turnCredentialTtlSeconds: 24 * 3600, // s each TURN credential in a join or resume result is valid
   recordingJobConcurrency: 1, // recording jobs encoding at once (each uses up to 2 threads)
 } as const;

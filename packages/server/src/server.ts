@@ -112,7 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${config.network.tls ? 'https' : 'http'}://${host}:${port}`,
     services,
     media,
     registry,

@@ -15,7 +15,7 @@ function isCrossOriginResource(url: string): boolean {
   return path.startsWith('/sdk/') || /^\/v1\/recordings\/[^/]+\/file$/.test(path);
 }
 
-export async function installSecurityHeaders(app: FastifyInstance): Promise<void> {
+export async function installSecurityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -36,8 +36,8 @@ export async function installSecurityHeaders(app: FastifyInstance): Promise<void
     // The default UI opens a Document Picture-in-Picture window, which needs an opener it can reach.
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
     // Over plain HTTP it means nothing, and a development machine's localhost must not be pinned to HTTPS;
-    // with TLS (PARLEY_TLS_CERT) the server will send it.
-    strictTransportSecurity: false,
+    // with TLS (PARLEY_TLS_CERT) browsers keep to HTTPS for a year.
+    strictTransportSecurity: opts.https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
   app.addHook('onSend', async (request, reply) => {
     if (isCrossOriginResource(request.url)) reply.header('cross-origin-resource-policy', 'cross-origin');

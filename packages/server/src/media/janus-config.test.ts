@@ -51,6 +51,15 @@ describe('writeJanusConfig', () => {
     expect((await stat(join(dir, 'janus.plugin.videoroom.jcfg'))).mode & 0o077).toBe(0);
   });
 
+  it('announces the public address behind 1:1 NAT only when given one (PARLEY_PUBLIC_IP)', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parley-cfg-'));
+    const base = { dir, wsPort: 18_777, rtpPortRange: { min: 40_000, max: 40_199 }, mediaInterface: { name: 'eth7', address: '10.9.8.7' }, adminKey: 'k' };
+    await writeJanusConfig(base);
+    expect(await readFile(join(dir, 'janus.jcfg'), 'utf8')).not.toContain('nat_1_1_mapping');
+    await writeJanusConfig({ ...base, publicIp: '203.0.113.7' });
+    expect(await readFile(join(dir, 'janus.jcfg'), 'utf8')).toMatch(/nat: \{[^}]*nat_1_1_mapping = "203\.0\.113\.7"/);
+  });
+
   it('disables every plugin and transport Debian ships except ours', async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-cfg-'));
     await writeJanusConfig({

@@ -70,7 +70,7 @@ nat: {
 \tignore_mdns = true
 \t# One interface only: Janus then offers a single host candidate on it.
 \tice_enforce_list = ${str(o.mediaInterface.name)}
-}
+${o.publicIp ? `\t# Behind 1:1 NAT: the host candidate carries the public address instead of the private one.\n\tnat_1_1_mapping = ${str(o.publicIp)}\n` : ''}}
 plugins: {
 \tdisable = ${str(OTHER_PLUGINS.join(','))}
 }

@@ -19,6 +19,8 @@ export interface JanusProcessOptions {
   dataDir?: string;
   /** PARLEY_MEDIA_INTERFACE: interface name or IPv4 address; auto-detected if absent. */
   mediaInterface?: string;
+  /** The public address to announce behind 1:1 NAT (Janus's nat_1_1_mapping). */
+  publicIp?: string | undefined;
   /** VideoRoom admin_key (JANUS_ADMIN_KEY); a random one by default. */
   adminKey?: string;
   /** How long Janus may take to answer `info` after spawn. */
@@ -141,6 +143,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
       wsPort: this.#port,
       rtpPortRange: this.#rtpRange,
       mediaInterface: this.#media,
+      publicIp: this.#opts.publicIp,
       adminKey: this.adminKey,
       debugLevel: this.#opts.debugLevel ?? 4,
     });

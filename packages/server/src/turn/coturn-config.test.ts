@@ -34,6 +34,11 @@ describe('the coturn config Parley writes', () => {
     expect(conf).toContain('no-tcp-relay');
   });
 
+  it('announces the public address behind 1:1 NAT as external-ip, only when given one', () => {
+    expect(coturnConf(BASE)).not.toContain('external-ip');
+    expect(lines({ ...BASE, externalIp: '203.0.113.7' })).toContain('external-ip=203.0.113.7/10.99.0.1');
+  });
+
   it('turns TLS off without a certificate, and serves it on the same port with one', () => {
     expect(lines(BASE)).toEqual(expect.arrayContaining(['no-tls', 'no-dtls']));
     const withTls = lines({ ...BASE, tls: { certFile: '/etc/parley/cert.pem', keyFile: '/etc/parley/key.pem' } });

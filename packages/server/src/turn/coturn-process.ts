@@ -28,6 +28,8 @@ export interface CoturnProcessOptions {
   realm?: string;
   /** Addresses relays may send to: the media servers' (Janus's media address). */
   allowedPeers: readonly string[];
+  /** The public address behind 1:1 NAT (coturn's external-ip). */
+  externalIp?: string | undefined;
   /** PEM files for `turns:` on the same port. */
   tls?: { certFile: string; keyFile: string };
   /** How long coturn may take to hand out its first relay after spawn. */
@@ -147,6 +149,7 @@ export class CoturnProcess extends TypedEmitter<CoturnProcessEvents> {
       realm: this.realm,
       allowedPeers: this.#opts.allowedPeers,
       tls: this.#opts.tls,
+      externalIp: this.#opts.externalIp,
     });
     const supervised = new SupervisedProcess({
       name: 'coturn',

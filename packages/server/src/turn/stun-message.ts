@@ -11,7 +11,7 @@ import { isIPv4 } from 'node:net';
 const MAGIC_COOKIE = 0x2112a442;
 const HEADER_BYTES = 20;
 
-export const STUN_METHOD = { allocate: 0x003, refresh: 0x004, createPermission: 0x008 } as const;
+export const STUN_METHOD = { binding: 0x001, allocate: 0x003, refresh: 0x004, createPermission: 0x008 } as const;
 
 export const STUN_CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
 

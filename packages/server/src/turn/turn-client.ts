@@ -138,6 +138,13 @@ export class TurnClient {
     return response.ok ? { ok: true, value: undefined } : response;
   }
 
+  /** A STUN Binding request: the address and port the server saw us from (our public address behind NAT). */
+  async binding(): Promise<TransportAddress | undefined> {
+    const { message } = await this.#request(STUN_METHOD.binding, []);
+    if (message.cls !== STUN_CLASS.success) return undefined;
+    return decodeXorAddress(attributeOf(message, STUN_ATTRIBUTE.xorMappedAddress));
+  }
+
   /** Ends the allocation (a Refresh with lifetime 0), so its relay port is free again at once. */
   async release(): Promise<TurnResult<void>> {
     const response = await this.#authenticated(STUN_METHOD.refresh, [{ type: STUN_ATTRIBUTE.lifetime, value: u32(0) }]);
