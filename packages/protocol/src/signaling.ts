@@ -115,7 +115,7 @@ export const REQUESTS = {
    * first decoded remote video frame (or audio packet, in an audio call). Feeds a histogram only.
    */
   'metrics.joinTiming': {
-    params: z.strictObject({ firstRemoteFrameMs: z.number().finite().min(0).max(600_000), media: z.enum(['audio', 'video']) }),
+    params: z.strictObject({ firstRemoteFrameMs: z.number().finite().min(0).max(600_000) }),
     result: z.object({}),
   },
   /** Starts recording the session; starting while it records is harmless. Needs the token's canRecord. */

@@ -21,6 +21,8 @@ export const DEFAULTS = {
     jitter: 0.3, // fraction of each delay, 0..1
     giveUpAfterMs: 10_000, // ms since the socket dropped
   },
+  /** The join → first remote frame measure (session/join-timing.ts): how often stats are read, and for how long at most. */
+  joinTiming: { pollMs: 100, giveUpAfterMs: 60_000 }, // ms, ms since join was sent
   /** How long `endSession` waits for the server to acknowledge `leave`. */
   leaveTimeoutMs: 2_000, // ms
   /** How long the ringing screen shows how a call ended ("Busy", "No answer") before it hides. */

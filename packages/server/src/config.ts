@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.ts';
+import { OPERATIONS_ENV, OPERATIONS_SECRET_VARIABLES, type OperationsConfig, operationsConfig } from './operations-config.ts';
 import { isLoopback, NETWORK_ENV, NETWORK_SECRET_VARIABLES, type NetworkConfig, networkConfig } from './network-config.ts';
 
 const bool = z.enum(['0', '1', 'true', 'false'], { error: '0, 1, true or false' }).transform((v) => v === '1' || v === 'true');
@@ -14,7 +15,7 @@ const int = (min: number, max: number) => {
   return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
 };
 /** Values never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY', ...NETWORK_SECRET_VARIABLES]);
+const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY', ...OPERATIONS_SECRET_VARIABLES, ...NETWORK_SECRET_VARIABLES]);
 
 const ENV_SCHEMA = z.object({
   PORT: int(0, 65_535).default(DEFAULTS.port),
@@ -38,6 +39,7 @@ const ENV_SCHEMA = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
   NODE_ENV: z.string().optional(),
+  ...OPERATIONS_ENV,
   ...NETWORK_ENV,
 }).transform((e, ctx) => ({ ...e, network: networkConfig(e, ctx) }));
 
@@ -58,6 +60,8 @@ export interface Config {
   readonly ringTimeoutMs: number;
   readonly logLevel: string;
   readonly production: boolean;
+  /** Metrics, webhooks, rate limits (operations-config.ts). */
+  readonly operations: OperationsConfig;
   /** TLS, CORS, public address, TURN (network-config.ts). */
   readonly network: NetworkConfig;
 }
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
+    operations: operationsConfig(e),
     network: e.network,
   });
 }

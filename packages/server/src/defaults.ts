@@ -28,4 +28,14 @@ export const DEFAULTS = {
   ringJoinGraceMs: 60_000, // ms an answered call may wait for its session to start before it ends
   turnCredentialTtlSeconds: 24 * 3600, // s each TURN credential in a join or resume result is valid
   recordingJobConcurrency: 1, // recording jobs encoding at once (each uses up to 2 threads)
+  metricsHost: '127.0.0.1', // PARLEY_METRICS_PORT listens here: scrapes stay on the machine unless asked
+  /** Rate limits (docs/operations.md): generous for a real app, tight for a script hammering one route. */
+  rateLimits: {
+    authTokensPerMinute: 600, // per API key: a backend minting tokens for its users' logins
+    callTokensPerMinute: 60, // per user: one per call, a few retries
+    tokensPerIpPerMinute: 1_200, // per client IP, each token route (many users behind one NAT)
+    joinsPerMinute: 30, // per user
+    callsPerMinute: 20, // ringing initiations per user
+    wsFramesPerSecond: 50, // per signaling connection, bursts up to twice that (trickle after a join)
+  },
 } as const;

@@ -7,11 +7,15 @@
  */
 import type { Logger } from 'pino';
 import type { CallLogWriter } from './calls/call-log-writer.ts';
+import type { JanusProcess } from './media/janus-process.ts';
+import { observeForMetrics } from './metrics/observe.ts';
+import type { ParleyMetrics } from './metrics/parley-metrics.ts';
 import type { RingingService } from './calls/ringing-service.ts';
 import type { MediaBackend } from './media/media-backend.ts';
 import type { RecordingService } from './recording/recording-service.ts';
 import type { DomainEvents } from './sessions/domain-events.ts';
 import { tellClients } from './ws/client-broadcast.ts';
+import type { SignalingEvents } from './ws/signaling-events.ts';
 
 export interface Subscribers {
   callLog: CallLogWriter;
@@ -20,6 +24,8 @@ export interface Subscribers {
   ringing: RingingService | undefined;
   /** Absent without a media plane. */
   media: MediaBackend | undefined;
+  /** Prometheus metrics, from the domain events, the signaling socket and the embedded Janus. */
+  metrics: { registry: ParleyMetrics; signaling: SignalingEvents; janusNodes: number; janus: JanusProcess | undefined };
   log: Logger;
 }
 
@@ -38,6 +44,9 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
 
   // What clients are told: joins, leaves, mutes, recording toggles, the active speaker.
   tellClients(events);
+
+  // Metrics: observers only.
+  observeForMetrics(s.metrics.registry, { events, ...s.metrics });
 
   // An answered call is over when its session ends.
   const ringing = s.ringing;

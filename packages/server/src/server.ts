@@ -10,6 +10,8 @@ import { wireDomainEvents } from './event-wiring.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { MediaPlane } from './media/media-plane.ts';
+import { metricsRoute, startMetricsServer } from './metrics/metrics-endpoint.ts';
+import { ParleyMetrics } from './metrics/parley-metrics.ts';
 import { recordingRoutes, RecordingService, RecordingsStore } from './recording/index.ts';
 import { loadSecrets, type Secrets } from './secrets.ts';
 import type { Services } from './services.ts';
@@ -17,6 +19,7 @@ import { DomainEvents } from './sessions/domain-events.ts';
 import { SessionRegistry } from './sessions/session-registry.ts';
 import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
+import { SignalingEvents } from './ws/signaling-events.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
 
 export interface RunningServer {
@@ -28,6 +31,8 @@ export interface RunningServer {
   readonly events: DomainEvents;
   /** Recordings: jobs, files, recovery. */
   readonly recordings?: RecordingService;
+  /** `PARLEY_METRICS_PORT`'s scrape URL, when set. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -90,22 +95,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         joinGraceMs: DEFAULTS.ringJoinGraceMs,
       })
     : undefined;
+  const metrics = new ParleyMetrics();
+  const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));
   wireDomainEvents(events, {
     callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),
     recordings,
     ringing,
     media,
+    metrics: { registry: metrics, signaling: signalingEvents, janusNodes: media ? (config.janusUrls?.length ?? 1) : 0, janus: media?.process },
     log,
   });
 
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, observed: signalingEvents })]
       : [],
     routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore))],
     mediaStatus: () => media?.status() ?? 'disabled',
   });
+  if (config.operations.metricsToken) await app.register(metricsRoute(metrics, config.operations.metricsToken));
   await app.listen({ port: config.port, host: config.host });
+  const metricsServer =
+    config.operations.metricsPort === undefined ? undefined : await startMetricsServer(metrics, config.operations.metricsPort, config.operations.metricsHost);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -118,11 +129,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     registry,
     events,
     recordings,
+    metricsUrl: metricsServer?.url,
     close() {
       closing ??= (async () => {
         ringing?.close();
         await registry?.closeAll('server-shutdown');
         await app.close();
+        await metricsServer?.close();
         // Jobs cut short here stay `processing` and are picked up by the next start.
         await recordings.close();
         await media?.close();

@@ -36,6 +36,7 @@ import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
 import { type CallFacts, reportLeft, type Row, SERVER_EVENT_TABLE, type ServerEventContext, type SessionEventName } from './server-event-table.ts';
+import { JoinTiming } from './join-timing.ts';
 import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
 
 export type { CallSessionOptions };
@@ -62,6 +63,7 @@ export class CallSession {
   #signaling: SignalingClient | undefined;
   #publisher: PublisherConnection | undefined;
   #subscriber: SubscriberConnection | undefined;
+  #joinTiming: JoinTiming | undefined;
   /** What draws the session (none when headless): built by api/, destroyed by us as we end. */
   #view: SessionView | undefined;
   readonly #audio: AudioOutput;
@@ -219,6 +221,9 @@ export class CallSession {
     const { settings } = this;
     await this.#connect();
     this.#checkStarting();
+    this.#joinTiming = new JoinTiming(() => this.#subscriber?.pc, settings.isAudioOnly, (firstRemoteFrameMs) =>
+      this.#signaling!.request('metrics.joinTiming', { firstRemoteFrameMs }),
+    );
     const joined = await this.#signaling!.request('join', {
       token: this.#opts.token,
       ...(this.#opts.sessionId ? { sessionId: this.#opts.sessionId } : {}),
@@ -263,6 +268,7 @@ export class CallSession {
     });
     subscriber.on('publicationChanged', ({ uid, source }, stream) => {
       if (!this.#tellsOfMedia(uid, stream)) return;
+      if (stream) this.#joinTiming?.remoteMediaAnnounced();
       if (stream) this.#emit('onRemoteStream', { uid, source, stream });
       else this.#emit('onRemoteStreamRemoved', { uid, source });
     });
@@ -580,6 +586,7 @@ export class CallSession {
     if (how.leave && signaling?.isOpen) {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
+    this.#joinTiming?.stop();
     this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();

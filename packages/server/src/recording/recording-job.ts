@@ -49,6 +49,8 @@ export interface RecordingJobDeps {
   log: Logger;
   /** Told when the file is made, verified and recorded as ready. */
   ready?(recording: RecordingRow): void;
+  /** Told when the job failed for good and the row says so. */
+  failed?(recording: RecordingRow, error: string): void;
 }
 
 export class RecordingJob {
@@ -88,6 +90,7 @@ export class RecordingJob {
       const message = error instanceof Error ? error.message : String(error);
       log.error({ recordingId: r.id, err: error }, 'recording job failed');
       await store.failed(r.id, message);
+      this.deps.failed?.(r, message);
     }
   }
 

@@ -71,7 +71,11 @@ export class RecordingService {
       void this.#events
         .emit('recording.ready', { sessionId: r.sessionId, recordingId: r.id })
         .catch((error: unknown) => this.#log.error({ err: error, recordingId: r.id }, 'a recording.ready hook failed'));
-    this.queue.add(new RecordingJob(row, { store: this.store, outputDir: this.outputDir, log: this.#log, ready }));
+    const failed = (r: RecordingRow, error: string) =>
+      void this.#events
+        .emit('recording.failed', { sessionId: r.sessionId, recordingId: r.id, error })
+        .catch((err: unknown) => this.#log.error({ err, recordingId: r.id }, 'a recording.failed hook failed'));
+    this.queue.add(new RecordingJob(row, { store: this.store, outputDir: this.outputDir, log: this.#log, ready, failed }));
   }
 
   /**

@@ -67,6 +67,8 @@ export interface DomainEventMap {
   'recording.stopped': [e: InSession & { recordingId: string; by: RecordingActor | null; stoppedAt: Date }];
   /** The recording's file is made and verified (the live session may be long gone). */
   'recording.ready': [e: { sessionId: string; recordingId: string }];
+  /** The recording's job failed for good (`error` says why); its raw files are kept. */
+  'recording.failed': [e: { sessionId: string; recordingId: string; error: string }];
   /** A media node went away; the sessions on it end with `media-failure`. */
   'media.nodeLost': [e: { node: string }];
   /** Who speaks now, or null for nobody. */

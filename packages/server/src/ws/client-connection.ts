@@ -34,6 +34,7 @@ export class ClientConnection implements RequestContext {
     log: Logger,
   ) {
     this.log = log;
+    deps.observed.emit('connection.opened');
     socket.on('message', (data, isBinary) => void this.#onFrame(isBinary ? null : data.toString()));
     socket.on('close', () => this.#onClose());
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
@@ -55,6 +56,7 @@ export class ClientConnection implements RequestContext {
 
   async #onFrame(text: string | null): Promise<void> {
     let id = '';
+    let type: RequestType | null = null;
     try {
       if (text === null) throw new ParleyError('VALIDATION_FAILED', 'Frames must be JSON text');
       let raw: unknown;
@@ -66,14 +68,16 @@ export class ClientConnection implements RequestContext {
       if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id.slice(0, 64);
       const frame = parseOrThrow(RequestFrame, raw, 'frame');
       if (!Object.hasOwn(REQUESTS, frame.type)) throw new ParleyError('VALIDATION_FAILED', `Unknown request type "${frame.type}"`);
-      const type = frame.type as RequestType;
+      type = frame.type as RequestType;
       const params = parseOrThrow(REQUESTS[type].params, frame.params ?? {}, 'params');
       const handler = handlers[type] as RequestHandlers[RequestType];
       const result = await handler(this, params as never);
       this.#badFrames = 0;
       this.#write({ type: 'response', id, ok: true, result: result ?? {} });
+      this.deps.observed.emit('request.answered', { type, code: null });
     } catch (error) {
       const parley = toParleyError(error);
+      this.deps.observed.emit('request.answered', { type, code: parley.code });
       if (parley.code === 'INTERNAL_ERROR') this.log.error({ err: error }, 'request failed');
       if (parley.code === 'VALIDATION_FAILED' || parley.code === 'INVALID_JSON') this.#badFrames++;
       this.#write({ type: 'response', id, ok: false, error: parley.toJSON().error });
@@ -83,6 +87,7 @@ export class ClientConnection implements RequestContext {
 
   #onClose(): void {
     this.#closed = true;
+    this.deps.observed.emit('connection.closed');
     this.deps.ringing?.channelClosed(this);
     const binding = this.binding;
     this.binding = undefined;

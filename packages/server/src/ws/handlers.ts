@@ -33,6 +33,9 @@ function joinedResult(session: CallSession, participant: ParticipantView, resume
   };
 }
 
+/** Participants whose join timing was reported already. */
+const timed = new WeakSet<ParticipantView>();
+
 export const handlers: RequestHandlers = {
   async join(conn, params) {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
@@ -114,6 +117,15 @@ export const handlers: RequestHandlers = {
 
   async ping() {
     return { now: Date.now() };
+  },
+
+  async 'metrics.joinTiming'(conn, { firstRemoteFrameMs }) {
+    const { participant } = bound(conn);
+    // One measure per participant: a client repeating it cannot skew the histogram.
+    if (timed.has(participant)) return {};
+    timed.add(participant);
+    conn.deps.observed.emit('join.timing', { seconds: firstRemoteFrameMs / 1000 });
+    return {};
   },
 
   // The ringing flow (user channels): calls/ringing-handlers.ts.

@@ -10,6 +10,7 @@ import type { RecordingService } from '../recording/recording-service.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { ParticipantLink, ParticipantView } from '../sessions/participant.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
+import type { SignalingEvents } from './signaling-events.ts';
 
 export interface SignalingDeps {
   registry: SessionRegistry;
@@ -19,6 +20,8 @@ export interface SignalingDeps {
   recordings?: Pick<RecordingService, 'newTarget'>;
   /** The ringing flow's user channels; absent: `user.login` and `call.*` answer INVALID_STATE. */
   ringing?: RingingService;
+  /** Where connections, request outcomes and join timings are told (metrics listen; event-wiring.ts). */
+  observed: SignalingEvents;
 }
 
 /** After `join` (or `resume`), the one session and participant a connection acts for. */

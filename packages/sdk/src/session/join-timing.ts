@@ -1,0 +1,53 @@
+/**
+ * The SDK's own measure of how long joining takes: from sending `join` to
+ * the first remote video frame decoded (the first audio packet received, in
+ * an audio-only call). Once remote media is announced, the subscriber
+ * connection's stats are polled until it shows; the measure goes to the
+ * server once (`metrics.joinTiming`, a histogram in its /metrics) and
+ * never again for this session.
+ */
+import type { PeerConnectionLike } from '../media/media-handler.ts';
+import { DEFAULTS } from '../defaults.ts';
+
+export type JoinTimingReport = (firstRemoteFrameMs: number) => Promise<unknown>;
+
+export class JoinTiming {
+  readonly #startedAt = performance.now();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #done = false;
+
+  constructor(
+    private readonly subscriber: () => PeerConnectionLike | undefined,
+    private readonly audioOnly: boolean,
+    private readonly report: JoinTimingReport,
+  ) {}
+
+  /** Someone else's media was announced: watch for its first frame (once). */
+  remoteMediaAnnounced(): void {
+    if (this.#done || this.#timer) return;
+    this.#timer = setInterval(() => void this.#check(), DEFAULTS.joinTiming.pollMs);
+  }
+
+  stop(): void {
+    this.#done = true;
+    clearInterval(this.#timer);
+  }
+
+  async #check(): Promise<void> {
+    const elapsed = performance.now() - this.#startedAt;
+    if (elapsed > DEFAULTS.joinTiming.giveUpAfterMs) return this.stop();
+    const stats = await this.subscriber()?.getStats().catch(() => undefined);
+    if (!stats || this.#done || !hasFirstFrame(stats, this.audioOnly)) return;
+    this.stop();
+    // The server may predate the request; a measure lost is not worth a warning.
+    await this.report(Math.round(elapsed)).catch(() => undefined);
+  }
+}
+
+function hasFirstFrame(stats: RTCStatsReport, audioOnly: boolean): boolean {
+  for (const s of stats.values() as IterableIterator<{ type: string; kind?: string; framesDecoded?: number; packetsReceived?: number }>) {
+    if (s.type !== 'inbound-rtp') continue;
+    if (audioOnly ? s.kind === 'audio' && (s.packetsReceived ?? 0) > 0 : s.kind === 'video' && (s.framesDecoded ?? 0) > 0) return true;
+  }
+  return false;
+}

@@ -1,0 +1,61 @@
+/**
+ * Every metric Parley exports, in one prom-client registry, named by
+ * Prometheus conventions: `parley_` prefix, `_total` counters, base units
+ * (`_seconds`), and labels with a small fixed set of values (a reason, a
+ * request type, an error code, a state) — never a user id or a session id.
+ * Only observe.ts changes them, from events; docs/operations.md lists them.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export class ParleyMetrics {
+  readonly registry = new Registry();
+
+  readonly sessionsLive = this.#gauge('parley_sessions_live', 'Live call sessions on this server');
+  readonly sessionsStarted = this.#counter('parley_sessions_started_total', 'Call sessions started');
+  readonly sessionsEnded = this.#counter('parley_sessions_ended_total', 'Call sessions ended, by reason', ['reason']);
+  readonly participantsLive = this.#gauge('parley_participants_live', 'Participants in live sessions (a disconnected one within its grace period counts)');
+  readonly joins = this.#counter('parley_participant_joins_total', 'Participants who joined a session');
+  readonly leaves = this.#counter('parley_participant_leaves_total', 'Participants who left a session, by reason', ['reason']);
+  readonly joinToFirstFrame = new Histogram({
+    name: 'parley_join_first_remote_frame_seconds',
+    help: 'From sending join to the first remote video frame decoded (audio packet, in an audio call), as each SDK measures and reports it',
+    buckets: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20],
+    registers: [this.registry],
+  });
+
+  readonly wsConnections = this.#gauge('parley_ws_connections', 'Open signaling WebSocket connections');
+  readonly wsConnectionsOpened = this.#counter('parley_ws_connections_opened_total', 'Signaling WebSocket connections opened');
+  readonly signalingRequests = this.#counter('parley_signaling_requests_total', 'Signaling requests answered, by request type ("unknown" for a frame naming none)', ['type']);
+  readonly signalingErrors = this.#counter('parley_signaling_errors_total', 'Signaling requests answered with an error, by request type and error code', ['type', 'code']);
+
+  readonly janusNodesUp = this.#gauge('parley_janus_nodes_up', 'Janus nodes this server can place rooms on');
+  readonly janusRestarts = this.#counter('parley_janus_restarts_total', 'Times the embedded Janus was restarted after dying');
+  readonly janusNodesLost = this.#counter('parley_janus_nodes_lost_total', 'Times a Janus node went away (its sessions ended)');
+
+  readonly recordingsByState = this.#gauge('parley_recordings', 'Recordings of this process by state: recording, processing', ['state']);
+  readonly recordingsFinished = this.#counter('parley_recordings_finished_total', 'Recording jobs finished, by outcome (ready, failed)', ['outcome']);
+  readonly recordingProcessing = new Histogram({
+    name: 'parley_recording_processing_seconds',
+    help: 'From a recording stopping to its file being ready or failed (queue wait included)',
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    // process_cpu_seconds_total, process_resident_memory_bytes, nodejs_eventloop_lag_seconds, …
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+
+  #counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  #gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+}
