@@ -77,6 +77,14 @@ export const JoinParams = z.strictObject({
   videoMuted: z.boolean().default(false),
   idleTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
 });
+/** A TURN (or STUN) server for RTCPeerConnection's iceServers, with a credential for this user. */
+export const IceServer = z.object({
+  urls: z.array(z.string()),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
 export const JoinResult = z.object({
   sessionId: SESSION_ID,
   kind: CallKind,
@@ -89,6 +97,11 @@ export const JoinResult = z.object({
    * seen by others (media flows browser ↔ Janus meanwhile).
    */
   resumeToken: z.string(),
+  /**
+   * TURN servers with short-lived credentials for this user (issued again on `resume`):
+   * use them for both peer connections. Absent when the server has no TURN.
+   */
+  iceServers: z.array(IceServer).optional(),
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
@@ -101,6 +114,18 @@ export const REQUESTS = {
   resume: { params: z.strictObject({ resumeToken: z.string().min(16).max(200) }), result: JoinResult },
   publish: { params: z.strictObject({ jsep: Offer }), result: z.object({ jsep: Answer }) },
   'subscriber.answer': { params: z.strictObject({ jsep: Answer }), result: z.object({}) },
+  /**
+   * ICE restart of one peer connection, the participant staying in the call. Publisher: an
+   * offer made with `iceRestart`, answered by the media server. Subscriber: the media server
+   * makes a new offer, which comes as a `subscriber.offer` event (answer it as any other).
+   */
+  'ice.restart': {
+    params: z.discriminatedUnion('target', [
+      z.strictObject({ target: z.literal('publisher'), jsep: Offer }),
+      z.strictObject({ target: z.literal('subscriber') }),
+    ]),
+    result: z.object({ jsep: Answer.optional() }),
+  },
   trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },
   mute: {
     params: z
@@ -161,8 +186,11 @@ export type ResponseFrame =
   | { type: 'response'; id: string; ok: true; result: unknown }
   | { type: 'response'; id: string; ok: false; error: z.infer<typeof ErrorPayload> };
 
-export const SESSION_END_REASONS = ['call-ended', 'timeout', 'media-failure', 'replaced', 'server-shutdown'] as const;
+/** `server-unavailable` is the SDK's own: the server stayed unreachable past the reconnect window. */
+export const SESSION_END_REASONS = ['call-ended', 'timeout', 'media-failure', 'replaced', 'server-shutdown', 'server-unavailable'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+export const MEDIA_RESTART_REASONS = ['media-node-lost', 'server-restarted'] as const;
+export type MediaRestartReason = (typeof MEDIA_RESTART_REASONS)[number];
 export const LEAVE_REASONS = ['left', 'disconnected', 'timeout', 'replaced'] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
 
@@ -175,6 +203,13 @@ export interface ServerEvents {
   'subscriber.offer': { jsep: Jsep; streams: SubscriberStream[] };
   trickle: { target: PeerTarget; candidate: IceCandidate };
   'session.ended': { reason: SessionEndReason };
+  /**
+   * The session's media room was made again (its media server restarted, or this server did):
+   * publish and subscribe again on new connections. Nobody left; mute states are kept.
+   */
+  'media.restart': { reason: MediaRestartReason };
+  /** This server is stopping: the call goes on for up to `graceSeconds`, then resumes on the restarted server. */
+  'server.draining': { graceSeconds: number };
   /** Recording started or stopped; goes to everyone, the one who asked included. */
   'recording.toggled': { recording: boolean; by: RecordingActor; recordingId: string };
   /** Alone in the session: it ends for you in `secondsLeft` unless you send `session.stay`. */

@@ -23,6 +23,8 @@ export const DEFAULTS = {
   },
   /** The join → first remote frame measure (session/join-timing.ts): how often stats are read, and for how long at most. */
   joinTiming: { pollMs: 100, giveUpAfterMs: 60_000 }, // ms, ms since join was sent
+  /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */
+  mediaRestartTimeoutMs: 15_000, // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */
   leaveTimeoutMs: 2_000, // ms
   /** How long the ringing screen shows how a call ended ("Busy", "No answer") before it hides. */

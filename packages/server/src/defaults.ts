@@ -38,4 +38,7 @@ export const DEFAULTS = {
     callsPerMinute: 20, // ringing initiations per user
     wsFramesPerSecond: 50, // per signaling connection, bursts up to twice that (trickle after a join)
   },
+  /** A session whose media room was lost makes it again within this, or ends with media-failure (a supervised Janus restarts in ~1 s). */
+  mediaRecoveryTimeoutMs: 30_000, // ms
+  mediaRecoveryRetryMs: [100, 250, 500, 1_000], // ms between attempts to make the room again (the last repeats)
 } as const;

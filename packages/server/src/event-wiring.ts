@@ -52,9 +52,9 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
   const ringing = s.ringing;
   if (ringing) events.on('session.ended', (e) => ringing.sessionEnded(e.session.sessionId));
 
-  // A media node that goes away takes its rooms along; each session on it ends itself (media-failure).
+  // A media node that goes away takes its rooms along; each session on it makes its room again (sessions/media-recovery.ts).
   s.media?.on('nodeLost', (node) => {
-    s.log.error({ node }, 'media node lost; its sessions end');
+    s.log.error({ node }, 'media node lost; its sessions make their rooms again');
     void events.emit('media.nodeLost', { node });
   });
 }

@@ -31,6 +31,7 @@ import { AudioOutput } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
+import { restartMedia } from './media-recovery.ts';
 import { resumeOnNewSocket } from './resume.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
@@ -99,6 +100,7 @@ export class CallSession {
       addRemoteCandidate: (target, candidate) => this.#onRemoteCandidate(target, candidate),
       becameVideoCall: (initiator, responder) => this.#becameVideoCall(initiator, responder),
       endedByServer: (reason) => this.#onSessionEnded(reason),
+      restartMedia: () => this.#restartMedia(),
     };
   }
 
@@ -253,6 +255,14 @@ export class CallSession {
   async #connect(): Promise<void> {
     const signaling = this.#newSignalingClient();
     this.#signaling = signaling;
+    this.#openSubscriber();
+    this.#view = this.#opts.view?.(this);
+    this.#listen(signaling);
+    await signaling.connect();
+  }
+
+  /** Our receiving connection; the server's next subscriber offer goes to it. */
+  #openSubscriber(): void {
     const subscriber = new SubscriberConnection(
       this.#opts.media,
       {
@@ -275,12 +285,9 @@ export class CallSession {
     subscriber.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection receiving remote media failed'));
     });
-    this.#view = this.#opts.view?.(this);
-    this.#listen(signaling);
-    await signaling.connect();
   }
 
-  async #publish(stream: MediaStream): Promise<void> {
+  async #publish(stream: MediaStream): Promise<PublisherConnection> {
     const publisher = new PublisherConnection(
       this.#opts.media,
       {
@@ -293,8 +300,31 @@ export class CallSession {
     publisher.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection sending our media failed'));
     });
-    const video = this.settings.isAudioOnly ? undefined : (this.#local.videoTrack ?? 'empty');
+    const video = this.isAudioOnly ? undefined : (this.#local.videoTrack ?? 'empty');
     await publisher.start(this.#local.audioTrack, video, stream);
+    return publisher;
+  }
+
+  /** The server's `media.restart`: new publisher and subscriber connections, after any action under way (media-recovery.ts). */
+  #restartMedia(): void {
+    const stream = this.#local.stream;
+    if (!this.#machine.is('joined') || !stream) return;
+    void this.#actions.run(() =>
+      restartMedia({
+        replaceConnections: () => {
+          this.#publisher?.close();
+          this.#subscriber?.close();
+          this.#openSubscriber();
+        },
+        publishAgain: () => this.#publish(stream),
+        stillWanted: () => !this.#isOver(),
+        reconnecting: () => this.#emit('onReconnecting'),
+        reconnected: () => this.#emit('onReconnected'),
+        failed: (error) => this.#emit('onError', error),
+        timeoutMs: DEFAULTS.mediaRestartTimeoutMs,
+        log: this.#log,
+      }),
+    );
   }
 
   // ——— what the server tells us ———

@@ -19,6 +19,7 @@ function tableTarget() {
     addRemoteCandidate: (target, candidate) => steps.push(['candidate', target, candidate]),
     becameVideoCall: (initiator, responder) => steps.push(['video call', initiator, responder]),
     endedByServer: (reason) => steps.push(['ended', reason]),
+    restartMedia: () => steps.push(['restart media']),
   };
   const serverSays = <E extends SessionEventName>(event: E, data: ServerEvents[E]) => SERVER_EVENT_TABLE[event].apply(s, data);
   return { s, emitted, steps, serverSays };
@@ -127,12 +128,14 @@ describe('the call itself', () => {
     serverSays('subscriber.offer', { jsep: { type: 'offer', sdp: 'v=0' }, streams: [] });
     serverSays('trickle', { target: 'subscriber', candidate: null });
     serverSays('session.ended', { reason: 'timeout' });
-    expect(steps).toEqual([['answer', 'offer', 0], ['candidate', 'subscriber', null], ['ended', 'timeout']]);
+    serverSays('media.restart', { reason: 'media-node-lost' });
+    serverSays('server.draining', { graceSeconds: 30 });
+    expect(steps).toEqual([['answer', 'offer', 0], ['candidate', 'subscriber', null], ['ended', 'timeout'], ['restart media']]);
     expect(emitted).toEqual([]);
   });
 
   it('applies media and the end in any state, everything else only while in the call', () => {
     const always = Object.entries(SERVER_EVENT_TABLE).filter(([, row]) => row.when === 'always').map(([event]) => event);
-    expect(always.sort()).toEqual(['session.ended', 'subscriber.offer', 'trickle']);
+    expect(always.sort()).toEqual(['media.restart', 'session.ended', 'subscriber.offer', 'trickle']);
   });
 });

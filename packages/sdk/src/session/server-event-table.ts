@@ -32,6 +32,8 @@ export interface ServerEventContext {
   /** The call is a video call now; the asker and the accepter turn their cameras on. */
   becameVideoCall(initiator: string, responder: string): void;
   endedByServer(reason: SessionEndReason): void;
+  /** The session's media room was made again: publish and subscribe again on new connections. */
+  restartMedia(): void;
 }
 
 export interface Row<E extends SessionEventName> {
@@ -81,6 +83,9 @@ export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = 
   'subscriber.offer': always((s, { jsep, streams }) => s.answerSubscriberOffer(jsep, streams)),
   trickle: always((s, { target, candidate }) => s.addRemoteCandidate(target, candidate)),
   'session.ended': always((s, { reason }) => s.endedByServer(reason)),
+  'media.restart': always((s) => s.restartMedia()),
+  // Nothing to do yet: when this server goes, we resume on the restarted one as after any dropped socket.
+  'server.draining': whileJoined(() => undefined),
 };
 
 /** Someone left (told by the server, or found out after a resume); if they were speaking, nobody is now. */

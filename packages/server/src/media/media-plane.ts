@@ -93,11 +93,28 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
     return this.#process ? `embedded janus pid ${this.#process.pid ?? 'none'}` : `${this.#nodes.length} external janus node(s)`;
   }
 
-  /** Makes the room for a session on the node its id hashes to. */
+  /**
+   * Makes the room for a session on the node its id hashes to; when that node
+   * does not answer, on the next one that does (a session whose node went
+   * away is made again elsewhere).
+   */
   async createRoom(sessionId: string): Promise<JanusRoom> {
     const hash = createHash('sha1').update(sessionId).digest().readUInt32BE(0);
-    const node = this.#nodes[hash % this.#nodes.length] as MediaNode;
     await this.#embeddedReady();
+    let failure: unknown;
+    for (let i = 0; i < this.#nodes.length; i++) {
+      const node = this.#nodes[(hash + i) % this.#nodes.length] as MediaNode;
+      try {
+        return await this.#createRoomOn(node, sessionId);
+      } catch (error) {
+        failure = error;
+        if (!(error instanceof ParleyError && (error.code === 'MEDIA_UNAVAILABLE' || error.code === 'MEDIA_TIMEOUT'))) throw error;
+      }
+    }
+    throw failure;
+  }
+
+  async #createRoomOn(node: MediaNode, sessionId: string): Promise<JanusRoom> {
     const { janus } = await this.#session(node);
     for (let attempt = 0; ; attempt++) {
       try {

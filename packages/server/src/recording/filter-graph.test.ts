@@ -89,9 +89,13 @@ describe('the ffmpeg plan', () => {
     expect(h).toMatch(/\[0:v\][^;]*\[v0\]/); // z.webm is input 0 and first
   });
 
-  it('uses one tile per publisher, not per video stream', () => {
+  it('uses one tile per publisher, and shows each of its video streams there from its own start (published again after a media restart)', () => {
     const plan = buildRecordingPlan([v('1', 0, 'cam.webm'), v('1', 3, 'cam2.webm'), v('2', 1)], 5);
-    expect(graph(plan.args).match(/overlay=/g)).toHaveLength(2);
+    const g = graph(plan.args);
+    expect(g.match(/overlay=/g)).toHaveLength(3);
+    expect(g).toMatch(/\[1:v\][^;]*tpad=start_duration=3\.000:start_mode=add:color=black\[v0s1\]/);
+    expect(g).toContain('[o0][v0s1]overlay=x=0:y=0:eof_action=pass:repeatlast=0[o1]');
+    expect(g).toContain('[o1][v1]overlay=x=640:y=0:eof_action=pass:repeatlast=0[vout]');
   });
 
   it('makes an audio-only file when nobody sent video', () => {

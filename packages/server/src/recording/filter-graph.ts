@@ -92,7 +92,8 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
     inputs.push('-i', s.file);
   }
 
-  // One tile per feed; a feed with two video streams uses the first.
+  // One tile per feed. A feed with several video streams (its media room was made again
+  // after a crash, and it published anew) shows each in that tile from its own start.
   const feeds: TimedStream[] = [];
   for (const v of [...videos].sort((a, b) => a.offsetSec - b.offsetSec)) if (!feeds.some((f) => f.feed === v.feed)) feeds.push(v);
   feeds.sort(byJoinOrder);
@@ -100,19 +101,21 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
   if (hasVideo) {
     const tiles = gridLayout(feeds.length, canvas);
     filters.push(`color=c=black:s=${canvas.width}x${canvas.height}:r=${canvas.fps}:d=${sec(duration)}[base]`);
+    const segments = feeds.flatMap((first, i) => [first, ...videos.filter((v) => v.feed === first.feed && v !== first)].map((v, k) => ({ v, i, k })));
     let last = 'base';
-    feeds.forEach((v, i) => {
+    segments.forEach(({ v, i, k }, n) => {
       const t = tiles[i] as Tile;
       const idx = indexOf.get(v) as number;
+      const label = k === 0 ? `v${i}` : `v${i}s${k}`;
       filters.push(
         `[${idx}:v]setpts=PTS-STARTPTS,fps=${canvas.fps},` +
           // eval=frame: the fit is worked out again for a frame of another size or shape (see -reinit_filter above).
         `scale=${t.width}:${t.height}:force_original_aspect_ratio=decrease:eval=frame,` +
           `pad=${t.width}:${t.height}:(ow-iw)/2:(oh-ih)/2:color=black:eval=frame,setsar=1,format=yuv420p,` +
-          `tpad=start_duration=${sec(v.offsetSec)}:start_mode=add:color=black[v${i}]`,
+          `tpad=start_duration=${sec(v.offsetSec)}:start_mode=add:color=black[${label}]`,
       );
-      const out = i === feeds.length - 1 ? 'vout' : `o${i}`;
-      filters.push(`[${last}][v${i}]overlay=x=${t.x}:y=${t.y}:eof_action=pass:repeatlast=0[${out}]`);
+      const out = n === segments.length - 1 ? 'vout' : `o${n}`;
+      filters.push(`[${last}][${label}]overlay=x=${t.x}:y=${t.y}:eof_action=pass:repeatlast=0[${out}]`);
       last = out;
     });
   }

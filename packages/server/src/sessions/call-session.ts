@@ -28,6 +28,7 @@ import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
 import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
 import { IdleWatch } from './idle-timer.ts';
+import { remakeRoom } from './media-recovery.ts';
 import { type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
 import { SubscriptionManager } from './subscriptions.ts';
@@ -72,7 +73,7 @@ export class CallSession implements SessionView {
   readonly #lifecycle: StateMachine<SessionState>;
   readonly #queue = new SerialQueue();
   #room: MediaRoom | undefined;
-  #recording: { id: string } | undefined;
+  #recording: RecordingTarget | undefined;
   #nextFeedId = 1;
   readonly #subscriptions: SubscriptionManager;
   readonly #idle: IdleWatch<SessionParticipant>;
@@ -177,6 +178,8 @@ export class CallSession implements SessionView {
         log: this.log,
         hooks: {
           publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
+          // Not on the queue: it changes no state, and the first frame should not wait for the next periodic key frame.
+          subscriberConnected: (_, feeds) => this.#askForKeyFrames(feeds),
           talking: (p, talking) => {
             if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
           },
@@ -262,6 +265,16 @@ export class CallSession implements SessionView {
     });
   }
 
+  /**
+   * ICE restart of one of the participant's connections (their network changed); they stay
+   * in the session. Publisher: answers their offer. Subscriber: a new offer goes to them.
+   */
+  async restartIce(view: ParticipantView, target: 'publisher' | 'subscriber', offer?: OfferJsep): Promise<AnswerJsep | undefined> {
+    if (target === 'subscriber') return void (await this.#subscriptions.restartIce(this.#member(view)));
+    if (!offer) throw new ParleyError('VALIDATION_FAILED', 'A publisher ICE restart needs an offer');
+    return this.#queue.run(() => this.#member(view).restartPublisherIce(offer));
+  }
+
   subscriberAnswer(view: ParticipantView, answer: AnswerJsep): Promise<void> {
     return this.#queue.run(() => this.#member(view).answerSubscriber(answer));
   }
@@ -304,7 +317,7 @@ export class CallSession implements SessionView {
       const { id, dir } = target();
       const startedAt = new Date();
       await room.startRecording(dir);
-      this.#recording = { id };
+      this.#recording = { id, dir };
       try {
         await this.#emit('recording.started', { session: this, recordingId: id, by: actorOf(by), startedAt, rawDir: dir });
       } catch (error) {
@@ -330,11 +343,7 @@ export class CallSession implements SessionView {
 
   async #start(audioOnly: boolean): Promise<void> {
     const room = await this.deps.media.createRoom(this.sessionId);
-    room.on('lost', () => {
-      this.log.error({ node: room.node }, 'the media room is gone');
-      void this.end('media-failure').catch((error) => this.log.error({ err: error }, 'ending after the media room was lost failed'));
-    });
-    this.#room = room;
+    this.#useRoom(room);
     this.#video.started(audioOnly);
     try {
       await this.#emit('session.started', { session: this });
@@ -344,6 +353,61 @@ export class CallSession implements SessionView {
       throw error;
     }
     this.#lifecycle.to('live');
+  }
+
+  /** The session's room from now on; if its node goes away, the session makes another and goes on. */
+  #useRoom(room: MediaRoom): void {
+    room.on('lost', () => void this.#recoverMedia(room).catch((error) => this.log.error({ err: error }, 'recovering the media room failed')));
+    this.#room = room;
+  }
+
+  /**
+   * The room was lost with its node: everyone's connections are gone, nobody
+   * left. A new room is made (outside the queue: mutes, leaves and stays go on
+   * meanwhile), a recording goes on in it (into the same folder, so one file
+   * covers the whole call), and every client publishes and subscribes again.
+   * Without a room by the deadline, the session ends with media-failure.
+   */
+  async #recoverMedia(lost: MediaRoom): Promise<void> {
+    const stillLost = await this.#queue.run(() => this.#mediaLost(lost));
+    if (!stillLost) return;
+    const room = await remakeRoom(this.deps.media, this.sessionId, {
+      deadlineMs: DEFAULTS.mediaRecoveryTimeoutMs,
+      retryMs: DEFAULTS.mediaRecoveryRetryMs,
+      stillWanted: () => this.isOpen,
+      log: this.log,
+    });
+    if (!room) {
+      if (this.isOpen) this.log.error({ node: lost.node }, 'no media room could be made again: the session ends');
+      await this.end('media-failure');
+      return;
+    }
+    await this.#queue.run(() => this.#mediaBack(room));
+  }
+
+  /** False when the room is not the session's any more (ended, or recovered already). */
+  async #mediaLost(lost: MediaRoom): Promise<boolean> {
+    if (!this.isOpen || this.#room !== lost) return false;
+    this.log.error({ node: lost.node }, 'the media room is gone: making it again');
+    this.#room = undefined;
+    void lost.destroy().catch((error: unknown) => this.log.debug({ err: error }, 'the lost room could not be destroyed'));
+    for (const p of this.#participants.values()) {
+      for (const publication of p.mediaLost()) await this.#emit('publication.removed', { session: this, participant: p, publication });
+    }
+    return true;
+  }
+
+  async #mediaBack(room: MediaRoom): Promise<void> {
+    if (!this.isOpen) {
+      await room.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
+      return;
+    }
+    this.#useRoom(room);
+    if (this.#recording) {
+      await room.startRecording(this.#recording.dir).catch((error: unknown) => this.log.error({ err: error }, 'the recording could not go on in the new room'));
+    }
+    this.log.info({ node: room.node, room: room.id }, 'media room made again: everyone publishes again');
+    this.broadcast('media.restart', { reason: 'media-node-lost' });
   }
 
   async #publisherConnected(participant: SessionParticipant): Promise<void> {
@@ -444,8 +508,17 @@ export class CallSession implements SessionView {
     return participant;
   }
 
+  /** The publishers of `feeds` send a key frame now (someone's subscriber connection just came up). */
+  #askForKeyFrames(feeds: ReadonlySet<number>): void {
+    for (const p of this.#participants.values()) {
+      if (!feeds.has(p.feedId)) continue;
+      p.requestKeyFrame().catch((error: unknown) => this.log.debug({ err: error, uid: p.uid }, 'key frame request failed'));
+    }
+  }
+
   #requireRoom(): MediaRoom {
-    if (!this.#room || !this.isOpen) throw new ParleyError('SESSION_ENDED');
+    if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
+    if (!this.#room) throw new ParleyError('MEDIA_UNAVAILABLE', 'The media room is being made again');
     return this.#room;
   }
 

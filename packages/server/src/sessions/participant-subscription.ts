@@ -18,6 +18,8 @@ export interface SubscriptionOwner {
   readonly log: Logger;
   /** Sends to the participant's client if it is connected (an offer made while away is sent again on resume). */
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
+  /** Media can flow to the client now: the feeds it receives should send a key frame at once. */
+  subscriberConnected(feeds: ReadonlySet<number>): void;
 }
 
 type Offer = ServerEvents['subscriber.offer'];
@@ -67,6 +69,16 @@ export class ParticipantSubscription {
     pending.resolve();
   }
 
+  /**
+   * ICE restart (the client's network changed): the media server offers new ICE
+   * credentials on the same connection, with the same tracks; resolves once answered.
+   */
+  async restartIce(describe: DescribeTrack): Promise<void> {
+    if (!this.#subscriber) throw new ParleyError('INVALID_STATE', 'No subscriber connection yet');
+    const offer = await this.#subscriber.restartIce();
+    await this.#offer({ offer, tracks: [...this.#subscriber.tracks] }, describe);
+  }
+
   /** The client is back on a new connection: the offer still waiting for its answer goes out again. */
   resend(): void {
     if (this.#pending) this.owner.send('subscriber.offer', this.#pending.offer);
@@ -77,18 +89,33 @@ export class ParticipantSubscription {
     await this.#subscriber.trickle(candidate);
   }
 
+  /**
+   * The media room was lost, and the subscriber connection with it: nothing is
+   * received, an offer waiting for an answer fails, and the next change makes
+   * a new connection (in the room made again).
+   */
+  reset(): void {
+    const subscriber = this.#drop(new ParleyError('INVALID_STATE', 'The media room was made again'));
+    void subscriber?.close();
+  }
+
   /** Closes the subscriber connection; an offer waiting for an answer fails. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#drop(new ParleyError('SESSION_ENDED', 'The participant left'))?.close();
+  }
+
+  /** Forgets the connection, its feeds and the waiting offer (which fails with `reason`); returns the connection. */
+  #drop(reason: ParleyError): MediaSubscriber | undefined {
     if (this.#pending) {
       clearTimeout(this.#pending.timer);
-      this.#pending.reject(new ParleyError('SESSION_ENDED', 'The participant left'));
+      this.#pending.reject(reason);
       this.#pending = undefined;
     }
     this.#feeds.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
-    await subscriber?.close();
+    return subscriber;
   }
 
   async #connect(create: () => Promise<MediaSubscriber>): Promise<MediaSubscriber | undefined> {
@@ -99,6 +126,7 @@ export class ParticipantSubscription {
       return undefined;
     }
     subscriber.on('candidate', (candidate) => this.owner.send('trickle', { target: 'subscriber', candidate }));
+    subscriber.on('connected', () => this.owner.subscriberConnected(this.#feeds));
     subscriber.on('disconnected', (reason) => this.owner.log.info({ uid: this.owner.uid, reason }, 'subscriber hung up'));
     subscriber.on('slowLink', (info) => this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link'));
     this.#subscriber = subscriber;

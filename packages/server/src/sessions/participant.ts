@@ -58,6 +58,8 @@ export interface ParticipantView {
 /** What their media tells the session (their parent); it acts on it from its queue. */
 export interface ParticipantHooks {
   publisherConnected(participant: SessionParticipant): void;
+  /** Their subscriber connection is up: the publishers of `feeds` should send key frames now. */
+  subscriberConnected(participant: SessionParticipant, feeds: ReadonlySet<number>): void;
   talking(participant: SessionParticipant, talking: boolean): void;
 }
 
@@ -138,6 +140,15 @@ export class SessionParticipant implements ParticipantView {
     this.#link?.send(event, data);
   }
 
+  subscriberConnected(feeds: ReadonlySet<number>): void {
+    this.#hooks.subscriberConnected(this, feeds);
+  }
+
+  /** Asks their publisher connection for a key frame (someone new receives it); nothing before they publish. */
+  requestKeyFrame(): Promise<void> {
+    return this.#publications.requestKeyFrame();
+  }
+
   // ——— what everyone sees ———
 
   /** Their new mute state; returns what everyone sees now. */
@@ -167,6 +178,16 @@ export class SessionParticipant implements ParticipantView {
   /** After a renegotiation: tracks they did not publish before. Returns the new publications. */
   refreshPublications(): Publication[] {
     return this.#publications.refresh();
+  }
+
+  /** ICE restart of their publisher connection (their network changed): their new offer, the media server's answer. */
+  restartPublisherIce(offer: OfferJsep): Promise<AnswerJsep> {
+    return this.#publications.requirePublisher().restartIce(offer);
+  }
+
+  /** ICE restart of their subscriber connection: a new offer goes to their client; resolves once answered. */
+  restartSubscriberIce(describe: DescribeTrack): Promise<void> {
+    return this.#subscription.restartIce(describe);
   }
 
   async trickle(target: 'publisher' | 'subscriber', candidate: IceCandidate | null): Promise<void> {
@@ -228,6 +249,16 @@ export class SessionParticipant implements ParticipantView {
     clearTimeout(this.#grace);
     this.#lifecycle.to('left');
     this.#link = null;
+  }
+
+  /**
+   * Their media room was lost with both their connections: they publish and
+   * receive nothing until their client publishes again in the room made anew.
+   * Returns what they published. They stay in the session.
+   */
+  mediaLost(): Publication[] {
+    this.#subscription.reset();
+    return this.#publications.reset();
   }
 
   /** Closes their publisher and subscriber connections; returns what they published. Idempotent, never rejects. */

@@ -81,10 +81,30 @@ export class Publications {
     return added;
   }
 
+  /** A key frame from the publisher connection, if there is one whose media flows. */
+  async requestKeyFrame(): Promise<void> {
+    if (this.#live) await this.#publisher?.requestKeyFrame();
+  }
+
   /** Requires the publisher connection (trickle before the first offer is an error). */
   requirePublisher(): MediaPublisher {
     if (!this.#publisher) throw new ParleyError('INVALID_STATE', 'No publisher connection yet');
     return this.#publisher;
+  }
+
+  /**
+   * The media room was lost, and the publisher connection with it: every
+   * publication ends, and the next offer makes a new connection (in the room
+   * made again). The dead connection is let go without waiting on its node.
+   */
+  reset(): Publication[] {
+    const removed = this.list();
+    this.#bySource.clear();
+    this.#live = false;
+    const publisher = this.#publisher;
+    this.#publisher = undefined;
+    void publisher?.close();
+    return removed;
   }
 
   /** Ends every publication and closes the publisher connection. Returns what was published. Idempotent. */

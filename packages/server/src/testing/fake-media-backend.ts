@@ -4,7 +4,7 @@
  * plays the media plane's part — a publisher's media coming up, someone
  * talking, a node going away.
  */
-import { TypedEmitter } from '@parley/protocol';
+import { ParleyError, TypedEmitter } from '@parley/protocol';
 import type {
   AnswerJsep,
   ConnectionEvents,
@@ -51,12 +51,18 @@ const ANSWER: AnswerJsep = { type: 'answer', sdp: 'v=0\r\n' };
 
 export class FakeMediaBackend extends TypedEmitter<MediaBackendEvents> implements MediaBackend {
   readonly rooms: FakeRoom[] = [];
+  /** How many of the next createRoom calls fail, as a node that does not answer yet would. */
+  failRooms = 0;
 
   constructor() {
     super(report);
   }
 
   async createRoom(sessionId: string): Promise<FakeRoom> {
+    if (this.failRooms > 0) {
+      this.failRooms--;
+      throw new ParleyError('MEDIA_UNAVAILABLE', 'the fake node does not answer');
+    }
     const room = new FakeRoom(this.rooms.length + 1, sessionId);
     this.rooms.push(room);
     return room;

@@ -1,0 +1,91 @@
+/**
+ * The server says `media.restart` (its media server came back, or it did):
+ * the session replaces both peer connections, publishes the same tracks
+ * again, and goes on — nobody left, nothing ended, mute kept.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { CallSettingsBuilder } from '../api/call-settings.ts';
+import { FakeMediaHandler, type FakePeerConnection, fakeSdp } from '../testing/fake-media.ts';
+import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
+import { person } from '../testing/person.ts';
+import { setLogger } from '../util/logger.ts';
+import { CallSession } from './call-session.ts';
+import type { WebSocketConstructor } from './signaling-client.ts';
+
+let server: FakeSignalingServer;
+let media: FakeMediaHandler;
+let session: CallSession;
+const heard: string[] = [];
+const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 2_000, interval: 5 });
+
+beforeEach(async () => {
+  setLogger({ debug() {}, info() {}, warn() {}, error() {} });
+  heard.length = 0;
+  server = await FakeSignalingServer.start();
+  media = new FakeMediaHandler();
+  server
+    .on('join', () => ({
+      result: { sessionId: 's1', kind: 'group', self: person('alice'), participants: [person('bob')], recording: false, resumeToken: 'resume-secret-0123456789' },
+    }))
+    .on('publish', () => ({ result: { jsep: { type: 'answer', sdp: 'janus-answer' } } }))
+    .on('mute', (p) => ({ result: { participant: person('alice', { isAudioMuted: p.audioMuted === true }) } }));
+  session = new CallSession({ serverUrl: server.url, token: 'jwt', sessionId: 's1', settings: new CallSettingsBuilder().build(), media, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  for (const name of ['onUserJoined', 'onUserLeft', 'onCallEnded', 'onSessionTimeout', 'onError', 'onReconnecting', 'onReconnected'] as const) {
+    session.on(name, () => void heard.push(name));
+  }
+  await session.start();
+});
+afterEach(async () => {
+  await session.endSession();
+  await server.close();
+  setLogger(undefined);
+});
+
+const pcs = () => media.peerConnections as FakePeerConnection[];
+
+describe('the server made the media room again', () => {
+  it('closes both connections, publishes the same tracks on a new one, and reports reconnecting then reconnected', async () => {
+    await session.audioMuted(true);
+    const [oldSubscriber, oldPublisher] = pcs();
+    const sentTracks = oldPublisher!.transceivers.map((t) => t.sender.track);
+
+    server.push('media.restart', { reason: 'media-node-lost' });
+    await until(() => server.received('publish').length === 2);
+    expect(oldSubscriber!.closed).toBe(true);
+    expect(oldPublisher!.closed).toBe(true);
+    const newPublisher = pcs()[3]!;
+    expect(newPublisher.transceivers.map((t) => t.sender.track)).toEqual(sentTracks);
+    expect(newPublisher.transceivers[0]!.sender.track?.enabled).toBe(false); // still muted
+    expect(heard).toEqual(['onReconnecting']);
+
+    newPublisher.setConnectionState('connected');
+    await until(() => heard.includes('onReconnected'));
+    expect(heard).toEqual(['onReconnecting', 'onReconnected']);
+    expect(session.state).toBe('joined');
+    expect(session.getLocalUser()?.isAudioMuted).toBe(true);
+  });
+
+  it('answers the next subscriber offer on the new receiving connection', async () => {
+    server.push('media.restart', { reason: 'media-node-lost' });
+    await until(() => server.received('publish').length === 2);
+    server.on('subscriber.answer', () => ({ result: {} }));
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }]) },
+      streams: [{ mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true }],
+    });
+    await until(() => server.received('subscriber.answer').length === 1);
+    expect(pcs()[2]!.remoteDescription?.type).toBe('offer');
+    expect(session.getParticipants().map((u) => u.uid)).toEqual(['alice', 'bob']);
+    expect(heard).not.toContain('onUserLeft');
+  });
+
+  it('reports MEDIA_ERROR (and stays in the call) when media does not flow again', async () => {
+    server.push('media.restart', { reason: 'media-node-lost' });
+    await until(() => server.received('publish').length === 2);
+    pcs()[3]!.setConnectionState('failed');
+    await until(() => heard.includes('onError'));
+    expect(session.state).toBe('joined');
+    expect(heard).not.toContain('onCallEnded');
+  });
+});
