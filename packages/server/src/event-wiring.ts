@@ -30,10 +30,10 @@ export interface Subscribers {
 }
 
 export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
-  // The call log. Hooks: a session starts, and a join answers, only once written
-  // (tests and the call log API rely on it); the rest is written in order, best effort.
-  events.hook('session.started', (e) => s.callLog.started(e));
-  events.hook('participant.joined', (e) => s.callLog.joined(e));
+  // The call log. A join does not wait for its stay to be written (no database on the join
+  // path); the writer keeps each session's writes in order, so a leave still follows its join.
+  events.on('session.started', (e) => s.callLog.started(e));
+  events.on('participant.joined', (e) => s.callLog.joined(e));
   events.hook('participant.left', (e) => s.callLog.left(e));
   events.hook('session.mediaChanged', (e) => s.callLog.mediaChanged(e));
   events.hook('session.ended', (e) => s.callLog.ended(e));

@@ -3,11 +3,10 @@
  * session's start, media and end, and each participant's stay.
  *
  * Writes of one session run in order on a queue of its own, so a leave is
- * written after the join it closes even when nobody awaits the join's write.
- * event-wiring.ts hooks the start and the joins today (a join answers once
- * its stay is written; if it cannot be, the join fails); making those
- * observers instead takes the DB write off the join path without changing
- * anything here.
+ * written after the join it closes although nobody awaits the join's write:
+ * the start and the joins are observed, not hooked (event-wiring.ts), which
+ * keeps the database off the join path. A write that fails is logged; the
+ * call goes on.
  */
 import type { Logger } from 'pino';
 import type { DomainEvent, SessionView } from '../sessions/domain-events.ts';
@@ -25,16 +24,17 @@ export class CallLogWriter {
     private readonly log: Logger,
   ) {}
 
-  /** Fails when the session cannot be recorded (so it does not start). */
   started({ session }: DomainEvent<'session.started'>): Promise<void> {
-    return this.#write(session, () => this.sessions.sessionStarted(session.sessionId, session.kind, session.media));
+    return this.#bestEffort(session, 'could not record the start of a session', () => this.sessions.sessionStarted(session.sessionId, session.kind, session.media));
   }
 
-  /** Fails when the stay cannot be recorded (so the join fails). */
   joined({ session, participant, joinedAt }: DomainEvent<'participant.joined'>): Promise<void> {
     const id = this.#write(session, () => this.sessions.participantJoined(session.sessionId, participant.uid, participant.info.name, joinedAt));
     this.#stays.set(participant, id);
-    return id.then(() => undefined);
+    return id.then(
+      () => undefined,
+      (error: unknown) => this.log.error({ err: error, sessionId: session.sessionId, uid: participant.uid }, 'could not record a join'),
+    );
   }
 
   left({ session, participant, reason, leftAt }: DomainEvent<'participant.left'>): Promise<void> {
