@@ -57,6 +57,11 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
     return this.#byUser.get(uid);
   }
 
+  /** One publication's tracks (as publicationChanged gave them). */
+  getPublicationStream(publication: Publication): MediaStream | undefined {
+    return this.#byPublication.get(publication);
+  }
+
   /** The participant a transceiver's mid carries, per the latest offer. */
   uidForMid(mid: string): string | undefined {
     return this.#midToUid.get(mid);

@@ -11,6 +11,7 @@ import {
   type JoinResult,
   type Jsep,
   ParleyError,
+  type PublicationSource,
   SerialQueue,
   type ServerEvents,
   type SessionEndReason,
@@ -152,6 +153,11 @@ export class CallSession {
 
   getRemoteStream(uid: string): MediaStream | undefined {
     return this.#subscriber?.getStream(uid);
+  }
+
+  /** One publication of a remote participant as its own stream, as `onRemoteStream` gave it (for apps that subscribe late). */
+  getRemotePublicationStream(uid: string, source: PublicationSource): MediaStream | undefined {
+    return this.#subscriber?.getPublicationStream({ uid, source });
   }
 
   /** The browser's peer connections, for tests and diagnostics (getStats); null before they exist. */
