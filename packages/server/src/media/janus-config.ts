@@ -32,6 +32,8 @@ export interface JanusConfigOptions {
   /** RTP/RTCP port range, inclusive. */
   rtpPortRange: { min: number; max: number };
   mediaInterface: MediaInterface;
+  /** PARLEY_PUBLIC_IP (or found through PARLEY_STUN_URL): announced instead of the interface's address, behind 1:1 NAT. */
+  publicIp?: string | undefined;
   /** Only holders of this key may create rooms. */
   adminKey: string;
   /** Janus log level 0–7 (4 = info). */
