@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const { secrets } = server.services;
   for (const file of secrets.generatedFiles) console.log(`Generated a development secret: ${file} (mode 0600)`);
   if (!config.apiKey) console.log(`API key: in ${config.dataDir}/api-key`);
-  console.log(`\nParley is running: open ${server.url.replace('127.0.0.1', 'localhost')}\n`);
+  console.log(`\nParley is running: open ${server.url.replace('127.0.0.1', 'localhost')}`);
+  console.log(`TURN: ${server.turn}\n`);
 
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping`);

@@ -21,6 +21,8 @@ import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
+import { discoverPublicIp } from './turn/public-address.ts';
+import { TurnService } from './turn/turn-service.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -29,6 +31,8 @@ export interface RunningServer {
   readonly registry: SessionRegistry | undefined;
   /** What live sessions do, for whoever wants to listen (see event-wiring.ts). */
   readonly events: DomainEvents;
+  /** Which TURN server clients are given, for the startup line ("off" without one). */
+  readonly turn: string;
   /** Recordings: jobs, files, recovery. */
   readonly recordings?: RecordingService;
   /** `PARLEY_METRICS_PORT`'s scrape URL, when set. */
@@ -63,6 +67,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
   await recordings.recover();
 
+  const publicIp = config.network.publicIp ?? (config.network.stunUrl ? await discoverPublicIp(config.network.stunUrl) : undefined);
+  if (config.network.stunUrl) log.info(`public address ${publicIp} (from ${config.network.stunUrl})`);
   const media =
     options.media === false
       ? undefined
@@ -70,10 +76,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ...(config.janusUrls === undefined ? {} : { janusUrls: config.janusUrls }),
           ...(config.janusAdminKey === undefined ? {} : { janusAdminKey: config.janusAdminKey }),
           ...(config.mediaInterface === undefined ? {} : { mediaInterface: config.mediaInterface }),
+          publicIp,
           dataDir: config.dataDir,
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
           log: log.child({ component: 'media' }),
         });
+  const turn = await startTurn(config, media, publicIp, log);
   const registry = media
     ? new SessionRegistry({
         log: log.child({ component: 'sessions' }),
@@ -108,10 +116,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, observed: signalingEvents })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents })]
       : [],
     routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore))],
     mediaStatus: () => media?.status() ?? 'disabled',
+    turnBackend: () => turn?.backend(),
   });
   if (config.operations.metricsToken) await app.register(metricsRoute(metrics, config.operations.metricsToken));
   await app.listen({ port: config.port, host: config.host });
@@ -129,6 +138,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     registry,
     events,
     recordings,
+    turn: turn?.describe() ?? 'off',
     metricsUrl: metricsServer?.url,
     close() {
       closing ??= (async () => {
@@ -139,9 +149,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Jobs cut short here stay `processing` and are picked up by the next start.
         await recordings.close();
         await media?.close();
+        await turn?.close();
         if (!options.store) await store.close();
       })();
       return closing;
     },
   };
+}
+
+/** TURN beside the media plane: an embedded coturn relays only to the embedded Janus (or the external nodes' addresses). */
+async function startTurn(config: Config, media: MediaPlane | undefined, publicIp: string | undefined, log: Logger): Promise<TurnService | undefined> {
+  if (!media) return undefined;
+  const janus = media.process;
+  const mediaAddresses = janus ? [janus.mediaAddress] : (config.janusUrls ?? []).map((url) => new URL(url).hostname);
+  const turn = await TurnService.start({
+    setting: config.network.turn,
+    credentialTtlSeconds: config.network.turnCredentialTtlSeconds,
+    mediaAddresses,
+    mediaInterface: janus?.mediaInterface?.address ?? config.mediaInterface,
+    publicIp,
+    tls: config.network.tls,
+    dataDir: config.dataDir,
+    log: log.child({ component: 'turn' }),
+  });
+  log.info(`TURN: ${turn?.describe() ?? 'off'}`);
+  return turn;
 }

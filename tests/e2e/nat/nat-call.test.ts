@@ -69,35 +69,54 @@ describe.skipIf(unavailable !== undefined)('calls between two homes behind NAT',
     }
   });
 
-  /*
-   * The gap TURN closes (issue 11): with UDP blocked and TCP allowed only to
-   * the server's port, the browser reaches the server but has no path for
-   * media. Once join hands out TURN credentials and coturn listens on an
-   * allowed TCP port, this scenario flips to "media flows over a relay
-   * candidate (relay, TCP to the TURN server)".
+  /**
+   * The firewall of a corporate network: no UDP at all, TCP only to the server's own port.
+   * TURN is reachable there (the server hands connections that start with a STUN header to
+   * its embedded coturn), so media goes browser → TURN over TCP → relay → Janus.
    */
-  it('under a strict firewall (no UDP, TCP only to the server), and no TURN: signaling works, media does not', async () => {
+  it('under a strict firewall (no UDP, TCP only to the server’s port): relayed over TURN/TCP through that port, and working', async () => {
     const port = Number(new URL(stack.server.url).port);
     await testbed.firewall('alice', 'strict', [port]);
     await testbed.firewall('bob', 'strict', [port]);
+    const started = Date.now();
     const alice = await joinFromHome('alice', 'nat-strict');
     const bob = await joinFromHome('bob', 'nat-strict');
-    // Signaling: both joined, and each was told of the other.
-    await eventually(() => events(alice, 'onUserJoined'), (e) => e.some((x) => x.payload.uid === 'bob'), 10_000, 'alice told of bob');
-    const bobSees = await bob.page.evaluate(() => (window as any).session.getParticipants().map((u: { uid: string }) => u.uid).sort());
-    expect(bobSees).toEqual(['alice', 'bob']);
-    // Media: for as long as a direct call took to show frames several times over, nothing.
-    await new Promise((r) => setTimeout(r, 12_000));
+    const firstFrames = await Promise.all(
+      [alice, bob].map(async (call) => {
+        const s = await eventually(() => stats(call), (v) => v.videoFramesDecoded > 0 && v.audioPacketsReceived > 0, 30_000, `${call.uid} decoding over TURN`);
+        return { call, s, ms: Date.now() - started };
+      }),
+    );
+    for (const { call, s } of firstFrames) {
+      await eventually(() => stats(call), (v) => v.videoFramesDecoded > s.videoFramesDecoded + 20, 10_000, `${call.uid}'s frames rising`);
+    }
+    console.log(`strict firewall, first frames over TURN/TCP from alice's join: ${firstFrames.map(({ call, ms }) => `${call.uid} ${ms} ms`).join(', ')}`);
     for (const call of [alice, bob]) {
       const pairs = await selectedPairs(call);
       console.log(describePairs(call.uid, pairs));
-      const publisher = pairs.find((p) => p.pc === 'publisher');
-      // The offer and answer went through the server (ICE started), but no path was found.
-      expect(['connecting', 'failed']).toContain(publisher?.connectionState);
-      expect(publisher?.local).toBeUndefined();
-      const s = await stats(call);
-      expect(s.videoFramesDecoded).toBe(0);
-      expect(s.audioPacketsReceived).toBe(0);
+      expect(pairs.map((p) => p.pc).sort()).toEqual(['publisher', 'subscriber']);
+      for (const { local } of pairs) {
+        expect(local?.candidateType).toBe('relay');
+        expect(local?.relayProtocol).toBe('tcp');
+      }
     }
+  });
+
+  it("with iceTransportPolicy 'relay' on one side (UDP open): that side's media goes through a relay, and frames flow", async () => {
+    const alice = await openCallPage(stack.home('alice'), 'alice');
+    open.push(alice);
+    await alice.page.evaluate(() => (window as any).Parley.ParleyCalls.init({ serverUrl: location.origin, iceTransportPolicy: 'relay' }));
+    await startCall(alice, 'nat-relay');
+    const bob = await joinFromHome('bob', 'nat-relay');
+    for (const call of [alice, bob]) {
+      const s = await eventually(() => stats(call), (v) => v.videoFramesDecoded > 0, 30_000, `${call.uid} decoding`);
+      await eventually(() => stats(call), (v) => v.videoFramesDecoded > s.videoFramesDecoded + 20, 10_000, `${call.uid}'s frames rising`);
+    }
+    const alicePairs = await selectedPairs(alice);
+    const bobPairs = await selectedPairs(bob);
+    console.log(describePairs('alice', alicePairs));
+    console.log(describePairs('bob', bobPairs));
+    for (const { local } of alicePairs) expect(local?.candidateType).toBe('relay');
+    for (const { local } of bobPairs) expect(local?.candidateType).not.toBe('relay');
   });
 });

@@ -120,6 +120,7 @@ export function selectedPairs(call: CallPage): Promise<SelectedPair[]> {
 
 /** One line per pair, for the test log: `publisher connected: host udp 192.168.11.2:51234 → host udp 10.99.0.1:20012`. */
 export function describePairs(uid: string, pairs: SelectedPair[]): string {
-  const side = (c: CandidateInfo | undefined) => (c ? `${c.candidateType} ${c.protocol} ${c.address}:${c.port}` : 'none');
+  const side = (c: CandidateInfo | undefined) =>
+    c ? `${c.candidateType}${c.relayProtocol ? ` (over ${c.relayProtocol} to TURN)` : ''} ${c.protocol} ${c.address}:${c.port}` : 'none';
   return pairs.map((p) => `${uid} ${p.pc} ${p.connectionState}: ${side(p.local)} → ${side(p.remote)}`).join('\n');
 }

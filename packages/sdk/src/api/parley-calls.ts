@@ -28,6 +28,11 @@ export interface ParleyInitOptions {
   /** ICE servers for the peer connections (none needed when Janus is reachable directly). */
   iceServers?: RTCIceServer[];
   /**
+   * `'relay'`: media only through TURN (the server's, from its join answer), never a direct
+   * path — to hide users' addresses from the media server, or to test TURN. Default `'all'`.
+   */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /**
    * When to try resuming after the connection to the server dropped (pauses,
    * jitter, when to give up); default `BackoffReconnectPolicy` with the numbers
    * in defaults.ts.
@@ -106,12 +111,19 @@ export class ParleyCalls {
     if (policy !== undefined && typeof policy?.nextRetryDelayMs !== 'function') {
       throw new ParleyError('VALIDATION_FAILED', 'reconnectPolicy must have a nextRetryDelayMs(context) method');
     }
+    if (options.iceTransportPolicy !== undefined && options.iceTransportPolicy !== 'all' && options.iceTransportPolicy !== 'relay') {
+      throw new ParleyError('VALIDATION_FAILED', "iceTransportPolicy must be 'all' or 'relay'");
+    }
     setLogger(options.logger ?? consoleLogger({ debug: options.debug ?? false }));
     config = {
       serverUrl: url.toString().replace(/\/+$/, ''),
       media: options.mediaHandler,
       WebSocket: options.WebSocket,
-      rtcConfig: { bundlePolicy: 'max-bundle', ...(options.iceServers ? { iceServers: options.iceServers } : {}) },
+      rtcConfig: {
+        bundlePolicy: 'max-bundle',
+        ...(options.iceServers ? { iceServers: options.iceServers } : {}),
+        ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+      },
       reconnectPolicy: policy,
     };
   }

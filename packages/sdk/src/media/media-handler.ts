@@ -36,6 +36,8 @@ export interface PeerConnectionLike {
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
   addIceCandidate(candidate?: RTCIceCandidateInit): Promise<void>;
   getStats(): Promise<RTCStatsReport>;
+  /** New ICE servers (fresh TURN credentials) for the next ICE gathering; absent in some fakes. */
+  setConfiguration?(config: RTCConfiguration): void;
   close(): void;
 }
 

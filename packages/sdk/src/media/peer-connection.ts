@@ -54,6 +54,16 @@ export abstract class PeerConnection<Events extends EventMap<Events> = PeerEvent
     return this.#machine.is('closed');
   }
 
+  /** ICE servers and credentials for the next gathering (the first, or an ICE restart). */
+  useConfiguration(config: RTCConfiguration): void {
+    if (this.isClosed) return;
+    try {
+      this.pc.setConfiguration?.(config);
+    } catch (error) {
+      this.log.warn('new ICE servers not taken', error);
+    }
+  }
+
   /** A candidate the server relayed from Janus (null: no more). */
   addRemoteCandidate(candidate: IceCandidate): Promise<void> {
     if (this.isClosed) return Promise.resolve();

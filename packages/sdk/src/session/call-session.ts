@@ -22,6 +22,7 @@ import {
 import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
+import { rtcConfigWith } from '../media/ice-servers.ts';
 import { LocalMedia } from '../media/local-media.ts';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
@@ -241,6 +242,7 @@ export class CallSession {
       idleTimeoutSeconds: settings.idleTimeoutPeriod,
     });
     this.#joined = joined;
+    this.#useIceServers();
     this.#checkStarting();
     this.#facts.recording = joined.recording;
     this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
@@ -276,7 +278,7 @@ export class CallSession {
         answer: (jsep) => this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'subscriber', candidate }),
       },
-      this.#opts.rtcConfig,
+      this.#rtcConfig(),
     );
     this.#subscriber = subscriber;
     subscriber.on('streamChanged', (uid, stream) => {
@@ -300,7 +302,7 @@ export class CallSession {
         publish: async (offer) => (await this.#signaling!.request('publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'publisher', candidate }),
       },
-      this.#opts.rtcConfig,
+      this.#rtcConfig(),
     );
     this.#publisher = publisher;
     publisher.on('stateChanged', (state) => {
@@ -430,6 +432,17 @@ export class CallSession {
     for (const user of joined) this.#emit('onUserJoined', user);
     for (const user of left) reportLeft(this.#context, user);
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
+    this.#useIceServers();
+  }
+
+  /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */
+  #rtcConfig(): RTCConfiguration {
+    return rtcConfigWith(this.#opts.rtcConfig, this.#joined?.iceServers);
+  }
+
+  /** Fresh TURN credentials (join, resume) for both connections' next ICE gathering. */
+  #useIceServers(): void {
+    for (const connection of [this.#subscriber, this.#publisher]) connection?.useConfiguration(this.#rtcConfig());
   }
 
   // ——— what the app does ———

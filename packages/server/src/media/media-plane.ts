@@ -29,6 +29,8 @@ export interface MediaPlaneOptions {
   janusUrls?: readonly string[];
   janusAdminKey?: string;
   mediaInterface?: string;
+  /** The embedded Janus announces this address (nat_1_1_mapping): PARLEY_PUBLIC_IP, or found through PARLEY_STUN_URL. */
+  publicIp?: string | undefined;
   dataDir: string;
   requestTimeoutMs: number;
   log: Logger;
@@ -78,6 +80,7 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
     const process = new JanusProcess({
       dataDir: opts.dataDir,
       ...(opts.mediaInterface === undefined ? {} : { mediaInterface: opts.mediaInterface }),
+      publicIp: opts.publicIp,
       logger: opts.log,
     });
     await process.start();

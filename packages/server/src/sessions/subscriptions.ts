@@ -46,6 +46,11 @@ export class SubscriptionManager {
     });
   }
 
+  /** ICE restart of one participant's subscriber connection, after the subscription changes queued before it. */
+  restartIce(participant: SessionParticipant): Promise<void> {
+    return this.#queues.run(participant, () => participant.restartSubscriberIce(this.host.describe));
+  }
+
   /** Someone's publications changed: everyone else should receive them. */
   refreshAllBut(publisher: SessionParticipant): void {
     for (const p of this.host.members()) if (p !== publisher) this.refresh(p);

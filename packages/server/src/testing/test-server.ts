@@ -59,6 +59,7 @@ export async function startTestServer(
     media: server.media,
     registry: server.registry,
     events: server.events,
+    turn: server.turn,
     metricsUrl: server.metricsUrl,
     apiKey: config.apiKey ?? TEST_API_KEY,
     tokenSecret: server.services.secrets.tokenSecret,

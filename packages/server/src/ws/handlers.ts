@@ -22,8 +22,10 @@ function recordingsOf(conn: RequestContext) {
   return conn.deps.recordings;
 }
 
-function joinedResult(session: CallSession, participant: ParticipantView, resumeToken: string): RequestResult<'join'> {
+function joinedResult(conn: RequestContext, session: CallSession, participant: ParticipantView, resumeToken: string): RequestResult<'join'> {
+  const iceServers = conn.deps.iceServers?.(participant.uid);
   return {
+    ...(iceServers ? { iceServers } : {}),
     sessionId: session.sessionId,
     kind: session.kind,
     self: participant.info,
@@ -44,7 +46,7 @@ export const handlers: RequestHandlers = {
     const { session, participant } = await conn.deps.registry.join(claims, params, conn, sha256(resumeToken));
     conn.binding = { session, participant };
     conn.log.info({ sessionId: session.sessionId, uid: participant.uid }, 'joined');
-    return joinedResult(session, participant, resumeToken);
+    return joinedResult(conn, session, participant, resumeToken);
   },
 
   async resume(conn, { resumeToken }) {
@@ -54,12 +56,18 @@ export const handlers: RequestHandlers = {
     await found.session.resume(found.participant, conn);
     conn.binding = found;
     conn.log.info({ sessionId: found.session.sessionId, uid: found.participant.uid }, 'resumed');
-    return joinedResult(found.session, found.participant, resumeToken);
+    return joinedResult(conn, found.session, found.participant, resumeToken);
   },
 
   async publish(conn, { jsep }) {
     const { session, participant } = bound(conn);
     return { jsep: await session.publish(participant, jsep) };
+  },
+
+  async 'ice.restart'(conn, params) {
+    const { session, participant } = bound(conn);
+    const answer = await session.restartIce(participant, params.target, params.target === 'publisher' ? params.jsep : undefined);
+    return answer ? { jsep: answer } : {};
   },
 
   async 'subscriber.answer'(conn, { jsep }) {

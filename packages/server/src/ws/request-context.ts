@@ -10,6 +10,7 @@ import type { RecordingService } from '../recording/recording-service.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { ParticipantLink, ParticipantView } from '../sessions/participant.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
+import type { IceServer, TurnService } from '../turn/turn-service.ts';
 import type { SignalingEvents } from './signaling-events.ts';
 
 export interface SignalingDeps {
@@ -20,6 +21,10 @@ export interface SignalingDeps {
   recordings?: Pick<RecordingService, 'newTarget'>;
   /** The ringing flow's user channels; absent: `user.login` and `call.*` answer INVALID_STATE. */
   ringing?: RingingService;
+  /** TURN for clients; absent: `join` and `resume` results carry no iceServers. */
+  turn?: Pick<TurnService, 'iceServersFor'> | undefined;
+  /** This connection's TURN servers and credentials for a user (signaling-plugin.ts makes it from `turn` and the request's Host). */
+  iceServers?: ((uid: string) => IceServer[]) | undefined;
   /** Where connections, request outcomes and join timings are told (metrics listen; event-wiring.ts). */
   observed: SignalingEvents;
 }

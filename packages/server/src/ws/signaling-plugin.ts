@@ -19,9 +19,11 @@ export function signalingPlugin(deps: SignalingDeps): FastifyPluginAsync {
         if (!(error as { code?: unknown }).code?.toString().startsWith('WS_ERR_')) socket.terminate();
       },
     });
-    app.get('/v1/ws', { websocket: true }, (socket) => {
+    app.get('/v1/ws', { websocket: true }, (socket, request) => {
       const log = deps.log.child({ conn: ++connectionCounter });
-      new ClientConnection(socket, deps, log);
+      const { turn } = deps;
+      const iceServers = turn ? (uid: string) => turn.iceServersFor(uid, request.headers.host) : undefined;
+      new ClientConnection(socket, { ...deps, iceServers }, log);
     });
   };
 }
