@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/*/src/**/*.int.test.ts'],
+          include: ['packages/*/src/**/*.int.test.ts', 'tests/packages/**/*.int.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,11 +1,24 @@
-// Bundles the SDK (with its default UI) into one ES module, served at /sdk/parley.js,
-// and the demo app (apps/demo/src) into apps/demo/dist/demo.js, which uses that SDK.
+// Builds @parley/sdk (see README.md, "Builds"):
+//   dist/browser/  what the server serves at /sdk/ and /sdk/v<version>/: parley.js (the core,
+//                  ParleyCalls, the plain layout and the ringing screens) and the default UI as
+//                  a chunk parley.js imports when a session asks for it; minified, source maps
+//   dist/lib/      the npm package's ES modules: entries index (.), core (./core), ui (./ui),
+//                  shared code and the default UI in chunks; not minified (the app's bundler
+//                  minifies), source maps with their sources
+//   dist/types/    the declarations, from tsc (tsconfig.build.json)
+// and the demo app (apps/demo/src) into apps/demo/dist/demo.js, which uses the served SDK.
+// Both bundles resolve @parley/protocol to its runtime part (no zod, no schemas).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { protocolRuntimeOnly } from './protocol-runtime-only.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const demo = new URL('../../apps/demo/', import.meta.url).pathname;
 const target = ['chrome110', 'firefox115', 'safari16'];
+/** `--no-types`: skip tsc (the browser bundles alone, for quick runs). */
+const withTypes = !process.argv.includes('--no-types');
 
 // The demo is typed against @parley/sdk but loads the bundle the server serves,
 // so the page has one copy of the SDK (one ParleyError class, one ringing channel).
@@ -20,19 +33,52 @@ const demoUsesServedSdk = {
   },
 };
 
-await build({
-  entryPoints: [`${here}src/index.ts`],
-  outfile: `${here}dist/parley.js`,
+/** What both SDK builds share: ES modules for browsers, split so the default UI is a chunk of its own. */
+const sdkBuild = {
   bundle: true,
+  splitting: true,
   format: 'esm',
   platform: 'browser',
   target,
-  minify: true,
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
   plugins: [protocolRuntimeOnly],
+};
+
+/**
+ * Removes the chunks of earlier builds from `dir`. parley.js is overwritten in
+ * place rather than the folder emptied first, so a server serving it while this
+ * runs never finds it missing.
+ */
+function pruneOldChunks(dir, metafile) {
+  const current = new Set(Object.keys(metafile.outputs).map((file) => file.split('/').pop()));
+  for (const file of readdirSync(`${dir}/chunks`)) if (!current.has(file)) rmSync(`${dir}/chunks/${file}`);
+}
+
+const served = await build({
+  ...sdkBuild,
+  entryPoints: { parley: `${here}src/index.ts` },
+  outdir: `${here}dist/browser`,
+  minify: true,
+  metafile: true,
 });
+pruneOldChunks(`${here}dist/browser`, served.metafile);
+
+rmSync(`${here}dist/lib`, { recursive: true, force: true });
+rmSync(`${here}dist/types`, { recursive: true, force: true });
+
+await build({
+  ...sdkBuild,
+  entryPoints: { index: `${here}src/index.ts`, core: `${here}src/core.ts`, ui: `${here}src/ui.ts` },
+  outdir: `${here}dist/lib`,
+});
+
+if (withTypes) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', `${here}tsconfig.build.json`], { stdio: 'inherit' });
+}
 
 await build({
   entryPoints: [`${demo}src/main.ts`],

@@ -2,7 +2,8 @@
  * The core bundles without the UI: an app that imports only `@parley/sdk/core`
  * and runs a session with no view (setDefaultLayout(false), no element) gets
  * nothing from ui/ in its bundle, while the served bundle still carries the
- * default UI. Built with esbuild the way build.mjs builds /sdk/parley.js.
+ * default UI, in a chunk it loads only for setDefaultLayout(true). Built with
+ * esbuild the way build.mjs builds /sdk/parley.js.
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -45,11 +46,34 @@ describe('an app that imports only @parley/sdk/core', () => {
   });
 });
 
+/** The served bundle's outputs (build.mjs: splitting), each with the source files esbuild put in it. */
+async function servedOutputs(): Promise<Array<{ file: string; entryPoint: string | undefined; inputs: string[] }>> {
+  const { metafile } = await build({
+    entryPoints: { parley: `${ROOT}packages/sdk/src/index.ts` },
+    absWorkingDir: ROOT,
+    outdir: `${ROOT}.tmp/served`,
+    bundle: true,
+    splitting: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+    plugins: [protocolRuntimeOnly],
+  });
+  return Object.entries(metafile.outputs)
+    .filter(([file]) => file.endsWith('.js'))
+    .map(([file, out]) => ({ file, entryPoint: out.entryPoint, inputs: Object.keys(out.inputs) }));
+}
+
 describe('the served bundle (@parley/sdk, /sdk/parley.js)', () => {
-  it('still carries the default UI, the plain layout and the ringing screens', async () => {
-    const files = await bundledFiles("import * as Parley from '@parley/sdk'; globalThis.Parley = Parley;");
-    expect(files).toEqual(
-      expect.arrayContaining([`${UI}default/default-ui.ts`, `${UI}plain-renderer.ts`, `${UI}default/ringing-screen.ts`]),
-    );
+  it('carries the plain layout and the ringing screens, and loads the default UI as a chunk of its own', async () => {
+    const outputs = await servedOutputs();
+    const entry = outputs.find((o) => o.entryPoint === 'packages/sdk/src/index.ts')!;
+    expect(entry.inputs).toEqual(expect.arrayContaining([`${UI}plain-renderer.ts`, `${UI}default/ringing-screen.ts`]));
+    expect(entry.inputs).not.toContain(`${UI}default/default-ui.ts`);
+    const uiChunk = outputs.find((o) => o.inputs.includes(`${UI}default/default-ui.ts`));
+    expect(uiChunk).toBeDefined();
+    expect(uiChunk?.file).not.toBe(entry.file);
   });
 });

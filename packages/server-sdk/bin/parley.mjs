@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The `parley` command. The package ships TypeScript sources for now, so tsx
-// loads them; the packaging step will point this at built JavaScript.
+// The `parley` command in this workspace: tsx runs the TypeScript sources. The
+// published package's bin is the compiled dist/bin.js (publishConfig.bin).
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../src/cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+await import('../src/bin.ts');

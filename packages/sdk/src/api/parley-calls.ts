@@ -149,12 +149,14 @@ export class ParleyCalls {
       throw new ParleyError('VALIDATION_FAILED', 'startSession expects an HTMLElement to render into');
     }
     const settings = callSettings ?? defaultCallSettings();
+    // The default UI's chunk loads before the join (a failed load leaves nothing behind).
+    const view = await viewFor(settings, element);
     const session = new CallSession({
       serverUrl: cfg.serverUrl,
       token,
       ...(typeof callToken === 'object' && callToken.sessionId ? { sessionId: callToken.sessionId } : {}),
       settings,
-      view: viewFor(settings, element),
+      view,
       media: cfg.media ?? new BrowserMediaHandler(),
       ...(cfg.WebSocket ? { WebSocket: cfg.WebSocket } : {}),
       rtcConfig: cfg.rtcConfig,
