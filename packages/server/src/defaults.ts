@@ -6,6 +6,8 @@ export const DEFAULTS = {
   callTokenTtlSeconds: 24 * 3600, // s
   reconnectGraceMs: 10_000, // ms a participant whose socket closed stays in the session
   bodyLimitBytes: 1_048_576, // bytes, REST bodies
+  sdkImmutableCacheSeconds: 365 * 24 * 3600, // s, /sdk/v<version>/: the version names the file
+  sdkShortCacheSeconds: 300, // s, /sdk/: how long a page may keep the unversioned bundle after a release
   wsMaxFrameBytes: 262_144, // bytes, one signaling message
   janusRequestTimeoutMs: 10_000, // ms
   maxParticipantsPerSession: 16, // people in one session (also the most publishers its Janus room takes)

@@ -14,12 +14,12 @@ import { answerClientError, answerFrameworkError, installErrorHandling } from '.
 import { createParleyServer, type TurnBackend } from './http-server.ts';
 import { healthRoutes } from './health-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { serveSdkBundle } from './sdk-bundle.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
 import { usersRoutes } from './users-routes.ts';
 
 const VERSION = '0.1.0';
-const SDK_DIST = fileURLToPath(new URL('../../../sdk/dist/', import.meta.url));
 const DEMO_DIR = fileURLToPath(new URL('../../../../apps/demo/', import.meta.url));
 
 /** What the demo page loads: its HTML, CSS and built bundle — not its sources or package file. */
@@ -60,9 +60,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   for (const plugin of options.plugins ?? []) await app.register(plugin);
 
-  if (existsSync(SDK_DIST)) {
-    await app.register(fastifyStatic, { root: SDK_DIST, prefix: '/sdk/', decorateReply: false, cacheControl: false });
-  }
+  await serveSdkBundle(app);
   if (existsSync(DEMO_DIR)) {
     await app.register(fastifyStatic, { root: DEMO_DIR, prefix: '/', index: 'index.html', decorateReply: false, allowedPath: isDemoAsset });
   }
