@@ -91,14 +91,13 @@ async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOn
 
 /** A fresh page with no Parley code subscribes to the host's feed in Janus directly; returns its marks since the subscribe request. */
 async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): Promise<Marks> {
-  const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
+  // This page talks to Janus's WebSocket directly, which the server's content security policy
+  // (rightly) refuses: the bench's own page goes without it.
+  const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: true });
   try {
     await context.addInitScript(PAGE_INIT_SCRIPT);
     const page = await context.newPage();
-    // Its own page on the server's origin, without the server's content security policy:
-    // this page talks to Janus's WebSocket directly, which that policy (rightly) refuses.
-    await page.route(`${stack.url}/bench-bare.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bare</title>' }));
-    await page.goto(`${stack.url}/bench-bare.html`);
+    await page.goto(`${stack.url}/blank.html`);
     await page.addScriptTag({ content: bareScript });
     const wait = mediaPhases(audioOnly);
     return await page.evaluate(
