@@ -20,6 +20,7 @@ import { SessionRegistry } from './sessions/session-registry.ts';
 import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
+import { SignalingLimits } from './ws/signaling-limits.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
 import { discoverPublicIp } from './turn/public-address.ts';
 import { TurnService } from './turn/turn-service.ts';
@@ -116,7 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits) })]
       : [],
     routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore))],
     mediaStatus: () => media?.status() ?? 'disabled',

@@ -15,6 +15,7 @@ import { createParleyServer, type TurnBackend } from './http-server.ts';
 import { healthRoutes } from './health-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { serveSdkBundle } from './sdk-bundle.ts';
+import { installRateLimits } from './rate-limits.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
 import { usersRoutes } from './users-routes.ts';
@@ -50,6 +51,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   installErrorHandling(app);
   await installSecurityHeaders(app, { https: services.config.network.tls !== undefined });
+  await installRateLimits(app, services.config.operations.rateLimits);
   await installCors(app, services.config.network.corsOrigins);
 
   const routes = [...usersRoutes, ...callsRoutes, ...healthRoutes(options.mediaStatus), ...(options.routes ?? [])];

@@ -16,8 +16,10 @@ import {
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { toParleyError } from '../http/errors.ts';
+import { rateLimited } from '../http/rate-limits.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { handlers } from './handlers.ts';
+import type { FrameBudget } from './signaling-limits.ts';
 import type { Binding, RequestContext, RequestHandlers, SignalingDeps } from './request-context.ts';
 
 const MAX_BAD_FRAMES = 20; // a client that keeps sending garbage is cut off
@@ -26,6 +28,7 @@ export class ClientConnection implements RequestContext {
   readonly log: Logger;
   binding: Binding | undefined;
   #badFrames = 0;
+  readonly #budget: FrameBudget;
   #closed = false;
 
   constructor(
@@ -34,6 +37,7 @@ export class ClientConnection implements RequestContext {
     log: Logger,
   ) {
     this.log = log;
+    this.#budget = deps.limits.frameBudget();
     deps.observed.emit('connection.opened');
     socket.on('message', (data, isBinary) => void this.#onFrame(isBinary ? null : data.toString()));
     socket.on('close', () => this.#onClose());
@@ -66,6 +70,7 @@ export class ClientConnection implements RequestContext {
         throw new ParleyError('INVALID_JSON', 'The frame is not valid JSON');
       }
       if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id.slice(0, 64);
+      if (!this.#budget.take()) throw rateLimited(this.#budget.retryAfterSeconds);
       const frame = parseOrThrow(RequestFrame, raw, 'frame');
       if (!Object.hasOwn(REQUESTS, frame.type)) throw new ParleyError('VALIDATION_FAILED', `Unknown request type "${frame.type}"`);
       type = frame.type as RequestType;
@@ -82,6 +87,7 @@ export class ClientConnection implements RequestContext {
       if (parley.code === 'VALIDATION_FAILED' || parley.code === 'INVALID_JSON') this.#badFrames++;
       this.#write({ type: 'response', id, ok: false, error: parley.toJSON().error });
       if (this.#badFrames >= MAX_BAD_FRAMES) this.socket.close(CLOSE_CODES.invalidFrame, 'too many invalid frames');
+      else if (this.#budget.abusive) this.socket.close(CLOSE_CODES.rateLimited, 'far over the frame rate limit');
     }
   }
 

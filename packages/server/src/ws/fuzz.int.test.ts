@@ -22,7 +22,9 @@ const RESPONSE_TIMEOUT_MS = 5_000;
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ PARLEY_RECONNECT_GRACE_MS: '200' }, { media: true });
+  // Frames as fast as the server answers: the per-connection frame limit would answer most with
+  // RATE_LIMITED (and close the socket) instead of fuzzing the handlers. rate-limits.int.test.ts covers it.
+  server = await startTestServer({ PARLEY_RECONNECT_GRACE_MS: '200', PARLEY_RATE_WS_FRAMES_PER_SECOND: '100000' }, { media: true });
 });
 afterAll(async () => {
   await server?.close();

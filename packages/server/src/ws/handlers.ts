@@ -42,6 +42,7 @@ export const handlers: RequestHandlers = {
   async join(conn, params) {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
     const claims = await verifyCallToken(conn.deps.tokenSecret, params.token, params.sessionId);
+    conn.deps.limits.joins.take(claims.uid);
     const resumeToken = randomBytes(24).toString('base64url');
     const { session, participant } = await conn.deps.registry.join(claims, params, conn, sha256(resumeToken));
     conn.binding = { session, participant };

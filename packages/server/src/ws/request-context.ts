@@ -12,6 +12,7 @@ import type { ParticipantLink, ParticipantView } from '../sessions/participant.t
 import type { SessionRegistry } from '../sessions/session-registry.ts';
 import type { IceServer, TurnService } from '../turn/turn-service.ts';
 import type { SignalingEvents } from './signaling-events.ts';
+import type { SignalingLimits } from './signaling-limits.ts';
 
 export interface SignalingDeps {
   registry: SessionRegistry;
@@ -27,6 +28,8 @@ export interface SignalingDeps {
   iceServers?: ((uid: string) => IceServer[]) | undefined;
   /** Where connections, request outcomes and join timings are told (metrics listen; event-wiring.ts). */
   observed: SignalingEvents;
+  /** Joins and call initiations per user, frames per connection. */
+  limits: SignalingLimits;
 }
 
 /** After `join` (or `resume`), the one session and participant a connection acts for. */

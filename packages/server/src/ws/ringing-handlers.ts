@@ -21,7 +21,10 @@ export const ringingHandlers: Pick<RequestHandlers, RingingRequest> = {
     return result;
   },
   async 'call.initiate'(conn, { receiverUid, type }) {
-    return { call: await ringingOf(conn).initiate(conn, receiverUid, type) };
+    const ringing = ringingOf(conn);
+    const uid = ringing.uidOf(conn);
+    if (uid !== undefined) conn.deps.limits.calls.take(uid); // not logged in: initiate says so
+    return { call: await ringing.initiate(conn, receiverUid, type) };
   },
   async 'call.accept'(conn, { sessionId }) {
     return { call: await ringingOf(conn).accept(conn, sessionId) };
