@@ -23,6 +23,12 @@ export const DEFAULTS = {
   },
   /** The join → first remote frame measure (session/join-timing.ts): how often stats are read, and for how long at most. */
   joinTiming: { pollMs: 100, giveUpAfterMs: 60_000 }, // ms, ms since join was sent
+  /**
+   * ICE restart when a peer connection loses its network path (media/ice-restart.ts): `disconnected`
+   * this long, or receiving nothing this long while `connected`, starts it; attempts paced by
+   * `delaysMs` (the last repeats); after `giveUpAfterMs` both connections are replaced.
+   */
+  iceRestart: { disconnectedMs: 2_000, silentMs: 3_000, pollMs: 250, delaysMs: [1_000, 1_000, 2_000], giveUpAfterMs: 10_000 }, // ms
   /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */
   mediaRestartTimeoutMs: 15_000, // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */

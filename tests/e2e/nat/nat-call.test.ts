@@ -4,7 +4,7 @@
  * side. Media "works" only when getStats() shows frames decoded.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, events, openCallPage, startCall, stats } from '../harness.ts';
+import { type CallPage, eventually, openCallPage, startCall, stats } from '../harness.ts';
 import { describePairs, type NatStack, selectedPairs, startNatStack } from './nat-stack.ts';
 import { NatTestbed, natTestbedUnavailable } from './testbed.ts';
 

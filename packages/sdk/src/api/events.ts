@@ -2,7 +2,7 @@
  * The call events of the seed, typed once. `CallSession.on/off` and the
  * delegate given to `setDelegate` both use this map.
  */
-import type { CallKind, Participant, ParleyError, PublicationSource } from '@parley/protocol';
+import type { CallKind, Participant, ParleyError, PeerTarget, PublicationSource } from '@parley/protocol';
 
 /** The seed's audio modes, each standing for an audio output device on the web. */
 export const AudioMode = {
@@ -94,6 +94,13 @@ export type CallEvents = {
   onReconnecting: () => void;
   /** Not in the seed: resumed on a new connection; nobody else saw us leave. */
   onReconnected: () => void;
+  /**
+   * Not in the seed: one of our media connections (`publisher`: what we send, `subscriber`: what
+   * we receive) lost its network path and the SDK restarts ICE on it; we stay in the call.
+   */
+  onMediaReconnecting: (info: { connection: PeerTarget }) => void;
+  /** Not in the seed: that connection carries media again. */
+  onMediaReconnected: (info: { connection: PeerTarget }) => void;
   /** Not in the seed: the session's state machine moved. */
   stateChanged: (state: CallSessionState, previous: CallSessionState) => void;
   /**

@@ -8,6 +8,8 @@ import { PeerConnection } from './peer-connection.ts';
 
 export interface PublisherSignaling {
   publish(offer: Jsep): Promise<Jsep>;
+  /** ICE restart: our offer with new ICE credentials, the media server's answer. */
+  restartIce(offer: Jsep): Promise<Jsep>;
   trickle(candidate: IceCandidate): Promise<unknown>;
 }
 
@@ -67,6 +69,17 @@ export class PublisherConnection extends PeerConnection {
   async #addVideo(track: MediaStreamTrack): Promise<void> {
     this.#video = this.pc.addTransceiver(track, { direction: 'sendonly', streams: this.#stream ? [this.#stream] : [] });
     await this.#offer();
+  }
+
+  /** ICE restart (the network path was lost): an offer with new ICE credentials, answered through the server. */
+  async restartIce(): Promise<void> {
+    if (this.isClosed) return;
+    const offer = await this.pc.createOffer({ iceRestart: true });
+    if (this.isClosed) return;
+    await this.pc.setLocalDescription(offer);
+    const answer = await this.signaling.restartIce({ type: 'offer', sdp: offer.sdp ?? '' });
+    if (this.isClosed) return;
+    await this.pc.setRemoteDescription(answer);
   }
 
   /** One offer/answer round with Janus through the server; false when closed meanwhile. */

@@ -12,6 +12,8 @@ import { RemoteStreams } from './remote-streams.ts';
 
 export interface SubscriberSignaling {
   answer(answer: Jsep): Promise<unknown>;
+  /** Asks for an ICE restart: the media server's new offer then comes like any other (handleOffer). */
+  restartIce(): Promise<unknown>;
   trickle(candidate: IceCandidate): Promise<unknown>;
 }
 
@@ -50,6 +52,11 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
   /** Queues an offer from the server; resolves when it has been answered. */
   handleOffer(offer: Jsep, streams: SubscriberStream[]): Promise<void> {
     return this.#offers.run(() => this.#answer(offer, streams));
+  }
+
+  /** ICE restart (the network path was lost): the server has the media server offer new ICE credentials. */
+  async restartIce(): Promise<void> {
+    if (!this.isClosed) await this.signaling.restartIce();
   }
 
   /** A participant's tracks, every publication's together. */

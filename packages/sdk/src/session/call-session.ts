@@ -23,6 +23,7 @@ import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, ty
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { rtcConfigWith } from '../media/ice-servers.ts';
+import { IceWatch } from '../media/ice-watch.ts';
 import { LocalMedia } from '../media/local-media.ts';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
@@ -60,6 +61,13 @@ export class CallSession {
   readonly #events: TypedEmitter<ArgsOf<CallEvents>>;
   readonly #actions = new SerialQueue();
   readonly #roster = new Roster();
+  /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
+  readonly #iceWatch = new IceWatch({
+    reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
+    reconnected: (connection) => this.#emit('onMediaReconnected', { connection }),
+    giveUp: () => this.#restartMedia(),
+    log: scoped('ice'),
+  });
   readonly #machine: StateMachine<CallSessionState>;
   readonly #local: LocalMedia;
   #log: Logger;
@@ -277,10 +285,12 @@ export class CallSession {
         // Through whichever socket is current: it changes when we resume.
         answer: (jsep) => this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'subscriber', candidate }),
+        restartIce: () => this.#signaling!.request('ice.restart', { target: 'subscriber' }),
       },
       this.#rtcConfig(),
     );
     this.#subscriber = subscriber;
+    this.#iceWatch.watch(subscriber);
     subscriber.on('streamChanged', (uid, stream) => {
       if (this.#tellsOfMedia(uid, stream)) this.#emit('remoteStreamChanged', uid, stream);
     });
@@ -301,10 +311,16 @@ export class CallSession {
       {
         publish: async (offer) => (await this.#signaling!.request('publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'publisher', candidate }),
+        restartIce: async (offer) => {
+          const { jsep } = await this.#signaling!.request('ice.restart', { target: 'publisher', jsep: { type: 'offer', sdp: offer.sdp } });
+          if (!jsep) throw new ParleyError('MEDIA_ERROR', 'The server answered an ICE restart without an answer');
+          return jsep;
+        },
       },
       this.#rtcConfig(),
     );
     this.#publisher = publisher;
+    this.#iceWatch.watch(publisher);
     publisher.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection sending our media failed'));
     });
@@ -433,6 +449,7 @@ export class CallSession {
     for (const user of left) reportLeft(this.#context, user);
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
     this.#useIceServers();
+    this.#iceWatch.resumed();
   }
 
   /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */
@@ -636,6 +653,7 @@ export class CallSession {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
     this.#joinTiming?.stop();
+    this.#iceWatch.close();
     this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();

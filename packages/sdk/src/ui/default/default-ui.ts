@@ -227,6 +227,9 @@ export class DefaultCallUI implements SessionView {
     on('onIdleWarning', (info: { secondsLeft: number }) => this.showIdleWarning(info.secondsLeft));
     on('onReconnecting', () => this.#say('Reconnecting…'));
     on('onReconnected', () => this.#say('Reconnected'));
+    // Our own media path (publisher or subscriber) is being restarted after a network change; we stay in the call.
+    on('onMediaReconnecting', () => this.#say('Reconnecting…'));
+    on('onMediaReconnected', () => this.#say('Reconnected'));
     on('onError', (error: { message: string }) => this.#say(error.message));
   }
 

@@ -1,0 +1,107 @@
+/** When a peer connection loses its network path, ICE is restarted through the server until media flows again. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { scoped } from '../util/logger.ts';
+import { IceRestarter, type IceRestartTimings } from './ice-restart.ts';
+import type { PeerConnectionLike } from './media-handler.ts';
+
+const TIMINGS: IceRestartTimings = { disconnectedMs: 2_000, silentMs: 3_000, pollMs: 250, delaysMs: [1_000], giveUpAfterMs: 10_000 };
+
+/** A browser connection whose state and received byte count the test sets. */
+function fakePc(): PeerConnectionLike & { bytes: number; connectionState: RTCPeerConnectionState } {
+  const pc = {
+    connectionState: 'connected' as RTCPeerConnectionState,
+    bytes: 0,
+    async getStats() {
+      return new Map([['t', { type: 'transport', bytesReceived: pc.bytes }]]) as unknown as RTCStatsReport;
+    },
+  };
+  return pc as unknown as PeerConnectionLike & { bytes: number; connectionState: RTCPeerConnectionState };
+}
+
+function watch(target: 'publisher' | 'subscriber', pc: PeerConnectionLike) {
+  const seen: string[] = [];
+  const restart = vi.fn(async () => {
+    seen.push('restart');
+  });
+  const restarter = new IceRestarter(
+    {
+      target,
+      pc,
+      restart,
+      reconnecting: () => seen.push('reconnecting'),
+      reconnected: () => seen.push('reconnected'),
+      giveUp: () => seen.push('giveUp'),
+      log: scoped('test'),
+    },
+    TIMINGS,
+  );
+  return { seen, restart, restarter };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('a publisher connection that goes disconnected', () => {
+  it('is left alone for a moment, then restarted, and reported back once connected', async () => {
+    const pc = fakePc();
+    const { seen, restarter } = watch('publisher', pc);
+    pc.connectionState = 'disconnected';
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(seen).toEqual(['reconnecting', 'restart']);
+    pc.connectionState = 'connected';
+    await vi.advanceTimersByTimeAsync(500);
+    expect(seen).toEqual(['reconnecting', 'restart', 'reconnected']);
+    restarter.close();
+  });
+
+  it('failed: restarts at once, again after each pause while it stays lost, and gives up after the window', async () => {
+    const pc = fakePc();
+    const { seen, restart, restarter } = watch('publisher', pc);
+    pc.connectionState = 'failed';
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen).toEqual(['reconnecting', 'restart']);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(restart.mock.calls.length).toBeGreaterThanOrEqual(3);
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(seen).not.toContain('giveUp');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(seen.filter((s) => s === 'giveUp')).toHaveLength(1);
+    expect(seen).not.toContain('reconnected');
+    restarter.close();
+  });
+});
+
+describe('a subscriber connection that says connected but receives nothing', () => {
+  it('is restarted after the silence, and counts as back only when bytes arrive again', async () => {
+    const pc = fakePc();
+    const { seen, restarter } = watch('subscriber', pc);
+    for (let i = 0; i < 8; i++) {
+      pc.bytes += 1_000;
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(3_300); // nothing arrives, still "connected"
+    expect(seen).toEqual(['reconnecting', 'restart']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(seen).not.toContain('reconnected');
+    pc.bytes += 500;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen.at(-1)).toBe('reconnected');
+    restarter.close();
+  });
+});
+
+describe('a network change the browser reports', () => {
+  it('restarts at once, even on a connection that still looks connected', async () => {
+    const pc = fakePc();
+    const { seen, restarter } = watch('publisher', pc);
+    restarter.networkChanged('online');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen.slice(0, 2)).toEqual(['reconnecting', 'restart']);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen.at(-1)).toBe('reconnected');
+    restarter.close();
+  });
+});
