@@ -28,9 +28,21 @@ export const DEFAULTS = {
    * this long, or receiving nothing this long while `connected`, starts it; attempts paced by
    * `delaysMs` (the last repeats); after `giveUpAfterMs` both connections are replaced.
    */
-  iceRestart: { disconnectedMs: 2_000, silentMs: 3_000, pollMs: 250, delaysMs: [1_000, 1_000, 2_000], giveUpAfterMs: 10_000 }, // ms
+  iceRestart: {
+    disconnectedMs: 2_000,
+    silentMs: 3_000,
+    pollMs: 250,
+    delaysMs: [1_000, 1_000, 2_000],
+    /** An attempt whose request got no answer this long makes way for the next. */
+    attemptTimeoutMs: 3_000,
+    /** The signaling socket is checked when a path is lost: no answer to a ping this long and it is dropped. */
+    pingTimeoutMs: 2_000,
+    giveUpAfterMs: 10_000,
+  }, // ms
   /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */
   mediaRestartTimeoutMs: 15_000, // ms
+  /** Joining a call in progress: how long publishing waits for the subscriber to connect first (session/call-session.ts). */
+  receiveFirstMs: 400, // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */
   leaveTimeoutMs: 2_000, // ms
   /** How long the ringing screen shows how a call ended ("Busy", "No answer") before it hides. */

@@ -4,7 +4,7 @@ import { scoped } from '../util/logger.ts';
 import { IceRestarter, type IceRestartTimings } from './ice-restart.ts';
 import type { PeerConnectionLike } from './media-handler.ts';
 
-const TIMINGS: IceRestartTimings = { disconnectedMs: 2_000, silentMs: 3_000, pollMs: 250, delaysMs: [1_000], giveUpAfterMs: 10_000 };
+const TIMINGS: IceRestartTimings = { disconnectedMs: 2_000, silentMs: 3_000, pollMs: 250, delaysMs: [1_000], attemptTimeoutMs: 3_000, giveUpAfterMs: 10_000 };
 
 /** A browser connection whose state and received byte count the test sets. */
 function fakePc(): PeerConnectionLike & { bytes: number; connectionState: RTCPeerConnectionState } {

@@ -22,6 +22,8 @@ export interface IceRestartTimings {
   disconnectedMs: number;
   /** Receiving: how long a `connected` connection may receive nothing at all (RTP, RTCP, STUN) before a restart. */
   silentMs: number;
+  /** An attempt whose restart got no answer this long makes way for the next (its socket may be dead). */
+  attemptTimeoutMs: number;
   /** How often the connection's state and byte counter are read. */
   pollMs: number;
   /** The pause before each restart attempt while the path is still lost (the last repeats). */
@@ -41,6 +43,8 @@ export interface IceRestartSteps {
   reconnected(): void;
   /** Restarts did not bring it back in time. */
   giveUp(): void;
+  /** The path was just lost, or the network changed (the session checks its signaling socket). */
+  lost?(): void;
   log: Logger;
   now?: () => number;
 }
@@ -136,6 +140,7 @@ export class IceRestarter {
     if (this.#restart) return;
     this.#restart = { since: this.#now(), attempts: 0, nextAt: this.#now(), inFlight: false, bytesAtStart: this.#lastBytes };
     this.#steps.reconnecting();
+    this.#steps.lost?.();
   }
 
   async #continue(state: RTCPeerConnectionState, now: number, receiving: boolean): Promise<void> {
@@ -157,11 +162,16 @@ export class IceRestarter {
     if (restart.inFlight || now < restart.nextAt) return;
     restart.inFlight = true;
     restart.attempts++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await this.#steps.restart();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${this.#t.attemptTimeoutMs} ms`)), this.#t.attemptTimeoutMs);
+      });
+      await Promise.race([this.#steps.restart(), timeout]);
     } catch (error) {
       this.#steps.log.debug(`${this.#steps.target}: ICE restart attempt ${restart.attempts} failed`, error);
     } finally {
+      clearTimeout(timer);
       restart.inFlight = false;
       const delays = this.#t.delaysMs;
       restart.nextAt = this.#now() + (delays[Math.min(restart.attempts, delays.length - 1)] ?? 1_000);

@@ -22,6 +22,8 @@ export interface IceWatchOptions {
   reconnected(connection: PeerTarget): void;
   /** ICE did not come back within the reconnect window: replace the connections. */
   giveUp(connection: PeerTarget): void;
+  /** A path was lost or the network changed: is the signaling socket still alive? (drops it if not) */
+  checkSignaling(): void;
   log: Logger;
 }
 
@@ -63,6 +65,7 @@ export class IceWatch {
         reconnecting: () => this.#opts.reconnecting(target),
         reconnected: () => this.#opts.reconnected(target),
         giveUp: () => this.#opts.giveUp(target),
+        lost: () => this.#opts.checkSignaling(),
         log: this.#opts.log,
       },
       DEFAULTS.iceRestart,

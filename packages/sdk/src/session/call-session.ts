@@ -66,6 +66,7 @@ export class CallSession {
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
     reconnected: (connection) => this.#emit('onMediaReconnected', { connection }),
     giveUp: () => this.#restartMedia(),
+    checkSignaling: () => this.#checkSignaling(),
     log: scoped('ice'),
   });
   readonly #machine: StateMachine<CallSessionState>;
@@ -450,6 +451,15 @@ export class CallSession {
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
     this.#useIceServers();
     this.#iceWatch.resumed();
+  }
+
+  /** A network change may leave the socket half-open: no answer to a ping soon, and it is dropped (and resumed). */
+  #checkSignaling(): void {
+    const signaling = this.#signaling;
+    if (!signaling || !this.#machine.is('joined')) return;
+    signaling.request('ping', {}, DEFAULTS.iceRestart.pingTimeoutMs).catch(() => {
+      if (signaling === this.#signaling && this.#machine.is('joined')) signaling.drop('no answer to ping after a network change');
+    });
   }
 
   /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */

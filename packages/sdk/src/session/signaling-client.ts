@@ -171,6 +171,20 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#onClose(code, reason);
   }
 
+  /**
+   * The socket looks dead (a network change left it half-open: no answer to a ping):
+   * close it as if it had dropped (an unclean close), so the session resumes on a new one.
+   */
+  drop(reason: string): void {
+    if (this.#closed || this.#closing) return;
+    try {
+      this.#socket?.close(4000, reason);
+    } catch (error) {
+      this.#log.debug('close threw', error);
+    }
+    this.#onClose(1006, reason);
+  }
+
   #onMessage(data: unknown): void {
     if (typeof data !== 'string') {
       this.#log.warn('ignoring a non-text frame');
