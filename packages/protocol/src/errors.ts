@@ -50,6 +50,9 @@ export const ERROR_CODES = {
   REQUEST_TIMEOUT: { status: 504, message: 'The server did not answer in time' },
   DEVICE_ERROR: { status: 400, message: 'The camera or microphone could not be opened' },
   NO_ACTIVE_SESSION: { status: 409, message: 'There is no active call session' },
+  // webhooks
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint with this id (or it comes from PARLEY_WEBHOOK_URLS)' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature is missing, malformed, too old, or does not match the body' },
   // abuse
   RATE_LIMITED: { status: 429, message: 'Too many requests: wait for Retry-After seconds' },
   // anything else

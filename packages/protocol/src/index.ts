@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './kit/index.ts';
 export * from './rest.ts';
 export * from './signaling.ts';
+export * from './webhooks.ts';

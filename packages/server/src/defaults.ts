@@ -30,6 +30,14 @@ export const DEFAULTS = {
   ringJoinGraceMs: 60_000, // ms an answered call may wait for its session to start before it ends
   turnCredentialTtlSeconds: 24 * 3600, // s each TURN credential in a join or resume result is valid
   recordingJobConcurrency: 1, // recording jobs encoding at once (each uses up to 2 threads)
+  /** Webhook delivery (webhooks/webhook-dispatcher.ts). */
+  webhooks: {
+    timeoutMs: 10_000, // ms a receiver has to answer
+    firstRetryMs: 1_000, // ms before the second attempt; doubled each time, ±25 % jitter
+    maxRetryMs: 3_600_000, // ms, the longest pause between attempts
+    giveUpAfterMs: 24 * 3_600_000, // ms after the first attempt, the last retry
+    pollMs: 1_000, // ms between looks for retries that came due
+  },
   metricsHost: '127.0.0.1', // PARLEY_METRICS_PORT listens here: scrapes stay on the machine unless asked
   /** Rate limits (docs/operations.md): generous for a real app, tight for a script hammering one route. */
   rateLimits: {

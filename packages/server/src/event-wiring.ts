@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
 import type { CallLogWriter } from './calls/call-log-writer.ts';
 import type { JanusProcess } from './media/janus-process.ts';
 import { observeForMetrics } from './metrics/observe.ts';
+import type { RecordingsStore } from './recording/recordings-store.ts';
+import { recordWebhookEvents } from './webhooks/record-events.ts';
+import type { Webhooks } from './webhooks/webhooks.ts';
 import type { ParleyMetrics } from './metrics/parley-metrics.ts';
 import type { RingingService } from './calls/ringing-service.ts';
 import type { MediaBackend } from './media/media-backend.ts';
@@ -26,6 +29,8 @@ export interface Subscribers {
   media: MediaBackend | undefined;
   /** Prometheus metrics, from the domain events, the signaling socket and the embedded Janus. */
   metrics: { registry: ParleyMetrics; signaling: SignalingEvents; janusNodes: number; janus: JanusProcess | undefined };
+  /** The webhook outbox, and the recordings' rows its events describe. */
+  webhooks: { service: Webhooks; recordings: RecordingsStore };
   log: Logger;
 }
 
@@ -42,11 +47,15 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
   events.hook('recording.started', (e) => s.recordings.started(e));
   events.hook('recording.stopped', (e) => s.recordings.stopped(e));
 
+  // Webhooks: hooks, so each event is in the outbox before the step that caused it answers
+  // (after the recordings' hooks: a recording's row exists when its event is written).
+  recordWebhookEvents(events, s.webhooks.service, s.webhooks.recordings);
+
   // What clients are told: joins, leaves, mutes, recording toggles, the active speaker.
   tellClients(events);
 
   // Metrics: observers only.
-  observeForMetrics(s.metrics.registry, { events, ...s.metrics });
+  observeForMetrics(s.metrics.registry, { events, ...s.metrics, webhooks: s.webhooks.service.dispatcher });
 
   // An answered call is over when its session ends.
   const ringing = s.ringing;

@@ -21,6 +21,9 @@ import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
 import { SignalingLimits } from './ws/signaling-limits.ts';
+import { callWritesWithWebhooks } from './webhooks/record-events.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+import { Webhooks } from './webhooks/webhooks.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
 import { discoverPublicIp } from './turn/public-address.ts';
 import { TurnService } from './turn/turn-service.ts';
@@ -93,12 +96,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
 
+  const webhooks = new Webhooks(store.db, log.child({ component: 'webhooks' }));
   // The ringing flow needs signaling (so a registry); the call log is there either way.
   const ringing = registry
     ? new RingingService({
         log: log.child({ component: 'ringing' }),
         users: store.users,
-        calls: store.sessions,
+        calls: callWritesWithWebhooks(store.sessions, new CallLogReader(store.sessions, recordingsStore), webhooks),
         registry,
         ringTimeoutMs: config.ringTimeoutMs,
         joinGraceMs: DEFAULTS.ringJoinGraceMs,
@@ -112,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ringing,
     media,
     metrics: { registry: metrics, signaling: signalingEvents, janusNodes: media ? (config.janusUrls?.length ?? 1) : 0, janus: media?.process },
+    webhooks: { service: webhooks, recordings: recordingsStore },
     log,
   });
 
@@ -119,12 +124,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     plugins: registry
       ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits) })]
       : [],
-    routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore))],
+    routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore)), ...webhookRoutes(webhooks.store)],
     mediaStatus: () => media?.status() ?? 'disabled',
     turnBackend: () => turn?.backend(),
   });
   if (config.operations.metricsToken) await app.register(metricsRoute(metrics, config.operations.metricsToken));
   await app.listen({ port: config.port, host: config.host });
+  // Also sends what a stopped or killed server had not delivered.
+  await webhooks.start(config.operations);
   const metricsServer =
     config.operations.metricsPort === undefined ? undefined : await startMetricsServer(metrics, config.operations.metricsPort, config.operations.metricsHost);
   const address = app.server.address();
@@ -147,6 +154,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await registry?.closeAll('server-shutdown');
         await app.close();
         await metricsServer?.close();
+        await webhooks.close();
         // Jobs cut short here stay `processing` and are picked up by the next start.
         await recordings.close();
         await media?.close();

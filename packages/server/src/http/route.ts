@@ -18,6 +18,7 @@ export const ROUTE_TAGS = {
   calls: 'Call tokens and the call log',
   recordings: 'Recordings and their files',
   health: 'Whether the server is up',
+  webhooks: 'Webhook endpoints and their deliveries (API key)',
   development: 'Only in development (PARLEY_DEV_LOGIN)',
 } as const;
 export type RouteTag = keyof typeof ROUTE_TAGS;

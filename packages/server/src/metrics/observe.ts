@@ -5,6 +5,7 @@
  */
 import type { JanusProcess } from '../media/janus-process.ts';
 import type { DomainEvents } from '../sessions/domain-events.ts';
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import type { SignalingEvents } from '../ws/signaling-events.ts';
 import type { ParleyMetrics } from './parley-metrics.ts';
 
@@ -16,6 +17,7 @@ export interface MetricSources {
   janusNodes: number;
   /** The embedded Janus, when this server runs one. */
   janus: JanusProcess | undefined;
+  webhooks: WebhookDispatcher;
 }
 
 export function observeForMetrics(m: ParleyMetrics, s: MetricSources): void {
@@ -38,6 +40,7 @@ export function observeForMetrics(m: ParleyMetrics, s: MetricSources): void {
   });
 
   observeRecordings(m, events);
+  s.webhooks.on('attempted', ({ outcome }) => m.webhookDeliveries.inc({ outcome }));
 
   // Janus: nodes up (a lost node counts down; the embedded one counts up again once restarted).
   let up = s.janusNodes;

@@ -41,6 +41,8 @@ export class ParleyMetrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = this.#counter('parley_webhook_deliveries_total', 'Webhook delivery attempts, by outcome (delivered, retry, failed)', ['outcome']);
+
   constructor() {
     // process_cpu_seconds_total, process_resident_memory_bytes, nodejs_eventloop_lag_seconds, …
     collectDefaultMetrics({ register: this.registry });

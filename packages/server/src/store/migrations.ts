@@ -96,6 +96,50 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index call_sessions_status on call_sessions(status)
     `,
   },
+  {
+    version: 5,
+    name: 'webhooks: endpoints, the outbox of events, deliveries and their attempts',
+    sql: `
+      create table webhook_endpoints (
+        id text primary key,
+        url text not null,
+        events jsonb,
+        secret text not null,
+        source text not null check (source in ('api', 'env')),
+        created_at timestamptz not null default now()
+      );
+      create table webhook_events (
+        seq bigserial primary key,
+        id text not null unique,
+        type text not null,
+        order_key text not null,
+        created_at timestamptz not null,
+        body text not null
+      );
+      create table webhook_deliveries (
+        id bigserial primary key,
+        endpoint_id text not null references webhook_endpoints(id) on delete cascade,
+        event_seq bigint not null references webhook_events(seq) on delete cascade,
+        order_key text not null,
+        status text not null default 'pending' check (status in ('pending', 'delivered', 'failed')),
+        attempts integer not null default 0,
+        first_tried_at timestamptz,
+        next_attempt_at timestamptz not null,
+        unique (endpoint_id, event_seq)
+      );
+      create index webhook_deliveries_due on webhook_deliveries(status, next_attempt_at);
+      create index webhook_deliveries_order on webhook_deliveries(endpoint_id, order_key, event_seq);
+      create table webhook_attempts (
+        id bigserial primary key,
+        delivery_id bigint not null references webhook_deliveries(id) on delete cascade,
+        attempted_at timestamptz not null,
+        status_code integer,
+        error text,
+        duration_ms integer not null
+      );
+      create index webhook_attempts_delivery on webhook_attempts(delivery_id)
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
