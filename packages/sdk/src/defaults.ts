@@ -36,7 +36,7 @@ export const DEFAULTS = {
     /** An attempt whose request got no answer this long makes way for the next. */
     attemptTimeoutMs: 3_000,
     /** The signaling socket is checked when a path is lost: no answer to a ping this long and it is dropped. */
-    pingTimeoutMs: 2_000,
+    pingTimeoutMs: 1_500,
     giveUpAfterMs: 10_000,
   }, // ms
   /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */

@@ -43,7 +43,7 @@ export interface IceRestartSteps {
   reconnected(): void;
   /** Restarts did not bring it back in time. */
   giveUp(): void;
-  /** The path was just lost, or the network changed (the session checks its signaling socket). */
+  /** The path looks lost (disconnected, failed, silent) or the network changed: the session checks its signaling socket. */
   lost?(): void;
   log: Logger;
   now?: () => number;
@@ -115,6 +115,7 @@ export class IceRestarter {
     const state = pc.connectionState;
     const now = this.#now();
     if (state === 'closed') return this.close();
+    if (state === 'disconnected' && this.#disconnectedSince === undefined && !this.#restart) this.#steps.lost?.(); // check the socket early
     this.#disconnectedSince = state === 'disconnected' ? (this.#disconnectedSince ?? now) : undefined;
     const receiving = target === 'subscriber';
     if (receiving) {
@@ -140,7 +141,7 @@ export class IceRestarter {
     if (this.#restart) return;
     this.#restart = { since: this.#now(), attempts: 0, nextAt: this.#now(), inFlight: false, bytesAtStart: this.#lastBytes };
     this.#steps.reconnecting();
-    this.#steps.lost?.();
+    if (this.#disconnectedSince === undefined) this.#steps.lost?.(); // (when disconnected, checked already)
   }
 
   async #continue(state: RTCPeerConnectionState, now: number, receiving: boolean): Promise<void> {
