@@ -33,11 +33,13 @@ const ENV_SCHEMA = z.object({
     .optional(),
   JANUS_ADMIN_KEY: z.string().min(8).optional(),
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
+  PARLEY_JANUS_LIB_DIR: z.string().min(1).optional(),
   PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
   PARLEY_RING_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULTS.ringTimeoutMs),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'json or pretty' }).optional(),
   NODE_ENV: z.string().optional(),
   ...OPERATIONS_ENV,
   ...NETWORK_ENV,
@@ -55,10 +57,14 @@ export interface Config {
   readonly janusUrls: readonly string[] | undefined;
   readonly janusAdminKey: string | undefined;
   readonly mediaInterface: string | undefined;
+  /** Janus's modules (PARLEY_JANUS_LIB_DIR); undefined: found on the system (media/janus-lib-dir.ts). */
+  readonly janusLibDir: string | undefined;
   readonly reconnectGraceMs: number;
   /** How long a ringing call rings before it is `unanswered`. */
   readonly ringTimeoutMs: number;
   readonly logLevel: string;
+  /** `pretty` lines through pino-pretty (default on a terminal), else JSON. */
+  readonly logFormat: 'json' | 'pretty';
   readonly production: boolean;
   /** Metrics, webhooks, rate limits (operations-config.ts). */
   readonly operations: OperationsConfig;
@@ -96,9 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     janusUrls: e.JANUS_URLS,
     janusAdminKey: e.JANUS_ADMIN_KEY,
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
+    janusLibDir: e.PARLEY_JANUS_LIB_DIR,
     reconnectGraceMs: e.PARLEY_RECONNECT_GRACE_MS,
     ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     production: e.NODE_ENV === 'production',
     operations: operationsConfig(e),
     network: e.network,

@@ -4,6 +4,10 @@
  * credentials never go to logs.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+
+/** LOG_FORMAT: JSON lines for machines, or readable lines (pino-pretty, in this process: no worker thread). */
+export type LogFormat = 'json' | 'pretty';
 
 interface RequestLike {
   method?: string;
@@ -11,7 +15,7 @@ interface RequestLike {
   socket?: { remoteAddress?: string };
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
   const options = {
     level,
     base: { service: 'parley' },
@@ -23,5 +27,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       }),
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const out = destination ?? (format === 'pretty' ? pinoPretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : undefined);
+  return out ? pino(options, out) : pino(options);
 }

@@ -54,7 +54,7 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = options.secrets ?? loadSecrets(config);
   const store = options.store ?? (await openStore(config));
   await store.sessions.closeDangling('server-restart');
@@ -81,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ...(config.janusAdminKey === undefined ? {} : { janusAdminKey: config.janusAdminKey }),
           ...(config.mediaInterface === undefined ? {} : { mediaInterface: config.mediaInterface }),
           publicIp,
+          janusLibDir: config.janusLibDir,
           dataDir: config.dataDir,
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
           log: log.child({ component: 'media' }),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectMediaInterface, writeJanusConfig } from './janus-config.ts';
+import { findJanusLibDir } from './janus-lib-dir.ts';
 
 const ifaces = (list: Record<string, Array<Partial<NetworkInterfaceInfo>>>) =>
   list as NodeJS.Dict<NetworkInterfaceInfo[]>;
@@ -22,12 +23,15 @@ describe('writeJanusConfig', () => {
       rtpPortRange: { min: 40_000, max: 40_199 },
       mediaInterface: { name: 'eth7', address: '10.9.8.7' },
       adminKey: 'sekrit-key',
+      libDir: '/opt/janus/lib/janus',
     });
     const core = await readFile(join(dir, 'janus.jcfg'), 'utf8');
     const ws = await readFile(join(dir, 'janus.transport.websockets.jcfg'), 'utf8');
     const room = await readFile(join(dir, 'janus.plugin.videoroom.jcfg'), 'utf8');
 
     expect(core).toContain(`configs_folder = "${dir}"`);
+    expect(core).toContain('plugins_folder = "/opt/janus/lib/janus/plugins"');
+    expect(core).toContain('transports_folder = "/opt/janus/lib/janus/transports"');
     expect(core).toContain('rtp_port_range = "40000-40199"');
     expect(core).toContain('ice_enforce_list = "eth7"');
     expect(core).toContain('interface = "10.9.8.7"');
@@ -53,7 +57,7 @@ describe('writeJanusConfig', () => {
 
   it('announces the public address behind 1:1 NAT only when given one (PARLEY_PUBLIC_IP)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-cfg-'));
-    const base = { dir, wsPort: 18_777, rtpPortRange: { min: 40_000, max: 40_199 }, mediaInterface: { name: 'eth7', address: '10.9.8.7' }, adminKey: 'k' };
+    const base = { dir, wsPort: 18_777, rtpPortRange: { min: 40_000, max: 40_199 }, mediaInterface: { name: 'eth7', address: '10.9.8.7' }, adminKey: 'k', libDir: '/usr/lib/janus' };
     await writeJanusConfig(base);
     expect(await readFile(join(dir, 'janus.jcfg'), 'utf8')).not.toContain('nat_1_1_mapping');
     await writeJanusConfig({ ...base, publicIp: '203.0.113.7' });
@@ -68,11 +72,12 @@ describe('writeJanusConfig', () => {
       rtpPortRange: { min: 1, max: 2 },
       mediaInterface: { name: 'x', address: '1.2.3.4' },
       adminKey: 'k',
+      libDir: '/usr/lib/janus',
     });
     const core = await readFile(join(dir, 'janus.jcfg'), 'utf8');
     const { readdir } = await import('node:fs/promises');
     for (const kind of ['plugins', 'transports'] as const) {
-      const shipped = await readdir(`/usr/lib/x86_64-linux-gnu/janus/${kind}`).catch(() => [] as string[]);
+      const shipped = await readdir(`${findJanusLibDir() ?? '/usr/lib/janus'}/${kind}`).catch(() => [] as string[]);
       for (const file of shipped.filter((f) => f.endsWith('.so'))) {
         const ours = file === 'libjanus_videoroom.so' || file === 'libjanus_websockets.so';
         expect(core.includes(file), file).toBe(!ours);

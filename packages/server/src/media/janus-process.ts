@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freeTcpPort, freeUdpPortRange } from './free-ports.ts';
 import { JanusClient } from './janus-client.ts';
 import { detectMediaInterface, type MediaInterface, writeJanusConfig } from './janus-config.ts';
+import { requireJanusLibDir } from './janus-lib-dir.ts';
 import { type Logger, noopLogger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
@@ -21,6 +22,8 @@ export interface JanusProcessOptions {
   mediaInterface?: string;
   /** The public address to announce behind 1:1 NAT (Janus's nat_1_1_mapping). */
   publicIp?: string | undefined;
+  /** Janus's modules (PARLEY_JANUS_LIB_DIR); found on the system by default (janus-lib-dir.ts). */
+  libDir?: string | undefined;
   /** VideoRoom admin_key (JANUS_ADMIN_KEY); a random one by default. */
   adminKey?: string;
   /** How long Janus may take to answer `info` after spawn. */
@@ -130,6 +133,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
     if (this.#running || this.#command) throw new Error('JanusProcess already started');
     const janus = await findExecutable(this.#opts.janusPath ?? 'janus');
     if (!janus) throw new Error('janus not found: install it (apt-get install janus) or set its path');
+    const libDir = requireJanusLibDir(this.#opts.libDir);
     this.#media = detectMediaInterface(this.#opts.mediaInterface);
     this.#port = await freeTcpPort();
     this.#rtpRange = await freeUdpPortRange(this.#opts.rtpPorts ?? 200);
@@ -145,6 +149,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
       mediaInterface: this.#media,
       publicIp: this.#opts.publicIp,
       adminKey: this.adminKey,
+      libDir,
       debugLevel: this.#opts.debugLevel ?? 4,
     });
     const janusArgs = ['-F', this.#configDir, '-o'];

@@ -31,6 +31,8 @@ export interface MediaPlaneOptions {
   mediaInterface?: string;
   /** The embedded Janus announces this address (nat_1_1_mapping): PARLEY_PUBLIC_IP, or found through PARLEY_STUN_URL. */
   publicIp?: string | undefined;
+  /** The embedded Janus's modules (PARLEY_JANUS_LIB_DIR); found on the system when absent. */
+  janusLibDir?: string | undefined;
   dataDir: string;
   requestTimeoutMs: number;
   log: Logger;
@@ -81,6 +83,7 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       dataDir: opts.dataDir,
       ...(opts.mediaInterface === undefined ? {} : { mediaInterface: opts.mediaInterface }),
       publicIp: opts.publicIp,
+      libDir: opts.janusLibDir,
       logger: opts.log,
     });
     await process.start();
