@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Parley needs from the OS and from npm, only when missing.
-# Called first by `npm start` and `npm test`; safe to run again.
+# `setup.sh run` (npm start): what the server runs — Janus, janus-tools and
+# ffmpeg (recordings), coturn only when it runs its own TURN (PARLEY_TURN=embedded).
+# `setup.sh test` (npm test, the default): that, and what the tests use —
+# Chromium, PostgreSQL, coturn, the network namespace's tools.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+purpose=${1:-test}
+case "$purpose" in run | test) ;; *) echo "setup: usage: setup.sh [run|test]" >&2; exit 2 ;; esac
 
 # command → Debian package that provides it
 declare -A NEEDS=(
@@ -10,21 +16,23 @@ declare -A NEEDS=(
   [janus-pp-rec]=janus-tools
   [ffmpeg]=ffmpeg
   [ffprobe]=ffmpeg
-  [chromium]=chromium
   [setpriv]=util-linux
-  [ip]=iproute2
-  [unshare]=util-linux
-  [nft]=nftables
-  [turnserver]=coturn
   [openssl]=openssl
 )
+if [ "$purpose" = test ] || [ "${PARLEY_TURN:-}" = embedded ]; then NEEDS[turnserver]=coturn; fi
+if [ "$purpose" = test ]; then
+  NEEDS[chromium]=chromium
+  NEEDS[ip]=iproute2
+  NEEDS[unshare]=util-linux
+  NEEDS[nft]=nftables
+fi
 missing=()
 for cmd in "${!NEEDS[@]}"; do
   # nft lives in /usr/sbin, which a normal user's PATH often lacks.
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${NEEDS[$cmd]}")
 done
-# PostgreSQL's server binaries live outside PATH on Debian.
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# PostgreSQL's server binaries live outside PATH on Debian; only the tests start one.
+if [ "$purpose" = test ]; then compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

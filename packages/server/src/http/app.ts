@@ -3,10 +3,10 @@
  * and (when given) the signaling WebSocket. Built as fastify plugins.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { DEFAULTS } from '../defaults.ts';
+import { DEMO_DIR } from '../package-paths.ts';
 import type { Services } from '../services.ts';
 import { callsRoutes } from './calls-routes.ts';
 import { installCors } from './cors.ts';
@@ -21,7 +21,6 @@ import { type AnyRoute, registerRoutes } from './route.ts';
 import { usersRoutes } from './users-routes.ts';
 
 const VERSION = '0.1.0';
-const DEMO_DIR = fileURLToPath(new URL('../../../../apps/demo/', import.meta.url));
 
 /** What the demo page loads: its HTML, CSS and built bundle — not its sources or package file. */
 function isDemoAsset(path: string): boolean {

@@ -7,17 +7,17 @@
  * Chunks are imported relative to parley.js, so each URL's page gets the chunks of the same build.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULTS } from '../defaults.ts';
+import { SDK_PACKAGE_DIR } from '../package-paths.ts';
 
-const SDK_PACKAGE = new URL('../../../sdk/', import.meta.url);
-const SDK_BUNDLE_DIR = fileURLToPath(new URL('dist/browser/', SDK_PACKAGE));
+const SDK_BUNDLE_DIR = join(SDK_PACKAGE_DIR, 'dist', 'browser');
 
 /** The SDK's version, from its package.json: the versioned prefix's name. */
 export function sdkVersion(): string {
-  return (JSON.parse(readFileSync(new URL('package.json', SDK_PACKAGE), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(SDK_PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export async function serveSdkBundle(app: FastifyInstance): Promise<void> {
