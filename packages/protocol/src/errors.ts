@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   CONNECTION_CLOSED: { status: 503, message: 'The connection to the server closed' },
   REQUEST_TIMEOUT: { status: 504, message: 'The server did not answer in time' },
   DEVICE_ERROR: { status: 400, message: 'The camera or microphone could not be opened' },
+  UNSUPPORTED_BROWSER: { status: 400, message: 'This browser cannot make WebRTC calls (no RTCPeerConnection)' },
   NO_ACTIVE_SESSION: { status: 409, message: 'There is no active call session' },
   // webhooks
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint with this id (or it comes from PARLEY_WEBHOOK_URLS)' },

@@ -7,6 +7,7 @@ import { type CallLog, type CallLogPage, type CallLogRequest, fetchCallDetails, 
 import type { Call, CallListener, InitiateCallOptions } from '../calls/call-listener.ts';
 import { RingingClient } from '../calls/ringing-client.ts';
 import { BrowserMediaHandler } from '../media/browser-media-handler.ts';
+import { preferredVideoCodec, requireWebRtc, VIDEO_CODECS, type VideoCodec } from '../media/browser-support.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
 import { CallSession } from '../session/call-session.ts';
 import type { ReconnectPolicy } from '../session/reconnect-policy.ts';
@@ -38,6 +39,12 @@ export interface ParleyInitOptions {
    * in defaults.ts.
    */
   reconnectPolicy?: ReconnectPolicy;
+  /**
+   * The video codec to publish with: `'vp8'` or `'h264'` (rooms accept both;
+   * each subscriber gets what its publisher sends). Default: H.264 on Safari
+   * and iOS (hardware encoder), VP8 elsewhere.
+   */
+  videoCodec?: VideoCodec;
   /** For tests and unusual platforms. */
   mediaHandler?: MediaHandler;
   WebSocket?: WebSocketConstructor;
@@ -49,6 +56,7 @@ interface Config {
   WebSocket: WebSocketConstructor | undefined;
   rtcConfig: RTCConfiguration;
   reconnectPolicy: ReconnectPolicy | undefined;
+  videoCodec: VideoCodec;
 }
 
 let config: Config | undefined;
@@ -114,6 +122,9 @@ export class ParleyCalls {
     if (options.iceTransportPolicy !== undefined && options.iceTransportPolicy !== 'all' && options.iceTransportPolicy !== 'relay') {
       throw new ParleyError('VALIDATION_FAILED', "iceTransportPolicy must be 'all' or 'relay'");
     }
+    if (options.videoCodec !== undefined && !VIDEO_CODECS.includes(options.videoCodec)) {
+      throw new ParleyError('VALIDATION_FAILED', `videoCodec must be one of ${VIDEO_CODECS.join(', ')}`);
+    }
     setLogger(options.logger ?? consoleLogger({ debug: options.debug ?? false }));
     config = {
       serverUrl: url.toString().replace(/\/+$/, ''),
@@ -125,6 +136,7 @@ export class ParleyCalls {
         ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
       },
       reconnectPolicy: policy,
+      videoCodec: options.videoCodec ?? preferredVideoCodec(globalThis.navigator?.userAgent ?? ''),
     };
   }
 
@@ -148,6 +160,8 @@ export class ParleyCalls {
     if (!element || typeof (element as { appendChild?: unknown }).appendChild !== 'function') {
       throw new ParleyError('VALIDATION_FAILED', 'startSession expects an HTMLElement to render into');
     }
+    // Before anything is opened: no camera, microphone or socket in a browser that cannot call.
+    if (!cfg.media) requireWebRtc();
     const settings = callSettings ?? defaultCallSettings();
     // The default UI's chunk loads before the join (a failed load leaves nothing behind).
     const view = await viewFor(settings, element);
@@ -160,6 +174,7 @@ export class ParleyCalls {
       media: cfg.media ?? new BrowserMediaHandler(),
       ...(cfg.WebSocket ? { WebSocket: cfg.WebSocket } : {}),
       rtcConfig: cfg.rtcConfig,
+      videoCodec: cfg.videoCodec,
       ...(cfg.reconnectPolicy ? { reconnectPolicy: cfg.reconnectPolicy } : {}),
     });
     current = session;

@@ -1,8 +1,9 @@
 /** The MediaHandler of real browsers. */
 import { ParleyError } from '@parley/protocol';
-import type { MediaHandler, PeerConnectionLike } from './media-handler.ts';
+import type { AudioOutputSupport, MediaHandler, PeerConnectionLike } from './media-handler.ts';
 
 type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
+type OutputPicker = MediaDevices & { selectAudioOutput?: () => Promise<MediaDeviceInfo> };
 
 export class BrowserMediaHandler implements MediaHandler {
   async getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
@@ -28,6 +29,18 @@ export class BrowserMediaHandler implements MediaHandler {
   async enumerateDevices(): Promise<MediaDeviceInfo[]> {
     if (!globalThis.navigator?.mediaDevices?.enumerateDevices) return [];
     return navigator.mediaDevices.enumerateDevices();
+  }
+
+  get audioOutput(): AudioOutputSupport {
+    const element = globalThis.HTMLMediaElement?.prototype as SinkElement | undefined;
+    const devices = globalThis.navigator?.mediaDevices as OutputPicker | undefined;
+    return { route: typeof element?.setSinkId === 'function', pick: typeof devices?.selectAudioOutput === 'function' };
+  }
+
+  async selectAudioOutput(): Promise<MediaDeviceInfo> {
+    const devices = globalThis.navigator?.mediaDevices as OutputPicker | undefined;
+    if (!devices?.selectAudioOutput) throw new ParleyError('INVALID_STATE', 'This browser has no audio output picker');
+    return devices.selectAudioOutput();
   }
 
   async setSinkId(element: HTMLMediaElement, deviceId: string): Promise<void> {

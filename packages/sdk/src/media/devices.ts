@@ -24,12 +24,19 @@ export function modeForLabel(label: string): AudioMode {
   return 'SPEAKER';
 }
 
+/**
+ * The system's default output. Its id is `''` (the spec's name for it): Firefox
+ * lists no outputs until one was picked and refuses `setSinkId('default')`,
+ * and every browser with setSinkId accepts `''`.
+ */
+export const DEFAULT_OUTPUT: AudioOutput = { deviceId: '', label: 'Default', mode: 'SPEAKER' };
+
 export async function listAudioOutputs(handler: MediaHandler): Promise<AudioOutput[]> {
   const devices = await handler.enumerateDevices();
   const outputs = devices.filter((d) => d.kind === 'audiooutput');
   const list = outputs.map((d) => ({ deviceId: d.deviceId, label: d.label, mode: modeForLabel(d.label) }));
-  // Browsers without output selection report none: the system default is still a speaker.
-  if (list.length === 0) list.push({ deviceId: 'default', label: 'Default', mode: 'SPEAKER' });
+  // Browsers that list no outputs (Firefox before a pick, Safari) still play through the default one.
+  if (list.length === 0) list.push(DEFAULT_OUTPUT);
   return list;
 }
 
@@ -42,7 +49,7 @@ export function availableModes(outputs: AudioOutput[]): AudioMode[] {
 /** The device to route `mode` to: the default one of that mode if there is, else the first. */
 export function outputForMode(outputs: AudioOutput[], mode: AudioMode): AudioOutput | undefined {
   const matching = outputs.filter((o) => o.mode === mode);
-  return matching.find((o) => o.deviceId === 'default') ?? matching[0];
+  return matching.find((o) => o.deviceId === 'default' || o.deviceId === DEFAULT_OUTPUT.deviceId) ?? matching[0];
 }
 
 /** The camera after `currentDeviceId`, round robin; undefined when there is no other. */

@@ -19,6 +19,8 @@ export interface RtpTransceiverLike {
   readonly receiver: { readonly track: MediaStreamTrack };
   direction: RTCRtpTransceiverDirection;
   readonly currentDirection?: RTCRtpTransceiverDirection | null;
+  /** Orders the codecs offered for this transceiver (absent in fakes and old browsers). */
+  setCodecPreferences?(codecs: RTCRtpCodec[]): void;
 }
 
 /** The part of RTCPeerConnection the SDK uses. */
@@ -41,6 +43,16 @@ export interface PeerConnectionLike {
   close(): void;
 }
 
+/**
+ * What a browser lets a page do with audio output: `route` an element to a
+ * device (`setSinkId`: Chromium, Firefox, Safari 18.4+), and `pick` one in a
+ * picker of the browser's own (`selectAudioOutput`: Firefox).
+ */
+export interface AudioOutputSupport {
+  route: boolean;
+  pick: boolean;
+}
+
 export interface MediaHandler {
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
   createPeerConnection(config?: RTCConfiguration): PeerConnectionLike;
@@ -48,6 +60,10 @@ export interface MediaHandler {
   enumerateDevices(): Promise<MediaDeviceInfo[]>;
   /** Routes an element's audio to an output device (no-op where unsupported). */
   setSinkId(element: HTMLMediaElement, deviceId: string): Promise<void>;
+  /** What audio output this browser supports; absent: routing (setSinkId) and no picker. */
+  readonly audioOutput?: AudioOutputSupport;
+  /** Asks the user for an output device in the browser's own picker (where `audioOutput.pick`). */
+  selectAudioOutput?(): Promise<MediaDeviceInfo>;
   /** Calls `listener` when devices come or go; returns the unsubscribe. */
   onDeviceChange(listener: () => void): () => void;
 }

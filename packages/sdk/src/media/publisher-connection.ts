@@ -3,6 +3,8 @@
  * Janus's answer through the server, and track swaps without renegotiation.
  */
 import type { IceCandidate, Jsep } from '@parley/protocol';
+import type { VideoCodec } from './browser-support.ts';
+import { preferVideoCodec } from './codec-preference.ts';
 import type { MediaHandler, RtpTransceiverLike } from './media-handler.ts';
 import { PeerConnection } from './peer-connection.ts';
 
@@ -22,6 +24,8 @@ export class PublisherConnection extends PeerConnection {
     handler: MediaHandler,
     private readonly signaling: PublisherSignaling,
     rtcConfig?: RTCConfiguration,
+    /** The video codec offered first (ParleyCalls.init's videoCodec, else the browser's preference). */
+    private readonly videoCodec: VideoCodec = 'vp8',
   ) {
     super('publisher', handler, (candidate) => signaling.trickle(candidate), rtcConfig);
   }
@@ -38,6 +42,7 @@ export class PublisherConnection extends PeerConnection {
       if (video === 'empty') {
         this.#video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [stream] });
       } else if (video) this.#video = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
+      if (this.#video) preferVideoCodec(this.#video, this.videoCodec);
       if (!(await this.#offer())) return;
       this.candidates.openLocal();
       await this.candidates.flushRemote();
@@ -68,6 +73,7 @@ export class PublisherConnection extends PeerConnection {
 
   async #addVideo(track: MediaStreamTrack): Promise<void> {
     this.#video = this.pc.addTransceiver(track, { direction: 'sendonly', streams: this.#stream ? [this.#stream] : [] });
+    preferVideoCodec(this.#video, this.videoCodec);
     await this.#offer();
   }
 

@@ -30,7 +30,7 @@ import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
 import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
-import { AudioOutput } from './audio-output.ts';
+import { AudioOutput, type AudioOutputChoice } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
@@ -319,6 +319,7 @@ export class CallSession {
         },
       },
       this.#rtcConfig(),
+      this.#opts.videoCodec,
     );
     this.#publisher = publisher;
     this.#iceWatch.watch(publisher);
@@ -581,6 +582,18 @@ export class CallSession {
   /** The audio modes the current output devices offer. */
   getAudioOutputModes(): Promise<AudioMode[]> {
     return this.#audio.modes();
+  }
+
+  /** How this browser lets the user choose where audio plays (see AudioOutputChoice). */
+  get audioOutputChoice(): AudioOutputChoice {
+    return this.#audio.choice;
+  }
+
+  /** Opens the browser's own output picker (audioOutputChoice `picker`, from a click); the mode chosen, or undefined. */
+  pickAudioOutput(): Promise<AudioMode | undefined> {
+    // Not queued behind other actions: the picker opens only while the click's user activation lasts.
+    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
+    return this.#audio.pick();
   }
 
   /** For views (the default UI, the plain layout, an app's own): an element playing remote audio, routed by setAudioMode. */

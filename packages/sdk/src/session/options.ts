@@ -1,5 +1,6 @@
 /** What a CallSession is made from (ParleyCalls.startSession fills it in). */
 import type { CallSettings } from '../api/call-settings.ts';
+import type { VideoCodec } from '../media/browser-support.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
 import type { SessionViewFactory } from './session-view.ts';
@@ -17,6 +18,8 @@ export interface CallSessionOptions {
   media: MediaHandler;
   WebSocket?: WebSocketConstructor;
   rtcConfig?: RTCConfiguration;
+  /** The video codec our publisher offers first; default VP8. */
+  videoCodec?: VideoCodec;
   requestTimeoutMs?: number;
   /** When to try resuming after the signaling socket dropped; default BackoffReconnectPolicy. */
   reconnectPolicy?: ReconnectPolicy;

@@ -26,7 +26,8 @@ export interface JanusRoomOptions {
   /** Per-publisher video bitrate cap in bit/s; default DEFAULTS.videoBitrateBps. */
   bitrate?: number;
   audiocodec?: 'opus';
-  videocodec?: 'vp8';
+  /** VideoRoom's codec list: a publisher gets the first of these its offer has; subscribers get what it sends. */
+  videocodec?: 'vp8' | 'h264' | 'vp8,h264';
 }
 
 export interface RoomParticipant {
@@ -95,7 +96,8 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
         audio_active_packets: DEFAULTS.talkingWindowPackets,
         audio_level_average: DEFAULTS.talkingLevelDbov,
         audiocodec: opts.audiocodec ?? 'opus',
-        videocodec: opts.videocodec ?? 'vp8',
+        // VP8 everywhere, H.264 for Safari and iOS (the SDK offers only the codec it publishes with).
+        videocodec: opts.videocodec ?? 'vp8,h264',
         record: false,
       });
     } catch (err) {

@@ -5,7 +5,7 @@
  * the layout math and offsets are unit-tested.
  */
 
-/** One converted stream (a .webm of VP8 or an .opus), placed on the recording's timeline. */
+/** One converted stream (a .webm of VP8, an .mp4 of H.264, or an .opus), placed on the recording's timeline. */
 export interface TimedStream {
   /** The converted file, given to ffmpeg as an input. */
   file: string;

@@ -58,11 +58,14 @@ export async function readHeader(mjr: string, signal?: AbortSignal): Promise<Raw
   return { mjr, kind, codec: String(h.c ?? ''), startUs: Number(h.u ?? h.s ?? 0), feed: feedOf(mjr) };
 }
 
-/** The container janus-pp-rec writes for a codec, or undefined when the file can not use it. */
+/** The container janus-pp-rec writes for a codec (VP8/VP9 → WebM, H.264 → MP4), or undefined when the file can not use it. */
 export function targetExtension(stream: Pick<RawStream, 'kind' | 'codec'>): string | undefined {
-  if (stream.kind === 'video') return stream.codec === 'vp8' || stream.codec === 'vp9' ? 'webm' : undefined;
+  if (stream.kind === 'video') return VIDEO_CONTAINERS[stream.codec];
   return stream.codec === 'opus' ? 'opus' : undefined;
 }
+
+/** Rooms take VP8 and H.264 (janus-room.ts); ffmpeg decodes either into the one grid it encodes. */
+const VIDEO_CONTAINERS: Record<string, string> = { vp8: 'webm', vp9: 'webm', h264: 'mp4' };
 
 /**
  * Converts one stream; resolves with how late its picture starts, in seconds.

@@ -5,6 +5,7 @@
  */
 import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode } from '../../api/events.ts';
+import type { AudioOutputChoice } from '../../session/audio-output.ts';
 import { h, icon, iconButton } from './dom.ts';
 import { MODE_LABELS } from './layout.ts';
 import type { AudioOutputInfo } from './session-api.ts';
@@ -15,6 +16,8 @@ export interface ControlActions {
   toggleVideo(): void;
   switchCamera(): void;
   pickAudioMode(mode: AudioMode): void;
+  /** The browser's own output picker, instead of our menu (choice `picker`). */
+  pickAudioOutput(): void;
   listAudioOutputs(): Promise<AudioOutputInfo[]>;
   toggleRecording(): void;
   switchToVideo(): void;
@@ -30,6 +33,7 @@ export interface ControlState {
   pip: boolean;
   mode: DisplayMode;
   audioMode: AudioMode | undefined;
+  audioOutput: AudioOutputChoice;
 }
 
 const MODE_NAMES: Record<AudioMode, string> = { SPEAKER: 'Speaker', EARPIECE: 'Earpiece', BLUETOOTH: 'Bluetooth', HEADPHONES: 'Headphones' };
@@ -58,7 +62,7 @@ export class Controls {
     add(!settings.muteAudioButtonDisable, 'mute-audio', 'Mute microphone', 'mic', () => act.toggleAudio(), { 'aria-pressed': 'false' });
     add(!settings.pauseVideoButtonDisable, 'pause-video', 'Turn camera off', 'cam', () => act.toggleVideo(), { 'aria-pressed': 'false' });
     add(!settings.switchCameraButtonDisable, 'switch-camera', 'Switch camera', 'flip', () => act.switchCamera());
-    add(!settings.audioModeButtonDisable, 'audio-mode', 'Audio output', 'speaker', () => void this.#toggleMenu(), {
+    add(!settings.audioModeButtonDisable, 'audio-mode', 'Audio output', 'speaker', () => this.#chooseAudioOutput(), {
       'aria-haspopup': 'menu',
       'aria-expanded': 'false',
       'aria-controls': 'pl-audio-menu',
@@ -88,6 +92,7 @@ export class Controls {
     if (b['pause-video']) b['pause-video'].hidden = s.audioOnly;
     if (b['switch-camera']) b['switch-camera'].hidden = s.audioOnly || s.videoPaused;
     if (b['switch-to-video']) b['switch-to-video'].hidden = !s.audioOnly;
+    if (b['audio-mode']) b['audio-mode'].hidden = s.audioOutput === 'none';
     const layout = b.layout;
     if (layout) {
       layout.dataset.mode = s.mode;
@@ -100,6 +105,11 @@ export class Controls {
 
   get menuOpen(): boolean {
     return !this.#menu.hidden;
+  }
+
+  #chooseAudioOutput(): void {
+    if (this.#state?.audioOutput === 'picker') this.act.pickAudioOutput();
+    else void this.#toggleMenu();
   }
 
   async #toggleMenu(): Promise<void> {

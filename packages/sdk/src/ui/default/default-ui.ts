@@ -78,6 +78,7 @@ export class DefaultCallUI implements SessionView {
         toggleVideo: () => this.#run(() => session.videoPaused(!this.#self()?.isVideoMuted)),
         switchCamera: () => this.#run(() => session.switchCamera()),
         pickAudioMode: (mode) => this.#run(() => session.setAudioMode(mode)).then(() => this.#renderControls()),
+        pickAudioOutput: () => void this.#run(() => session.pickAudioOutput?.()),
         listAudioOutputs: () => this.#audioOutputs(),
         toggleRecording: () => this.#toggleRecording(),
         switchToVideo: () => this.#run(() => session.switchToVideoCall?.()),
@@ -308,6 +309,8 @@ export class DefaultCallUI implements SessionView {
     const d = this.#root.dataset;
     d.mode = this.#mode;
     d.count = String(uids.length);
+    // The floating tile rises above a filled strip (an attribute, not :has(), which Firefox ESR 115 lacks).
+    d.strip = String(p.strip.length > 0);
     d.audioOnly = String(this.#audioOnly);
     this.#next.hidden = this.#mode !== 'single' || uids.length < 2;
 
@@ -370,6 +373,7 @@ export class DefaultCallUI implements SessionView {
       pip: this.#pip.active,
       mode: this.#mode,
       audioMode: this.#session.audioMode ?? this.#session.settings.defaultAudioMode ?? 'SPEAKER',
+      audioOutput: this.#session.audioOutputChoice ?? 'menu',
     });
   }
 

@@ -6,6 +6,7 @@
  */
 import type { CallSettings } from '../../api/call-settings.ts';
 import type { AudioMode, CallEvents, CallSessionState, RTCUser } from '../../api/events.ts';
+import type { AudioOutputChoice } from '../../session/audio-output.ts';
 
 /** An audio output device with the seed's mode, as the session lists them. */
 export interface AudioOutputInfo {
@@ -42,6 +43,10 @@ export interface UISession {
   readonly activeSpeaker: RTCUser | null;
   /** The audio modes the current output devices offer. */
   getAudioOutputModes(): Promise<AudioMode[]>;
+  /** How the user chooses where audio plays: our menu, the browser's picker, or nothing to choose (the button hides). */
+  readonly audioOutputChoice?: AudioOutputChoice;
+  /** The browser's own output picker (choice `picker`). */
+  pickAudioOutput?(): Promise<unknown>;
   /** An element whose audio output follows setAudioMode. */
   attachOutputElement(element: HTMLMediaElement): void;
   detachOutputElement(element: HTMLMediaElement): void;

@@ -27,7 +27,7 @@ export const CSS = `
 .float[data-draggable=true]{cursor:grab}
 .float[data-dragging=true]{cursor:grabbing}
 .float .tile{width:100%;height:100%}
-.pl[data-mode=spotlight] .main:has(.strip:not(:empty)) .float{bottom:calc(clamp(64px,18cqh,132px) + 24px)}
+.pl[data-mode=spotlight][data-strip=true] .float{bottom:calc(clamp(64px,18cqh,132px) + 24px)}
 .tile{all:initial;position:relative;display:block;min-width:0;min-height:0;background:#1c2028;border-radius:12px;overflow:hidden;
  container-type:size;font:inherit;color:inherit;outline:none}
 .tile[role=button]{cursor:pointer}
