@@ -18,10 +18,19 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+/** Which server to run: by default this workspace's sources through tsx. */
+export interface ServerCommand {
+  /** A built server (`packages/server/dist/main.js` of some tree), run by node alone. */
+  builtMain: string;
+  /** Where it runs from. */
+  cwd: string;
+}
+
 /** Starts the server with `env` on top of this process's environment; resolves once it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
+export async function startServerProcess(env: Record<string, string>, command?: ServerCommand): Promise<ServerProcess> {
+  const args = command ? [command.builtMain] : ['--import', 'tsx', MAIN];
+  const proc = spawn(process.execPath, args, {
+    cwd: command?.cwd ?? ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
