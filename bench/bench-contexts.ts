@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import type { Stack } from '../tests/e2e/harness.ts';
 
-const SDK_BUNDLE = new URL('../packages/sdk/dist/parley.js', import.meta.url);
+const SDK_BUNDLE = new URL('../packages/sdk/dist/browser/parley.js', import.meta.url);
 
 /** The same stack, but every context it opens has `prepare` applied before anything loads in it. */
 export function preparingContexts(stack: Stack, prepare: (context: BrowserContext) => Promise<void>): Stack {
