@@ -26,6 +26,13 @@ if [ "$purpose" = test ]; then
   NEEDS[unshare]=util-linux
   NEEDS[nft]=nftables
 fi
+# Browsers only the tests drive (`npm test`, or PARLEY_SETUP_TESTS=1): Firefox ESR
+# (puppeteer-core over WebDriver BiDi) and WebKitGTK's WebDriver with MiniBrowser under Xvfb.
+if [ "${npm_lifecycle_event:-}" = test ] || [ "${PARLEY_SETUP_TESTS:-}" = 1 ]; then
+  NEEDS[firefox-esr]=firefox-esr
+  NEEDS[WebKitWebDriver]=webkit2gtk-driver
+  NEEDS[Xvfb]=xvfb
+fi
 missing=()
 for cmd in "${!NEEDS[@]}"; do
   # nft lives in /usr/sbin, which a normal user's PATH often lacks.
@@ -50,6 +57,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# puppeteer-core drives Debian's Firefox; it must never fetch a browser of its own.
+export PUPPETEER_SKIP_DOWNLOAD=1
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies (npm ci)"
   if ! npm ci --no-audit --no-fund; then

@@ -1,15 +1,22 @@
 /**
  * The e2e stack: a real server (real Janus, real database) and Debian's
- * Chromium with fake devices, driven by playwright-core. Runs inside the
- * private network namespace that `npm test` makes.
+ * Chromium with fake devices, driven by playwright-core — and, for the files
+ * that ask for it, Debian's Firefox ESR driven by puppeteer-core (browsers/).
+ * Scenarios talk to either through `Participant.tab`. Runs inside the private
+ * network namespace that `npm test` makes.
  */
 import { startTestServer, type TestServer } from '@parley/server/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
+import { type BrowserName, type BrowserPage, playwrightPage } from './browsers/browser-page.ts';
+import { launchFirefox, openFirefoxTab } from './browsers/firefox.ts';
 
 export interface Stack {
   server: TestServer;
   url: string;
   browser: Browser;
+  /** Firefox, launched the first time a file asks for it and closed with the stack (startStack's stacks have it). */
+  firefox?(): Promise<PuppeteerBrowser>;
   close(): Promise<void>;
 }
 
@@ -49,37 +56,75 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     { media: true },
   );
   const browser = await launchChromium();
+  let firefox: Promise<PuppeteerBrowser> | undefined;
   return {
     server,
     url: server.url,
     browser,
+    firefox() {
+      firefox ??= launchFirefox();
+      return firefox;
+    },
     async close() {
       await browser.close().catch(() => undefined);
+      if (firefox) await (await firefox.catch(() => undefined))?.close().catch(() => undefined);
       await server.close();
     },
   };
 }
 
+/** Someone in a test: a tab of either browser with the SDK loaded, logged in as `uid`. */
+export interface Participant {
+  uid: string;
+  authToken: string;
+  tab: BrowserPage;
+}
+
+/** A Chromium participant, with Playwright's page and context for what only Playwright does (locators, screenshots). */
 export interface CallPage {
   page: Page;
   context: BrowserContext;
   uid: string;
   authToken: string;
+  tab?: BrowserPage;
 }
 
-/** A fresh browser context on the server's blank page with the SDK loaded and initialised. */
+/** Whom the scenario helpers below drive: a participant of either browser, or a Chromium page. */
+export type Caller = Participant | CallPage;
+
+function tabOf(call: Caller): BrowserPage {
+  return call.tab ?? playwrightPage((call as CallPage).page, (call as CallPage).context);
+}
+
+/** A fresh Chromium context on the server's blank page with the SDK loaded and initialised. */
 export async function openCallPage(stack: Stack, uid: string, name = uid): Promise<CallPage> {
   const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
   await context.addInitScript(PAGE_INIT_SCRIPT);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
-  await page.goto(`${stack.url}/blank.html`);
+  const tab = playwrightPage(page, context);
+  return { page, context, uid, tab, authToken: await loadSdk(stack, tab, uid, name) };
+}
+
+/** A participant in `browser`: a fresh context of its own, the SDK loaded and initialised. */
+export async function openParticipant(stack: Stack, browser: BrowserName, uid: string, name = uid): Promise<Participant> {
+  if (browser === 'chromium') {
+    const call = await openCallPage(stack, uid, name);
+    return { ...call, tab: tabOf(call) };
+  }
+  if (!stack.firefox) throw new Error('this stack has no Firefox (make it with startStack)');
+  const tab = await openFirefoxTab(await stack.firefox(), PAGE_INIT_SCRIPT, uid);
+  return { uid, tab, authToken: await loadSdk(stack, tab, uid, name) };
+}
+
+/** Opens the server's blank page, imports the SDK, inits it and logs `uid` in; returns the auth token. */
+async function loadSdk(stack: Stack, tab: BrowserPage, uid: string, name: string): Promise<string> {
+  await tab.goto(`${stack.url}/blank.html`);
   // The import() is a string so vitest does not rewrite it as test code; no inline <script>,
   // which the server's content security policy refuses, as it would an app's.
-  await page.evaluate("import('/sdk/parley.js').then((Parley) => { window.Parley = Parley; })");
-  await page.waitForFunction(() => (window as any).Parley !== undefined);
-  const authToken = await page.evaluate(
-    async ({ uid, name }) => {
+  await tab.evaluate("import('/sdk/parley.js').then((Parley) => { window.Parley = Parley; })");
+  return tab.evaluate(
+    async ({ uid, name }: { uid: string; name: string }) => {
       const { Parley } = window as any;
       Parley.ParleyCalls.init({ serverUrl: location.origin });
       const r = await fetch('/v1/dev/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid, name }) });
@@ -88,7 +133,6 @@ export async function openCallPage(stack: Stack, uid: string, name = uid): Promi
     },
     { uid, name },
   );
-  return { page, context, uid, authToken };
 }
 
 /**
@@ -96,7 +140,7 @@ export async function openCallPage(stack: Stack, uid: string, name = uid): Promi
  * event it emits in `window.events`, so tests can read them.
  */
 export async function startCall(
-  call: CallPage,
+  call: Caller,
   sessionId: string,
   settings: {
     audioOnly?: boolean;
@@ -108,8 +152,8 @@ export async function startCall(
     size?: { width: number; height: number };
   } = {},
 ): Promise<void> {
-  await call.page.evaluate(
-    async ({ authToken, sessionId, settings }) => {
+  await tabOf(call).evaluate(
+    async ({ authToken, sessionId, settings }: { authToken: string; sessionId: string; settings: NonNullable<Parameters<typeof startCall>[2]> }) => {
       const { ParleyCalls, CallSettingsBuilder } = (window as any).Parley;
       const w = window as any;
       w.events = [];
@@ -163,8 +207,8 @@ export type StatsSummary = {
 };
 
 /** Media counters from the page's peer connections, via getStats(). */
-export function stats(call: CallPage): Promise<StatsSummary> {
-  return call.page.evaluate(async () => {
+export function stats(call: Caller): Promise<StatsSummary> {
+  return tabOf(call).evaluate(async () => {
     const s: StatsSummary = {
       videoFramesDecoded: 0,
       audioPacketsReceived: 0,
@@ -208,6 +252,6 @@ export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boo
   return last;
 }
 
-export function events(call: CallPage, name?: string): Promise<{ name: string; payload: any }[]> {
-  return call.page.evaluate((n) => ((window as any).events ?? []).filter((e: { name: string }) => !n || e.name === n), name);
+export function events(call: Caller, name?: string): Promise<{ name: string; payload: any }[]> {
+  return tabOf(call).evaluate((n: string | undefined) => ((window as any).events ?? []).filter((e: { name: string }) => !n || e.name === n), name);
 }

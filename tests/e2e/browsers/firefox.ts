@@ -1,0 +1,37 @@
+/**
+ * Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi (no
+ * geckodriver, no downloaded browser), with Firefox's fake camera and
+ * microphone and no permission prompts.
+ */
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { type BrowserPage, puppeteerPage } from './browser-page.ts';
+
+export const FIREFOX_PATH = '/usr/bin/firefox-esr';
+
+const FIREFOX_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  // Remote audio and video play without a click, as Chromium's --autoplay-policy flag allows.
+  'media.autoplay.default': 0,
+  'media.autoplay.blocking_policy': 0,
+  // Host candidates as addresses, not mDNS names: Janus ignores .local candidates (nat.ignore_mdns).
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  // No update checks, telemetry or first-run pages in a test run.
+  'app.update.enabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+};
+
+export function launchFirefox(): Promise<Browser> {
+  process.env.PUPPETEER_SKIP_DOWNLOAD = '1';
+  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, extraPrefsFirefox: FIREFOX_PREFS });
+}
+
+/** A tab in a browser context of its own, with `initScript` run before any page script. */
+export async function openFirefoxTab(browser: Browser, initScript: string, label: string): Promise<BrowserPage> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${label} pageerror]`, e instanceof Error ? e.message : e));
+  await page.evaluateOnNewDocument(initScript);
+  return puppeteerPage(page, context);
+}
