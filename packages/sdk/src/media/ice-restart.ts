@@ -43,7 +43,7 @@ export interface IceRestartSteps {
   reconnected(): void;
   /** Restarts did not bring it back in time. */
   giveUp(): void;
-  /** The path looks lost (disconnected, failed, silent) or the network changed: the session checks its signaling socket. */
+  /** Before each attempt: the session checks that its signaling socket still carries requests. */
   lost?(): void;
   log: Logger;
   now?: () => number;
@@ -115,7 +115,6 @@ export class IceRestarter {
     const state = pc.connectionState;
     const now = this.#now();
     if (state === 'closed') return this.close();
-    if (state === 'disconnected' && this.#disconnectedSince === undefined && !this.#restart) this.#steps.lost?.(); // check the socket early
     this.#disconnectedSince = state === 'disconnected' ? (this.#disconnectedSince ?? now) : undefined;
     const receiving = target === 'subscriber';
     if (receiving) {
@@ -141,7 +140,6 @@ export class IceRestarter {
     if (this.#restart) return;
     this.#restart = { since: this.#now(), attempts: 0, nextAt: this.#now(), inFlight: false, bytesAtStart: this.#lastBytes };
     this.#steps.reconnecting();
-    if (this.#disconnectedSince === undefined) this.#steps.lost?.(); // (when disconnected, checked already)
   }
 
   async #continue(state: RTCPeerConnectionState, now: number, receiving: boolean): Promise<void> {
@@ -163,6 +161,7 @@ export class IceRestarter {
     if (restart.inFlight || now < restart.nextAt) return;
     restart.inFlight = true;
     restart.attempts++;
+    this.#steps.lost?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {

@@ -61,6 +61,7 @@ export class CallSession {
   readonly #events: TypedEmitter<ArgsOf<CallEvents>>;
   readonly #actions = new SerialQueue();
   readonly #roster = new Roster();
+  #checkingSignaling = false;
   /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
   readonly #iceWatch = new IceWatch({
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
@@ -454,14 +455,33 @@ export class CallSession {
     this.#iceWatch.resumed();
   }
 
-  /** A network change may leave the socket half-open: no answer to a ping soon, and it is dropped (and resumed). */
+  /**
+   * An address change leaves the socket half-open (requests vanish) while the network works:
+   * when a ping goes unanswered but the server answers a new connection (`/healthz`), the socket
+   * is dropped and the session resumes on a new one. While the link is down both fail: kept.
+   */
   #checkSignaling(): void {
     const signaling = this.#signaling;
-    if (!signaling || !this.#machine.is('joined')) return;
-    signaling.request('ping', {}, DEFAULTS.iceRestart.pingTimeoutMs).catch(() => {
-      if (signaling === this.#signaling && this.#machine.is('joined')) signaling.drop('no answer to ping after a network change');
-    });
+    if (!signaling || !this.#machine.is('joined') || this.#checkingSignaling) return;
+    this.#checkingSignaling = true;
+    const timeoutMs = DEFAULTS.iceRestart.pingTimeoutMs;
+    void signaling
+      .request('ping', {}, timeoutMs)
+      .then(
+        () => undefined,
+        async () => {
+          const reachable = await fetch(`${this.#opts.serverUrl}/healthz`, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (reachable && signaling === this.#signaling && this.#machine.is('joined')) signaling.drop('no answer to ping while the server is reachable');
+        },
+      )
+      .finally(() => {
+        this.#checkingSignaling = false;
+      });
   }
+
 
   /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */
   #rtcConfig(): RTCConfiguration {
