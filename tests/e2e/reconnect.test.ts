@@ -24,9 +24,9 @@ async function joinControllable(uid: string, sessionId: string): Promise<CallPag
     w.__sockets = [];
     w.__offline = false;
     w.WebSocket = function ControlledWebSocket(url: string, protocols?: string | string[]) {
-      // Offline: a same-origin path with no WebSocket behind it, so the handshake fails
-      // (another port would be refused by the page's content security policy instead).
-      const socket = new Real(w.__offline ? url.replace('/v1/ws', '/v1/no-socket-here') : url, protocols);
+      const socket = new Real(url, protocols);
+      // Offline: the connection fails before it opens (error, then close 1006), as with no network.
+      if (w.__offline) socket.close();
       w.__sockets.push(socket);
       return socket;
     } as unknown as typeof WebSocket;
