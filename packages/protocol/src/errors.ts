@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is outside the file' },
   // media plane
   MEDIA_UNAVAILABLE: { status: 503, message: 'The media server is not reachable' },
+  SERVER_DRAINING: { status: 503, message: 'This server is stopping and starts no new session' },
   MEDIA_ERROR: { status: 502, message: 'The media server refused the request' },
   MEDIA_TIMEOUT: { status: 504, message: 'The media server did not answer in time' },
   // client side

@@ -35,6 +35,7 @@ const ENV_SCHEMA = z.object({
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
   PARLEY_JANUS_LIB_DIR: z.string().min(1).optional(),
   PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
+  PARLEY_DRAIN_SECONDS: int(0, 3_600).default(DEFAULTS.drainSeconds),
   PARLEY_RING_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULTS.ringTimeoutMs),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
@@ -60,6 +61,8 @@ export interface Config {
   /** Janus's modules (PARLEY_JANUS_LIB_DIR); undefined: found on the system (media/janus-lib-dir.ts). */
   readonly janusLibDir: string | undefined;
   readonly reconnectGraceMs: number;
+  /** After SIGTERM, how long calls in progress may go on before the server stops (s). */
+  readonly drainSeconds: number;
   /** How long a ringing call rings before it is `unanswered`. */
   readonly ringTimeoutMs: number;
   readonly logLevel: string;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
     janusLibDir: e.PARLEY_JANUS_LIB_DIR,
     reconnectGraceMs: e.PARLEY_RECONNECT_GRACE_MS,
+    drainSeconds: e.PARLEY_DRAIN_SECONDS,
     ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),

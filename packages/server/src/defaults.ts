@@ -50,5 +50,6 @@ export const DEFAULTS = {
   },
   /** A session whose media room was lost makes it again within this, or ends with media-failure (a supervised Janus restarts in ~1 s). */
   mediaRecoveryTimeoutMs: 30_000, // ms
+  drainSeconds: 30, // s calls in progress may go on after SIGTERM (PARLEY_DRAIN_SECONDS)
   mediaRecoveryRetryMs: [100, 250, 500, 1_000], // ms between attempts to make the room again (the last repeats)
 } as const;

@@ -20,13 +20,27 @@ async function main(): Promise<void> {
   console.log(`\nParley is running: open ${server.url.replace('127.0.0.1', 'localhost')}`);
   console.log(`TURN: ${server.turn}\n`);
 
+  // SIGTERM drains: calls go on for up to PARLEY_DRAIN_SECONDS. SIGINT, or a second signal, stops at once — still cleanly.
+  let stopping = false;
   const stop = async (signal: string) => {
-    console.log(`\n${signal}: stopping`);
+    if (stopping) {
+      console.log(`${signal} again: stopping now`);
+      void server.drain({ now: true });
+      return;
+    }
+    stopping = true;
+    if (signal === 'SIGTERM') {
+      console.log(`\nSIGTERM: draining for up to ${config.drainSeconds} s (send it again to stop now)`);
+      await server.drain();
+    } else {
+      await server.drain({ now: true });
+    }
+    console.log(`${signal}: stopping`);
     await server.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error) => {

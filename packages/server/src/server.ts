@@ -17,6 +17,8 @@ import { loadSecrets, type Secrets } from './secrets.ts';
 import type { Services } from './services.ts';
 import { DomainEvents } from './sessions/domain-events.ts';
 import { SessionRegistry } from './sessions/session-registry.ts';
+import { Drain } from './sessions/drain.ts';
+import { readinessRoutes } from './http/readiness-route.ts';
 import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
@@ -41,6 +43,12 @@ export interface RunningServer {
   readonly recordings?: RecordingService;
   /** `PARLEY_METRICS_PORT`'s scrape URL, when set. */
   readonly metricsUrl: string | undefined;
+  /**
+   * SIGTERM: not ready, no new session, everyone told `server.draining`;
+   * resolves once the calls ended or PARLEY_DRAIN_SECONDS passed (or at once
+   * with `{ now: true }`, a second signal). `close()` then stops.
+   */
+  drain(opts?: { now?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,11 +129,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
   });
 
+  const drain = new Drain();
   const app = await buildApp(services, {
     plugins: registry
       ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits) })]
       : [],
-    routes: [...recordingRoutes(recordings), ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore)), ...webhookRoutes(webhooks.store)],
+    routes: [
+      ...recordingRoutes(recordings),
+      ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore)),
+      ...webhookRoutes(webhooks.store),
+      ...readinessRoutes({
+        draining: () => drain.draining,
+        database: async () => void (await store.db.query('SELECT 1')),
+        mediaAnswering: () => media?.answering() ?? false,
+      }),
+    ],
     mediaStatus: () => media?.status() ?? 'disabled',
     turnBackend: () => turn?.backend(),
   });
@@ -149,6 +167,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     recordings,
     turn: turn?.describe() ?? 'off',
     metricsUrl: metricsServer?.url,
+    drain(opts = {}) {
+      const draining = registry ? drain.run(registry, config.drainSeconds) : Promise.resolve();
+      if (opts.now) drain.skip();
+      return draining;
+    },
     close() {
       closing ??= (async () => {
         ringing?.close();

@@ -2,7 +2,7 @@
  * The call events of the seed, typed once. `CallSession.on/off` and the
  * delegate given to `setDelegate` both use this map.
  */
-import type { CallKind, Participant, ParleyError, PeerTarget, PublicationSource } from '@parley/protocol';
+import type { CallKind, Participant, ParleyError, PeerTarget, PublicationSource, SessionEndReason } from '@parley/protocol';
 
 /** The seed's audio modes, each standing for an audio output device on the web. */
 export const AudioMode = {
@@ -75,7 +75,12 @@ export type CallEvents = {
   onUserLeft: (user: RTCUser) => void;
   onUserListChanged: (users: RTCUser[]) => void;
   onUserMuted: (info: RTCMutedUser) => void;
-  onCallEnded: () => void;
+  /**
+   * The session ended for a reason other than our own endSession (the seed's listener takes no
+   * argument; `reason` is ours): `call-ended`, `media-failure`, `replaced`, `server-shutdown`, or
+   * `server-unavailable` — the server stayed unreachable past the reconnect window.
+   */
+  onCallEnded: (info: { reason: SessionEndReason }) => void;
   onSessionTimeout: () => void;
   onCallEndButtonPressed: () => void;
   onAudioModeChanged: (modes: AudioMode[]) => void;

@@ -437,12 +437,13 @@ describe('while in a call', () => {
     expect(server.received('mute')).toHaveLength(1);
   });
 
-  it('an unexpected socket close that cannot be resumed reports CONNECTION_CLOSED and ends the session', async () => {
+  it('an unexpected socket close that cannot be resumed reports CONNECTION_CLOSED and ends the call (onCallEnded)', async () => {
     server.on('resume', () => ({ error: { code: 'SESSION_ENDED', message: 'removed already' } }));
     const ended = new Promise<void>((resolve) => session.on('stateChanged', (s) => s === 'ended' && resolve()));
     server.dropAll();
     await ended;
     expect(events.onError?.[0]).toMatchObject({ code: 'CONNECTION_CLOSED' });
+    expect(events.onCallEnded).toEqual([{ reason: 'call-ended' }]);
     expect(media.peerConnections.every((pc) => pc.closed)).toBe(true);
   });
 });
@@ -458,8 +459,10 @@ describe('reconnecting, paced by the reconnect policy', () => {
     };
     server.on('resume', () => ({ error: { code: 'INTERNAL_ERROR', message: 'not now' } }));
     const errors: ParleyError[] = [];
+    const endings: unknown[] = [];
     const session = new CallSession({ serverUrl: server.url, token: 'jwt', settings: new CallSettingsBuilder().build(), media, WebSocket: WS, reconnectPolicy: policy });
     session.on('onError', (e) => errors.push(e));
+    session.on('onCallEnded', (info) => endings.push(info));
     await session.start();
     const ended = new Promise<void>((resolve) => session.on('stateChanged', (s) => s === 'ended' && resolve()));
     server.dropAll();
@@ -473,6 +476,8 @@ describe('reconnecting, paced by the reconnect policy', () => {
     expect(asked[2]!.elapsedMs).toBeGreaterThanOrEqual(10);
     expect(server.received('resume')).toHaveLength(2);
     expect(errors.map((e) => e.code)).toEqual(['CONNECTION_CLOSED']);
+    // The server stayed out of reach past the window: the call ended, and the app is told why.
+    expect(endings).toEqual([{ reason: 'server-unavailable' }]);
   });
 });
 

@@ -48,9 +48,13 @@ export type { CallSessionOptions };
 /** A listener of the session's emitter, typed by its argument tuple. */
 type Listener<E extends keyof CallEvents> = (...args: ArgsOf<CallEvents>[E]) => unknown;
 
-/** How a session ends: which seed event (if any) it reports first, and whether we say `leave`. */
+/**
+ * How a session ends: why, when not by our own endSession (reported as
+ * onSessionTimeout for `timeout`, else onCallEnded with the reason), the
+ * error to report first, and whether we say `leave`.
+ */
 interface Ending {
-  event?: 'onCallEnded' | 'onSessionTimeout';
+  reason?: SessionEndReason;
   error?: ParleyError;
   leave: boolean;
 }
@@ -397,7 +401,7 @@ export class CallSession {
 
   #onSessionEnded(reason: SessionEndReason): void {
     this.#log.info(`ended by the server: ${reason}`);
-    void this.#end({ event: reason === 'timeout' ? 'onSessionTimeout' : 'onCallEnded', leave: false });
+    void this.#end({ reason, leave: false });
   }
 
   #onSocketClosed(info: CloseInfo): void {
@@ -406,7 +410,8 @@ export class CallSession {
     const error = new ParleyError('CONNECTION_CLOSED', `The connection to the server closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`);
     // Closed by the server on purpose (the session ended for us), or not yet in the call: over.
     if (info.code === CLOSE_CODES.sessionEnded || !this.#machine.is('joined') || !this.#joined) {
-      void this.#end({ error, leave: false });
+      // In the call, an end we were not told the reason of is still an end of the call.
+      void this.#end({ error, leave: false, ...(this.#machine.is('joined') ? { reason: 'call-ended' as const } : {}) });
       return;
     }
     void this.#reconnect(error);
@@ -434,8 +439,9 @@ export class CallSession {
       log: this.#log,
     });
     if (!this.#machine.is('reconnecting')) return;
-    if (!resumed) {
-      void this.#end({ error: cause, leave: false });
+    if (!resumed || resumed === 'session-ended') {
+      // The server stayed unreachable past the window, or it has no session left for us to resume.
+      void this.#end({ error: cause, leave: false, reason: resumed ? 'call-ended' : 'server-unavailable' });
       return;
     }
     this.#catchUp(resumed);
@@ -690,7 +696,8 @@ export class CallSession {
     // Let the caller of #end hold the promise before any listener runs (a listener may call endSession).
     await Promise.resolve();
     if (how.error) this.#emit('onError', how.error);
-    if (how.event) this.#emit(how.event);
+    if (how.reason === 'timeout') this.#emit('onSessionTimeout');
+    else if (how.reason) this.#emit('onCallEnded', { reason: how.reason });
     const signaling = this.#signaling;
     if (how.leave && signaling?.isOpen) {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));

@@ -22,8 +22,12 @@ export interface ResumeSteps {
   log: Logger;
 }
 
-/** The resumed session's state, or undefined when it could not be resumed (or is no longer wanted). */
-export async function resumeOnNewSocket(steps: ResumeSteps): Promise<JoinResult | undefined> {
+/**
+ * The resumed session's state; `'session-ended'` when the server answered that
+ * there is nothing to resume; undefined when the policy gave up (the server
+ * stayed unreachable) or the session is no longer wanted.
+ */
+export async function resumeOnNewSocket(steps: ResumeSteps): Promise<JoinResult | 'session-ended' | undefined> {
   const droppedAt = Date.now();
   let retryReason = steps.cause;
   for (let retryCount = 0; ; retryCount++) {
@@ -40,7 +44,7 @@ export async function resumeOnNewSocket(steps: ResumeSteps): Promise<JoinResult 
       signaling.close(1000, 'resume failed');
       retryReason = asParleyError(error);
       // Removed already (the grace period passed, or the session ended): no point trying again.
-      if (error instanceof ParleyError && error.code === 'SESSION_ENDED') return undefined;
+      if (error instanceof ParleyError && error.code === 'SESSION_ENDED') return 'session-ended';
     }
   }
 }

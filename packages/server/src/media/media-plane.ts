@@ -95,6 +95,12 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
     return this.#process;
   }
 
+  /** Whether a node answers now: the embedded Janus runs and is not restarting, or an external node's session is open. */
+  answering(): boolean {
+    if (this.#process) return this.#process.pid !== undefined && this.#restarting === undefined;
+    return this.#nodes.some((n) => n.session !== undefined);
+  }
+
   status(): string {
     return this.#process ? `embedded janus pid ${this.#process.pid ?? 'none'}` : `${this.#nodes.length} external janus node(s)`;
   }

@@ -3,7 +3,7 @@
  * on the first join of a valid call token and forgotten once it has ended.
  * (With several processes, ownership of a session id moves to Redis here.)
  */
-import type { ParsedParams, SessionEndReason } from '@parley/protocol';
+import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents, type SessionEndReason } from '@parley/protocol';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink, ParticipantView } from './participant.ts';
@@ -13,6 +13,8 @@ export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
+  #draining = false;
+  readonly #emptyListeners = new Set<() => void>();
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -33,10 +35,11 @@ export class SessionRegistry {
   async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer) {
     let session = this.#sessions.get(claims.sessionId);
     if (!session?.isOpen) {
+      if (this.#draining) throw new ParleyError('SERVER_DRAINING');
       session = new CallSession(claims.sessionId, claims.kind, {
         ...this.deps,
         onEnded: (ended) => {
-          if (this.#sessions.get(ended.sessionId) === ended) this.#sessions.delete(ended.sessionId);
+          if (this.#sessions.get(ended.sessionId) === ended) this.#forget(ended.sessionId);
         },
       });
       this.#sessions.set(claims.sessionId, session);
@@ -47,7 +50,7 @@ export class SessionRegistry {
     } catch (error) {
       // A session that never got its first participant is not kept.
       if (session.participants.size === 0 && session.state === 'starting' && this.#sessions.get(claims.sessionId) === session) {
-        this.#sessions.delete(claims.sessionId);
+        this.#forget(claims.sessionId);
       }
       throw error;
     }
@@ -62,6 +65,34 @@ export class SessionRegistry {
       }
     }
     return undefined;
+  }
+
+  /** The server stops soon (drain.ts): no new session starts here; those in progress go on. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /** Tells everyone in every session here. */
+  broadcast<E extends ServerEventName>(event: E, data: ServerEvents[E]): void {
+    for (const session of this.#sessions.values()) session.broadcast(event, data);
+  }
+
+  /** `listener` runs once no session is left (at once if none is); returns a function that stops it. */
+  onEmpty(listener: () => void): () => void {
+    if (this.#sessions.size === 0) {
+      listener();
+      return () => undefined;
+    }
+    this.#emptyListeners.add(listener);
+    return () => this.#emptyListeners.delete(listener);
+  }
+
+  #forget(sessionId: string): void {
+    this.#sessions.delete(sessionId);
+    if (this.#sessions.size > 0) return;
+    const listeners = [...this.#emptyListeners];
+    this.#emptyListeners.clear();
+    for (const listener of listeners) listener();
   }
 
   /** Ends every session (server shutdown). */

@@ -64,6 +64,7 @@ export async function startTestServer(
     apiKey: config.apiKey ?? TEST_API_KEY,
     tokenSecret: server.services.secrets.tokenSecret,
     dataDir,
+    drain: (opts) => server.drain(opts),
     close() {
       closing ??= (async () => {
         try {
