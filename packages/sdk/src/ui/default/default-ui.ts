@@ -27,6 +27,8 @@ export class DefaultCallUI implements SessionView {
   readonly shadow: ShadowRoot;
   readonly #session: UISession;
   readonly #root: HTMLDivElement;
+  /** Shown where the call was once it is gone, when the session ended for a reason the user must hear. */
+  #endedBecause: string | undefined;
   readonly #style: HTMLStyleElement;
   readonly #main: HTMLDivElement;
   readonly #stage: HTMLDivElement;
@@ -165,6 +167,14 @@ export class DefaultCallUI implements SessionView {
     this.#tiles.clear();
     this.#root.remove();
     this.#style.remove();
+    // The call is gone, but why must stay in view: the server could not be reached.
+    if (this.#endedBecause) {
+      const notice = document.createElement('p');
+      notice.setAttribute('role', 'status');
+      notice.className = 'parley-ended';
+      notice.textContent = this.#endedBecause;
+      this.shadow.append(notice);
+    }
   }
 
   // ——— session → UI ———
@@ -232,6 +242,9 @@ export class DefaultCallUI implements SessionView {
     on('onMediaReconnecting', () => this.#say('Reconnecting…'));
     on('onMediaReconnected', () => this.#say('Reconnected'));
     on('onError', (error: { message: string }) => this.#say(error.message));
+    on('onCallEnded', (info?: { reason: string }) => {
+      if (info?.reason === 'server-unavailable') this.#endedBecause = 'The call ended: the server could not be reached';
+    });
   }
 
   /** Makes the tiles match the session's participant list and streams. */
