@@ -49,7 +49,7 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
 
   // Webhooks: hooks, so each event is in the outbox before the step that caused it answers
   // (after the recordings' hooks: a recording's row exists when its event is written).
-  recordWebhookEvents(events, s.webhooks.service, s.webhooks.recordings);
+  recordWebhookEvents(events, s.webhooks.service, s.webhooks.recordings, s.log);
 
   // What clients are told: joins, leaves, mutes, recording toggles, the active speaker.
   tellClients(events);

@@ -7,7 +7,9 @@
 import type { CallLogReader } from '../calls/call-log-reader.ts';
 import type { RecordingsStore } from '../recording/recordings-store.ts';
 import { toRecording } from '../recording/recordings-store.ts';
-import type { DomainEvents } from '../sessions/domain-events.ts';
+import type { Logger } from 'pino';
+import type { DomainEvents, SessionView } from '../sessions/domain-events.ts';
+import { QueuePerKey } from '../util/queue-per-key.ts';
 import type { SessionsStore } from '../store/index.ts';
 import {
   CALL_FINISHED_EVENT,
@@ -21,12 +23,22 @@ import {
 } from './webhook-events.ts';
 import type { Webhooks } from './webhooks.ts';
 
-/** Hooks the session and recording events. Subscribe after the recordings' own hooks (their row exists by then). */
-export function recordWebhookEvents(events: DomainEvents, webhooks: Webhooks, recordings: RecordingsStore): void {
-  events.hook('session.started', (e) => webhooks.record('session.started', e.session.sessionId, sessionStarted(e)));
-  events.hook('participant.joined', (e) => webhooks.record('participant.joined', e.session.sessionId, participantJoined(e)));
-  events.hook('participant.left', (e) => webhooks.record('participant.left', e.session.sessionId, participantLeft(e)));
-  events.hook('session.ended', (e) => webhooks.record('session.ended', e.session.sessionId, sessionEnded(e)));
+/**
+ * Records the session and recording events. Subscribe after the recordings' own hooks (their row exists by then).
+ * A session's events are written one after another on its own queue, so they stay in order although the
+ * start and the joins are observed rather than awaited: like the call log's stay they describe, they are
+ * written just after the join answers, keeping the database off the join path (issue 10).
+ */
+export function recordWebhookEvents(events: DomainEvents, webhooks: Webhooks, recordings: RecordingsStore, log: Logger): void {
+  const inOrder = new QueuePerKey<SessionView>();
+  const write = (session: SessionView, type: WebhookEventType, data: unknown) =>
+    inOrder.run(session, () => webhooks.record(type, session.sessionId, data));
+  const observed = (session: SessionView, type: WebhookEventType, data: unknown) =>
+    write(session, type, data).catch((error: unknown) => log.error({ err: error, sessionId: session.sessionId, type }, 'could not record a webhook event'));
+  events.on('session.started', (e) => observed(e.session, 'session.started', sessionStarted(e)));
+  events.on('participant.joined', (e) => observed(e.session, 'participant.joined', participantJoined(e)));
+  events.hook('participant.left', (e) => write(e.session, 'participant.left', participantLeft(e)));
+  events.hook('session.ended', (e) => write(e.session, 'session.ended', sessionEnded(e)));
 
   const recording = async (type: WebhookEventType, recordingId: string, error?: string) => {
     const row = await recordings.get(recordingId);
