@@ -41,8 +41,6 @@ export const DEFAULTS = {
   }, // ms
   /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */
   mediaRestartTimeoutMs: 15_000, // ms
-  /** Joining a call in progress: how long publishing waits for the subscriber to connect first (session/call-session.ts). */
-  receiveFirstMs: 400, // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */
   leaveTimeoutMs: 2_000, // ms
   /** How long the ringing screen shows how a call ended ("Busy", "No answer") before it hides. */

@@ -84,8 +84,12 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
       if (this.isClosed) return;
       await this.pc.setLocalDescription(answer);
       this.#reconcile(streams);
-      await this.signaling.answer({ type: 'answer', sdp: answer.sdp ?? '' });
+      const taken = this.signaling.answer({ type: 'answer', sdp: answer.sdp ?? '' });
+      // Our candidates may follow the answer at once: the subscriber handle exists, and Janus
+      // keeps candidates that come before the answer it belongs to. Waiting for the server's
+      // acknowledgement would hold ICE back by a round trip through Janus.
       this.candidates.openLocal();
+      await taken;
     } catch (error) {
       if (this.isClosed) return;
       this.markFailed();

@@ -488,7 +488,6 @@ export class CallSession {
       });
   }
 
-
   /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */
   #rtcConfig(): RTCConfiguration {
     return rtcConfigWith(this.#opts.rtcConfig, this.#joined?.iceServers);
