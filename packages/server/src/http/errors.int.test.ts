@@ -3,22 +3,11 @@
  * After every bad request the server keeps serving.
  */
 import { ERROR_CODES } from '@parley/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, api, errorOf, startTestServer, type TestServer } from '../testing/test-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../testing/test-server.ts';
+import { restTestServer } from '../testing/rest-test-server.ts';
 
-let server: TestServer;
-let http: Api;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  http = api(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(async () => {
-  expect(await http.healthy()).toBe(true);
-});
+const { http, server } = restTestServer();
 
 describe('every error', () => {
   it('is JSON { error: { code, message } } with the status its code documents', async () => {

@@ -5,22 +5,11 @@
  */
 import { connect } from 'node:net';
 import { ERROR_CODES } from '@parley/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, type ApiResponse, api, startTestServer, type TestServer } from '../testing/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import type { ApiResponse } from '../testing/test-server.ts';
+import { restTestServer } from '../testing/rest-test-server.ts';
 
-let server: TestServer;
-let http: Api;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  http = api(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(async () => {
-  expect(await http.healthy()).toBe(true);
-});
+const { http, server } = restTestServer();
 
 function expectDocumentedError(r: ApiResponse<unknown>, code: keyof typeof ERROR_CODES): void {
   expect(r.body, r.text).toEqual({ error: { code, message: expect.any(String), ...((r.body as any)?.error?.details ? { details: expect.anything() } : {}) } });
@@ -29,7 +18,7 @@ function expectDocumentedError(r: ApiResponse<unknown>, code: keyof typeof ERROR
 
 /** Sends raw bytes as an HTTP request and returns the status line and the body. */
 function rawRequest(bytes: Buffer): Promise<{ statusLine: string; body: string }> {
-  const { hostname, port } = new URL(server.url);
+  const { hostname, port } = new URL(server().url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.write(bytes));
     let answer = '';

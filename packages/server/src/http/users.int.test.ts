@@ -1,23 +1,11 @@
 /** /v1/users and their auth tokens, over real HTTP, with the API key. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, type ApiResponse, api, errorOf, startTestServer, type TestServer } from '../testing/test-server.ts';
+import { restTestServer } from '../testing/rest-test-server.ts';
 
-let server: TestServer;
-let http: Api;
+const { http, server } = restTestServer();
 let n = 0;
 const uniqueUid = (prefix = 'user') => `${prefix}-${++n}`;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  http = api(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-// Whatever a test sent, the server keeps serving.
-afterEach(async () => {
-  expect(await http.healthy()).toBe(true);
-});
 
 describe('creating a user', () => {
   it('answers 201 with the user, defaults filled in', async () => {
@@ -92,7 +80,7 @@ describe('creating a user', () => {
     });
 
     it('refuses a non-Bearer Authorization header with API_KEY_REQUIRED', async () => {
-      const r = await http.post('/v1/users', { uid: 'k3', name: 'x' }, { auth: null, headers: { authorization: `Basic ${server.apiKey}` } });
+      const r = await http.post('/v1/users', { uid: 'k3', name: 'x' }, { auth: null, headers: { authorization: `Basic ${server().apiKey}` } });
       expect(errorOf(r)).toEqual({ status: 401, code: 'API_KEY_REQUIRED' });
     });
 
@@ -105,7 +93,7 @@ describe('creating a user', () => {
     });
 
     it('accepts the API key as x-api-key', async () => {
-      const r = await http.post('/v1/users', { uid: uniqueUid('xkey'), name: 'x' }, { auth: null, headers: { 'x-api-key': server.apiKey } });
+      const r = await http.post('/v1/users', { uid: uniqueUid('xkey'), name: 'x' }, { auth: null, headers: { 'x-api-key': server().apiKey } });
       expect(r.status).toBe(201);
     });
   });
