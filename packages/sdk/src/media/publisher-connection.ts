@@ -19,6 +19,7 @@ export class PublisherConnection extends PeerConnection {
   #audio: RtpTransceiverLike | undefined;
   #video: RtpTransceiverLike | undefined;
   #stream: MediaStream | undefined;
+  #restarting: Promise<void> | undefined;
 
   constructor(
     handler: MediaHandler,
@@ -77,8 +78,20 @@ export class PublisherConnection extends PeerConnection {
     await this.#offer();
   }
 
-  /** ICE restart (the network path was lost): an offer with new ICE credentials, answered through the server. */
-  async restartIce(): Promise<void> {
+  /**
+   * ICE restart (the network path was lost): an offer with new ICE credentials, answered
+   * through the server. One at a time: while a restart waits for its answer (its request may
+   * sit in a socket during an outage), asking again waits for that one rather than making a
+   * newer offer its late answer would not fit.
+   */
+  restartIce(): Promise<void> {
+    this.#restarting ??= this.#restartIce().finally(() => {
+      this.#restarting = undefined;
+    });
+    return this.#restarting;
+  }
+
+  async #restartIce(): Promise<void> {
     if (this.isClosed) return;
     const offer = await this.pc.createOffer({ iceRestart: true });
     if (this.isClosed) return;
