@@ -36,7 +36,6 @@ import { Roster } from './roster.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
 import { resumeOnNewSocket } from './resume.ts';
-import { serverAnswersNewSocket } from './socket-probe.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
@@ -464,7 +463,7 @@ export class CallSession {
 
   /**
    * An address change leaves the socket half-open (requests vanish) while the network works:
-   * when a ping goes unanswered but the server answers a new connection (socket-probe.ts), the socket
+   * when a ping goes unanswered but the server answers a new connection (`/healthz`), the socket
    * is dropped and the session resumes on a new one. While the link is down both fail: kept.
    */
   #checkSignaling(): void {
@@ -477,7 +476,10 @@ export class CallSession {
       .then(
         () => undefined,
         async () => {
-          const reachable = await serverAnswersNewSocket(signalingUrl(this.#opts.serverUrl), this.#opts.WebSocket, timeoutMs);
+          const reachable = await fetch(`${this.#opts.serverUrl}/healthz`, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) }).then(
+            (r) => r.ok,
+            () => false,
+          );
           if (reachable && signaling === this.#signaling && this.#machine.is('joined')) signaling.drop('no answer to ping while the server is reachable');
         },
       )
