@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from '../testing/test-server.ts';
 import { restTestServer } from '../testing/rest-test-server.ts';
 
-const { http, server } = restTestServer();
+const { http } = restTestServer();
 
 describe('every error', () => {
   it('is JSON { error: { code, message } } with the status its code documents', async () => {
