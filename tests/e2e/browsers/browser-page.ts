@@ -15,6 +15,8 @@ export interface BrowserPage {
   readonly browserName: BrowserName;
   goto(url: string): Promise<void>;
   evaluate<R, A = undefined>(fn: PageFunction<A, R>, arg?: A): Promise<R>;
+  /** Makes this the tab in front (Firefox answers enumerateDevices only for a focused document). */
+  bringToFront(): Promise<void>;
   /** Saves a PNG of the element `selector` matches (in the page, not in a shadow root). */
   screenshot(path: string, selector: string): Promise<void>;
   /** Closes the tab and its browser context (each participant has one of its own). */
@@ -29,6 +31,7 @@ export function playwrightPage(page: PlaywrightPage, context: PlaywrightContext)
     },
     // Playwright's own typing unboxes handles; the scenarios pass plain JSON.
     evaluate: <R, A>(fn: PageFunction<A, R>, arg?: A) => page.evaluate(fn as never, arg as never) as Promise<R>,
+    bringToFront: () => page.bringToFront(),
     screenshot: async (path, selector) => {
       await page.locator(selector).screenshot({ path, animations: 'disabled' });
     },
@@ -44,6 +47,7 @@ export function puppeteerPage(page: PuppeteerPage, context: PuppeteerContext): B
     },
     evaluate: <R, A>(fn: PageFunction<A, R>, arg?: A) =>
       (typeof fn === 'string' ? page.evaluate(fn) : page.evaluate(fn as (arg: unknown) => unknown, arg)) as Promise<R>,
+    bringToFront: () => page.bringToFront(),
     screenshot: async (path, selector) => {
       const element = await page.$(selector);
       if (!element) throw new Error(`no ${selector} to take a picture of`);
