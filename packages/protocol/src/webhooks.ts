@@ -37,7 +37,8 @@ export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
 /** The endpoint with its signing secret: only when made and when its secret is rotated. */
 export const WebhookEndpointWithSecret = WebhookEndpoint.extend({ secret: z.string() });
 export const WebhookEndpointList = z.object({ items: z.array(WebhookEndpoint) });
-export const WebhookIdParams = z.strictObject({ id: z.string().min(1).max(100) });
+/** An endpoint's id as the server makes them: `wh_<uuid>`, or `env-<n>` for PARLEY_WEBHOOK_URLS. */
+export const WebhookIdParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'an endpoint id') });
 
 export const WebhookDelivery = z.object({
   id: z.number(),

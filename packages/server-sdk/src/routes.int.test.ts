@@ -13,6 +13,7 @@ import { type Credential, ROUTES } from './routes.ts';
 const LEFT_OUT: Record<string, string> = {
   'POST /v1/dev/login': 'development only: the demo page logs in with it; a backend has the API key',
   'GET /healthz': "for load balancers and monitoring, not an app's backend",
+  'GET /readyz': "for load balancers and orchestrators, not an app's backend",
   // Webhook endpoints are set up once by whoever runs the server (curl, docs/operations.md); what a backend needs is verifyWebhook.
   'POST /v1/webhooks': 'set up once by the operator; a backend needs verifyWebhook',
   'GET /v1/webhooks': 'set up once by the operator; a backend needs verifyWebhook',

@@ -81,7 +81,9 @@ function headersOf(c: Case): Record<string, string> {
 }
 
 /** What is wrong with an answer, or null when it is a documented one. */
-function problemWith(status: number, text: string): string | null {
+function problemWith(status: number, text: string, template: string): string | null {
+  // Not ready is an answer, not an error: this test's server runs without a media node.
+  if (template === '/readyz' && status === 503 && text.startsWith('{"ready":false')) return null;
   if (status >= 500) return `status ${status}: ${text.slice(0, 200)}`;
   if (status < 400) return null;
   let body: { error?: { code?: unknown; message?: unknown } };
@@ -116,7 +118,7 @@ describe('every REST route under generated hostile requests', () => {
           const body = c.body === undefined ? undefined : bodyBytes(c.body);
           const response = await fetch(urlOf(c), { method: c.op.method, headers: headersOf(c), ...(body ? { body } : {}) });
           const text = await response.text();
-          const problem = problemWith(response.status, text);
+          const problem = problemWith(response.status, text, c.op.template);
           if (problem) problems.push(`${c.op.method} ${c.op.template} (seed ${SEED + i}): ${problem}`);
           const code = response.status >= 400 ? (JSON.parse(text) as { error?: { code?: string } }).error?.code : String(response.status);
           codes.set(code ?? '?', (codes.get(code ?? '?') ?? 0) + 1);

@@ -53,6 +53,12 @@ describe('the demo', () => {
   });
 });
 
+describe('a webhook id with a NUL (found by the fuzz test)', () => {
+  it('answers 400 VALIDATION_FAILED, not a 500 from the database', async () => {
+    expectDocumentedError(await http.get('/v1/webhooks/a%00b/deliveries'), 'VALIDATION_FAILED');
+  });
+});
+
 describe('a crafted call-log cursor', () => {
   const cursors = [['1', 'x'], ['0', 'x'], ['2020', 'x'], ['2000-02-30', 'x'], ['2000-02-30 10:00:00+00', 'x'], ['2026-01-01 25:00:00+00', 'x']];
   it.each(cursors)('[%s, %s] is treated as no cursor: the first page, not a 500', async (...pair) => {
