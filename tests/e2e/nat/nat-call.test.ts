@@ -26,9 +26,14 @@ describe.skipIf(unavailable !== undefined)('calls between two homes behind NAT',
     await Promise.all(['alice', 'bob'].map((home) => testbed.firewall(home, 'open')));
   });
   afterAll(async () => {
-    await stack?.close();
-    await testbed?.destroy();
-  });
+    // The testbed goes whatever happens to the stack: a server whose close hangs on a client that
+    // vanished behind a downed link (a known gap) must not leave br-nat behind for the next file.
+    try {
+      await Promise.race([stack?.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    } finally {
+      await testbed?.destroy();
+    }
+  }, 120_000);
 
   /** `uid` joins from the browser in their own home. */
   async function joinFromHome(uid: 'alice' | 'bob', sessionId: string): Promise<CallPage> {

@@ -43,8 +43,13 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     open = [];
   });
   afterAll(async () => {
-    await stack?.close();
-    await testbed?.destroy();
+    // The testbed goes whatever happens to the stack: a server whose close hangs on a client that
+    // vanished behind a downed link (a known gap) must not leave br-nat behind for the next file.
+    try {
+      await Promise.race([stack?.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    } finally {
+      await testbed?.destroy();
+    }
   }, 120_000);
 
   async function callBetweenHomes(sessionId: string): Promise<{ alice: CallPage; bob: CallPage }> {
