@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CallPage, eventually, openCallPage, startCall, stats } from '../harness.ts';
-import { describePairs, type NatStack, selectedPairs, startNatStack } from './nat-stack.ts';
+import { describePairs, type NatStack, selectedPairs, startNatStack, tearDownNat } from './nat-stack.ts';
 import { NatTestbed, natTestbedUnavailable } from './testbed.ts';
 
 const unavailable = await natTestbedUnavailable();
@@ -26,13 +26,7 @@ describe.skipIf(unavailable !== undefined)('calls between two homes behind NAT',
     await Promise.all(['alice', 'bob'].map((home) => testbed.firewall(home, 'open')));
   });
   afterAll(async () => {
-    // The testbed goes whatever happens to the stack: a server whose close hangs on a client that
-    // vanished behind a downed link (a known gap) must not leave br-nat behind for the next file.
-    try {
-      await Promise.race([stack?.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
-    } finally {
-      await testbed?.destroy();
-    }
+    await tearDownNat(stack, testbed);
   }, 120_000);
 
   /** `uid` joins from the browser in their own home. */

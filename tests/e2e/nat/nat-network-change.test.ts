@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CallPage, eventually, events, openCallPage, startCall, stats } from '../harness.ts';
-import { describePairs, type NatStack, selectedPairs, startNatStack } from './nat-stack.ts';
+import { describePairs, type NatStack, selectedPairs, startNatStack, tearDownNat } from './nat-stack.ts';
 import { NatTestbed, natTestbedUnavailable } from './testbed.ts';
 
 const unavailable = await natTestbedUnavailable();
@@ -43,13 +43,7 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     open = [];
   });
   afterAll(async () => {
-    // The testbed goes whatever happens to the stack: a server whose close hangs on a client that
-    // vanished behind a downed link (a known gap) must not leave br-nat behind for the next file.
-    try {
-      await Promise.race([stack?.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
-    } finally {
-      await testbed?.destroy();
-    }
+    await tearDownNat(stack, testbed);
   }, 120_000);
 
   async function callBetweenHomes(sessionId: string): Promise<{ alice: CallPage; bob: CallPage }> {
