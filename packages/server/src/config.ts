@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CLUSTER_ENV, CLUSTER_SECRET_VARIABLES, type ClusterConfig, clusterConfig } from './cluster-config.ts';
 import { DEFAULTS } from './defaults.ts';
 import { OPERATIONS_ENV, OPERATIONS_SECRET_VARIABLES, type OperationsConfig, operationsConfig } from './operations-config.ts';
 import { isLoopback, NETWORK_ENV, NETWORK_SECRET_VARIABLES, type NetworkConfig, networkConfig } from './network-config.ts';
@@ -15,7 +16,7 @@ const int = (min: number, max: number) => {
   return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
 };
 /** Values never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY', ...OPERATIONS_SECRET_VARIABLES, ...NETWORK_SECRET_VARIABLES]);
+const SECRET_VARIABLES = new Set(['PARLEY_API_KEY', 'PARLEY_TOKEN_SECRET', 'DATABASE_URL', 'JANUS_ADMIN_KEY', ...OPERATIONS_SECRET_VARIABLES, ...NETWORK_SECRET_VARIABLES, ...CLUSTER_SECRET_VARIABLES]);
 
 const ENV_SCHEMA = z.object({
   PORT: int(0, 65_535).default(DEFAULTS.port),
@@ -44,7 +45,8 @@ const ENV_SCHEMA = z.object({
   NODE_ENV: z.string().optional(),
   ...OPERATIONS_ENV,
   ...NETWORK_ENV,
-}).transform((e, ctx) => ({ ...e, network: networkConfig(e, ctx) }));
+  ...CLUSTER_ENV,
+}).transform((e, ctx) => ({ ...e, network: networkConfig(e, ctx), cluster: clusterConfig(e, ctx) }));
 
 export interface Config {
   readonly port: number;
@@ -73,6 +75,8 @@ export interface Config {
   readonly operations: OperationsConfig;
   /** TLS, CORS, public address, TURN (network-config.ts). */
   readonly network: NetworkConfig;
+  /** Several processes sharing sessions over Redis (cluster-config.ts); undefined: one process. */
+  readonly cluster: ClusterConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -114,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === 'production',
     operations: operationsConfig(e),
     network: e.network,
+    cluster: e.cluster,
   });
 }
