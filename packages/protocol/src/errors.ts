@@ -57,6 +57,9 @@ export const ERROR_CODES = {
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature is missing, malformed, too old, or does not match the body' },
   // abuse
   RATE_LIMITED: { status: 429, message: 'Too many requests: wait for Retry-After seconds' },
+  // several server processes (issue 17)
+  CLUSTER_UNAVAILABLE: { status: 503, message: 'Redis, which the server processes share, is not reachable' },
+  MIGRATION_CHECKSUM_MISMATCH: { status: 500, message: 'A database migration that was applied differs from this server\'s copy of it' },
   // anything else
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on the server' },
 } as const satisfies Record<string, { status: number; message: string }>;
