@@ -1,9 +1,11 @@
 import { isParleyError } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../defaults.ts';
+import { until } from '../testing/until.ts';
 import { JanusClient } from './janus-client.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusProcess } from './janus-process.ts';
+import { janusCodeOf } from './janus-errors.ts';
 import { iceUfragOf } from './janus-publisher.ts';
 import { JanusRoom } from './janus-room.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
@@ -213,6 +215,26 @@ describe('JanusRoom (real Janus)', () => {
     await room.setRecording(true);
     await room.setRecording(false);
     await room.destroy();
+  });
+
+  it('makes connections on handles attached ahead, and attaches the next ones in the background', async () => {
+    const room = await create();
+    await until(() => room.prepared.ready.length === 2, 'two handles prepared');
+    const prepared = room.prepared.ready.map((h) => h.id);
+    const pub = await room.createPublisher({ feedId: 5, display: 'Eve' });
+    await pub.publish(fakeOffer());
+    const sub = await room.createSubscriber();
+    expect([pub.handle.id, sub.handle.id]).toEqual(prepared);
+    // Both handles are live in Janus: the publisher's answered, and VideoRoom itself answers the subscriber
+    // (its feed has no media yet: 428), where a handle Janus does not know would fail in the core.
+    expect(janusCodeOf(await sub.subscribe([{ feedId: 5 }]).catch((e: unknown) => e))).toBe(428);
+
+    await until(() => room.prepared.ready.length === 2, 'the pool refilled');
+    const next = [...room.prepared.ready];
+    expect(next.map((h) => h.id)).not.toContain(pub.handle.id);
+    expect(next.map((h) => h.id)).not.toContain(sub.handle.id);
+    await room.destroy();
+    expect(next.every((h) => h.isDetached)).toBe(true);
   });
 
   it('destroying a room closes the handles it made', async () => {

@@ -5,6 +5,7 @@ import { reportTo } from '../util/listener-errors.ts';
 import type { Logger } from '../util/logger.ts';
 import { janusCodeOf } from './janus-errors.ts';
 import type { JanusHandle } from './janus-handle.ts';
+import { JanusHandlePool } from './janus-handle-pool.ts';
 import { JanusPublisher } from './janus-publisher.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
@@ -15,6 +16,8 @@ const VIDEOROOM = 'janus.plugin.videoroom';
 const NO_SUCH_ROOM = 426;
 /** Janus rate-limits key frame requests: after the first, ask again once new recorders have settled. */
 const KEYFRAME_RETRY_MS = [1_000, 2_500];
+/** Handles attached ahead per room: one joining participant's publisher and subscriber. */
+const PREPARED_HANDLES = 2;
 
 export interface JanusRoomOptions {
   roomId: number;
@@ -52,6 +55,8 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   readonly #secret: string;
   readonly #log: Logger;
   readonly #members = new Set<JanusPublisher | JanusSubscriber>();
+  /** VideoRoom handles attached ahead, for the next connections made here. */
+  readonly prepared: JanusHandlePool;
   #recording = false;
   #destroying: Promise<void> | undefined;
   readonly #stopWatchingJanus: () => void;
@@ -65,6 +70,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
     this.id = id;
     this.#secret = secret;
     this.#log = log;
+    this.prepared = new JanusHandlePool(janus, VIDEOROOM, PREPARED_HANDLES, log);
     // Janus went away (crash, restart, our session timed out): so did the room. Destroying it ourselves is not a loss.
     const lost = () => {
       if (!this.#destroying) this.emit('lost');
@@ -107,9 +113,9 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
     return new JanusRoom(janus, admin, opts.roomId, secret);
   }
 
-  /** A new publisher handle for one participant connection (not joined until `publish`). */
+  /** A publisher handle for one participant connection (attached ahead when one is ready; not joined until `publish`). */
   async createPublisher(opts: { feedId: number; display: string }): Promise<JanusPublisher> {
-    const handle = await this.janus.attach(VIDEOROOM);
+    const handle = await this.prepared.take();
     const publisher = this.#track(new JanusPublisher(handle, this.id, opts), handle);
     // Janus records a publisher whose media starts while the room records; its file needs a first picture.
     publisher.on('connected', () => {
@@ -118,9 +124,9 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
     return publisher;
   }
 
-  /** A new multistream subscriber handle for one participant connection. */
+  /** A multistream subscriber handle for one participant connection (attached ahead when one is ready). */
   async createSubscriber(opts: { privateId?: number } = {}): Promise<JanusSubscriber> {
-    const handle = await this.janus.attach(VIDEOROOM);
+    const handle = await this.prepared.take();
     return this.#track(new JanusSubscriber(handle, this.id, opts), handle);
   }
 
@@ -173,7 +179,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
     this.#destroying ??= (async () => {
       this.#recording = false;
       this.#stopWatchingJanus();
-      await Promise.all([...this.#members].map((m) => m.close()));
+      await Promise.all([...this.#members].map((m) => m.close()).concat(this.prepared.close()));
       try {
         if (!this.#admin.isDetached) {
           await this.#admin.request({ request: 'destroy', room: this.id, secret: this.#secret });
