@@ -275,8 +275,12 @@ export class CallSession implements SessionView {
     return this.#queue.run(() => this.#member(view).restartPublisherIce(offer));
   }
 
-  subscriberAnswer(view: ParticipantView, answer: AnswerJsep): Promise<void> {
-    return this.#queue.run(() => this.#member(view).answerSubscriber(answer));
+  /**
+   * Not on the queue either: an answer changes only the participant's own subscription, and Janus
+   * starts ICE once it has it, so a joining participant's first frame must not wait behind their publish.
+   */
+  async subscriberAnswer(view: ParticipantView, answer: AnswerJsep): Promise<void> {
+    await this.#member(view).answerSubscriber(answer);
   }
 
   /** Candidates change no state and must not wait behind other steps: they go straight to the connection. */
