@@ -36,6 +36,8 @@ const ENV_SCHEMA = z.object({
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
   PARLEY_JANUS_LIB_DIR: z.string().min(1).optional(),
   PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
+  PARLEY_WS_HEARTBEAT_MS: int(100, 600_000).default(DEFAULTS.wsHeartbeat.intervalMs),
+  PARLEY_WS_HEARTBEAT_MISSES: int(1, 100).default(DEFAULTS.wsHeartbeat.missedBeats),
   PARLEY_DRAIN_SECONDS: int(0, 3_600).default(DEFAULTS.drainSeconds),
   PARLEY_RING_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULTS.ringTimeoutMs),
   LOG_LEVEL: z
@@ -63,6 +65,8 @@ export interface Config {
   /** Janus's modules (PARLEY_JANUS_LIB_DIR); undefined: found on the system (media/janus-lib-dir.ts). */
   readonly janusLibDir: string | undefined;
   readonly reconnectGraceMs: number;
+  /** Silent signaling sockets are pinged every `intervalMs` and cut after `missedBeats` silent beats (ws/socket-heartbeat.ts). */
+  readonly wsHeartbeat: { readonly intervalMs: number; readonly missedBeats: number };
   /** After SIGTERM, how long calls in progress may go on before the server stops (s). */
   readonly drainSeconds: number;
   /** How long a ringing call rings before it is `unanswered`. */
@@ -111,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
     janusLibDir: e.PARLEY_JANUS_LIB_DIR,
     reconnectGraceMs: e.PARLEY_RECONNECT_GRACE_MS,
+    wsHeartbeat: Object.freeze({ intervalMs: e.PARLEY_WS_HEARTBEAT_MS, missedBeats: e.PARLEY_WS_HEARTBEAT_MISSES }),
     drainSeconds: e.PARLEY_DRAIN_SECONDS,
     ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

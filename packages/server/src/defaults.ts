@@ -9,6 +9,9 @@ export const DEFAULTS = {
   sdkImmutableCacheSeconds: 365 * 24 * 3600, // s, /sdk/v<version>/: the version names the file
   sdkShortCacheSeconds: 300, // s, /sdk/: how long a page may keep the unversioned bundle after a release
   wsMaxFrameBytes: 262_144, // bytes, one signaling message
+  /** Signaling sockets silent this many beats in a row are terminated (ws/socket-heartbeat.ts): a vanished client is found in 10–15 s. */
+  wsHeartbeat: { intervalMs: 5_000, missedBeats: 2 }, // ms between pings of a silent socket, beats
+  wsCloseHandshakeMs: 1_000, // ms a socket's close handshake may take as the server stops before it is cut
   janusRequestTimeoutMs: 10_000, // ms
   maxParticipantsPerSession: 16, // people in one session (also the most publishers its Janus room takes)
   videoBitrateBps: 1_000_000, // bit/s, each publisher's video cap in its Janus room

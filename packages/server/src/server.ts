@@ -132,7 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drain = new Drain();
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits) })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits) }, { heartbeat: config.wsHeartbeat })]
       : [],
     routes: [
       ...recordingRoutes(recordings),

@@ -10,8 +10,9 @@ export class TestSignalingClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => this.frames.push(JSON.parse(d.toString())));
   }
-  static async open(serverUrl: string): Promise<TestSignalingClient> {
-    const ws = new WebSocket(`${serverUrl.replace('http', 'ws')}/v1/ws`);
+  /** `options` go to `ws` (`autoPong: false`: a client that no longer answers pings). */
+  static async open(serverUrl: string, options: WebSocket.ClientOptions = {}): Promise<TestSignalingClient> {
+    const ws = new WebSocket(`${serverUrl.replace('http', 'ws')}/v1/ws`, options);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     return new TestSignalingClient(ws);
   }
