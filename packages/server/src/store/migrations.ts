@@ -3,6 +3,7 @@
  * has shipped is never edited, a change is a new entry.
  */
 import type { Database } from './database.ts';
+import { runMigrations } from './migration-runner.ts';
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -142,18 +143,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
 ];
 
-export async function migrate(db: Database): Promise<number[]> {
-  await db.query(`create table if not exists schema_migrations (
-    version integer primary key, name text not null, applied_at timestamptz not null default now())`);
-  const applied = new Set((await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
-  const ran: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (applied.has(m.version)) continue;
-    await db.transaction(async (tx) => {
-      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
-      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
-    });
-    ran.push(m.version);
-  }
-  return ran;
+/** Brings the database up to MIGRATIONS: once across processes starting together, applied ones checked (migration-runner.ts). */
+export function migrate(db: Database): Promise<number[]> {
+  return runMigrations(db, MIGRATIONS);
 }
