@@ -277,10 +277,13 @@ export class CallSession {
   async #connect(): Promise<void> {
     const signaling = this.#newSignalingClient();
     this.#signaling = signaling;
+    this.#listen(signaling);
+    // The handshake first: the receiving peer connection and the view are made while it is under way.
+    const open = signaling.connect();
+    open.catch(() => undefined); // awaited below; this only keeps a failure meanwhile from counting as unhandled
     this.#openSubscriber();
     this.#view = this.#opts.view?.(this);
-    this.#listen(signaling);
-    await signaling.connect();
+    await open;
   }
 
   /** Our receiving connection; the server's next subscriber offer goes to it. */
