@@ -14,6 +14,7 @@ import {
   UserLoginResult,
 } from './calls.ts';
 import { CallKind, SESSION_ID, UID } from './rest.ts';
+import { type VideoPauseReason, VideoViewsParams } from './video-views.ts';
 
 export const Jsep = z.strictObject({
   type: z.enum(['offer', 'answer']),
@@ -127,6 +128,8 @@ export const REQUESTS = {
     result: z.object({ jsep: Answer.optional() }),
   },
   trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },
+  /** How this client shows each remote video now (video-views.ts): the server picks each feed's simulcast layer from it. */
+  'subscriber.views': { params: VideoViewsParams, result: z.object({}) },
   mute: {
     params: z
       .strictObject({ audioMuted: z.boolean().optional(), videoMuted: z.boolean().optional() })
@@ -227,6 +230,11 @@ export interface ServerEvents {
    * latest to start when several do; null once nobody has talked for a moment. Goes to everyone.
    */
   'session.activeSpeaker': { uid: string | null };
+  /**
+   * Video from the others stopped (`paused`) or came back: this client's link could not carry even
+   * the lowest layer, and the server probes again after a quiet while. Audio never stops.
+   */
+  'subscriber.videoPaused': { paused: boolean; reason: VideoPauseReason };
   /** User channel: a call rings for you (every tab of the receiver). */
   'call.incoming': { call: Call };
   /** User channel, caller: the receiver accepted. */

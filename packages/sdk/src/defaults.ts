@@ -39,6 +39,17 @@ export const DEFAULTS = {
     pingTimeoutMs: 1_500,
     giveUpAfterMs: 10_000,
   }, // ms
+  /**
+   * Camera video in three VP8 layers (media/simulcast.ts), highest first (Janus's default rid order):
+   * full, 1/2 and 1/4 of the camera's picture, each with its bitrate cap. The server picks one per viewer.
+   */
+  simulcastLayers: [
+    { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+    { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 400_000 },
+    { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 120_000 },
+  ], // bit/s
+  /** How long the rendered size of a remote video must hold before it is reported to the server (media/simulcast.ts). */
+  videoViewDebounceMs: 150, // ms
   /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */
   mediaRestartTimeoutMs: 15_000, // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */

@@ -14,7 +14,25 @@ export const DEFAULTS = {
   wsCloseHandshakeMs: 1_000, // ms a socket's close handshake may take as the server stops before it is cut
   janusRequestTimeoutMs: 10_000, // ms
   maxParticipantsPerSession: 16, // people in one session (also the most publishers its Janus room takes)
-  videoBitrateBps: 1_000_000, // bit/s, each publisher's video cap in its Janus room
+  videoBitrateBps: 2_000_000, // bit/s, each publisher's video cap in its Janus room (a simulcast camera's three layers together)
+  /**
+   * Simulcast (sessions/layer-selection.ts, sessions/link-adaptation.ts). Layers 0, 1, 2 are the SDK's
+   * q, h, f encodings of a 1280×720 camera (1/4, 1/2, full); a view is served the smallest layer at
+   * least as large as it is. Janus reports a slow link when a client asks again for this many lost
+   * packets in a second; a subscriber's link then steps down a layer (down to none: video paused),
+   * and back up after a quiet while.
+   */
+  simulcast: {
+    layerSizes: [
+      { width: 320, height: 180 },
+      { width: 640, height: 360 },
+      { width: 1280, height: 720 },
+    ], // px, each layer's nominal size
+    slowLinkThreshold: 4, // lost packets per second that make Janus report a slow link
+    settleMs: 2_000, // ms after a step in which slow-link reports still belong to the layer before
+    raiseAfterQuietMs: 10_000, // ms without a slow link before a limited link goes one layer up
+    probeAfterMs: 5_000, // ms a paused link waits, quiet, before trying the lowest layer again
+  },
   /**
    * Who is talking, from the audio level browsers put in each packet (RFC 6464, 0 = loudest,
    * 127 = silence), averaged by Janus over a window: louder than this on average counts as

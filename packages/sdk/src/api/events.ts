@@ -2,6 +2,7 @@
  * The call events of the seed, typed once. `CallSession.on/off` and the
  * delegate given to `setDelegate` both use this map.
  */
+import type { VideoPauseReason } from '@parley/protocol';
 import type { CallKind, Participant, ParleyError, PeerTarget, PublicationSource, SessionEndReason } from '@parley/protocol';
 
 /** The seed's audio modes, each standing for an audio output device on the web. */
@@ -114,6 +115,12 @@ export type CallEvents = {
    * the local user (`isLocalUser`). Fires on changes only.
    */
   onActiveSpeakerChanged: (user: RTCUser | null) => void;
+  /**
+   * Not in the seed: video from the others stopped arriving (`paused`) or came back. `poor-connection`:
+   * our link cannot carry even their smallest layer; the server tries again by itself after a quiet
+   * while. Audio goes on throughout. The default UI shows "Video paused: poor connection" on their tiles.
+   */
+  onRemoteVideoPaused: (info: { paused: boolean; reason: VideoPauseReason }) => void;
   /**
    * Not in the seed, for apps that draw their own UI: one publication of a remote
    * participant (`source`: camera, microphone, screen) has a stream, or tracks came

@@ -7,6 +7,7 @@ import type { VideoCodec } from './browser-support.ts';
 import { preferVideoCodec } from './codec-preference.ts';
 import type { MediaHandler, RtpTransceiverLike } from './media-handler.ts';
 import { PeerConnection } from './peer-connection.ts';
+import { cameraEncodings } from './simulcast.ts';
 
 export interface PublisherSignaling {
   publish(offer: Jsep): Promise<Jsep>;
@@ -40,9 +41,7 @@ export class PublisherConnection extends PeerConnection {
     this.#stream = stream;
     try {
       if (audio) this.#audio = this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
-      if (video === 'empty') {
-        this.#video = this.pc.addTransceiver('video', { direction: 'sendonly', streams: [stream] });
-      } else if (video) this.#video = this.pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
+      if (video) this.#video = this.pc.addTransceiver(video === 'empty' ? 'video' : video, this.#videoInit(stream));
       if (this.#video) preferVideoCodec(this.#video, this.videoCodec);
       if (!(await this.#offer())) return;
       this.candidates.openLocal();
@@ -73,7 +72,7 @@ export class PublisherConnection extends PeerConnection {
   }
 
   async #addVideo(track: MediaStreamTrack): Promise<void> {
-    this.#video = this.pc.addTransceiver(track, { direction: 'sendonly', streams: this.#stream ? [this.#stream] : [] });
+    this.#video = this.pc.addTransceiver(track, this.#videoInit(this.#stream));
     preferVideoCodec(this.#video, this.videoCodec);
     await this.#offer();
   }
@@ -99,6 +98,12 @@ export class PublisherConnection extends PeerConnection {
     const answer = await this.signaling.restartIce({ type: 'offer', sdp: offer.sdp ?? '' });
     if (this.isClosed) return;
     await this.pc.setRemoteDescription(answer);
+  }
+
+  /** The camera's transceiver: send only, in simulcast layers where the codec and browser allow (simulcast.ts). */
+  #videoInit(stream: MediaStream | undefined): RTCRtpTransceiverInit {
+    const sendEncodings = cameraEncodings(this.videoCodec, globalThis.navigator?.userAgent ?? '');
+    return { direction: 'sendonly', streams: stream ? [stream] : [], ...(sendEncodings ? { sendEncodings } : {}) };
   }
 
   /** One offer/answer round with Janus through the server; false when closed meanwhile. */

@@ -36,6 +36,7 @@ import { Roster } from './roster.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
 import { resumeOnNewSocket } from './resume.ts';
+import { VideoViewReporter } from './video-view-reporter.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
@@ -73,6 +74,13 @@ export class CallSession {
     giveUp: () => this.#restartMedia(),
     checkSignaling: () => this.#checkSignaling(),
     log: scoped('ice'),
+  });
+  /** How each remote video is shown, for the server's choice of simulcast layer (session/video-view-reporter.ts). */
+  readonly #videoViews = new VideoViewReporter({
+    send: (views) => this.#signaling!.request('subscriber.views', { views }),
+    active: () => this.#machine.is('joined'),
+    debounceMs: DEFAULTS.videoViewDebounceMs,
+    log: scoped('video-views'),
   });
   readonly #machine: StateMachine<CallSessionState>;
   readonly #local: LocalMedia;
@@ -600,6 +608,18 @@ export class CallSession {
   }
 
   /** Routes remote audio to the output device of that mode. */
+  /**
+   * Not in the seed, for UIs: how `uid`'s video is shown now, in CSS pixels (0 × 0: not shown at
+   * all). The server sends each remote video at the simulcast layer that fits, or none while it is
+   * not shown; a video never reported comes at the full picture. The default UI reports its tiles.
+   */
+  setRemoteVideoView(uid: string, size: { width: number; height: number }, source: 'camera' | 'screen' = 'camera'): void {
+    if (typeof uid !== 'string' || !Number.isFinite(size?.width) || !Number.isFinite(size?.height)) {
+      throw new ParleyError('VALIDATION_FAILED', 'setRemoteVideoView needs a uid and a { width, height } in pixels');
+    }
+    this.#videoViews.report(uid, source, size);
+  }
+
   setAudioMode(mode: AudioMode): Promise<void> {
     if (!AUDIO_MODES.includes(mode)) {
       return Promise.reject(new ParleyError('VALIDATION_FAILED', `setAudioMode expects one of ${AUDIO_MODES.join(', ')}`));
@@ -705,6 +725,7 @@ export class CallSession {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
     this.#joinTiming?.stop();
+    this.#videoViews.stop();
     this.#iceWatch.close();
     this.#audio.close();
     this.#publisher?.close();

@@ -110,3 +110,28 @@ describe('SignalingClient', () => {
     server = await FakeSignalingServer.start();
   });
 });
+
+describe('the heartbeat', () => {
+  const beating = () => new SignalingClient(signalingUrl(server.url), { WebSocket: WS, heartbeat: { intervalMs: 50, missedBeats: 2 } });
+
+  it('keeps a quiet socket whose server answers its pings', async () => {
+    const quiet = beating();
+    await quiet.connect();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(quiet.isOpen).toBe(true);
+    expect(server.received('ping').length).toBeGreaterThanOrEqual(3);
+    quiet.close();
+  });
+
+  it('drops a socket whose server stopped answering, as an unclean close the session resumes from', async () => {
+    server.on('ping', () => 'silent');
+    const stuck = beating();
+    const closed = new Promise<CloseInfo>((resolve) => stuck.on('@close', resolve));
+    await stuck.connect();
+    const started = Date.now();
+    const info = await closed;
+    expect(Date.now() - started).toBeLessThan(400); // 2 unanswered pings: 150–200 ms
+    expect(info).toMatchObject({ code: 1006, clean: false });
+    expect(server.received('ping')).toHaveLength(2);
+  });
+});

@@ -15,6 +15,7 @@ import {
 } from '@parley/protocol';
 import { DEFAULTS } from '../defaults.ts';
 import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
+import { SignalingHeartbeat, type SignalingHeartbeatTimings } from './signaling-heartbeat.ts';
 
 /** The part of the WebSocket API the client uses (browser WebSocket, or `ws` in Node). */
 export interface WebSocketLike {
@@ -33,6 +34,8 @@ export interface SignalingClientOptions {
   WebSocket?: WebSocketConstructor;
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Pings a silent socket and drops it when they go unanswered (signaling-heartbeat.ts); false: none. */
+  heartbeat?: SignalingHeartbeatTimings | false;
   logger?: Logger;
 }
 
@@ -72,7 +75,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   readonly #WebSocket: WebSocketConstructor;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #heartbeatTimings: SignalingHeartbeatTimings | false;
   readonly #log: Logger;
+  #heartbeat: SignalingHeartbeat | undefined;
   #socket: WebSocketLike | undefined;
   #pending = new Map<string, Pending>();
   #nextId = 1;
@@ -91,6 +96,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#WebSocket = ctor;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+    this.#heartbeatTimings = options.heartbeat ?? DEFAULTS.signalingHeartbeat;
     this.#log = log;
   }
 
@@ -123,6 +129,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         clearTimeout(timer);
         this.#abortConnect = undefined;
         this.#log.debug(`connected to ${this.url}`);
+        this.#startHeartbeat();
         resolve();
       };
       socket.onerror = (event) => this.#log.debug('socket error', event);
@@ -185,7 +192,24 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#onClose(1006, reason);
   }
 
+  #startHeartbeat(): void {
+    if (!this.#heartbeatTimings) return;
+    const { intervalMs, missedBeats } = this.#heartbeatTimings;
+    this.#heartbeat = new SignalingHeartbeat(
+      {
+        // Its answer counts only as a frame heard; a timeout or a close is the heartbeat's to judge.
+        ping: () => void this.request('ping', {}, intervalMs * (missedBeats + 1)).catch(() => undefined),
+        dead: (silentMs) => {
+          this.#log.warn(`nothing heard from the server for ${silentMs} ms: the connection is dead`);
+          this.drop(`no answer to ${missedBeats} pings`);
+        },
+      },
+      this.#heartbeatTimings,
+    );
+  }
+
   #onMessage(data: unknown): void {
+    this.#heartbeat?.heard();
     if (typeof data !== 'string') {
       this.#log.warn('ignoring a non-text frame');
       return;
@@ -227,6 +251,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #onClose(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#heartbeat?.stop();
     const clean = this.#closing;
     this.#abortConnect?.(new ParleyError('CONNECTION_CLOSED', 'The connection closed while opening'));
     this.#rejectAll(`The connection closed (${code}${reason ? ` ${reason}` : ''})`);

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULTS } from '../defaults.ts';
 
 /** Every plugin and transport Debian ships; all but ours are disabled by name. */
 const OTHER_PLUGINS = [
@@ -63,6 +64,8 @@ general: {
 }
 media: {
 \trtp_port_range = ${str(`${o.rtpPortRange.min}-${o.rtpPortRange.max}`)}
+\t# Slow-link events (off by default in Janus) drive each subscriber's simulcast layer and video pause.
+\tslowlink_threshold = ${DEFAULTS.simulcast.slowLinkThreshold}
 }
 nat: {
 \tfull_trickle = true

@@ -1,7 +1,7 @@
 import { ParleyError, SerialQueue, TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
 import type { JanusHandle } from './janus-handle.ts';
-import type { ConnectionEvents, MediaSubscriber, ReceivedTrack, SubscriptionChange } from './media-backend.ts';
+import type { ConnectionEvents, MediaSubscriber, ReceivedTrack, SubscriptionChange, VideoStreamSetting } from './media-backend.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
 
 export interface JanusSubscriberEvents extends ConnectionEvents {
@@ -106,6 +106,18 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> impleme
   answer(answer: AnswerJsep): Promise<void> {
     return this.#queue.run(async () => {
       await this.handle.message({ request: 'start' }, { type: 'answer', sdp: answer.sdp });
+    });
+  }
+
+  /**
+   * What each video m-line sends: a `configure` naming each mid, with `send` and the simulcast
+   * `substream` (Janus asks the publisher for a key frame of a new substream and switches on it).
+   */
+  setVideo(streams: readonly VideoStreamSetting[]): Promise<void> {
+    return this.#queue.run(async () => {
+      if (!this.#joined || streams.length === 0) return;
+      const list = streams.map((s) => ({ mid: s.mid, send: s.send, ...(s.layer === undefined ? {} : { substream: s.layer }) }));
+      await this.handle.message({ request: 'configure', streams: list });
     });
   }
 

@@ -63,6 +63,17 @@ export interface SubscriptionChange {
   tracks: ReceivedTrack[];
 }
 
+/**
+ * What one video m-line of a subscriber connection sends: nothing (`send` false; the m-line
+ * stays), or its publisher's simulcast `layer` (0 the smallest … 2 the full picture; a feed
+ * without simulcast has one picture whatever the layer).
+ */
+export interface VideoStreamSetting {
+  mid: string;
+  send: boolean;
+  layer?: 0 | 1 | 2;
+}
+
 /** The media server sees packets lost on a connection. */
 export interface SlowLink {
   mid?: string;
@@ -146,6 +157,8 @@ export interface MediaSubscriber extends Observable<ConnectionEvents> {
   unsubscribe(feedIds: readonly number[]): Promise<SubscriptionChange>;
   /** The browser's answer to the last offer: media starts or resumes. */
   answer(answer: AnswerJsep): Promise<void>;
+  /** Changes what these video m-lines send (no renegotiation); m-lines not named keep theirs. */
+  setVideo(streams: readonly VideoStreamSetting[]): Promise<void>;
   /** A new offer with new ICE credentials, for the browser to answer (its network changed). */
   restartIce(): Promise<OfferJsep>;
   trickle(candidate: IceCandidate | null): Promise<void>;

@@ -20,6 +20,7 @@ import {
   type SessionEndReason,
   StateMachine,
   type Transitions,
+  type VideoView,
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
@@ -281,6 +282,11 @@ export class CallSession implements SessionView {
    */
   async subscriberAnswer(view: ParticipantView, answer: AnswerJsep): Promise<void> {
     await this.#member(view).answerSubscriber(answer);
+  }
+
+  /** How the participant's client shows each remote video (the layer each feed sends them): like a candidate, straight to their subscription. */
+  setVideoViews(view: ParticipantView, views: readonly VideoView[]): void {
+    this.#member(view).setVideoViews(views);
   }
 
   /** Candidates change no state and must not wait behind other steps: they go straight to the connection. */

@@ -8,6 +8,7 @@ import { ParleyError, type ServerEventName, type ServerEvents, type SubscriberSt
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
 import type { AnswerJsep, IceCandidate, MediaSubscriber, ReceivedTrack, SubscriptionChange } from '../media/media-backend.ts';
+import { SubscriberVideo } from './subscriber-video.ts';
 
 /** Who publishes a received track and as what, for the client's stream map; undefined: nobody now. */
 export type DescribeTrack = (track: ReceivedTrack) => Pick<SubscriberStream, 'uid' | 'source'> | undefined;
@@ -29,8 +30,12 @@ export class ParticipantSubscription {
   readonly #feeds = new Set<number>();
   #pending: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; offer: Offer } | undefined;
   #closed = false;
+  /** Which video, at which simulcast layer, each received feed sends (the client's views, the link's state). */
+  readonly video: SubscriberVideo;
 
-  constructor(private readonly owner: SubscriptionOwner) {}
+  constructor(private readonly owner: SubscriptionOwner) {
+    this.video = new SubscriberVideo(owner);
+  }
 
   /** The feeds the subscriber connection receives. */
   get feeds(): ReadonlySet<number> {
@@ -82,6 +87,7 @@ export class ParticipantSubscription {
   /** The client is back on a new connection: the offer still waiting for its answer goes out again. */
   resend(): void {
     if (this.#pending) this.owner.send('subscriber.offer', this.#pending.offer);
+    this.video.resend();
   }
 
   async trickle(candidate: IceCandidate | null): Promise<void> {
@@ -102,6 +108,7 @@ export class ParticipantSubscription {
   /** Closes the subscriber connection; an offer waiting for an answer fails. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.video.close();
     await this.#drop(new ParleyError('SESSION_ENDED', 'The participant left'))?.close();
   }
 
@@ -115,6 +122,7 @@ export class ParticipantSubscription {
     this.#feeds.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
+    this.video.attach(undefined);
     return subscriber;
   }
 
@@ -128,8 +136,12 @@ export class ParticipantSubscription {
     subscriber.on('candidate', (candidate) => this.owner.send('trickle', { target: 'subscriber', candidate }));
     subscriber.on('connected', () => this.owner.subscriberConnected(this.#feeds));
     subscriber.on('disconnected', (reason) => this.owner.log.info({ uid: this.owner.uid, reason }, 'subscriber hung up'));
-    subscriber.on('slowLink', (info) => this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link'));
+    subscriber.on('slowLink', (info) => {
+      this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link');
+      this.video.slowLink(info);
+    });
     this.#subscriber = subscriber;
+    this.video.attach(subscriber);
     return subscriber;
   }
 
@@ -139,6 +151,7 @@ export class ParticipantSubscription {
    * when the participant resumes.
    */
   #offer(change: SubscriptionChange, describe: DescribeTrack): Promise<void> {
+    this.video.tracksChanged(change.tracks, describe);
     if (!change.offer) return Promise.resolve();
     this.#pending?.reject(new ParleyError('INVALID_STATE', 'superseded by a newer offer'));
     if (this.#closed) return Promise.resolve();

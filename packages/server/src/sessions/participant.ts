@@ -15,6 +15,7 @@ import {
   type SessionEndReason,
   StateMachine,
   type Transitions,
+  type VideoView,
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { AnswerJsep, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
@@ -209,6 +210,11 @@ export class SessionParticipant implements ParticipantView {
 
   answerSubscriber(answer: AnswerJsep): Promise<void> {
     return this.#subscription.answer(answer);
+  }
+
+  /** How their client shows each remote video now: which layer of each feed they receive, or none. */
+  setVideoViews(views: readonly VideoView[]): void {
+    this.#subscription.video.setViews(views);
   }
 
   // ——— their connection ———

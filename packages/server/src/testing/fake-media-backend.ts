@@ -20,6 +20,7 @@ import type {
   ReceivedTrack,
   SubscriptionChange,
   TrackKind,
+  VideoStreamSetting,
 } from '../media/media-backend.ts';
 
 export const FAKE_NODE = 'fake://node-1';
@@ -212,6 +213,13 @@ export class FakeSubscriber extends TypedEmitter<ConnectionEvents> implements Me
 
   async answer(): Promise<void> {
     this.answers++;
+  }
+
+  /** What each video mid sends, as the last setVideo said; a mid never named sends its full picture. */
+  readonly video = new Map<string, { send: boolean; layer?: 0 | 1 | 2 }>();
+
+  async setVideo(streams: readonly VideoStreamSetting[]): Promise<void> {
+    for (const { mid, ...setting } of streams) this.video.set(mid, setting);
   }
 
   async restartIce(): Promise<OfferJsep> {

@@ -77,6 +77,12 @@ export const handlers: RequestHandlers = {
     return {};
   },
 
+  async 'subscriber.views'(conn, { views }) {
+    const { session, participant } = bound(conn);
+    session.setVideoViews(participant, views);
+    return {};
+  },
+
   async trickle(conn, { target, candidate }) {
     const { session, participant } = bound(conn);
     await session.trickle(participant, target, candidate);

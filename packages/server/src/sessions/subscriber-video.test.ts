@@ -1,0 +1,147 @@
+import type { ServerEvents } from '@parley/protocol';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MediaSubscriber, ReceivedTrack, VideoStreamSetting } from '../media/media-backend.ts';
+import type { DescribeTrack } from './participant-subscription.ts';
+import { SubscriberVideo } from './subscriber-video.ts';
+
+const TIMING = { settleMs: 2_000, raiseAfterQuietMs: 10_000, probeAfterMs: 5_000 };
+const ALICE = 11;
+const BOB = 12;
+
+/** Carol's subscription: Alice's and Bob's microphone and camera. */
+const TRACKS: ReceivedTrack[] = [
+  { mid: '0', feedId: ALICE, feedMid: '0', kind: 'audio', active: true },
+  { mid: '1', feedId: ALICE, feedMid: '1', kind: 'video', active: true },
+  { mid: '2', feedId: BOB, feedMid: '0', kind: 'audio', active: true },
+  { mid: '3', feedId: BOB, feedMid: '1', kind: 'video', active: true },
+];
+const describeTrack: DescribeTrack = (t) => ({ uid: t.feedId === ALICE ? 'alice' : 'bob', source: t.kind === 'video' ? 'camera' : 'microphone' });
+
+function carol(tracks = TRACKS) {
+  const calls: VideoStreamSetting[][] = [];
+  const told: Array<ServerEvents['subscriber.videoPaused']> = [];
+  const keyFramesAskedOf: number[][] = [];
+  const subscriber = { setVideo: async (s: readonly VideoStreamSetting[]) => void calls.push([...s]) } as unknown as MediaSubscriber;
+  const video = new SubscriberVideo(
+    {
+      uid: 'carol',
+      log: pino({ level: 'silent' }),
+      send: (event, data) => {
+        if (event === 'subscriber.videoPaused') told.push(data as ServerEvents['subscriber.videoPaused']);
+      },
+      subscriberConnected: (feeds) => keyFramesAskedOf.push([...feeds]),
+    },
+    TIMING,
+  );
+  video.attach(subscriber);
+  video.tracksChanged(tracks, describeTrack);
+  return { video, calls, told, keyFramesAskedOf, last: () => calls.at(-1) };
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+describe("a subscriber's video layers", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts every video at the full picture, and never touches audio', async () => {
+    const { calls } = carol();
+    await settle();
+    expect(calls).toEqual([
+      [
+        { mid: '1', send: true, layer: 2 },
+        { mid: '3', send: true, layer: 2 },
+      ],
+    ]);
+  });
+
+  it('sends the feed shown large at the full picture and the one shown small at the smallest layer', async () => {
+    const { video, last } = carol();
+    video.setViews([
+      { uid: 'alice', source: 'camera', width: 1280, height: 720 },
+      { uid: 'bob', source: 'camera', width: 240, height: 135 },
+    ]);
+    await settle();
+    expect(last()).toEqual([{ mid: '3', send: true, layer: 0 }]);
+  });
+
+  it('stops a hidden tile, and brings it back with a key frame when it is shown again', async () => {
+    const { video, last, keyFramesAskedOf } = carol();
+    video.setViews([{ uid: 'bob', source: 'camera', width: 0, height: 0 }]);
+    await settle();
+    expect(last()).toEqual([{ mid: '3', send: false }]);
+    video.setViews([{ uid: 'bob', source: 'camera', width: 320, height: 180 }]);
+    await settle();
+    expect(last()).toEqual([{ mid: '3', send: true, layer: 0 }]);
+    expect(keyFramesAskedOf).toEqual([[BOB]]);
+  });
+
+  it('gives a one-to-one call the full picture whatever the tile', async () => {
+    const { video, calls } = carol(TRACKS.slice(0, 2));
+    video.setViews([{ uid: 'alice', source: 'camera', width: 200, height: 112 }]);
+    await settle();
+    expect(calls).toEqual([[{ mid: '1', send: true, layer: 2 }]]);
+  });
+
+  it('ignores slow links on what the subscriber sends', async () => {
+    const { video, calls } = carol();
+    await settle();
+    video.slowLink({ uplink: true, lost: 50 });
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(video.linkState).toBe('full');
+  });
+
+  it('steps every video down on a slow link, pauses it with a notice when even the lowest fails, and brings it back by itself', async () => {
+    const { video, last, told } = carol();
+    await settle();
+    for (let i = 0; i < 2; i++) {
+      video.slowLink({ uplink: false, lost: 30, media: 'video' });
+      await vi.advanceTimersByTimeAsync(TIMING.settleMs + 100);
+    }
+    expect(last()).toEqual([
+      { mid: '1', send: true, layer: 0 },
+      { mid: '3', send: true, layer: 0 },
+    ]);
+    video.slowLink({ uplink: false, lost: 30, media: 'video' });
+    await settle();
+    expect(last()).toEqual([
+      { mid: '1', send: false },
+      { mid: '3', send: false },
+    ]);
+    expect(told).toEqual([{ paused: true, reason: 'poor-connection' }]);
+
+    // The constraint is lifted: no more reports. A probe at the smallest layer, then up again.
+    await vi.advanceTimersByTimeAsync(TIMING.probeAfterMs);
+    expect(last()).toEqual([
+      { mid: '1', send: true, layer: 0 },
+      { mid: '3', send: true, layer: 0 },
+    ]);
+    expect(told.at(-1)).toEqual({ paused: false, reason: 'poor-connection' });
+    await vi.advanceTimersByTimeAsync(TIMING.probeAfterMs + TIMING.raiseAfterQuietMs * 2);
+    expect(video.linkState).toBe('full');
+    expect(last()).toEqual([
+      { mid: '1', send: true, layer: 2 },
+      { mid: '3', send: true, layer: 2 },
+    ]);
+  });
+
+  it('tells a client that comes back on a new socket that its video is still paused', async () => {
+    const { video, told } = carol();
+    for (let i = 0; i < 3; i++) {
+      video.slowLink({ uplink: false, lost: 30 });
+      await vi.advanceTimersByTimeAsync(TIMING.settleMs + 100);
+    }
+    video.resend();
+    expect(told).toEqual([
+      { paused: true, reason: 'poor-connection' },
+      { paused: true, reason: 'poor-connection' },
+    ]);
+    video.close();
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * What one participant receives of each video feed: nothing, or which
+ * simulcast layer. It keeps the client's reported views and its link's state
+ * (LinkAdaptation, fed by the media server's slow-link reports), asks
+ * chooseLayer per video m-line, and tells the media server only what
+ * changed. When the link cannot carry even the smallest layer the client is
+ * told its video is paused, and told again when the probe brings it back.
+ */
+import type { ServerEventName, ServerEvents, VideoView } from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
+import { LinkAdaptation, type LinkState, type LinkTiming } from './link-adaptation.ts';
+import { chooseLayer, type RenderedSize, sameChoice, type VideoChoice } from './layer-selection.ts';
+import type { DescribeTrack } from './participant-subscription.ts';
+
+export interface SubscriberVideoOwner {
+  readonly uid: string;
+  readonly log: Logger;
+  send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
+  /** These feeds send to the participant again after a pause: their publishers should send a key frame now. */
+  subscriberConnected(feeds: ReadonlySet<number>): void;
+}
+
+/** What a video m-line was last set to, and whose publication it carried then. */
+interface Applied {
+  owner: string;
+  choice: VideoChoice;
+}
+
+const viewKey = (uid: string, source: string): string => `${source}:${uid}`;
+
+export class SubscriberVideo {
+  readonly #views = new Map<string, RenderedSize>();
+  readonly #applied = new Map<string, Applied>();
+  readonly #link: LinkAdaptation;
+  #subscriber: MediaSubscriber | undefined;
+  #tracks: readonly ReceivedTrack[] = [];
+  #describe: DescribeTrack = () => undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  constructor(
+    private readonly owner: SubscriberVideoOwner,
+    timing?: LinkTiming,
+  ) {
+    this.#link = new LinkAdaptation(timing);
+    this.#link.on('changed', (state, from) => {
+      owner.log.info({ uid: owner.uid, from, to: state }, 'subscriber link');
+      if (state === 'paused' || from === 'paused') this.#tellPaused();
+      this.update();
+    });
+  }
+
+  /** The link's state now (for logs and tests). */
+  get linkState(): LinkState {
+    return this.#link.state;
+  }
+
+  /** The subscriber connection whose video this sets (a new one after the media room was made again). */
+  attach(subscriber: MediaSubscriber | undefined): void {
+    this.#subscriber = subscriber;
+    this.#applied.clear();
+    this.#tracks = [];
+  }
+
+  /** The client shows these videos at these sizes now (0 × 0: not at all). */
+  setViews(views: readonly VideoView[]): void {
+    for (const v of views) this.#views.set(viewKey(v.uid, v.source), { width: v.width, height: v.height });
+    this.update();
+  }
+
+  /** The subscription's m-lines changed: new ones get their layer, reused ones are set again. */
+  tracksChanged(tracks: readonly ReceivedTrack[], describe: DescribeTrack): void {
+    this.#tracks = tracks;
+    this.#describe = describe;
+    this.update();
+  }
+
+  /** The media server lost packets towards the participant (reports about what it receives from them do not count here). */
+  slowLink(info: SlowLink): void {
+    if (info.uplink) return;
+    this.#link.slowLink();
+  }
+
+  /** The client is back on a new socket: a pause it was told of before is still on. */
+  resend(): void {
+    if (this.#link.state === 'paused') this.#tellPaused();
+  }
+
+  close(): void {
+    this.#link.close();
+    this.#subscriber = undefined;
+  }
+
+  /** Brings the media server up to date; one round at a time, and one more if something changed meanwhile. */
+  update(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#apply().finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.update();
+      }
+    });
+  }
+
+  async #apply(): Promise<void> {
+    const subscriber = this.#subscriber;
+    if (!subscriber) return;
+    const video: Array<{ track: ReceivedTrack; owner: { uid: string; source: string } }> = [];
+    for (const track of this.#tracks) {
+      const owner = track.kind === 'video' && track.active ? this.#describe(track) : undefined;
+      if (owner) video.push({ track, owner });
+    }
+    const live = new Set(video.map((v) => v.track.mid));
+    for (const mid of [...this.#applied.keys()]) if (!live.has(mid)) this.#applied.delete(mid);
+    const oneToOne = new Set(video.map((v) => v.owner.uid)).size <= 1;
+    const settings: VideoStreamSetting[] = [];
+    const resumed = new Set<number>();
+    for (const { track, owner } of video) {
+      const key = viewKey(owner.uid, owner.source);
+      const choice = chooseLayer({ view: this.#views.get(key), oneToOne, linkCap: this.#link.cap });
+      const before = this.#applied.get(track.mid);
+      if (before?.owner === key && sameChoice(before.choice, choice)) continue;
+      settings.push({ mid: track.mid, send: choice.send, ...(choice.send ? { layer: choice.layer } : {}) });
+      if (choice.send && before && !before.choice.send) resumed.add(track.feedId);
+      this.#applied.set(track.mid, { owner: key, choice });
+    }
+    if (settings.length === 0) return;
+    try {
+      await subscriber.setVideo(settings);
+      this.owner.log.debug({ uid: this.owner.uid, settings }, 'subscriber video set');
+    } catch (error) {
+      // Set again on the next change rather than believed done.
+      for (const s of settings) this.#applied.delete(s.mid);
+      this.owner.log.warn({ err: error, uid: this.owner.uid }, 'setting subscriber video failed');
+      return;
+    }
+    if (resumed.size > 0) this.owner.subscriberConnected(resumed);
+  }
+
+  #tellPaused(): void {
+    this.owner.send('subscriber.videoPaused', { paused: this.#link.state === 'paused', reason: 'poor-connection' });
+  }
+}
