@@ -13,6 +13,7 @@ import {
   UserLoginParams,
   UserLoginResult,
 } from './calls.ts';
+import { type NetworkQuality, QualitySample, QualitySampleResult } from './quality.ts';
 import { CallKind, SESSION_ID, UID } from './rest.ts';
 import { type VideoPauseReason, VideoViewsParams } from './video-views.ts';
 
@@ -146,6 +147,11 @@ export const REQUESTS = {
     params: z.strictObject({ firstRemoteFrameMs: z.number().finite().min(0).max(600_000) }),
     result: z.object({}),
   },
+  /**
+   * The SDK's call-quality sample, every few seconds while joined (quality.ts): stored for the
+   * call's quality timeline, and its score told to the others (`participant.quality`) when it changed.
+   */
+  'quality.sample': { params: QualitySample, result: QualitySampleResult },
   /** Starts recording the session; starting while it records is harmless. Needs the token's canRecord. */
   'recording.start': { params: Empty, result: z.object({ recording: z.boolean(), recordingId: z.string().nullable() }) },
   /** Stops recording; stopping when nothing records is harmless. Needs the token's canRecord. */
@@ -235,6 +241,11 @@ export interface ServerEvents {
    * the lowest layer, and the server probes again after a quiet while. Audio never stops.
    */
   'subscriber.videoPaused': { paused: boolean; reason: VideoPauseReason };
+  /**
+   * Someone's network quality (0 lost … 5 excellent), as their own SDK measured it; sent when it
+   * changes, and to a newcomer for everyone already scored. Never about yourself (you measure your own).
+   */
+  'participant.quality': { uid: string; quality: NetworkQuality };
   /** User channel: a call rings for you (every tab of the receiver). */
   'call.incoming': { call: Call };
   /** User channel, caller: the receiver accepted. */

@@ -50,6 +50,8 @@ export const DEFAULTS = {
   ], // bit/s
   /** How long the rendered size of a remote video must hold before it is reported to the server (media/simulcast.ts). */
   videoViewDebounceMs: 150, // ms
+  /** How often the SDK reads getStats() for its network quality and sends a call-quality sample (quality/quality-monitor.ts). */
+  qualitySampleIntervalMs: 5_000, // ms
   /** After the server's `media.restart`: how long our media may take to flow again before onError (session/media-recovery.ts). */
   mediaRestartTimeoutMs: 15_000, // ms
   /** How long `endSession` waits for the server to acknowledge `leave`. */

@@ -72,5 +72,12 @@ export const DEFAULTS = {
   /** A session whose media room was lost makes it again within this, or ends with media-failure (a supervised Janus restarts in ~1 s). */
   mediaRecoveryTimeoutMs: 30_000, // ms
   drainSeconds: 30, // s calls in progress may go on after SIGTERM (PARLEY_DRAIN_SECONDS)
+  /** Call-quality samples (quality/): what one participant may store, how often, and how long they are kept. */
+  quality: {
+    maxSamplesPerParticipant: 4_320, // samples per stay: 6 h at the SDK's one per 5 s; later ones are not stored
+    minSampleIntervalMs: 2_000, // ms, a sample sooner after the last one stored is not stored
+    retentionDays: 7, // days samples are kept (PARLEY_QUALITY_RETENTION_DAYS)
+    purgeIntervalMs: 3_600_000, // ms between purges of older ones
+  },
   mediaRecoveryRetryMs: [100, 250, 500, 1_000], // ms between attempts to make the room again (the last repeats)
 } as const;

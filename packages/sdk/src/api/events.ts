@@ -3,7 +3,7 @@
  * delegate given to `setDelegate` both use this map.
  */
 import type { VideoPauseReason } from '@parley/protocol';
-import type { CallKind, Participant, ParleyError, PeerTarget, PublicationSource, SessionEndReason } from '@parley/protocol';
+import type { CallKind, NetworkQuality, Participant, ParleyError, PeerTarget, PublicationSource, SessionEndReason } from '@parley/protocol';
 
 /** The seed's audio modes, each standing for an audio output device on the web. */
 export const AudioMode = {
@@ -107,6 +107,12 @@ export type CallEvents = {
   onMediaReconnecting: (info: { connection: PeerTarget }) => void;
   /** Not in the seed: that connection carries media again. */
   onMediaReconnected: (info: { connection: PeerTarget }) => void;
+  /**
+   * Not in the seed: someone's network quality changed — `quality` 0 (lost: no media flows) …
+   * 5 (excellent). Our own (`uid` is the local user's) comes from getStats() of our connections
+   * every 5 s; everyone else's from their own SDK, relayed by the server. Fires on changes only.
+   */
+  onNetworkQualityChanged: (info: { uid: string; quality: NetworkQuality }) => void;
   /** Not in the seed: the session's state machine moved. */
   stateChanged: (state: CallSessionState, previous: CallSessionState) => void;
   /**

@@ -28,6 +28,8 @@ import { LocalMedia } from '../media/local-media.ts';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
+import { QualityMonitor } from '../quality/quality-monitor.ts';
+import { reportNetworkQuality } from '../quality/report-quality.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
 import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { AudioOutput, type AudioOutputChoice } from './audio-output.ts';
@@ -82,6 +84,19 @@ export class CallSession {
     debounceMs: DEFAULTS.videoViewDebounceMs,
     log: scoped('video-views'),
   });
+  /** Our network quality and the call-quality samples, from getStats() of our connections (quality/). */
+  readonly #quality = new QualityMonitor({
+    connections: () => [this.#publisher, this.#subscriber].flatMap((c) => (c && !c.isClosed ? [{ target: c.target, pc: c.pc }] : [])),
+    active: () => this.#machine.is('joined'),
+    sessionId: () => this.sessionId ?? '',
+    measured: (quality) => {
+      const self = this.#roster.selfUid;
+      if (self) reportNetworkQuality(this.#context, self, quality);
+    },
+    send: (sample) => this.#signaling!.request('quality.sample', sample),
+    intervalMs: DEFAULTS.qualitySampleIntervalMs,
+    log: scoped('quality'),
+  });
   readonly #machine: StateMachine<CallSessionState>;
   readonly #local: LocalMedia;
   #log: Logger;
@@ -97,7 +112,7 @@ export class CallSession {
   /** The audio call became a video call (switchToVideoCall accepted). */
   #switchedToVideo = false;
   /** What the server told us beyond who is in the call; the event table's rows update it. */
-  readonly #facts: CallFacts = { recording: false, videoRequest: undefined, activeSpeaker: null };
+  readonly #facts: CallFacts = { recording: false, videoRequest: undefined, activeSpeaker: null, networkQuality: new Map() };
   /** What the event table's rows may use of this session. */
   readonly #context: ServerEventContext;
 
@@ -234,6 +249,7 @@ export class CallSession {
       this.#machine.to('joined');
       await this.#publish(stream);
       this.#checkStarting('joined');
+      this.#quality.start();
       this.#audio.watch((modes) => {
         if (!this.#isOver()) this.#emit('onAudioModeChanged', modes);
       });
@@ -725,6 +741,7 @@ export class CallSession {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
     this.#joinTiming?.stop();
+    this.#quality.stop();
     this.#videoViews.stop();
     this.#iceWatch.close();
     this.#audio.close();

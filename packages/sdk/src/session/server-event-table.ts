@@ -4,8 +4,9 @@
  * facts) and emits the app event that makes; the session only routes frames
  * here. A server event with no row does not compile.
  */
-import type { ArgsOf, IceCandidate, Jsep, PeerTarget, ServerEventName, ServerEvents, SessionEndReason, SubscriberStream } from '@parley/protocol';
+import type { ArgsOf, IceCandidate, Jsep, NetworkQuality, PeerTarget, ServerEventName, ServerEvents, SessionEndReason, SubscriberStream } from '@parley/protocol';
 import type { CallEvents, RTCUser } from '../api/events.ts';
+import { reportNetworkQuality } from '../quality/report-quality.ts';
 import type { Roster } from './roster.ts';
 
 /** The server events about a session; the `call.*` ones are the ringing flow's (calls/ringing-client.ts). */
@@ -18,6 +19,8 @@ export interface CallFacts {
   videoRequest: string | undefined;
   /** Who speaks now, as the server last said (null: nobody). */
   activeSpeaker: string | null;
+  /** Each participant's latest network quality (onNetworkQualityChanged), ours included. */
+  networkQuality: Map<string, NetworkQuality>;
 }
 
 /** What a row may use of the session. */
@@ -58,6 +61,10 @@ export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = 
     s.emit('onUserMuted', { muted, mutedBy, isAudioMuted: participant.isAudioMuted, isVideoMuted: participant.isVideoMuted });
   }),
   'session.activeSpeaker': whileJoined((s, { uid }) => speakerIs(s, uid)),
+  'participant.quality': whileJoined((s, { uid, quality }) => {
+    // Our own comes from our measure (QualityMonitor), never from the server.
+    if (s.roster.has(uid) && uid !== s.roster.selfUid) reportNetworkQuality(s, uid, quality);
+  }),
   'recording.toggled': whileJoined((s, { recording, by, recordingId }) => {
     s.facts.recording = recording;
     s.emit('onRecordingToggled', { recording, by, recordingId, ...(recording ? { startedBy: by.uid } : {}) });
@@ -92,6 +99,7 @@ export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = 
 /** Someone left (told by the server, or found out after a resume); if they were speaking, nobody is now. */
 export function reportLeft(s: ServerEventContext, user: RTCUser): void {
   s.emit('onUserLeft', user);
+  s.facts.networkQuality.delete(user.uid);
   if (s.facts.activeSpeaker === user.uid) speakerIs(s, null);
 }
 

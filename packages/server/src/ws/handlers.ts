@@ -143,6 +143,11 @@ export const handlers: RequestHandlers = {
     return {};
   },
 
+  async 'quality.sample'(conn, sample) {
+    const { session, participant } = bound(conn);
+    return conn.deps.quality ? conn.deps.quality.record(session, participant, sample) : { stored: false };
+  },
+
   // The ringing flow (user channels): calls/ringing-handlers.ts.
   ...ringingHandlers,
 };
