@@ -3,7 +3,7 @@
 # `setup.sh run` (npm start): what the server runs — Janus, janus-tools and
 # ffmpeg (recordings), coturn only when it runs its own TURN (PARLEY_TURN=embedded).
 # `setup.sh test` (npm test, the default): that, and what the tests use —
-# Chromium, PostgreSQL, coturn, the network namespace's tools.
+# Chromium, PostgreSQL, coturn, the network namespace's tools, Redis and haproxy.
 # Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,9 @@ if [ "$purpose" = test ]; then
   NEEDS[ip]=iproute2
   NEEDS[unshare]=util-linux
   NEEDS[nft]=nftables
+  # The cluster's tests (issue 17): a throwaway Redis, and the local cluster's load balancer.
+  NEEDS[redis-server]=redis-server
+  NEEDS[haproxy]=haproxy
 fi
 # Browsers only the tests drive (`npm test`, or PARLEY_SETUP_TESTS=1): Firefox ESR
 # (puppeteer-core over WebDriver BiDi) and WebKitGTK's WebDriver with MiniBrowser under Xvfb.

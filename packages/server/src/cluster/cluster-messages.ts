@@ -1,0 +1,79 @@
+/**
+ * What server processes tell each other (issue 17), as one typed map: topic
+ * kind → message type → payload — the "events between servers" map of
+ * socket.io's adapter. A topic is where a message goes; every process that
+ * subscribed to it gets it:
+ *
+ * - `owner` of a session: the one process holding the session's lease
+ *   (session-leases.ts) subscribes while it holds it. Other processes relay
+ *   their clients' requests there.
+ * - `members` of a session: every process with a client in the session. The
+ *   owner sends the session's events there for those clients.
+ * - `user`: every process where the user has a socket (the ringing flow's
+ *   user channel).
+ * - `process`: one process — the answers to the requests it relayed.
+ *
+ * Payloads are JSON: no Buffer, Date or class instances.
+ */
+import type { ErrorBody, RequestParams, RequestType, ServerEventName, ServerEvents } from '@parley/protocol';
+
+/** A client's request, relayed to the session's owner by the process the client's socket is on. */
+export type RelayedRequest = {
+  /** Unique on the relaying process; the answer carries it back. */
+  requestId: string;
+  /** The relaying process (its `process` topic gets the answer). */
+  replyTo: string;
+  uid: string;
+} & { [T in RequestType]: { type: T; params: RequestParams<T> } }[RequestType];
+
+/** The owner's answer to a relayed request. */
+export type RelayedResponse = { requestId: string } & ({ ok: true; result: unknown } | { ok: false; error: ErrorBody['error'] });
+
+/** A server event for clients on another process: everyone in the session there but `except`, or only `to`. */
+export type SessionEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E]; except?: string; to?: string } }[ServerEventName];
+
+/** A server event for a user's sockets, wherever they are. */
+export type UserEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E] } }[ServerEventName];
+
+export interface ClusterMessageMap {
+  owner: {
+    'client.request': RelayedRequest;
+    /** A relayed client's socket closed: the owner starts its reconnect grace. */
+    'client.disconnected': { uid: string };
+  };
+  members: {
+    'session.event': SessionEventMessage;
+  };
+  user: {
+    'user.event': UserEventMessage;
+  };
+  process: {
+    'client.response': RelayedResponse;
+  };
+}
+
+export type TopicKind = keyof ClusterMessageMap;
+export type MessageType<K extends TopicKind> = keyof ClusterMessageMap[K] & string;
+
+/** Where a message goes: a kind and the id of its session, user or process. */
+export interface Topic<K extends TopicKind = TopicKind> {
+  readonly kind: K;
+  readonly id: string;
+}
+
+export const Topics = {
+  owner: (sessionId: string): Topic<'owner'> => ({ kind: 'owner', id: sessionId }),
+  members: (sessionId: string): Topic<'members'> => ({ kind: 'members', id: sessionId }),
+  user: (uid: string): Topic<'user'> => ({ kind: 'user', id: uid }),
+  process: (processId: string): Topic<'process'> => ({ kind: 'process', id: processId }),
+};
+
+/** One message as a subscriber gets it: who sent it, its type and its payload (a union over the topic's types). */
+export type ClusterEnvelope<K extends TopicKind> = {
+  [T in MessageType<K>]: { from: string; type: T; payload: ClusterMessageMap[K][T] };
+}[MessageType<K>];
+
+/** The channel name of a topic (a Redis bus puts its prefix before it). Ids are validated ids: no spaces. */
+export function channelOf(topic: Topic): string {
+  return `${topic.kind}:${topic.id}`;
+}

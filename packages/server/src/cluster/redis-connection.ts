@@ -1,0 +1,52 @@
+/**
+ * A connection to the cluster's Redis, opened at start so a wrong REDIS_URL
+ * or a Redis that is down stops the start with CLUSTER_UNAVAILABLE. Commands
+ * fail at once while the connection is down (no offline queue: a relayed
+ * request must not wait minutes in a buffer); ioredis reconnects by itself
+ * and a subscriber connection subscribes again.
+ */
+import { ParleyError } from '@parley/protocol';
+import { Redis } from 'ioredis';
+import type { Logger } from '../util/logger.ts';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Reconnect back-off: 100 ms more each attempt, at most 2 s. */
+const reconnectDelayMs = (attempt: number) => Math.min(attempt * 100, 2_000);
+
+export async function connectRedis(url: string, role: string, log: Logger): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    connectionName: `parley-${process.pid}-${role}`,
+    retryStrategy: reconnectDelayMs,
+  });
+  let lastError = '';
+  // ioredis reports every failed reconnect: log each distinct reason once.
+  redis.on('error', (err: Error) => {
+    if (err.message === lastError) return;
+    lastError = err.message;
+    log.warn({ err, role }, 'redis connection error');
+  });
+  redis.on('ready', () => {
+    if (lastError) log.info({ role }, 'redis connection back');
+    lastError = '';
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new ParleyError('CLUSTER_UNAVAILABLE', `Redis (REDIS_URL) is not reachable: ${(error as Error).message}`, { cause: error });
+  }
+  return redis;
+}
+
+/** Runs a Redis command, turning a failure of the connection into CLUSTER_UNAVAILABLE. */
+export async function redisCommand<T>(what: string, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    throw new ParleyError('CLUSTER_UNAVAILABLE', `${what}: ${(error as Error).message}`, { cause: error });
+  }
+}
