@@ -10,6 +10,16 @@ export const DEFAULTS = {
   /** How long opening the signaling WebSocket may take. */
   connectTimeoutMs: 10_000, // ms
   /**
+   * How long each resume attempt's socket may take to open before it is abandoned for the next:
+   * one opened while the link was down may hang on a lost SYN, and the link's return must not wait for it.
+   */
+  resumeConnectTimeoutMs: 2_000, // ms
+  /**
+   * The signaling socket's heartbeat (session/signaling-heartbeat.ts): silent for a beat, it is pinged;
+   * `missedBeats` pings in a row unanswered and it counts as dead (3–4 s of silence): the session resumes.
+   */
+  signalingHeartbeat: { intervalMs: 1_000, missedBeats: 2 }, // ms, pings
+  /**
    * Resuming after the signaling socket dropped (session/reconnect-policy.ts):
    * the pause before each attempt (the last one repeats), each made longer or
    * shorter at random by up to `jitter` of itself so that clients cut off

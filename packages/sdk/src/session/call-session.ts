@@ -291,8 +291,10 @@ export class CallSession {
     if (!this.#machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
   }
 
-  #newSignalingClient(): SignalingClient {
+  /** `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeConnectTimeoutMs). */
+  #newSignalingClient(connectTimeoutMs?: number): SignalingClient {
     return new SignalingClient(signalingUrl(this.#opts.serverUrl), {
+      ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
       ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
       ...(this.#opts.requestTimeoutMs ? { requestTimeoutMs: this.#opts.requestTimeoutMs } : {}),
     });
@@ -457,7 +459,7 @@ export class CallSession {
       policy: this.#opts.reconnectPolicy ?? new BackoffReconnectPolicy(),
       cause,
       openClient: () => {
-        const signaling = this.#newSignalingClient();
+        const signaling = this.#newSignalingClient(DEFAULTS.resumeConnectTimeoutMs);
         this.#signaling = signaling; // before resume: the server resends a waiting offer at once
         this.#listen(signaling);
         return signaling;
