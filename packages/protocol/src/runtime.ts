@@ -5,3 +5,4 @@
 export * from './close-codes.ts';
 export * from './errors.ts';
 export * from './kit/index.ts';
+export * from './network-quality.ts';

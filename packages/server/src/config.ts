@@ -40,6 +40,7 @@ const ENV_SCHEMA = z.object({
   PARLEY_WS_HEARTBEAT_MISSES: int(1, 100).default(DEFAULTS.wsHeartbeat.missedBeats),
   PARLEY_DRAIN_SECONDS: int(0, 3_600).default(DEFAULTS.drainSeconds),
   PARLEY_RING_TIMEOUT_MS: int(1_000, 600_000).default(DEFAULTS.ringTimeoutMs),
+  PARLEY_QUALITY_RETENTION_DAYS: int(1, 3_650).default(DEFAULTS.quality.retentionDays),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
@@ -71,6 +72,8 @@ export interface Config {
   readonly drainSeconds: number;
   /** How long a ringing call rings before it is `unanswered`. */
   readonly ringTimeoutMs: number;
+  /** How long call-quality samples are kept (days). */
+  readonly qualityRetentionDays: number;
   readonly logLevel: string;
   /** `pretty` lines through pino-pretty (default on a terminal), else JSON. */
   readonly logFormat: 'json' | 'pretty';
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsHeartbeat: Object.freeze({ intervalMs: e.PARLEY_WS_HEARTBEAT_MS, missedBeats: e.PARLEY_WS_HEARTBEAT_MISSES }),
     drainSeconds: e.PARLEY_DRAIN_SECONDS,
     ringTimeoutMs: e.PARLEY_RING_TIMEOUT_MS,
+    qualityRetentionDays: e.PARLEY_QUALITY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     production: e.NODE_ENV === 'production',

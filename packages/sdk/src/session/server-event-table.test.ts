@@ -12,7 +12,7 @@ function tableTarget() {
   const steps: unknown[][] = [];
   const s: ServerEventContext = {
     roster,
-    facts: { recording: false, videoRequest: undefined, activeSpeaker: null },
+    facts: { recording: false, videoRequest: undefined, activeSpeaker: null, networkQuality: new Map() },
     sessionId: 's1',
     emit: (event, ...args) => emitted.push([event, ...args]),
     answerSubscriberOffer: (jsep, streams) => steps.push(['answer', jsep.type, streams.length]),

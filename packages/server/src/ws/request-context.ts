@@ -6,6 +6,7 @@
 import type { ParsedParams, RequestResult, RequestType } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { RingingService } from '../calls/ringing-service.ts';
+import type { QualityService } from '../quality/quality-service.ts';
 import type { RecordingService } from '../recording/recording-service.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { ParticipantLink, ParticipantView } from '../sessions/participant.ts';
@@ -30,6 +31,8 @@ export interface SignalingDeps {
   observed: SignalingEvents;
   /** Joins and call initiations per user, frames per connection. */
   limits: SignalingLimits;
+  /** Where `quality.sample`s go; absent: they are answered `stored: false`. */
+  quality?: Pick<QualityService, 'record'>;
 }
 
 /** After `join` (or `resume`), the one session and participant a connection acts for. */

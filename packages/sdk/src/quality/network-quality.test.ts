@@ -1,0 +1,64 @@
+import type { ConnectionSample } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { measuresOf, type NetworkMeasures, networkQuality } from './network-quality.ts';
+
+const fine: NetworkMeasures = { flowing: true, lossPercent: 0, jitterMs: 5, rttMs: 20 };
+
+describe('the network quality score', () => {
+  // Each row: what getStats() measured over an interval → the score.
+  const table: Array<[string, Partial<NetworkMeasures>, number]> = [
+    ['a clean loopback link', {}, 5],
+    ['no round trip measured yet', { rttMs: null }, 5],
+    ['nothing flowing at all', { flowing: false }, 0],
+    ['nothing flowing, however clean the numbers', { flowing: false, lossPercent: 0, rttMs: 1 }, 0],
+    ['0.9 % loss', { lossPercent: 0.9 }, 5],
+    ['1 % loss', { lossPercent: 1 }, 4],
+    ['4 % loss', { lossPercent: 4 }, 3],
+    ['8 % loss', { lossPercent: 8 }, 2],
+    ['20 % loss', { lossPercent: 20 }, 1],
+    ['100 % loss', { lossPercent: 100 }, 1],
+    ['a 200 ms round trip', { rttMs: 200 }, 4],
+    ['a 450 ms round trip', { rttMs: 450 }, 3],
+    ['a 900 ms round trip', { rttMs: 900 }, 2],
+    ['a 2 s round trip', { rttMs: 2_000 }, 1],
+    ['30 ms jitter', { jitterMs: 30 }, 4],
+    ['100 ms jitter', { jitterMs: 100 }, 2],
+    ['150 ms jitter', { jitterMs: 150 }, 1],
+    ['the worst measure decides: clean loss, 900 ms round trip', { lossPercent: 0, rttMs: 900 }, 2],
+    ['the worst measure decides: 2 % loss and 60 ms jitter', { lossPercent: 2, jitterMs: 60 }, 3],
+  ];
+  for (const [story, measures, score] of table) {
+    it(`${story} → ${score}`, () => {
+      expect(networkQuality({ ...fine, ...measures })).toBe(score);
+    });
+  }
+});
+
+const connection = (c: Partial<ConnectionSample>): ConnectionSample => ({
+  connection: 'subscriber',
+  bitrateInKbps: 0,
+  bitrateOutKbps: 0,
+  packetsLost: 0,
+  lossPercent: 0,
+  jitterMs: 0,
+  rttMs: null,
+  videoSent: null,
+  videoReceived: null,
+  qualityLimitation: 'none',
+  ...c,
+});
+
+describe('the measures of a sample', () => {
+  it('take the worst of its connections', () => {
+    const measures = measuresOf([
+      connection({ connection: 'publisher', bitrateOutKbps: 800, lossPercent: 0.5, jitterMs: 3, rttMs: 40 }),
+      connection({ bitrateInKbps: 1200, lossPercent: 7, jitterMs: 12, rttMs: 35 }),
+    ]);
+    expect(measures).toEqual({ flowing: true, lossPercent: 7, jitterMs: 12, rttMs: 40 });
+  });
+
+  it('count a sample where no connection moved a bit as nothing flowing', () => {
+    expect(measuresOf([connection({ connection: 'publisher' }), connection({})])).toMatchObject({ flowing: false, rttMs: null });
+    expect(networkQuality(measuresOf([]))).toBe(0);
+  });
+});

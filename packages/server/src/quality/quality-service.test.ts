@@ -1,0 +1,110 @@
+import { isParleyError, type QualitySample, type ServerEventName } from '@parley/protocol';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { SessionView } from '../sessions/domain-events.ts';
+import type { ParticipantView } from '../sessions/participant.ts';
+import { QualityService } from './quality-service.ts';
+import type { QualitySampleRow } from './quality-store.ts';
+
+/** A session as the service sees it, recording what it broadcast (event, data, except). */
+function sessionNamed(sessionId: string) {
+  const told: Array<[ServerEventName, unknown, string | undefined]> = [];
+  const session = { sessionId, broadcast: (event: ServerEventName, data: unknown, except?: string) => told.push([event, data, except]) } as unknown as SessionView;
+  return { session, told };
+}
+
+const participant = (uid: string) => ({ uid }) as ParticipantView;
+
+const sample = (sessionId: string, quality: QualitySample['quality'] = 5): QualitySample => ({
+  sessionId,
+  quality,
+  intervalMs: 5_000,
+  connections: [
+    {
+      connection: 'publisher',
+      bitrateInKbps: 0,
+      bitrateOutKbps: 900,
+      packetsLost: 0,
+      lossPercent: 0,
+      jitterMs: 2,
+      rttMs: 1,
+      videoSent: { framesPerSecond: 30, width: 640, height: 480 },
+      videoReceived: null,
+      qualityLimitation: 'none',
+    },
+  ],
+});
+
+function serviceWith(limits = { maxSamplesPerParticipant: 3, minSampleIntervalMs: 2_000 }) {
+  const stored: Array<{ sessionId: string; uid: string; row: Omit<QualitySampleRow, 'uid'> }> = [];
+  let now = 1_000_000;
+  const store = { add: async (sessionId: string, uid: string, row: Omit<QualitySampleRow, 'uid'>) => void stored.push({ sessionId, uid, row }) };
+  const service = new QualityService(store as never, pino({ level: 'silent' }), limits, () => now);
+  return { service, stored, advance: (ms: number) => (now += ms) };
+}
+
+describe('storing call-quality samples', () => {
+  it('keeps a participant\'s samples up to the bound, and not faster than the pace', async () => {
+    const { service, stored, advance } = serviceWith();
+    const { session } = sessionNamed('s1');
+    const ada = participant('ada');
+    const answers: boolean[] = [];
+    for (let i = 0; i < 5; i++) {
+      answers.push((await service.record(session, ada, sample('s1'))).stored);
+      // Sent again at once (a client in a loop): not kept.
+      answers.push((await service.record(session, ada, sample('s1'))).stored);
+      advance(5_000);
+    }
+    expect(answers).toEqual([true, false, true, false, true, false, false, false, false, false]);
+    expect(stored).toHaveLength(3);
+    expect(stored[0]).toMatchObject({ sessionId: 's1', uid: 'ada', row: { quality: 5, intervalMs: 5_000, receivedAt: new Date(1_000_000) } });
+  });
+
+  it('bounds each participant on their own', async () => {
+    const { service, stored } = serviceWith({ maxSamplesPerParticipant: 1, minSampleIntervalMs: 0 });
+    const { session } = sessionNamed('s1');
+    await service.record(session, participant('ada'), sample('s1'));
+    await service.record(session, participant('bob'), sample('s1'));
+    expect(stored.map((s) => s.uid)).toEqual(['ada', 'bob']);
+  });
+
+  it('refuses a sample about another session with FORBIDDEN, and stores and tells nothing', async () => {
+    const { service, stored } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    const error = await service.record(session, participant('ada'), sample('someone-elses-call', 1)).catch((e: unknown) => e);
+    expect(isParleyError(error, 'FORBIDDEN')).toBe(true);
+    expect(stored).toEqual([]);
+    expect(told).toEqual([]);
+  });
+});
+
+describe('relaying network quality', () => {
+  it('tells the others a score when it changes, never the sender', async () => {
+    const { service, advance } = serviceWith({ maxSamplesPerParticipant: 100, minSampleIntervalMs: 0 });
+    const { session, told } = sessionNamed('s1');
+    for (const quality of [5, 5, 2, 2, 5] as const) {
+      await service.record(session, participant('ada'), sample('s1', quality));
+      advance(5_000);
+    }
+    expect(told).toEqual([
+      ['participant.quality', { uid: 'ada', quality: 5 }, 'ada'],
+      ['participant.quality', { uid: 'ada', quality: 2 }, 'ada'],
+      ['participant.quality', { uid: 'ada', quality: 5 }, 'ada'],
+    ]);
+  });
+
+  it('tells a newcomer everyone\'s current score, and forgets those who left', async () => {
+    const { service } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    await service.record(session, participant('ada'), sample('s1', 4));
+    await service.record(session, participant('bob'), sample('s1', 3));
+    service.left({ session, participant: participant('bob'), reason: 'left', leftAt: new Date() });
+    told.length = 0;
+    service.joined({ session, participant: participant('cy'), joinedAt: new Date() });
+    expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 4 }, 'ada']]);
+    service.ended({ session, reason: 'call-ended' });
+    told.length = 0;
+    service.joined({ session, participant: participant('dee'), joinedAt: new Date() });
+    expect(told).toEqual([]);
+  });
+});
