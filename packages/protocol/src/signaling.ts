@@ -87,6 +87,9 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
+export const MEDIA_RESTART_REASONS = ['media-node-lost', 'server-restarted'] as const;
+export type MediaRestartReason = (typeof MEDIA_RESTART_REASONS)[number];
+
 export const JoinResult = z.object({
   sessionId: SESSION_ID,
   kind: CallKind,
@@ -104,6 +107,12 @@ export const JoinResult = z.object({
    * use them for both peer connections. Absent when the server has no TURN.
    */
   iceServers: z.array(IceServer).optional(),
+  /**
+   * On a `resume` only: the session's media room was made again while this client was
+   * away (the server restarted, or its media server did), so its peer connections lead
+   * nowhere — publish and subscribe again on new connections, as after `media.restart`.
+   */
+  mediaRestart: z.enum(MEDIA_RESTART_REASONS).optional(),
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
@@ -198,8 +207,6 @@ export type ResponseFrame =
 /** `server-unavailable` is the SDK's own: the server stayed unreachable past the reconnect window. */
 export const SESSION_END_REASONS = ['call-ended', 'timeout', 'media-failure', 'replaced', 'server-shutdown', 'server-unavailable'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
-export const MEDIA_RESTART_REASONS = ['media-node-lost', 'server-restarted'] as const;
-export type MediaRestartReason = (typeof MEDIA_RESTART_REASONS)[number];
 export const LEAVE_REASONS = ['left', 'disconnected', 'timeout', 'replaced'] as const;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
 

@@ -35,8 +35,8 @@ async function main(): Promise<void> {
     } else {
       await server.drain({ now: true });
     }
-    console.log(`${signal}: stopping`);
-    await server.close();
+    console.log(`${signal}: stopping; calls still in progress carry on after the next start`);
+    await server.close({ handOver: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -476,6 +476,8 @@ export class CallSession {
     this.#catchUp(resumed);
     this.#machine.to('joined');
     this.#emit('onReconnected');
+    // The session's media room was made anew while we were away (the server restarted): new connections.
+    if (resumed.mediaRestart) this.#restartMedia();
   }
 
   /** After a resume: tell the app who came and went while we were away. */
@@ -487,7 +489,8 @@ export class CallSession {
     for (const user of left) reportLeft(this.#context, user);
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
     this.#useIceServers();
-    this.#iceWatch.resumed();
+    // Connections about to be replaced (mediaRestart) are not worth an ICE restart.
+    if (!resumed.mediaRestart) this.#iceWatch.resumed();
   }
 
   /**

@@ -39,8 +39,9 @@ export class CallLogWriter {
 
   left({ session, participant, reason, leftAt }: DomainEvent<'participant.left'>): Promise<void> {
     const id = this.#stays.get(participant);
-    if (!id) return Promise.resolve();
     this.#stays.delete(participant);
+    // No stay written here: the participant was rebuilt after a restart, and their stay is the one still open.
+    if (!id) return this.#bestEffort(session, 'could not record a leave', () => this.sessions.openStayLeft(session.sessionId, participant.uid, leftAt, reason));
     return this.#bestEffort(session, 'could not record a leave', async () => this.sessions.participantLeft(await id, leftAt, reason));
   }
 

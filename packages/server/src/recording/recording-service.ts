@@ -81,12 +81,14 @@ export class RecordingService {
   /**
    * After a restart: a recording left `recording` (the server died while it
    * recorded) or `processing` (it died during the job) is processed again when
-   * its raw files are there, else marked failed with the reason.
+   * its raw files are there, else marked failed with the reason. The ones in
+   * `goingOn` belong to sessions rebuilt after the restart: they keep recording.
    */
-  async recover(): Promise<{ resumed: string[]; failed: string[] }> {
+  async recover(goingOn: ReadonlySet<string> = new Set()): Promise<{ resumed: string[]; failed: string[] }> {
     const resumed: string[] = [];
     const failed: string[] = [];
     for (const row of await this.store.withStatus('recording', 'processing')) {
+      if (row.status === 'recording' && goingOn.has(row.id)) continue;
       const files = listMjr(row.rawDir);
       if (files.length === 0) {
         const why =

@@ -10,6 +10,7 @@ import {
   type CallKind,
   type IceCandidate,
   type LeaveReason,
+  type MediaRestartReason,
   type ParsedParams,
   type Participant,
   ParleyError,
@@ -30,7 +31,8 @@ import { ActiveSpeaker } from './active-speaker.ts';
 import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
 import { IdleWatch } from './idle-timer.ts';
 import { remakeRoom } from './media-recovery.ts';
-import { type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
+import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
+import { type ParticipantInit, type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { type SessionMedia, VideoSwitch } from './video-switch.ts';
@@ -92,7 +94,8 @@ export class CallSession implements SessionView {
     this.#lifecycle = new StateMachine<SessionState>('starting', SESSION_TRANSITIONS, (from, to) => this.log.info({ from, to }, 'session state'));
     this.#subscriptions = new SubscriptionManager(
       {
-        members: () => this.#participants.values(),
+        // Someone whose client has yet to publish in a room made anew receives nothing until it does (publish).
+        members: () => [...this.#participants.values()].filter((p) => !p.mediaRestartPending),
         room: () => (this.isOpen ? this.#room : undefined),
         describe: (track) => this.#describe(track),
       },
@@ -162,7 +165,7 @@ export class CallSession implements SessionView {
       if (this.#lifecycle.is('starting')) await this.#start(params.audioOnly);
 
       const joinedAt = new Date();
-      const participant = new SessionParticipant({
+      const participant = this.#newParticipant({
         info: {
           uid: claims.uid,
           name: claims.name,
@@ -174,17 +177,9 @@ export class CallSession implements SessionView {
         },
         feedId: this.#nextFeedId++,
         canRecord: claims.canRecord,
+        idleTimeoutSeconds: params.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds,
         link,
         resumeTokenHash,
-        log: this.log,
-        hooks: {
-          publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
-          // Not on the queue: it changes no state, and the first frame should not wait for the next periodic key frame.
-          subscriberConnected: (_, feeds) => this.#askForKeyFrames(feeds),
-          talking: (p, talking) => {
-            if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
-          },
-        },
       });
       this.#participants.set(claims.uid, participant);
       try {
@@ -212,14 +207,18 @@ export class CallSession implements SessionView {
    * is about to be noticed as dropped). Nobody else is told: to them the
    * participant never left, and media went on flowing.
    */
-  resume(view: ParticipantView, link: ParticipantLink): Promise<void> {
+  resume(view: ParticipantView, link: ParticipantLink): Promise<{ mediaRestart?: MediaRestartReason }> {
     return this.#queue.run(async () => {
       const participant = this.#member(view);
       participant.resumed(link);
       this.log.info({ uid: participant.uid }, 'participant resumed');
+      this.#tellSpeaker(participant);
+      // Their media room was made anew meanwhile: their client publishes again first (then receives; see publish).
+      const mediaRestart = participant.mediaRestartPending;
+      if (mediaRestart) return { mediaRestart };
       // Changes made while they were away reach them now.
       this.#subscriptions.refresh(participant);
-      this.#tellSpeaker(participant);
+      return {};
     });
   }
 
@@ -256,6 +255,11 @@ export class CallSession implements SessionView {
     return this.#queue.run(async () => {
       const participant = this.#member(view);
       const answer = await participant.publish(offer, this.#requireRoom());
+      if (participant.mediaRestartPending) {
+        // Their client publishes on new connections in the room made anew: its new subscriber may receive now.
+        participant.mediaRestarted();
+        this.#subscriptions.refresh(participant);
+      }
       // A track the publisher did not have before (switched to video) reaches those who receive it.
       const added = participant.refreshPublications();
       if (added.length > 0) {
@@ -349,7 +353,89 @@ export class CallSession implements SessionView {
     });
   }
 
+  /**
+   * Rebuilds the session after a server restart from what was persisted
+   * (store/live-sessions-store.ts), in a new media room: everyone is away until
+   * their client resumes within `graceMs`, then publishes again. Nobody is
+   * told of a join; a recording goes on into its folder.
+   */
+  restore(record: LiveSessionRecord, graceMs: number): Promise<void> {
+    return this.#queue.run(async () => {
+      this.#useRoom(await this.deps.media.createRoom(this.sessionId));
+      this.#video.started(record.media === 'audio');
+      this.#lifecycle.to('live');
+      for (const p of record.participants) {
+        const participant = this.#newParticipant({
+          info: {
+            uid: p.uid,
+            name: p.name,
+            avatar: p.avatar,
+            joinedAt: p.joinedAt.getTime(),
+            isAudioMuted: p.audioMuted,
+            isVideoMuted: p.videoMuted,
+            isAudioOnly: p.audioOnly,
+          },
+          feedId: p.feedId,
+          canRecord: p.canRecord,
+          idleTimeoutSeconds: p.idleTimeoutSeconds,
+          link: null,
+          resumeTokenHash: p.resumeTokenHash,
+          away: { graceMs, expired: () => void this.#graceOver(participant) },
+        });
+        this.#participants.set(p.uid, participant);
+        this.#idle.add(participant, p.idleTimeoutSeconds);
+        this.#nextFeedId = Math.max(this.#nextFeedId, p.feedId + 1);
+      }
+      this.#idle.update();
+      if (record.recording && this.#room) {
+        this.#recording = record.recording;
+        await this.#room.startRecording(record.recording.dir).catch((error: unknown) => this.log.error({ err: error }, 'the recording could not go on after the restart'));
+      }
+      this.log.info({ participants: record.participants.length, recording: record.recording?.id ?? null }, 'session rebuilt after a restart');
+    });
+  }
+
+  /**
+   * This process stops and another takes over (a planned restart after the
+   * drain): the session stops here without ending — no event, so what was
+   * persisted of it stays for the next start to rebuild. Connections close
+   * with the server; clients resume on the restarted one.
+   */
+  handOver(): Promise<void> {
+    return this.#queue.run(async () => {
+      if (!this.isOpen) return;
+      this.#idle.close();
+      this.#video.close();
+      this.#speaker.close();
+      if (this.#lifecycle.is('live')) this.#lifecycle.to('ending');
+      const everyone = [...this.#participants.values()];
+      for (const p of everyone) p.leave();
+      await Promise.all(everyone.map((p) => p.close()));
+      // The recording stops with the room; the next start goes on into the same folder.
+      await this.#room?.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
+      this.#lifecycle.to('ended');
+      this.log.info({ participants: everyone.length }, 'session handed over to the next start');
+      this.deps.onEnded(this);
+    });
+  }
+
   // ——— steps (inside the queue) ———
+
+  /** A participant of this session, their media reported back to it. */
+  #newParticipant(init: Omit<ParticipantInit, 'log' | 'hooks'>): SessionParticipant {
+    return new SessionParticipant({
+      ...init,
+      log: this.log,
+      hooks: {
+        publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
+        // Not on the queue: it changes no state, and the first frame should not wait for the next periodic key frame.
+        subscriberConnected: (_, feeds) => this.#askForKeyFrames(feeds),
+        talking: (p, talking) => {
+          if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
+        },
+      },
+    });
+  }
 
   async #start(audioOnly: boolean): Promise<void> {
     const room = await this.deps.media.createRoom(this.sessionId);

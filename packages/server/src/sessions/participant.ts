@@ -8,6 +8,7 @@
  */
 import {
   type IceCandidate,
+  type MediaRestartReason,
   type Participant,
   ParleyError,
   type ServerEventName,
@@ -44,6 +45,13 @@ export interface ParticipantView {
   readonly canRecord: boolean;
   /** SHA-256 of the secret a new socket presents to take this participant's place. */
   readonly resumeTokenHash: Buffer;
+  /** Their idle period (seconds), as their join asked. */
+  readonly idleTimeoutSeconds: number;
+  /**
+   * Why their client must publish and subscribe again before anything reaches it
+   * (their media room was made anew while it was away); undefined once it did.
+   */
+  readonly mediaRestartPending: MediaRestartReason | undefined;
   /** What everyone sees of them (a copy). */
   readonly info: Participant;
   readonly state: ParticipantState;
@@ -68,10 +76,17 @@ export interface ParticipantInit {
   info: Participant;
   feedId: number;
   canRecord: boolean;
-  link: ParticipantLink;
+  idleTimeoutSeconds: number;
+  /** null: rebuilt after a restart, their client not back yet (see `away`). */
+  link: ParticipantLink | null;
   resumeTokenHash: Buffer;
   log: Logger;
   hooks: ParticipantHooks;
+  /**
+   * Rebuilt after a server restart: they start `disconnected`, their client has
+   * `graceMs` to resume (then `expired` runs), and it must publish again.
+   */
+  away?: { graceMs: number; expired: () => void };
 }
 
 export class SessionParticipant implements ParticipantView {
@@ -79,8 +94,10 @@ export class SessionParticipant implements ParticipantView {
   readonly feedId: number;
   readonly canRecord: boolean;
   readonly resumeTokenHash: Buffer;
+  readonly idleTimeoutSeconds: number;
   readonly log: Logger;
   #info: Participant;
+  #mediaRestart: MediaRestartReason | undefined;
   #link: ParticipantLink | null;
   #grace: NodeJS.Timeout | undefined;
   readonly #lifecycle: StateMachine<ParticipantState>;
@@ -93,14 +110,24 @@ export class SessionParticipant implements ParticipantView {
     this.feedId = init.feedId;
     this.canRecord = init.canRecord;
     this.resumeTokenHash = init.resumeTokenHash;
+    this.idleTimeoutSeconds = init.idleTimeoutSeconds;
     this.log = init.log;
     this.#info = { ...init.info };
     this.#link = init.link;
     this.#hooks = init.hooks;
-    this.#lifecycle = new StateMachine<ParticipantState>('joined', PARTICIPANT_TRANSITIONS, (from, to) =>
+    this.#lifecycle = new StateMachine<ParticipantState>(init.away ? 'disconnected' : 'joined', PARTICIPANT_TRANSITIONS, (from, to) =>
       this.log.debug({ uid: this.uid, from, to }, 'participant state'),
     );
     this.#subscription = new ParticipantSubscription(this);
+    if (init.away) {
+      this.#mediaRestart = 'server-restarted';
+      this.#grace = setTimeout(init.away.expired, init.away.graceMs);
+      this.#grace.unref();
+    }
+  }
+
+  get mediaRestartPending(): MediaRestartReason | undefined {
+    return this.#mediaRestart;
   }
 
   get info(): Participant {
@@ -169,6 +196,11 @@ export class SessionParticipant implements ParticipantView {
   /** Their publisher offer: the first makes their publisher connection in `room`, later ones renegotiate it. */
   publish(offer: OfferJsep, room: MediaRoom): Promise<AnswerJsep> {
     return this.#publications.offer(offer, async () => this.#hookUp(await room.createPublisher({ feedId: this.feedId, display: this.uid })));
+  }
+
+  /** Their client published in the room made anew: it has new connections, so it may receive again. */
+  mediaRestarted(): void {
+    this.#mediaRestart = undefined;
   }
 
   /** Their media flows: what they publish becomes publications. Returns the new ones. */
@@ -263,6 +295,7 @@ export class SessionParticipant implements ParticipantView {
    * Returns what they published. They stay in the session.
    */
   mediaLost(): Publication[] {
+    this.#mediaRestart = 'media-node-lost';
     this.#subscription.reset();
     return this.#publications.reset();
   }

@@ -4,6 +4,7 @@
  * (With several processes, ownership of a session id moves to Redis here.)
  */
 import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents, type SessionEndReason } from '@parley/protocol';
+import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink, ParticipantView } from './participant.ts';
@@ -36,13 +37,7 @@ export class SessionRegistry {
     let session = this.#sessions.get(claims.sessionId);
     if (!session?.isOpen) {
       if (this.#draining) throw new ParleyError('SERVER_DRAINING');
-      session = new CallSession(claims.sessionId, claims.kind, {
-        ...this.deps,
-        onEnded: (ended) => {
-          if (this.#sessions.get(ended.sessionId) === ended) this.#forget(ended.sessionId);
-        },
-      });
-      this.#sessions.set(claims.sessionId, session);
+      session = this.#add(claims.sessionId, claims.kind);
     }
     try {
       const participant = await session.join(claims, params, link, resumeTokenHash);
@@ -52,6 +47,21 @@ export class SessionRegistry {
       if (session.participants.size === 0 && session.state === 'starting' && this.#sessions.get(claims.sessionId) === session) {
         this.#forget(claims.sessionId);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * A session persisted by a server that died (or handed over), rebuilt here:
+   * its participants are away until their clients resume within `graceMs`.
+   */
+  async restore(record: LiveSessionRecord, graceMs: number): Promise<CallSession> {
+    const session = this.#add(record.sessionId, record.kind);
+    try {
+      await session.restore(record, graceMs);
+      return session;
+    } catch (error) {
+      if (this.#sessions.get(record.sessionId) === session) this.#forget(record.sessionId);
       throw error;
     }
   }
@@ -87,6 +97,17 @@ export class SessionRegistry {
     return () => this.#emptyListeners.delete(listener);
   }
 
+  #add(sessionId: string, kind: CallSession['kind']): CallSession {
+    const session = new CallSession(sessionId, kind, {
+      ...this.deps,
+      onEnded: (ended) => {
+        if (this.#sessions.get(ended.sessionId) === ended) this.#forget(ended.sessionId);
+      },
+    });
+    this.#sessions.set(sessionId, session);
+    return session;
+  }
+
   #forget(sessionId: string): void {
     this.#sessions.delete(sessionId);
     if (this.#sessions.size > 0) return;
@@ -98,5 +119,10 @@ export class SessionRegistry {
   /** Ends every session (server shutdown). */
   async closeAll(reason: SessionEndReason): Promise<void> {
     await Promise.allSettled([...this.#sessions.values()].map((s) => s.end(reason)));
+  }
+
+  /** Stops every session here without ending it, for the next start to rebuild (a planned restart, after the drain). */
+  async handOverAll(): Promise<void> {
+    await Promise.allSettled([...this.#sessions.values()].map((s) => s.handOver()));
   }
 }

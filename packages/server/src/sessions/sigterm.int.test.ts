@@ -1,8 +1,8 @@
 /**
  * The server as a child process gets SIGTERM: /readyz turns 503 at once and a
  * call in progress goes on (and is told `server.draining`) until the drain
- * window passes; then the process exits by itself. A second SIGTERM stops it
- * at once.
+ * window passes; then the process exits by itself, handing the call over to
+ * the next start. A second SIGTERM stops it at once.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,8 @@ describe('SIGTERM', () => {
     await new Promise<void>((done) => s.proc.once('exit', () => done()));
     const tookMs = Date.now() - sentAt;
     expect(tookMs).toBeGreaterThanOrEqual(2_500);
-    expect(a.events('session.ended').map((e) => e.data)).toEqual([{ reason: 'server-shutdown' }]);
+    // Handed over, not ended: the next start carries the call on (server-restart.int.test.ts).
+    expect(a.events('session.ended')).toEqual([]);
     a.close();
   });
 

@@ -1,16 +1,19 @@
 import type { Config } from '../config.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
+import { LiveSessionsStore } from './live-sessions-store.ts';
 import { migrate } from './migrations.ts';
 import { SessionsStore } from './sessions-store.ts';
 import { UsersStore } from './users-store.ts';
 
 export type { Database } from './database.ts';
-export { SessionsStore, UsersStore };
+export { LiveSessionsStore, SessionsStore, UsersStore };
 
 export interface Store {
   readonly db: Database;
   readonly users: UsersStore;
   readonly sessions: SessionsStore;
+  /** What live sessions need to be rebuilt after a restart. */
+  readonly live: LiveSessionsStore;
   close(): Promise<void>;
 }
 
@@ -22,5 +25,5 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
 
 export async function storeOn(db: Database): Promise<Store> {
   await migrate(db);
-  return { db, users: new UsersStore(db), sessions: new SessionsStore(db), close: () => db.close() };
+  return { db, users: new UsersStore(db), sessions: new SessionsStore(db), live: new LiveSessionsStore(db), close: () => db.close() };
 }

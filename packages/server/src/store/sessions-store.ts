@@ -159,13 +159,34 @@ export class SessionsStore {
   }
 
   /**
+   * A participant rebuilt after a restart left: their stay still open in the
+   * session is closed (the writer that opened it is gone with the old process).
+   */
+  async openStayLeft(sessionId: string, uid: string, leftAt: Date, reason: string): Promise<void> {
+    await this.db.query(
+      `update session_participants set left_at = $3, leave_reason = $4
+       where id = (select id from session_participants where session_id = $1 and uid = $2 and left_at is null order by id desc limit 1)`,
+      [sessionId, uid, leftAt.toISOString(), reason],
+    );
+  }
+
+  /**
    * Closes what a server that stopped without saying goodbye left open: its
    * stays and live sessions end, and calls still ringing are cancelled (nobody
-   * will answer them now). Run once at start.
+   * will answer them now) — except the sessions and stays in `kept`, rebuilt
+   * to carry on (sessions/restore.ts). Run once at start.
    */
-  async closeDangling(reason: string): Promise<void> {
-    await this.db.query('update session_participants set left_at = now(), leave_reason = $1 where left_at is null', [reason]);
-    await this.db.query(`update call_sessions set status = 'ended', ended_at = now(), end_reason = $1 where status = 'ongoing'`, [reason]);
+  async closeDangling(reason: string, kept: readonly { sessionId: string; uids: readonly string[] }[] = []): Promise<void> {
+    const stays = kept.flatMap((s) => s.uids.map((uid) => [s.sessionId, uid] as const));
+    await this.db.query(
+      `update session_participants set left_at = now(), leave_reason = $1
+       where left_at is null and (session_id, uid) not in (select * from unnest($2::text[], $3::text[]))`,
+      [reason, stays.map(([sessionId]) => sessionId), stays.map(([, uid]) => uid)],
+    );
+    await this.db.query(
+      `update call_sessions set status = 'ended', ended_at = now(), end_reason = $1 where status = 'ongoing' and not (session_id = any($2::text[]))`,
+      [reason, kept.map((s) => s.sessionId)],
+    );
     await this.db.query(`update call_sessions set status = 'cancelled', ended_at = now(), end_reason = $1 where status = 'initiated'`, [reason]);
   }
 

@@ -54,10 +54,10 @@ export const handlers: RequestHandlers = {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
     const found = conn.deps.registry.findByResumeToken(sha256(resumeToken));
     if (!found) throw new ParleyError('SESSION_ENDED', 'Nothing to resume: the session ended or the participant was removed');
-    await found.session.resume(found.participant, conn);
+    const { mediaRestart } = await found.session.resume(found.participant, conn);
     conn.binding = found;
-    conn.log.info({ sessionId: found.session.sessionId, uid: found.participant.uid }, 'resumed');
-    return joinedResult(conn, found.session, found.participant, resumeToken);
+    conn.log.info({ sessionId: found.session.sessionId, uid: found.participant.uid, mediaRestart }, 'resumed');
+    return { ...joinedResult(conn, found.session, found.participant, resumeToken), ...(mediaRestart ? { mediaRestart } : {}) };
   },
 
   async publish(conn, { jsep }) {

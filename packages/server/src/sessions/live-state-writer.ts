@@ -1,0 +1,66 @@
+/**
+ * Keeps what a live session needs to be rebuilt after a restart in the store
+ * (store/live-sessions-store.ts), from its domain events: the session, each
+ * participant (their resume token's hash, mute states, what they publish)
+ * and the recording in progress. A restart then carries the calls on
+ * (restore.ts) instead of ending them.
+ *
+ * Observers, not hooks: the database stays off the join path. Each session's
+ * writes run in order on a queue of their own (as the call log's do), so a
+ * leave is written after the join it undoes. A write that fails is logged;
+ * the call goes on (and would not survive a restart at that moment).
+ */
+import type { Logger } from 'pino';
+import type { LiveParticipantRecord, LiveSessionsStore } from '../store/live-sessions-store.ts';
+import { QueuePerKey } from '../util/queue-per-key.ts';
+import type { DomainEvents, SessionView } from './domain-events.ts';
+import type { ParticipantView } from './participant.ts';
+
+export function recordOf(p: ParticipantView): LiveParticipantRecord {
+  const { info } = p;
+  return {
+    uid: p.uid,
+    name: info.name,
+    avatar: info.avatar ?? null,
+    joinedAt: new Date(info.joinedAt),
+    feedId: p.feedId,
+    canRecord: p.canRecord,
+    audioMuted: info.isAudioMuted,
+    videoMuted: info.isVideoMuted,
+    audioOnly: info.isAudioOnly,
+    idleTimeoutSeconds: p.idleTimeoutSeconds,
+    resumeTokenHash: p.resumeTokenHash,
+    publications: [...new Set(p.publications.map((pub) => pub.source))],
+  };
+}
+
+export class LiveStateWriter {
+  readonly #queues = new QueuePerKey<SessionView>();
+
+  constructor(
+    private readonly store: LiveSessionsStore,
+    private readonly log: Logger,
+  ) {}
+
+  /** Subscribes to everything a rebuild needs. */
+  observe(events: DomainEvents): void {
+    events.on('session.started', ({ session }) => this.#write(session, () => this.store.sessionLive(session.sessionId, session.kind, session.media)));
+    events.on('session.mediaChanged', ({ session, media }) => this.#write(session, () => this.store.mediaChanged(session.sessionId, media)));
+    events.on('session.ended', ({ session }) => this.#write(session, () => this.store.sessionGone(session.sessionId)));
+    events.on('participant.joined', ({ session, participant }) => this.#write(session, () => this.store.participantIn(session.sessionId, recordOf(participant))));
+    events.on('participant.left', ({ session, participant }) => this.#write(session, () => this.store.participantGone(session.sessionId, participant.uid)));
+    const changed = ({ session, participant }: { session: SessionView; participant: ParticipantView }) =>
+      this.#write(session, () => this.store.participantChanged(session.sessionId, participant.uid, recordOf(participant)));
+    events.on('participant.muted', changed);
+    events.on('publication.added', changed);
+    events.on('publication.removed', changed);
+    events.on('recording.started', ({ session, recordingId, rawDir }) =>
+      this.#write(session, () => this.store.recordingChanged(session.sessionId, { id: recordingId, dir: rawDir })),
+    );
+    events.on('recording.stopped', ({ session }) => this.#write(session, () => this.store.recordingChanged(session.sessionId, null)));
+  }
+
+  #write(session: SessionView, step: () => Promise<void>): void {
+    void this.#queues.run(session, step).catch((error: unknown) => this.log.error({ err: error, sessionId: session.sessionId }, 'could not persist the live state'));
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * At start: the sessions a server that died (or handed over after its drain)
+ * left live are rebuilt from what it persisted (live-state-writer.ts), each in
+ * a new media room, their participants away until their clients resume. What
+ * cannot be rebuilt — a row that does not parse, a session whose room cannot
+ * be made, a server without media — is closed in the call log as before
+ * (`server-restart`) and forgotten.
+ */
+import type { Logger } from 'pino';
+import type { LiveSessionsStore } from '../store/live-sessions-store.ts';
+import type { SessionsStore } from '../store/sessions-store.ts';
+import type { SessionRegistry } from './session-registry.ts';
+
+export interface RestoreDeps {
+  live: LiveSessionsStore;
+  sessions: SessionsStore;
+  /** Absent on a server without media: nothing is rebuilt. */
+  registry: SessionRegistry | undefined;
+  /** How long each participant's client has to resume (the reconnect grace). */
+  graceMs: number;
+  log: Logger;
+}
+
+export interface Restored {
+  sessionIds: string[];
+  /** Recordings that go on in the rebuilt sessions (not to be finished as cut short). */
+  recordingIds: Set<string>;
+}
+
+export async function restoreLiveSessions(deps: RestoreDeps): Promise<Restored> {
+  const { sessions, refused } = await deps.live.load();
+  for (const r of refused) deps.log.warn({ sessionId: r.sessionId, uid: r.uid, why: r.why }, 'a persisted live session row was refused');
+  const registry = deps.registry;
+  const outcomes = registry
+    ? await Promise.allSettled(sessions.map((record) => registry.restore(record, deps.graceMs).then(() => record)))
+    : [];
+  const restored = outcomes.flatMap((o, i) => {
+    if (o.status === 'fulfilled') return [o.value];
+    deps.log.error({ err: o.reason, sessionId: sessions[i]?.sessionId }, 'a live session could not be rebuilt: it ends');
+    return [];
+  });
+  const kept = restored.map((r) => ({ sessionId: r.sessionId, uids: r.participants.map((p) => p.uid) }));
+  await deps.sessions.closeDangling('server-restart', kept);
+  await deps.live.forgetAllBut(kept);
+  if (restored.length > 0) deps.log.info(`${restored.length} live session(s) rebuilt; their clients have ${deps.graceMs} ms to resume`);
+  return {
+    sessionIds: restored.map((r) => r.sessionId),
+    recordingIds: new Set(restored.flatMap((r) => (r.recording ? [r.recording.id] : []))),
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The server as a child process is killed (-9) during a call and started again
+ * on the same data dir and port: the session is rebuilt from what was
+ * persisted, each client resumes with its token and is told to publish again
+ * (`mediaRestart: 'server-restarted'`), mute states are kept, and the call log
+ * shows one unbroken stay each. A client that does not come back within the
+ * window leaves with the normal reason; a session nobody returns to ends.
+ * After SIGTERM and its drain window the same happens: a planned restart.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { TestSignalingClient } from '../testing/signaling-client.ts';
+import { until } from '../testing/until.ts';
+import { signCallToken } from '../tokens/call-token.ts';
+
+const API_KEY = 'restart-test-api-key-0123456789abcdef';
+let dataDir: string;
+let servers: ServerProcess[] = [];
+afterEach(async () => {
+  for (const s of servers) await s.kill('SIGKILL');
+  servers = [];
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((ok) => probe.close(ok));
+  return port;
+}
+
+async function start(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const startedAt = Date.now();
+  const s = await startServerProcess({ DATA_DIR: dataDir, PARLEY_API_KEY: API_KEY, PORT: String(port), PARLEY_RECONNECT_GRACE_MS: '4000', ...env });
+  servers.push(s);
+  console.log(`server process answering after ${Date.now() - startedAt} ms`);
+  return s;
+}
+
+interface InCall {
+  client: TestSignalingClient;
+  resumeToken: string;
+}
+
+async function joinCall(s: ServerProcess, uid: string, sessionId: string, params: Record<string, unknown> = {}): Promise<InCall> {
+  const secret = new TextEncoder().encode(readFileSync(join(dataDir, 'token-secret'), 'utf8').trim());
+  const { token } = await signCallToken(secret, 600, { sessionId, uid, name: uid.toUpperCase(), avatar: null, kind: 'group' });
+  const client = await TestSignalingClient.open(s.url);
+  const res = await client.request('join', { token, sessionId, ...params });
+  if (!res.ok) throw new Error(JSON.stringify(res.error));
+  return { client, resumeToken: res.result.resumeToken };
+}
+
+async function resume(s: ServerProcess, who: InCall): Promise<any> {
+  const client = await TestSignalingClient.open(s.url);
+  return { client, res: await client.request('resume', { resumeToken: who.resumeToken }) };
+}
+
+async function callLog(s: ServerProcess, sessionId: string): Promise<any> {
+  const r = await fetch(`${s.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+  return r.json();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('server restart during a call', () => {
+  it('after kill -9, both resume into the rebuilt session: told to publish again, mute kept, one stay each', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
+    const port = await freePort();
+    const first = await start(port);
+    const ann = await joinCall(first, 'ann', 'restart-1');
+    const ben = await joinCall(first, 'ben', 'restart-1', { audioMuted: true });
+    await ann.client.request('mute', { videoMuted: true });
+    await sleep(300); // the live state is written by observers, after the answers
+    await first.kill('SIGKILL');
+
+    const second = await start(port);
+    const a = await resume(second, ann);
+    const b = await resume(second, ben);
+    expect(a.res.ok).toBe(true);
+    expect(a.res.result.mediaRestart).toBe('server-restarted');
+    expect(b.res.result.mediaRestart).toBe('server-restarted');
+    expect(a.res.result.self).toMatchObject({ uid: 'ann', isVideoMuted: true, isAudioMuted: false });
+    expect(a.res.result.participants).toEqual([expect.objectContaining({ uid: 'ben', name: 'BEN', isAudioMuted: true })]);
+    // Nobody hears a join or a leave
+    await sleep(500);
+    for (const c of [a.client, b.client]) expect(c.frames.filter((f: any) => f.type === 'event' && /participant\.(joined|left)|session\.ended/.test(f.event))).toEqual([]);
+
+    const log = await callLog(second, 'restart-1');
+    expect(log.status).toBe('ongoing');
+    expect(log.participants.map((p: any) => [p.uid, p.leftAt])).toEqual([
+      ['ann', null],
+      ['ben', null],
+    ]);
+    a.client.close();
+    b.client.close();
+  });
+
+  it('someone who does not come back leaves with the normal reason; a session nobody returns to ends', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
+    const port = await freePort();
+    const first = await start(port);
+    const ann = await joinCall(first, 'ann', 'restart-2');
+    await joinCall(first, 'ben', 'restart-2');
+    await joinCall(first, 'cy', 'restart-3');
+    await sleep(300);
+    await first.kill('SIGKILL');
+
+    const second = await start(port);
+    const a = await resume(second, ann);
+    expect(a.res.ok).toBe(true);
+    await until(() => a.client.events('participant.left').length === 1, 'ben left after the window', 8_000);
+    expect(a.client.events('participant.left')[0].data).toMatchObject({ participant: { uid: 'ben' }, reason: 'disconnected' });
+    const log2 = await callLog(second, 'restart-2');
+    expect(log2.participants.map((p: any) => [p.uid, p.leaveReason])).toEqual([
+      ['ann', null],
+      ['ben', 'disconnected'],
+    ]);
+    const log3 = await callLog(second, 'restart-3');
+    expect(log3).toMatchObject({ status: 'ended', endReason: 'call-ended' });
+    expect(log3.participants.map((p: any) => [p.uid, p.leaveReason])).toEqual([['cy', 'disconnected']]);
+    a.client.close();
+  });
+
+  it('after SIGTERM and the drain window, the restarted server carries the call on', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
+    const port = await freePort();
+    const first = await start(port, { PARLEY_DRAIN_SECONDS: '1' });
+    const ann = await joinCall(first, 'ann', 'restart-4');
+    await sleep(300);
+    first.proc.kill('SIGTERM');
+    await until(() => ann.client.events('server.draining').length === 1, 'told the server drains', 2_000);
+    await new Promise<void>((done) => first.proc.once('exit', () => done()));
+    // The session was handed over, not ended
+    expect(ann.client.events('session.ended')).toEqual([]);
+
+    const second = await start(port);
+    const a = await resume(second, ann);
+    expect(a.res.ok).toBe(true);
+    expect(a.res.result.mediaRestart).toBe('server-restarted');
+    expect((await callLog(second, 'restart-4')).participants.map((p: any) => [p.uid, p.leftAt])).toEqual([['ann', null]]);
+    a.client.close();
+  });
+});
