@@ -4,6 +4,8 @@
  * speaks SQL with $1 parameters through it.
  */
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import { initPgliteDataDir } from './pglite-initdb.ts';
+import { compileWasmWithBaselineOnly, PGLITE_MEMORY_PARAMS } from './pglite-memory.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -16,12 +18,17 @@ export interface Database {
 }
 
 /**
- * Opens PGlite in dataDir (undefined: in memory). `options` go to PGlite as they are,
- * e.g. `loadDataDir` to start from a dumped template (tests clone one instead of running initdb).
+ * Opens PGlite in dataDir (undefined: in memory), with its memory kept small
+ * (pglite-memory.ts) and a new directory's initdb run in a child process
+ * (pglite-initdb.ts). `options` go to PGlite as they are, e.g. `loadDataDir` to
+ * start from a dumped template (tests clone one instead of running initdb).
  */
 export async function openPglite(dataDir: string | undefined, options: PGliteOptions = {}): Promise<Database> {
+  compileWasmWithBaselineOnly();
+  if (dataDir !== undefined && !options.loadDataDir) await initPgliteDataDir(dataDir);
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite({ ...options, ...(dataDir === undefined ? {} : { dataDir }) });
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS];
+  const db = new PGlite({ startParams, ...options, ...(dataDir === undefined ? {} : { dataDir }) });
   await db.waitReady;
   return pgliteDatabase(db);
 }
