@@ -17,14 +17,12 @@ import type { RingingService } from './calls/ringing-service.ts';
 import type { MediaBackend } from './media/media-backend.ts';
 import type { RecordingService } from './recording/recording-service.ts';
 import type { DomainEvents } from './sessions/domain-events.ts';
-import type { LiveStateWriter } from './sessions/live-state-writer.ts';
+import type { QualityService } from './quality/quality-service.ts';
 import { tellClients } from './ws/client-broadcast.ts';
 import type { SignalingEvents } from './ws/signaling-events.ts';
 
 export interface Subscribers {
   callLog: CallLogWriter;
-  /** What a restart needs to carry live sessions on (sessions/restore.ts). */
-  liveState: LiveStateWriter;
   recordings: RecordingService;
   /** Absent without signaling. */
   ringing: RingingService | undefined;
@@ -32,6 +30,8 @@ export interface Subscribers {
   media: MediaBackend | undefined;
   /** Prometheus metrics, from the domain events, the signaling socket and the embedded Janus. */
   metrics: { registry: ParleyMetrics; signaling: SignalingEvents; janusNodes: number; janus: JanusProcess | undefined };
+  /** Network quality scores: a newcomer hears everyone's, and they are forgotten as people leave. */
+  quality: Pick<QualityService, 'joined' | 'left' | 'ended'>;
   /** The webhook outbox, and the recordings' rows its events describe. */
   webhooks: { service: Webhooks; recordings: RecordingsStore };
   log: Logger;
@@ -46,9 +46,6 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
   events.hook('session.mediaChanged', (e) => s.callLog.mediaChanged(e));
   events.hook('session.ended', (e) => s.callLog.ended(e));
 
-  // The live state a restart rebuilds sessions from: observers too, each session's writes in order.
-  s.liveState.observe(events);
-
   // Recordings: the row exists before anyone hears recording started; a stop queues the file's job.
   events.hook('recording.started', (e) => s.recordings.started(e));
   events.hook('recording.stopped', (e) => s.recordings.stopped(e));
@@ -59,6 +56,9 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
 
   // What clients are told: joins, leaves, mutes, recording toggles, the active speaker.
   tellClients(events);
+  events.on('participant.joined', (e) => s.quality.joined(e));
+  events.on('participant.left', (e) => s.quality.left(e));
+  events.on('session.ended', (e) => s.quality.ended(e));
 
   // Metrics: observers only.
   observeForMetrics(s.metrics.registry, { events, ...s.metrics, webhooks: s.webhooks.service.dispatcher });

@@ -18,8 +18,6 @@ import type { Services } from './services.ts';
 import { DomainEvents } from './sessions/domain-events.ts';
 import { SessionRegistry } from './sessions/session-registry.ts';
 import { Drain } from './sessions/drain.ts';
-import { LiveStateWriter } from './sessions/live-state-writer.ts';
-import { restoreLiveSessions } from './sessions/restore.ts';
 import { readinessRoutes } from './http/readiness-route.ts';
 import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
@@ -28,6 +26,7 @@ import { SignalingLimits } from './ws/signaling-limits.ts';
 import { callWritesWithWebhooks } from './webhooks/record-events.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { Webhooks } from './webhooks/webhooks.ts';
+import { CallQualityReader, QualityRetention, QualityService, QualityStore, qualityRoutes } from './quality/index.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
 import { discoverPublicIp } from './turn/public-address.ts';
 import { TurnService } from './turn/turn-service.ts';
@@ -51,12 +50,7 @@ export interface RunningServer {
    * with `{ now: true }`, a second signal). `close()` then stops.
    */
   drain(opts?: { now?: boolean }): Promise<void>;
-  /**
-   * Stops. The calls still going on end (`server-shutdown`), or with `handOver`
-   * (after a drain: a planned restart) stay persisted for the next start, which
-   * carries them on when their clients resume within the reconnect window.
-   */
-  close(opts?: { handOver?: boolean }): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -72,6 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = options.secrets ?? loadSecrets(config);
   const store = options.store ?? (await openStore(config));
+  await store.sessions.closeDangling('server-restart');
   const services: Services = { config, secrets, store, log };
   const events = new DomainEvents(reportTo(log.child({ component: 'events' })));
   const recordingsStore = new RecordingsStore(store.db);
@@ -82,6 +77,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: log.child({ component: 'recording' }),
     events,
   });
+  // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
+  await recordings.recover();
 
   const publicIp = config.network.publicIp ?? (config.network.stunUrl ? await discoverPublicIp(config.network.stunUrl) : undefined);
   if (config.network.stunUrl) log.info(`public address ${publicIp} (from ${config.network.stunUrl})`);
@@ -108,18 +105,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         reconnectGraceMs: config.reconnectGraceMs,
       })
     : undefined;
-  // The calls a killed (or handed-over) server left live carry on here; the rest are closed in the call log.
-  const restored = await restoreLiveSessions({
-    live: store.live,
-    sessions: store.sessions,
-    registry,
-    graceMs: config.reconnectGraceMs,
-    log: log.child({ component: 'sessions' }),
-  });
-  // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
-  await recordings.recover(restored.recordingIds);
 
   const webhooks = new Webhooks(store.db, log.child({ component: 'webhooks' }));
+  // Call-quality samples: written from the signaling, read by the quality route, purged past their retention.
+  const qualityStore = new QualityStore(store.db);
+  const quality = new QualityService(qualityStore, log.child({ component: 'quality' }));
+  const qualityRetention = new QualityRetention(qualityStore, config.qualityRetentionDays, log.child({ component: 'quality' }));
   // The ringing flow needs signaling (so a registry); the call log is there either way.
   const ringing = registry
     ? new RingingService({
@@ -135,24 +126,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));
   wireDomainEvents(events, {
     callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),
-    liveState: new LiveStateWriter(store.live, log.child({ component: 'live-state' })),
     recordings,
     ringing,
     media,
     metrics: { registry: metrics, signaling: signalingEvents, janusNodes: media ? (config.janusUrls?.length ?? 1) : 0, janus: media?.process },
     webhooks: { service: webhooks, recordings: recordingsStore },
     log,
+    quality,
   });
 
   const drain = new Drain();
   const app = await buildApp(services, {
     plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits) }, { heartbeat: config.wsHeartbeat })]
+      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits), quality }, { heartbeat: config.wsHeartbeat })]
       : [],
     routes: [
       ...recordingRoutes(recordings),
       ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore)),
       ...webhookRoutes(webhooks.store),
+      ...qualityRoutes(new CallQualityReader(store.sessions, qualityStore)),
       ...readinessRoutes({
         draining: () => drain.draining,
         database: async () => void (await store.db.query('SELECT 1')),
@@ -166,6 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await app.listen({ port: config.port, host: config.host });
   // Also sends what a stopped or killed server had not delivered.
   await webhooks.start(config.operations);
+  qualityRetention.start(DEFAULTS.quality.purgeIntervalMs);
   const metricsServer =
     config.operations.metricsPort === undefined ? undefined : await startMetricsServer(metrics, config.operations.metricsPort, config.operations.metricsHost);
   const address = app.server.address();
@@ -187,14 +180,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (opts.now) drain.skip();
       return draining;
     },
-    close(opts = {}) {
+    close() {
       closing ??= (async () => {
         ringing?.close();
-        if (opts.handOver) await registry?.handOverAll();
-        else await registry?.closeAll('server-shutdown');
+        await registry?.closeAll('server-shutdown');
         await app.close();
         await metricsServer?.close();
         await webhooks.close();
+        await qualityRetention.close();
         // Jobs cut short here stay `processing` and are picked up by the next start.
         await recordings.close();
         await media?.close();
