@@ -18,11 +18,14 @@ import type { MediaBackend } from './media/media-backend.ts';
 import type { RecordingService } from './recording/recording-service.ts';
 import type { DomainEvents } from './sessions/domain-events.ts';
 import type { QualityService } from './quality/quality-service.ts';
+import type { LiveStateWriter } from './sessions/live-state-writer.ts';
 import { tellClients } from './ws/client-broadcast.ts';
 import type { SignalingEvents } from './ws/signaling-events.ts';
 
 export interface Subscribers {
   callLog: CallLogWriter;
+  /** What a restart needs to carry live sessions on (sessions/restore.ts). */
+  liveState: LiveStateWriter;
   recordings: RecordingService;
   /** Absent without signaling. */
   ringing: RingingService | undefined;
@@ -45,6 +48,9 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
   events.hook('participant.left', (e) => s.callLog.left(e));
   events.hook('session.mediaChanged', (e) => s.callLog.mediaChanged(e));
   events.hook('session.ended', (e) => s.callLog.ended(e));
+
+  // The live state a restart rebuilds sessions from: observers too, each session's writes in order.
+  s.liveState.observe(events);
 
   // Recordings: the row exists before anyone hears recording started; a stop queues the file's job.
   events.hook('recording.started', (e) => s.recordings.started(e));

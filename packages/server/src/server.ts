@@ -18,6 +18,8 @@ import type { Services } from './services.ts';
 import { DomainEvents } from './sessions/domain-events.ts';
 import { SessionRegistry } from './sessions/session-registry.ts';
 import { Drain } from './sessions/drain.ts';
+import { LiveStateWriter } from './sessions/live-state-writer.ts';
+import { restoreLiveSessions } from './sessions/restore.ts';
 import { readinessRoutes } from './http/readiness-route.ts';
 import { openStore, type Store } from './store/index.ts';
 import { reportTo } from './util/listener-errors.ts';
@@ -50,7 +52,12 @@ export interface RunningServer {
    * with `{ now: true }`, a second signal). `close()` then stops.
    */
   drain(opts?: { now?: boolean }): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops. The calls still going on end (`server-shutdown`), or with `handOver`
+   * (after a drain: a planned restart) stay persisted for the next start, which
+   * carries them on when their clients resume within the reconnect window.
+   */
+  close(opts?: { handOver?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -66,7 +73,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = options.secrets ?? loadSecrets(config);
   const store = options.store ?? (await openStore(config));
-  await store.sessions.closeDangling('server-restart');
   const services: Services = { config, secrets, store, log };
   const events = new DomainEvents(reportTo(log.child({ component: 'events' })));
   const recordingsStore = new RecordingsStore(store.db);
@@ -77,8 +83,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: log.child({ component: 'recording' }),
     events,
   });
-  // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
-  await recordings.recover();
 
   const publicIp = config.network.publicIp ?? (config.network.stunUrl ? await discoverPublicIp(config.network.stunUrl) : undefined);
   if (config.network.stunUrl) log.info(`public address ${publicIp} (from ${config.network.stunUrl})`);
@@ -105,6 +109,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         reconnectGraceMs: config.reconnectGraceMs,
       })
     : undefined;
+  // The calls a killed (or handed-over) server left live carry on here; the rest are closed in the call log.
+  const restored = await restoreLiveSessions({
+    live: store.live,
+    sessions: store.sessions,
+    registry,
+    graceMs: config.reconnectGraceMs,
+    log: log.child({ component: 'sessions' }),
+  });
+  // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
+  await recordings.recover(restored.recordingIds);
 
   const webhooks = new Webhooks(store.db, log.child({ component: 'webhooks' }));
   // Call-quality samples: written from the signaling, read by the quality route, purged past their retention.
@@ -126,6 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));
   wireDomainEvents(events, {
     callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),
+    liveState: new LiveStateWriter(store.live, log.child({ component: 'live-state' })),
     recordings,
     ringing,
     media,
@@ -180,10 +195,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (opts.now) drain.skip();
       return draining;
     },
-    close() {
+    close(opts = {}) {
       closing ??= (async () => {
         ringing?.close();
-        await registry?.closeAll('server-shutdown');
+        if (opts.handOver) await registry?.handOverAll();
+        else await registry?.closeAll('server-shutdown');
         await app.close();
         await metricsServer?.close();
         await webhooks.close();

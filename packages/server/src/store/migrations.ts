@@ -142,6 +142,36 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 6,
+    name: 'live sessions and their participants, to rebuild after a restart',
+    sql: `
+      create table live_sessions (
+        session_id text primary key,
+        kind text not null,
+        media text not null,
+        recording_id text,
+        recording_dir text,
+        updated_at timestamptz not null default now()
+      );
+      create table live_participants (
+        session_id text not null references live_sessions(session_id) on delete cascade,
+        uid text not null,
+        name text not null,
+        avatar text,
+        joined_at timestamptz not null,
+        feed_id integer not null,
+        can_record boolean not null,
+        audio_muted boolean not null,
+        video_muted boolean not null,
+        audio_only boolean not null,
+        idle_timeout_seconds integer not null,
+        resume_token_hash bytea not null,
+        publications jsonb not null default '[]'::jsonb,
+        primary key (session_id, uid)
+      )
+    `,
+  },
+  {
     version: 7,
     name: 'call-quality samples (quality/quality-store.ts)',
     sql: `
