@@ -112,13 +112,18 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> impleme
   /**
    * What each video m-line sends: a `configure` naming each mid, with `send` and the simulcast
    * `substream` (Janus asks the publisher for a key frame of a new substream and switches on it).
+   * Sent in turn, after the join or update that made these m-lines; but what is queued after it
+   * does not wait for Janus's reply (Janus handles a handle's messages in the order sent anyway):
+   * a join's first settings come between the offer and the browser's answer, and the answer
+   * is what starts ICE.
    */
-  setVideo(streams: readonly VideoStreamSetting[]): Promise<void> {
-    return this.#queue.run(async () => {
-      if (!this.#joined || streams.length === 0) return;
+  async setVideo(streams: readonly VideoStreamSetting[]): Promise<void> {
+    const sent = await this.#queue.run(async () => {
+      if (!this.#joined || streams.length === 0) return undefined;
       const list = streams.map((s) => ({ mid: s.mid, send: s.send, ...(s.layer === undefined ? {} : { substream: s.layer }) }));
-      await this.handle.message({ request: 'configure', streams: list });
+      return { reply: this.handle.message({ request: 'configure', streams: list }) };
     });
+    await sent?.reply;
   }
 
   /**
