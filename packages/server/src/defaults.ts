@@ -80,4 +80,10 @@ export const DEFAULTS = {
     purgeIntervalMs: 3_600_000, // ms between purges of older ones
   },
   mediaRecoveryRetryMs: [100, 250, 500, 1_000], // ms between attempts to make the room again (the last repeats)
+  /** Several processes (REDIS_URL, cluster/). */
+  cluster: {
+    sessionLeaseTtlMs: 5_000, // ms a session's owner lease lasts unrenewed: how long a dead process's sessions wait for a new owner
+    sessionLeaseRenewMs: 1_500, // ms between renewals of every lease a process holds (one Redis call), well inside the TTL
+    redisPrefix: 'parley:', // before every Redis key and channel name
+  },
 } as const;

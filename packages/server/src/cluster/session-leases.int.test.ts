@@ -1,0 +1,108 @@
+/**
+ * Session leases against a real redis-server: one owner at a time, renewed
+ * while held, released at once, and taken over by another process when the
+ * holder stops renewing — which the holder then learns.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { until } from '../testing/until.ts';
+import { noopLogger } from '../util/logger.ts';
+import { connectRedis } from './redis-connection.ts';
+import { SessionLeases } from './session-leases.ts';
+
+const TTL_MS = 300;
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+let opened: { leases: SessionLeases; connection: Redis }[] = [];
+let prefix = '';
+afterEach(async () => {
+  for (const { leases, connection } of opened) {
+    await leases.close();
+    connection.disconnect();
+  }
+  opened = [];
+});
+
+/** A process's leases; `renewEveryMs` past the TTL stands for a process paused between renewals. */
+async function holder(renewEveryMs = TTL_MS / 3): Promise<SessionLeases & { id: string }> {
+  const connection = await connectRedis(redis.url, 'leases', noopLogger);
+  const id = randomUUID();
+  const leases = new SessionLeases({ redis: connection, processId: id, prefix, ttlMs: TTL_MS, renewEveryMs, log: noopLogger });
+  opened.push({ leases, connection });
+  return Object.assign(leases, { id });
+}
+
+describe('session leases', () => {
+  beforeAll(() => {
+    prefix = `parley-test-${randomBytes(4).toString('hex')}:`;
+  });
+
+  it('gives a session to one of two processes asking at the same moment', async () => {
+    const [a, b] = await Promise.all([holder(), holder()]);
+
+    const [gotA, gotB] = await Promise.all([a.acquire('s1'), b.acquire('s1')]);
+
+    expect([gotA, gotB].filter(Boolean)).toHaveLength(1);
+    const winner = gotA ? a : b;
+    expect(await a.owner('s1')).toBe(winner.id);
+    expect(winner.holds('s1')).toBe(true);
+  });
+
+  it('keeps the session with its owner while it renews, long past the TTL', async () => {
+    const [a, b] = await Promise.all([holder(), holder()]);
+    expect(await a.acquire('s2')).toBe(true);
+
+    await sleep(TTL_MS * 4);
+
+    expect(await b.acquire('s2')).toBe(false);
+    expect(await b.owner('s2')).toBe(a.id);
+  });
+
+  it('lets another process take the session at once after a release', async () => {
+    const [a, b] = await Promise.all([holder(), holder()]);
+    await a.acquire('s3');
+
+    await a.release('s3');
+
+    expect(await b.acquire('s3')).toBe(true);
+    expect(await a.owner('s3')).toBe(b.id);
+  });
+
+  it('hands the session to another process when its owner stops renewing, and the old owner learns it lost it', async () => {
+    const paused = await holder(TTL_MS * 3);
+    const other = await holder();
+    const lost: string[] = [];
+    paused.on('lost', (sessionId) => void lost.push(sessionId));
+    expect(await paused.acquire('s4')).toBe(true);
+    expect(await other.acquire('s4')).toBe(false);
+
+    await sleep(TTL_MS + 50);
+
+    expect(await other.acquire('s4')).toBe(true);
+    await until(() => lost.length > 0, "the paused owner's next renewal", TTL_MS * 6);
+    expect(lost).toEqual(['s4']);
+    expect(paused.holds('s4')).toBe(false);
+    // Its late renewal left the new owner's lease alone.
+    expect(await other.owner('s4')).toBe(other.id);
+  });
+
+  it('releases every lease it holds when it closes', async () => {
+    const [a, b] = await Promise.all([holder(), holder()]);
+    await a.acquire('s5');
+    await a.acquire('s6');
+
+    await a.close();
+
+    expect(await Promise.all([b.acquire('s5'), b.acquire('s6')])).toEqual([true, true]);
+  });
+});
