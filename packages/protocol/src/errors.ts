@@ -52,6 +52,9 @@ export const ERROR_CODES = {
   DEVICE_ERROR: { status: 400, message: 'The camera or microphone could not be opened' },
   UNSUPPORTED_BROWSER: { status: 400, message: 'This browser cannot make WebRTC calls (no RTCPeerConnection)' },
   NO_ACTIVE_SESSION: { status: 409, message: 'There is no active call session' },
+  SCREEN_SHARE_UNSUPPORTED: { status: 400, message: 'This browser cannot share the screen (no getDisplayMedia)' },
+  SCREEN_SHARE_CANCELLED: { status: 400, message: 'The screen share was cancelled in the browser\'s picker, or not allowed' },
+  SCREEN_SHARE_FAILED: { status: 400, message: 'The screen could not be captured' },
   // webhooks
   WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook endpoint with this id (or it comes from PARLEY_WEBHOOK_URLS)' },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature is missing, malformed, too old, or does not match the body' },

@@ -36,7 +36,8 @@ export const IceCandidate = z
   .nullable();
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
-export const PeerTarget = z.enum(['publisher', 'subscriber']);
+/** A client's peer connections: camera and microphone, everything received, and a screen share's own. */
+export const PeerTarget = z.enum(['publisher', 'subscriber', 'screen']);
 export type PeerTarget = z.infer<typeof PeerTarget>;
 
 /** The seed's RTCUser: one person in a session, as everyone sees them. */
@@ -107,6 +108,8 @@ export const JoinResult = z.object({
    * use them for both peer connections. Absent when the server has no TURN.
    */
   iceServers: z.array(IceServer).optional(),
+  /** Who shares their screen now (one share at a time: a new one replaces the one before), or null. */
+  screenSharer: UID.nullable().optional(),
   /**
    * On a `resume` only: the session's media room was made again while this client was
    * away (the server restarted, or its media server did), so its peer connections lead
@@ -138,6 +141,15 @@ export const REQUESTS = {
     result: z.object({ jsep: Answer.optional() }),
   },
   trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },
+  /**
+   * A screen share: the offer of a second publisher connection whose tracks (the screen's
+   * video, the tab's audio when the browser gives it) are the `screen` publication. The first
+   * offer makes the connection, later ones renegotiate it. Once its media flows everyone gets
+   * `screenShare.started`; a share someone else had running is stopped (one share at a time).
+   */
+  'screen.publish': { params: z.strictObject({ jsep: Offer }), result: z.object({ jsep: Answer }) },
+  /** Ends our screen share (harmless when there is none); everyone gets `screenShare.stopped`. */
+  'screen.stop': { params: Empty, result: z.object({}) },
   /** How this client shows each remote video now (video-views.ts): the server picks each feed's simulcast layer from it. */
   'subscriber.views': { params: VideoViewsParams, result: z.object({}) },
   mute: {
@@ -243,6 +255,13 @@ export interface ServerEvents {
    * latest to start when several do; null once nobody has talked for a moment. Goes to everyone.
    */
   'session.activeSpeaker': { uid: string | null };
+  /** `uid`'s screen share reaches everyone now (its `screen` publication). Goes to everyone, the sharer included. */
+  'screenShare.started': { uid: string };
+  /**
+   * `uid`'s screen share ended: they stopped it, left, or another share replaced it (to the sharer:
+   * stop capturing). Goes to everyone, the sharer included.
+   */
+  'screenShare.stopped': { uid: string };
   /**
    * Video from the others stopped (`paused`) or came back: this client's link could not carry even
    * the lowest layer, and the server probes again after a quiet while. Audio never stops.

@@ -59,7 +59,7 @@ export interface RTCRecordingInfo {
 
 /**
  * One publication of a remote participant as a stream of its own: `camera`
- * holds their video track, `microphone` their audio track, `screen` (later) a
+ * holds their video track, `microphone` their audio track, `screen` a
  * shared screen's video with the tab's audio when there is any.
  */
 export interface RemoteStreamInfo {
@@ -121,6 +121,16 @@ export type CallEvents = {
    * the local user (`isLocalUser`). Fires on changes only.
    */
   onActiveSpeakerChanged: (user: RTCUser | null) => void;
+  /**
+   * Not in the seed: `user` shares their screen now (it may be us: `isLocalUser`); also told on
+   * joining a call where a share is running. Their `screen` publication comes as onRemoteStream.
+   */
+  onScreenShareStarted: (user: RTCUser) => void;
+  /**
+   * Not in the seed: `user`'s screen share ended — stopped (stopScreenShare, or the browser's own
+   * "Stop sharing"), replaced by someone else's (one share at a time), or they left.
+   */
+  onScreenShareStopped: (user: RTCUser) => void;
   /**
    * Not in the seed: video from the others stopped arriving (`paused`) or came back. `poor-connection`:
    * our link cannot carry even their smallest layer; the server tries again by itself after a quiet

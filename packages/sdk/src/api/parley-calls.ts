@@ -234,6 +234,15 @@ export class ParleyCalls {
     return onSession((s) => s.stopRecording());
   }
 
+  /** Shares the screen in the current session (see CallSession.startScreenShare). */
+  static startScreenShare(): Promise<void> {
+    return onSession((s) => s.startScreenShare());
+  }
+
+  static stopScreenShare(): Promise<void> {
+    return onSession((s) => s.stopScreenShare());
+  }
+
   /** Asks the others to switch the current audio call to video (see CallSession.switchToVideoCall). */
   static switchToVideoCall(): Promise<void> {
     return onSession((s) => s.switchToVideoCall());

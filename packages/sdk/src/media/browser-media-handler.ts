@@ -1,6 +1,8 @@
 /** The MediaHandler of real browsers. */
 import { ParleyError } from '@parley/protocol';
+import { screenShareSupported } from './browser-support.ts';
 import type { AudioOutputSupport, MediaHandler, PeerConnectionLike } from './media-handler.ts';
+import { displayMediaError } from './screen-share.ts';
 
 type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
 type OutputPicker = MediaDevices & { selectAudioOutput?: () => Promise<MediaDeviceInfo> };
@@ -15,6 +17,15 @@ export class BrowserMediaHandler implements MediaHandler {
     } catch (error) {
       const name = (error as { name?: string }).name ?? 'Error';
       throw new ParleyError('DEVICE_ERROR', `The camera or microphone could not be opened: ${name}`, { cause: error });
+    }
+  }
+
+  async getDisplayMedia(options: DisplayMediaStreamOptions): Promise<MediaStream> {
+    if (!screenShareSupported()) throw new ParleyError('SCREEN_SHARE_UNSUPPORTED');
+    try {
+      return await navigator.mediaDevices.getDisplayMedia(options);
+    } catch (error) {
+      throw displayMediaError(error);
     }
   }
 

@@ -64,6 +64,11 @@ export interface MediaHandler {
   readonly audioOutput?: AudioOutputSupport;
   /** Asks the user for an output device in the browser's own picker (where `audioOutput.pick`). */
   selectAudioOutput?(): Promise<MediaDeviceInfo>;
+  /**
+   * The browser's screen capture (absent in fakes without one); rejects with
+   * SCREEN_SHARE_UNSUPPORTED, SCREEN_SHARE_CANCELLED or SCREEN_SHARE_FAILED.
+   */
+  getDisplayMedia?(options: DisplayMediaStreamOptions): Promise<MediaStream>;
   /** Calls `listener` when devices come or go; returns the unsubscribe. */
   onDeviceChange(listener: () => void): () => void;
 }

@@ -59,7 +59,7 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
     if (!this.isClosed) await this.signaling.restartIce();
   }
 
-  /** A participant's tracks, every publication's together. */
+  /** A participant's camera and microphone tracks together (their screen share is a publication stream of its own). */
   getStream(uid: string): MediaStream | undefined {
     return this.#byUser.get(uid);
   }
@@ -115,14 +115,15 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
     for (const [trackId, { track, publication }] of [...this.#owners]) {
       const next = wanted.get(trackId)?.publication;
       if (next?.uid === publication.uid && next.source === publication.source) continue;
-      this.#byUser.remove(publication.uid, track);
+      if (publication.source !== 'screen') this.#byUser.remove(publication.uid, track);
       this.#byPublication.remove(publication, track);
       this.#owners.delete(trackId);
     }
     // Put in the new ones.
     for (const [trackId, owner] of wanted) {
       if (this.#owners.has(trackId)) continue;
-      this.#byUser.add(owner.publication.uid, owner.track);
+      // A participant's stream is their camera and microphone; a screen share comes only as a publication of its own.
+      if (owner.publication.source !== 'screen') this.#byUser.add(owner.publication.uid, owner.track);
       this.#byPublication.add(owner.publication, owner.track);
       this.#owners.set(trackId, owner);
     }

@@ -11,6 +11,7 @@ import {
   type JoinResult,
   type Jsep,
   ParleyError,
+  type PeerTarget,
   type PublicationSource,
   SerialQueue,
   type ServerEvents,
@@ -25,6 +26,7 @@ import { DEFAULTS } from '../defaults.ts';
 import { rtcConfigWith } from '../media/ice-servers.ts';
 import { IceWatch } from '../media/ice-watch.ts';
 import { LocalMedia } from '../media/local-media.ts';
+import { ScreenShare } from '../media/screen-share.ts';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
@@ -35,6 +37,7 @@ import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { AudioOutput, type AudioOutputChoice } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
+import { screenSharerIs } from './screen-share-events.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
 import { resumeOnNewSocket } from './resume.ts';
@@ -107,12 +110,14 @@ export class CallSession {
   /** What draws the session (none when headless): built by api/, destroyed by us as we end. */
   #view: SessionView | undefined;
   readonly #audio: AudioOutput;
+  /** Our screen share, while there is one (media/screen-share.ts). */
+  readonly #screen: ScreenShare;
   #joined: JoinResult | undefined;
   #ending: Promise<void> | undefined;
   /** The audio call became a video call (switchToVideoCall accepted). */
   #switchedToVideo = false;
   /** What the server told us beyond who is in the call; the event table's rows update it. */
-  readonly #facts: CallFacts = { recording: false, videoRequest: undefined, activeSpeaker: null, networkQuality: new Map() };
+  readonly #facts: CallFacts = { recording: false, videoRequest: undefined, activeSpeaker: null, screenSharer: null, networkQuality: new Map() };
   /** What the event table's rows may use of this session. */
   readonly #context: ServerEventContext;
 
@@ -127,6 +132,19 @@ export class CallSession {
     });
     this.#local = new LocalMedia(options.media, options.settings.isAudioOnly, this.#log);
     this.#audio = new AudioOutput(options.media, this.#log);
+    this.#screen = new ScreenShare({
+      media: options.media,
+      signaling: {
+        publish: async (offer) => (await this.#signaling!.request('screen.publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
+        stop: () => this.#signaling!.request('screen.stop', {}),
+        trickle: (candidate) => this.#signaling!.request('trickle', { target: 'screen', candidate }),
+      },
+      rtcConfig: () => this.#rtcConfig(),
+      ...(options.videoCodec ? { videoCodec: options.videoCodec } : {}),
+      // The browser's own "Stop sharing" ends it as stopScreenShare() does.
+      ended: () => void this.#screen.stop().catch((error) => this.#log.debug('stopping the ended screen share failed', error)),
+      log: scoped('screen share'),
+    });
     const session = this;
     this.#context = {
       roster: this.#roster,
@@ -140,6 +158,7 @@ export class CallSession {
       becameVideoCall: (initiator, responder) => this.#becameVideoCall(initiator, responder),
       endedByServer: (reason) => this.#onSessionEnded(reason),
       restartMedia: () => this.#restartMedia(),
+      screenShareEnded: () => this.#screen.release(),
     };
   }
 
@@ -166,6 +185,22 @@ export class CallSession {
   get activeSpeaker(): RTCUser | null {
     const uid = this.#facts.activeSpeaker;
     return (uid !== null && this.#roster.get(uid)) || null;
+  }
+
+  /** Who shares their screen now (onScreenShareStarted), possibly us; null: nobody. */
+  get screenSharer(): RTCUser | null {
+    const uid = this.#facts.screenSharer;
+    return (uid !== null && this.#roster.get(uid)) || null;
+  }
+
+  /** Whether we capture and send our screen now. */
+  get isSharingScreen(): boolean {
+    return this.#screen.active;
+  }
+
+  /** Our screen share's peer connection, for tests and diagnostics (getStats); null when not sharing. */
+  getScreenShareConnection(): PeerConnectionLike | null {
+    return this.#screen.pc ?? null;
   }
 
   /** Audio-only: set so in the settings, and not switched to video since. */
@@ -285,6 +320,7 @@ export class CallSession {
     this.#facts.recording = joined.recording;
     this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
     this.#roster.reset(joined.self, joined.participants);
+    screenSharerIs(this.#context, joined.screenSharer ?? null);
   }
 
   #checkStarting(expected: CallSessionState = 'connecting'): void {
@@ -419,7 +455,8 @@ export class CallSession {
     return !stream || !this.#machine.is('joined') || this.#roster.has(uid);
   }
 
-  #onRemoteCandidate(target: 'publisher' | 'subscriber', candidate: IceCandidate): void {
+  #onRemoteCandidate(target: PeerTarget, candidate: IceCandidate): void {
+    if (target === 'screen') return this.#screen.addRemoteCandidate(candidate);
     const pc = target === 'publisher' ? this.#publisher : this.#subscriber;
     if (!pc) {
       this.#log.debug(`candidate for ${target} before it exists: dropped`);
@@ -488,6 +525,7 @@ export class CallSession {
     for (const user of joined) this.#emit('onUserJoined', user);
     for (const user of left) reportLeft(this.#context, user);
     if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
+    screenSharerIs(this.#context, resumed.screenSharer ?? null);
     this.#useIceServers();
     // Connections about to be replaced (mediaRestart) are not worth an ICE restart.
     if (!resumed.mediaRestart) this.#iceWatch.resumed();
@@ -549,6 +587,25 @@ export class CallSession {
   /** Stops the session's recording; the server then makes its file. */
   stopRecording(): Promise<void> {
     return this.#requestWhileJoined('recording.stop');
+  }
+
+  /**
+   * Shares our screen (the browser asks which screen, window or tab): a second publication,
+   * `screen`, with the tab's audio when the browser gives it. Everyone, we included, gets
+   * onScreenShareStarted; a share someone else has running stops (one at a time). Not queued
+   * behind other actions: browsers open the picker only while the click's user activation lasts.
+   * Harmless while sharing. Rejects with SCREEN_SHARE_UNSUPPORTED, SCREEN_SHARE_CANCELLED or
+   * SCREEN_SHARE_FAILED (nothing shared).
+   */
+  startScreenShare(): Promise<void> {
+    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
+    return this.#screen.start();
+  }
+
+  /** Ends our screen share (as the browser's own "Stop sharing" does); everyone gets onScreenShareStopped. Harmless when not sharing. */
+  stopScreenShare(): Promise<void> {
+    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
+    return this.#screen.stop();
   }
 
   /** Pauses (camera released, nothing sent) or resumes our video. */
@@ -752,6 +809,7 @@ export class CallSession {
     this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();
+    this.#screen.release();
     this.#local.stop();
     signaling?.close(1000, 'session ended');
     this.#view?.destroy();

@@ -12,7 +12,7 @@ function tableTarget() {
   const steps: unknown[][] = [];
   const s: ServerEventContext = {
     roster,
-    facts: { recording: false, videoRequest: undefined, activeSpeaker: null, networkQuality: new Map() },
+    facts: { recording: false, videoRequest: undefined, activeSpeaker: null, screenSharer: null, networkQuality: new Map() },
     sessionId: 's1',
     emit: (event, ...args) => emitted.push([event, ...args]),
     answerSubscriberOffer: (jsep, streams) => steps.push(['answer', jsep.type, streams.length]),
@@ -20,6 +20,7 @@ function tableTarget() {
     becameVideoCall: (initiator, responder) => steps.push(['video call', initiator, responder]),
     endedByServer: (reason) => steps.push(['ended', reason]),
     restartMedia: () => steps.push(['restart media']),
+    screenShareEnded: () => steps.push(['screen share ended']),
   };
   const serverSays = <E extends SessionEventName>(event: E, data: ServerEvents[E]) => SERVER_EVENT_TABLE[event].apply(s, data);
   return { s, emitted, steps, serverSays };

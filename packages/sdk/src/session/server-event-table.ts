@@ -8,6 +8,7 @@ import type { ArgsOf, IceCandidate, Jsep, NetworkQuality, PeerTarget, ServerEven
 import type { CallEvents, RTCUser } from '../api/events.ts';
 import { reportNetworkQuality } from '../quality/report-quality.ts';
 import type { Roster } from './roster.ts';
+import { screenShareStarted, screenShareStopped } from './screen-share-events.ts';
 
 /** The server events about a session; the `call.*` ones are the ringing flow's (calls/ringing-client.ts). */
 export type SessionEventName = Exclude<ServerEventName, `call.${string}`>;
@@ -19,6 +20,8 @@ export interface CallFacts {
   videoRequest: string | undefined;
   /** Who speaks now, as the server last said (null: nobody). */
   activeSpeaker: string | null;
+  /** Who shares their screen now, ourselves included (null: nobody). */
+  screenSharer: string | null;
   /** Each participant's latest network quality (onNetworkQualityChanged), ours included. */
   networkQuality: Map<string, NetworkQuality>;
 }
@@ -37,6 +40,8 @@ export interface ServerEventContext {
   endedByServer(reason: SessionEndReason): void;
   /** The session's media room was made again: publish and subscribe again on new connections. */
   restartMedia(): void;
+  /** The server ended our screen share without our asking (a newer share replaced it): release the capture. */
+  screenShareEnded(): void;
 }
 
 export interface Row<E extends SessionEventName> {
@@ -65,6 +70,8 @@ export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = 
     // Our own comes from our measure (QualityMonitor), never from the server.
     if (s.roster.has(uid) && uid !== s.roster.selfUid) reportNetworkQuality(s, uid, quality);
   }),
+  'screenShare.started': whileJoined((s, { uid }) => screenShareStarted(s, uid)),
+  'screenShare.stopped': whileJoined((s, { uid }) => screenShareStopped(s, uid)),
   'recording.toggled': whileJoined((s, { recording, by, recordingId }) => {
     s.facts.recording = recording;
     s.emit('onRecordingToggled', { recording, by, recordingId, ...(recording ? { startedBy: by.uid } : {}) });
@@ -99,6 +106,7 @@ export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = 
 /** Someone left (told by the server, or found out after a resume); if they were speaking, nobody is now. */
 export function reportLeft(s: ServerEventContext, user: RTCUser): void {
   s.emit('onUserLeft', user);
+  screenShareStopped(s, user.uid, user);
   s.facts.networkQuality.delete(user.uid);
   if (s.facts.activeSpeaker === user.uid) speakerIs(s, null);
 }

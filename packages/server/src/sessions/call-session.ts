@@ -14,6 +14,7 @@ import {
   type ParsedParams,
   type Participant,
   ParleyError,
+  type PeerTarget,
   type RecordingActor,
   SerialQueue,
   type ServerEventName,
@@ -34,6 +35,7 @@ import { remakeRoom } from './media-recovery.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import { type ParticipantInit, type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
+import { ScreenShares } from './screen-share.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { type SessionMedia, VideoSwitch } from './video-switch.ts';
 
@@ -82,6 +84,7 @@ export class CallSession implements SessionView {
   readonly #idle: IdleWatch<SessionParticipant>;
   readonly #video: VideoSwitch;
   readonly #speaker: ActiveSpeaker;
+  readonly #screens: ScreenShares;
 
   constructor(
     sessionId: string,
@@ -109,6 +112,16 @@ export class CallSession implements SessionView {
       log: this.log,
       answerTimeoutMs: DEFAULTS.videoSwitchAnswerTimeoutMs,
       switched: () => this.#switchedToVideo(),
+    });
+    this.#screens = new ScreenShares({
+      members: () => this.#participants.values(),
+      published: (p, added) => this.#published(p, added),
+      unpublished: async (p, removed) => {
+        for (const publication of removed) await this.#emit('publication.removed', { session: this, participant: p, publication });
+      },
+      refreshSubscriptions: () => {
+        for (const p of this.#participants.values()) this.#subscriptions.refresh(p);
+      },
     });
     this.#speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => void this.#emit('activeSpeaker.changed', { session: this, uid }));
   }
@@ -143,6 +156,11 @@ export class CallSession implements SessionView {
 
   get activeSpeaker(): string | null {
     return this.#speaker.current;
+  }
+
+  /** Who shares their screen now (one at a time), or null. */
+  get screenSharer(): string | null {
+    return this.#screens.sharer;
   }
 
   /** Everyone currently in the session, oldest first. */
@@ -270,6 +288,16 @@ export class CallSession implements SessionView {
     });
   }
 
+  /** The client's screen share offer (a second publisher connection); others receive it once its media flows. */
+  publishScreen(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
+    return this.#queue.run(() => this.#member(view).publishScreen(offer, this.#requireRoom(), () => this.#nextFeedId++));
+  }
+
+  /** Ends the participant's screen share; harmless when there is none. */
+  stopScreen(view: ParticipantView): Promise<void> {
+    return this.#queue.run(() => this.#screens.stop(this.#member(view)));
+  }
+
   /**
    * ICE restart of one of the participant's connections (their network changed); they stay
    * in the session. Publisher: answers their offer. Subscriber: a new offer goes to them.
@@ -294,7 +322,7 @@ export class CallSession implements SessionView {
   }
 
   /** Candidates change no state and must not wait behind other steps: they go straight to the connection. */
-  trickle(view: ParticipantView, target: 'publisher' | 'subscriber', candidate: IceCandidate | null): Promise<void> {
+  trickle(view: ParticipantView, target: PeerTarget, candidate: IceCandidate | null): Promise<void> {
     return this.#member(view).trickle(target, candidate);
   }
 
@@ -428,6 +456,7 @@ export class CallSession implements SessionView {
       log: this.log,
       hooks: {
         publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
+        screenConnected: (p) => void this.#queue.run(() => this.#screens.connected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
         // Not on the queue: it changes no state, and the first frame should not wait for the next periodic key frame.
         subscriberConnected: (_, feeds) => this.#askForKeyFrames(feeds),
         talking: (p, talking) => {
@@ -535,13 +564,14 @@ export class CallSession implements SessionView {
     this.#idle.remove(participant);
     this.#video.left(participant);
     this.#speaker.left(participant.uid);
+    const feeds = participant.feeds;
     const removed = await participant.close();
     for (const publication of removed) await this.#emit('publication.removed', { session: this, participant, publication });
     await this.#emit('participant.left', { session: this, participant, reason, leftAt: new Date() });
     this.log.info({ uid: participant.uid, reason, count: this.#participants.size }, 'participant left');
     // While the session ends nobody needs their subscriptions trimmed.
     if (this.#lifecycle.is('live')) {
-      this.#subscriptions.dropFeed(participant.feedId);
+      for (const feed of feeds) this.#subscriptions.dropFeed(feed);
       this.#idle.update(); // someone left alone starts counting
     }
   }
@@ -607,7 +637,7 @@ export class CallSession implements SessionView {
   /** The publishers of `feeds` send a key frame now (someone's subscriber connection just came up). */
   #askForKeyFrames(feeds: ReadonlySet<number>): void {
     for (const p of this.#participants.values()) {
-      if (!feeds.has(p.feedId)) continue;
+      if (!p.publishedFeeds.some((feed) => feeds.has(feed))) continue;
       p.requestKeyFrame().catch((error: unknown) => this.log.debug({ err: error, uid: p.uid }, 'key frame request failed'));
     }
   }

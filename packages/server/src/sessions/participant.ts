@@ -11,6 +11,7 @@ import {
   type MediaRestartReason,
   type Participant,
   ParleyError,
+  type PeerTarget,
   type ServerEventName,
   type ServerEvents,
   type SessionEndReason,
@@ -21,7 +22,7 @@ import {
 import type { Logger } from 'pino';
 import type { AnswerJsep, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
 import { type DescribeTrack, ParticipantSubscription } from './participant-subscription.ts';
-import { type Publication, Publications } from './publications.ts';
+import { type Publication, Publications, screen } from './publications.ts';
 
 /** The way back to the participant's client: its signaling connection. */
 export interface ParticipantLink {
@@ -58,6 +59,10 @@ export interface ParticipantView {
   /** True once their media flows (others may receive it). */
   readonly publishing: boolean;
   readonly publications: readonly Publication[];
+  /** The feeds whose media flows: their camera-and-microphone one, and their screen share's while it is live. */
+  readonly publishedFeeds: readonly number[];
+  /** Their screen share's media flows (others receive it). */
+  readonly sharingScreen: boolean;
   /** The feeds their subscriber connection receives. */
   readonly subscribedFeeds: ReadonlySet<number>;
   /** Whether `link` is the connection they are reached through now. */
@@ -67,6 +72,8 @@ export interface ParticipantView {
 /** What their media tells the session (their parent); it acts on it from its queue. */
 export interface ParticipantHooks {
   publisherConnected(participant: SessionParticipant): void;
+  /** Their screen share's publisher connection is up: its tracks can become publications. */
+  screenConnected(participant: SessionParticipant): void;
   /** Their subscriber connection is up: the publishers of `feeds` should send key frames now. */
   subscriberConnected(participant: SessionParticipant, feeds: ReadonlySet<number>): void;
   talking(participant: SessionParticipant, talking: boolean): void;
@@ -103,6 +110,8 @@ export class SessionParticipant implements ParticipantView {
   readonly #lifecycle: StateMachine<ParticipantState>;
   readonly #hooks: ParticipantHooks;
   readonly #publications = new Publications();
+  /** Their screen share's publisher connection and publication, from its first offer until it stops. */
+  #screen: Publications | undefined;
   readonly #subscription: ParticipantSubscription;
 
   constructor(init: ParticipantInit) {
@@ -143,7 +152,20 @@ export class SessionParticipant implements ParticipantView {
   }
 
   get publications(): readonly Publication[] {
-    return this.#publications.list();
+    return [...this.#publications.list(), ...(this.#screen?.list() ?? [])];
+  }
+
+  get publishedFeeds(): readonly number[] {
+    return [this.#publications, this.#screen].flatMap((p) => (p?.live && p.feedId !== undefined ? [p.feedId] : []));
+  }
+
+  /** Every feed they have in the media room, live or not (to drop from others as they leave). */
+  get feeds(): readonly number[] {
+    return [this.feedId, ...(this.#screen?.feedId !== undefined ? [this.#screen.feedId] : [])];
+  }
+
+  get sharingScreen(): boolean {
+    return this.#screen?.live ?? false;
   }
 
   get subscribedFeeds(): ReadonlySet<number> {
@@ -161,7 +183,7 @@ export class SessionParticipant implements ParticipantView {
 
   /** The publication a track of feed `feedId` belongs to, if it is theirs. */
   publicationOf(feedId: number, mid: string | undefined, kind: 'audio' | 'video'): Publication | undefined {
-    return this.#publications.find(feedId, mid, kind);
+    return this.#publications.find(feedId, mid, kind) ?? this.#screen?.find(feedId, mid, kind);
   }
 
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void {
@@ -172,9 +194,9 @@ export class SessionParticipant implements ParticipantView {
     this.#hooks.subscriberConnected(this, feeds);
   }
 
-  /** Asks their publisher connection for a key frame (someone new receives it); nothing before they publish. */
-  requestKeyFrame(): Promise<void> {
-    return this.#publications.requestKeyFrame();
+  /** Asks their publisher connections for a key frame (someone new receives them); nothing before they publish. */
+  async requestKeyFrame(): Promise<void> {
+    await Promise.all([this.#publications.requestKeyFrame(), this.#screen?.requestKeyFrame()]);
   }
 
   // ——— what everyone sees ———
@@ -213,6 +235,33 @@ export class SessionParticipant implements ParticipantView {
     return this.#publications.refresh();
   }
 
+  /**
+   * Their screen share's offer: the first makes a second publisher connection in `room`
+   * (a new feed, numbered by `newFeedId`), later ones renegotiate it.
+   */
+  publishScreen(offer: OfferJsep, room: MediaRoom, newFeedId: () => number): Promise<AnswerJsep> {
+    this.#screen ??= new Publications(screen);
+    return this.#screen.offer(offer, async () => {
+      const publisher = await room.createPublisher({ feedId: newFeedId(), display: `${this.uid} (screen)` });
+      publisher.on('candidate', (candidate) => this.send('trickle', { target: 'screen', candidate }));
+      publisher.on('connected', () => this.#hooks.screenConnected(this));
+      publisher.on('disconnected', (reason) => this.log.info({ uid: this.uid, reason }, 'screen publisher hung up'));
+      return publisher;
+    });
+  }
+
+  /** Their screen share's media flows: it becomes the screen publication. Returns what is new. */
+  screenConnected(): Publication[] {
+    return this.#screen?.connected() ?? [];
+  }
+
+  /** Ends their screen share: closes its connection. Returns what it published. */
+  async stopScreen(): Promise<Publication[]> {
+    const share = this.#screen;
+    this.#screen = undefined;
+    return (await share?.close()) ?? [];
+  }
+
   /** ICE restart of their publisher connection (their network changed): their new offer, the media server's answer. */
   restartPublisherIce(offer: OfferJsep): Promise<AnswerJsep> {
     return this.#publications.requirePublisher().restartIce(offer);
@@ -223,8 +272,12 @@ export class SessionParticipant implements ParticipantView {
     return this.#subscription.restartIce(describe);
   }
 
-  async trickle(target: 'publisher' | 'subscriber', candidate: IceCandidate | null): Promise<void> {
+  async trickle(target: PeerTarget, candidate: IceCandidate | null): Promise<void> {
     if (target === 'subscriber') return this.#subscription.trickle(candidate);
+    if (target === 'screen') {
+      if (!this.#screen) throw new ParleyError('INVALID_STATE', 'No screen share connection');
+      return this.#screen.requirePublisher().trickle(candidate);
+    }
     await this.#publications.requirePublisher().trickle(candidate);
   }
 
@@ -297,14 +350,16 @@ export class SessionParticipant implements ParticipantView {
   mediaLost(): Publication[] {
     this.#mediaRestart = 'media-node-lost';
     this.#subscription.reset();
-    return this.#publications.reset();
+    const screenShare = this.#screen?.reset() ?? [];
+    this.#screen = undefined;
+    return [...this.#publications.reset(), ...screenShare];
   }
 
   /** Closes their publisher and subscriber connections; returns what they published. Idempotent, never rejects. */
   async close(): Promise<Publication[]> {
     clearTimeout(this.#grace);
-    const [removed] = await Promise.all([this.#publications.close(), this.#subscription.close()]);
-    return removed;
+    const [removed, screenShare] = await Promise.all([this.#publications.close(), this.stopScreen(), this.#subscription.close()]);
+    return [...removed, ...screenShare];
   }
 
   #hookUp(publisher: MediaPublisher): MediaPublisher {

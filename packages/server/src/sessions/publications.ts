@@ -1,9 +1,8 @@
 /**
- * What one participant publishes, keyed by source (camera, microphone,
- * screen). Today every publication is a track of the participant's one
- * publisher connection: its audio is the microphone, its video the camera. A
- * screen share will be a second publisher connection whose tracks are the
- * `screen` publication — one more entry here, not a special case elsewhere.
+ * What one publisher connection of a participant publishes, keyed by source
+ * and kind. The camera-and-microphone connection's audio is the microphone,
+ * its video the camera; a screen share is a second connection whose tracks
+ * (the screen's video, the tab's audio) are both the `screen` publication.
  */
 import { ParleyError, type PublicationSource } from '@parley/protocol';
 import type { AnswerJsep, MediaPublisher, OfferJsep, TrackKind } from '../media/media-backend.ts';
@@ -17,17 +16,29 @@ export interface Publication {
   readonly mid: string;
 }
 
+/** Which publication a track of a publisher connection is, by its kind. */
+export type SourceOf = (kind: TrackKind) => PublicationSource;
+
 /** The source of a track of a participant's camera-and-microphone publisher. */
-function cameraOrMicrophone(kind: TrackKind): PublicationSource {
-  return kind === 'audio' ? 'microphone' : 'camera';
-}
+export const cameraOrMicrophone: SourceOf = (kind) => (kind === 'audio' ? 'microphone' : 'camera');
+
+/** Every track of a screen-share publisher is the screen publication. */
+export const screen: SourceOf = () => 'screen';
 
 export class Publications {
   #publisher: MediaPublisher | undefined;
   /** True once the publisher's media flows: before that, others have nothing to receive. */
   #live = false;
   #closed = false;
-  readonly #bySource = new Map<PublicationSource, Publication>();
+  /** By `source/kind`: a screen publication has a video and (with tab audio) an audio track. */
+  readonly #bySource = new Map<string, Publication>();
+
+  constructor(private readonly sourceOf: SourceOf = cameraOrMicrophone) {}
+
+  /** The publisher connection's id in the media room, once it exists. */
+  get feedId(): number | undefined {
+    return this.#publisher?.feedId;
+  }
 
   /** Media flows from this participant (others may subscribe). */
   get live(): boolean {
@@ -72,10 +83,11 @@ export class Publications {
     if (!this.#live || !this.#publisher) return [];
     const added: Publication[] = [];
     for (const track of this.#publisher.tracks) {
-      const source = cameraOrMicrophone(track.kind);
-      if (this.#bySource.has(source)) continue;
+      const source = this.sourceOf(track.kind);
+      const key = `${source}/${track.kind}`;
+      if (this.#bySource.has(key)) continue;
       const publication = { source, kind: track.kind, feedId: this.#publisher.feedId, mid: track.mid };
-      this.#bySource.set(source, publication);
+      this.#bySource.set(key, publication);
       added.push(publication);
     }
     return added;

@@ -82,7 +82,7 @@ export class SubscriptionManager {
     // Which of the publisher's tracks this subscription lacks: by mid, or by kind where the backend names no mid.
     const byMid = received.every((t) => t.feedMid !== undefined);
     const have = new Set(received.map((t) => (byMid ? t.feedMid : t.kind)));
-    const missing = publisher.publications.filter((p) => !have.has(byMid ? p.mid : p.kind));
+    const missing = publisher.publications.filter((p) => p.feedId === publisher.feedId && !have.has(byMid ? p.mid : p.kind));
     await participant.receive(
       missing.map((p) => ({ feedId: p.feedId, mid: p.mid })),
       room,
@@ -93,7 +93,7 @@ export class SubscriptionManager {
   #wanted(participant: SessionParticipant): Set<number> {
     const feeds = new Set<number>();
     for (const other of this.host.members()) {
-      if (other !== participant && other.publishing && other.state !== 'left') feeds.add(other.feedId);
+      if (other !== participant && other.state !== 'left') for (const feed of other.publishedFeeds) feeds.add(feed);
     }
     return feeds;
   }

@@ -27,6 +27,13 @@ export function tellClients(events: DomainEvents): void {
   events.on('recording.stopped', ({ session, recordingId, by }: DomainEvent<'recording.stopped'>) => {
     if (by) session.broadcast('recording.toggled', { recording: false, by, recordingId });
   });
+  // A share is its screen publication's video (its tab audio comes and goes with it).
+  events.on('publication.added', ({ session, participant, publication }: DomainEvent<'publication.added'>) => {
+    if (publication.source === 'screen' && publication.kind === 'video') session.broadcast('screenShare.started', { uid: participant.uid });
+  });
+  events.on('publication.removed', ({ session, participant, publication }: DomainEvent<'publication.removed'>) => {
+    if (publication.source === 'screen' && publication.kind === 'video') session.broadcast('screenShare.stopped', { uid: participant.uid });
+  });
   events.on('activeSpeaker.changed', ({ session, uid }: DomainEvent<'activeSpeaker.changed'>) => {
     session.broadcast('session.activeSpeaker', { uid });
   });

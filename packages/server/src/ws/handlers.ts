@@ -31,6 +31,7 @@ function joinedResult(conn: RequestContext, session: CallSession, participant: P
     self: participant.info,
     participants: session.list().filter((p) => p.uid !== participant.uid),
     recording: session.recording.recording,
+    screenSharer: session.screenSharer,
     resumeToken,
   };
 }
@@ -63,6 +64,17 @@ export const handlers: RequestHandlers = {
   async publish(conn, { jsep }) {
     const { session, participant } = bound(conn);
     return { jsep: await session.publish(participant, jsep) };
+  },
+
+  async 'screen.publish'(conn, { jsep }) {
+    const { session, participant } = bound(conn);
+    return { jsep: await session.publishScreen(participant, jsep) };
+  },
+
+  async 'screen.stop'(conn) {
+    const { session, participant } = bound(conn);
+    await session.stopScreen(participant);
+    return {};
   },
 
   async 'ice.restart'(conn, params) {
