@@ -1,0 +1,178 @@
+/**
+ * The server itself goes away during a two-person call in Chromium (a child
+ * process: kill -9, or SIGTERM and its drain) and starts again on the same
+ * data dir and port: both pages resume with their tokens into the rebuilt
+ * session and publish and subscribe again by themselves — media back
+ * (getStats: frames decoded rising on the new connections), no leave, join or
+ * end, mute kept, one stay each in the call log. Left down past the reconnect
+ * window, both pages end with onCallEnded 'server-unavailable' and the
+ * default UI says so.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ServerProcess, startServerProcess } from '@parley/server/testing/server-process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallPage, eventually, events, launchChromium, openCallPage, type Stack, startCall, stats } from './harness.ts';
+
+let browser: Browser;
+let dataDir: string;
+let port: number;
+let server: ServerProcess | undefined;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-restart-'));
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
+  port = (probe.address() as { port: number }).port;
+  await new Promise((ok) => probe.close(ok));
+});
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await server?.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const NOT_WANTED = ['onUserLeft', 'onUserJoined', 'onCallEnded', 'onSessionTimeout'];
+
+/** The server on the same data dir and port each time; resolves once it answers. */
+async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  server = await startServerProcess({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...env });
+  return server;
+}
+
+const stackOf = (s: ServerProcess) => ({ url: s.url, browser }) as unknown as Stack;
+
+async function twoInACall(s: ServerProcess, sessionId: string, uids: [string, string], settings: { defaultLayout?: boolean } = {}): Promise<[CallPage, CallPage]> {
+  const calls: CallPage[] = [];
+  for (const uid of uids) {
+    const call = await openCallPage(stackOf(s), uid, uid.toUpperCase());
+    await startCall(call, sessionId, settings);
+    calls.push(call);
+  }
+  for (const c of calls) await eventually(() => stats(c), (x) => x.videoFramesDecoded > 10 && x.audioPacketsReceived > 0, 20_000, `${c.uid}'s media before`);
+  return calls as [CallPage, CallPage];
+}
+
+/**
+ * From now on each page notes when its media is back: a subscriber connection
+ * other than the one it has now decoding video (frames rising) and receiving audio.
+ */
+async function watchMediaBack(calls: CallPage[]): Promise<void> {
+  for (const c of calls) {
+    await c.page.evaluate(() => {
+      const w = window as any;
+      const old = w.session.getPeerConnections().subscriber;
+      w.__back = undefined;
+      let firstFrames: number | undefined;
+      const poll = setInterval(async () => {
+        const sub = w.session.getPeerConnections().subscriber;
+        if (!sub || sub === old) return;
+        let frames = 0;
+        let audio = 0;
+        (await sub.getStats()).forEach((r: any) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') audio += r.packetsReceived ?? 0;
+        });
+        if (frames > 0 && firstFrames === undefined) firstFrames = frames;
+        if (firstFrames !== undefined && frames > firstFrames + 5 && audio > 0) {
+          w.__back = Date.now();
+          clearInterval(poll);
+        }
+      }, 50);
+    });
+  }
+}
+
+const mediaBackAt = (c: CallPage) => eventually(() => c.page.evaluate(() => (window as any).__back as number | undefined), (t) => t !== undefined, 30_000, `${c.uid}'s media back`);
+
+async function unwantedSince(calls: CallPage[], before: number[]): Promise<unknown[][]> {
+  return Promise.all(calls.map(async (c, i) => (await events(c)).filter((e) => NOT_WANTED.includes(e.name)).slice(before[i])));
+}
+
+async function countUnwanted(calls: CallPage[]): Promise<number[]> {
+  return Promise.all(calls.map(async (c) => (await events(c)).filter((e) => NOT_WANTED.includes(e.name)).length));
+}
+
+async function stays(s: ServerProcess, sessionId: string): Promise<unknown[]> {
+  const apiKey = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
+  const log = await (await fetch(`${s.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+  return log.participants.map((p: any) => [p.uid, p.leftAt]);
+}
+
+describe('the server restarts during a two-person call', () => {
+  it('kill -9, restarted 3 s later on the same data dir: media back within 10 s of it answering, no leave/join/end, mute kept, one stay each', async () => {
+    const first = await startServer();
+    const calls = await twoInACall(first, 'restart-e2e-1', ['ann', 'ben']);
+    const [ann, ben] = calls;
+    await ben.page.evaluate(() => (window as any).session.audioMuted(true));
+    await sleep(500); // the live state is written after the answers
+    const before = await countUnwanted(calls);
+    await watchMediaBack(calls);
+
+    const killedAt = Date.now();
+    await first.kill('SIGKILL');
+    await sleep(3_000);
+    const second = await startServer();
+    const answeredAt = Date.now();
+    const back = await Promise.all(calls.map(mediaBackAt));
+    for (const [i, c] of calls.entries()) console.log(`${c.uid}: media back ${(back[i] as number) - answeredAt} ms after the server answered`);
+    const backMs = Math.max(...(back as number[])) - answeredAt;
+    console.log(`server kill -9 → answering again: ${answeredAt - killedAt} ms (3 s down + start); answering → media back on both pages: ${backMs} ms`);
+    expect(backMs).toBeLessThan(10_000);
+
+    expect(await unwantedSince(calls, before)).toEqual([[], []]);
+    for (const c of calls) expect(await c.page.evaluate(() => (window as any).session.state)).toBe('joined');
+    expect(await ann.page.evaluate(() => (window as any).session.getParticipants().find((u: any) => u.uid === 'ben').isAudioMuted)).toBe(true);
+    expect(await ben.page.evaluate(() => (window as any).session.getLocalStream().getAudioTracks()[0].enabled)).toBe(false);
+    expect(await stays(second, 'restart-e2e-1')).toEqual([
+      ['ann', null],
+      ['ben', null],
+    ]);
+    for (const c of calls) await c.page.evaluate(() => (window as any).session.endSession());
+  }, 150_000);
+
+  it('left down past the reconnect window: both pages get onCallEnded server-unavailable, and the default UI says so', async () => {
+    const s = server?.proc.exitCode === null ? (server as ServerProcess) : await startServer();
+    const calls = await twoInACall(s, 'restart-e2e-2', ['cat', 'dan'], { defaultLayout: true });
+    await sleep(500);
+    const killedAt = Date.now();
+    await s.kill('SIGKILL');
+    const ended = await Promise.all(calls.map((c) => eventually(() => events(c, 'onCallEnded'), (e) => e.length > 0, 20_000, `${c.uid} ended`)));
+    console.log(`server down: onCallEnded after ${Date.now() - killedAt} ms`);
+    for (const e of ended) expect(e.map((x) => x.payload)).toEqual([{ reason: 'server-unavailable' }]);
+    for (const c of calls) {
+      expect(await c.page.evaluate(() => (window as any).session.state)).toBe('ended');
+      await expect.poll(() => c.page.locator('.parley-ended').textContent()).toContain('the server could not be reached');
+    }
+  }, 150_000);
+
+  it('SIGTERM with a call in progress, restarted after the drain window: /readyz 503 while draining, the call goes on', async () => {
+    const first = await startServer({ PARLEY_DRAIN_SECONDS: '3' });
+    const calls = await twoInACall(first, 'restart-e2e-3', ['eve', 'fay']);
+    await sleep(500);
+    const before = await countUnwanted(calls);
+    await watchMediaBack(calls);
+
+    first.proc.kill('SIGTERM');
+    await sleep(200);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(503);
+    const exited = Date.now();
+    await new Promise<void>((done) => (first.proc.exitCode === null ? first.proc.once('exit', () => done()) : done()));
+    const second = await startServer();
+    const answeredAt = Date.now();
+    const back = await Promise.all(calls.map(mediaBackAt));
+    const backMs = Math.max(...(back as number[])) - answeredAt;
+    console.log(`drained and exited; answering again ${answeredAt - exited} ms later; answering → media back on both pages: ${backMs} ms`);
+    expect(backMs).toBeLessThan(10_000);
+    expect(await unwantedSince(calls, before)).toEqual([[], []]);
+    expect(await stays(second, 'restart-e2e-3')).toEqual([
+      ['eve', null],
+      ['fay', null],
+    ]);
+  }, 150_000);
+});
