@@ -5,4 +5,5 @@
 export * from './close-codes.ts';
 export * from './errors.ts';
 export * from './kit/index.ts';
+export * from './view-limits.ts';
 export * from './network-quality.ts';

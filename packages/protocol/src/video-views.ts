@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { UID } from './rest.ts';
+import { MAX_VIEW_PIXELS } from './view-limits.ts';
 
-/** The largest rendered size a client can report, in device pixels (an 8K screen, with room). */
-export const MAX_VIEW_PIXELS = 16_384;
+export { MAX_VIEW_PIXELS };
 
 const Pixels = z.number().int().min(0).max(MAX_VIEW_PIXELS);
 

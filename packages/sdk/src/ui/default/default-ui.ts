@@ -18,6 +18,7 @@ import { PictureInPicture } from './pip.ts';
 import type { AudioOutputInfo, UIEvents, UISession } from './session-api.ts';
 import { CSS } from './styles.ts';
 import { Tile } from './tile.ts';
+import { TileVisibility } from './tile-visibility.ts';
 
 const TOAST_MS = 4_000; // ms an error message stays
 
@@ -42,6 +43,10 @@ export class DefaultCallUI implements SessionView {
   readonly #switch: SwitchDialog;
   readonly #pip: PictureInPicture;
   readonly #tiles = new Map<string, Tile>();
+  /** Each remote tile's size on screen, told to the session (the server sends the video layer that fits, or none). */
+  readonly #visibility = new TileVisibility((uid, size) => this.#session.setRemoteVideoView?.(uid, size));
+  /** The others' video is paused for our poor connection (onRemoteVideoPaused). */
+  #videoPaused = false;
   readonly #subs: Subscription[] = [];
   readonly #resize: ResizeObserver | undefined;
   #undrag: (() => void) | undefined;
@@ -156,6 +161,7 @@ export class DefaultCallUI implements SessionView {
     this.#pip.exit().catch(() => undefined);
     for (const [event, fn] of this.#subs) this.#session.off(event, fn);
     this.#resize?.disconnect();
+    this.#visibility.disconnect();
     this.#undrag?.();
     this.#idle.hide();
     this.#switch.hide();
@@ -212,6 +218,10 @@ export class DefaultCallUI implements SessionView {
       tile?.setStream(stream);
     });
     on('onActiveSpeakerChanged', (user: RTCUser | null) => this.#onSpeaker(user?.uid));
+    on('onRemoteVideoPaused', (info: { paused: boolean }) => {
+      this.#videoPaused = info.paused;
+      for (const tile of this.#tiles.values()) if (!tile.user.isLocalUser) tile.setVideoPaused(info.paused);
+    });
     on('onRecordingToggled', (info: RTCRecordingInfo) => {
       this.#recording = info.recording;
       this.#renderControls();
@@ -272,7 +282,11 @@ export class DefaultCallUI implements SessionView {
     tile.setSpeaking(user.uid === this.#speaker);
     this.#tiles.set(user.uid, tile);
     this.#park.append(tile.el);
-    if (!user.isLocalUser) this.#session.attachOutputElement(tile.video);
+    if (!user.isLocalUser) {
+      this.#session.attachOutputElement(tile.video);
+      this.#visibility.observe(user.uid, tile.video);
+      tile.setVideoPaused(this.#videoPaused);
+    }
     return tile;
   }
 
@@ -286,6 +300,7 @@ export class DefaultCallUI implements SessionView {
     if (!tile) return;
     this.#tiles.delete(uid);
     this.#session.detachOutputElement(tile.video);
+    this.#visibility.unobserve(tile.video);
     tile.destroy();
     if (this.#pinned === uid) this.#pinned = undefined;
   }

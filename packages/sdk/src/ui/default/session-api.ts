@@ -52,6 +52,8 @@ export interface UISession {
   detachOutputElement(element: HTMLMediaElement): void;
   /** Reports the seed's onCallEndButtonPressed to the app. */
   pressEndCallButton(): void;
+  /** How a remote video is shown (CSS pixels; 0 × 0: not shown), so the server sends the layer that fits. */
+  setRemoteVideoView?(uid: string, size: { width: number; height: number }): unknown;
   startRecording?(): unknown;
   stopRecording?(): unknown;
   switchToVideoCall?(): unknown;

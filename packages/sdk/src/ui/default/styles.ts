@@ -45,6 +45,9 @@ video{all:initial;position:absolute;inset:0;display:block;width:100%;height:100%
 .avatar[data-avatar-mode=fullscreen]{left:0;top:0;transform:none;width:100%;height:100%;border-radius:0;font-size:min(22cqmin,96px)}
 .avatar img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
 .tile:not([data-video-off=true]) .avatar{display:none}
+.paused{display:none;position:absolute;left:50%;top:8px;transform:translateX(-50%);max-width:calc(100% - 16px);padding:3px 10px;border-radius:6px;
+ background:rgb(0 0 0/65%);color:#fde68a;font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;z-index:1}
+.tile[data-video-paused=true] .paused{display:block}
 .name{position:absolute;left:6px;bottom:6px;max-width:calc(100% - 12px);display:flex;align-items:center;gap:4px;padding:2px 8px;
  border-radius:6px;background:rgb(0 0 0/55%);font-size:13px;white-space:nowrap;z-index:1}
 .label{overflow:hidden;text-overflow:ellipsis}

@@ -55,6 +55,7 @@ export class Tile {
       this.video,
       this.#avatar,
       h('div', { class: 'name', part: 'name' }, this.#name, ind),
+      h('div', { class: 'paused', part: 'video-paused', role: 'status' }, 'Video paused: poor connection'),
     );
     this.update(user);
   }
@@ -116,6 +117,11 @@ export class Tile {
 
   setAvatarMode(mode: AvatarMode): void {
     this.#avatar.dataset.avatarMode = mode;
+  }
+
+  /** Our link cannot carry the others' video (onRemoteVideoPaused): the tile says so until it comes back. */
+  setVideoPaused(paused: boolean): void {
+    this.el.dataset.videoPaused = String(paused);
   }
 
   setSpeaking(on: boolean): void {
