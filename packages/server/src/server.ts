@@ -22,6 +22,7 @@ import { LiveStateWriter } from './sessions/live-state-writer.ts';
 import { restoreLiveSessions } from './sessions/restore.ts';
 import { readinessRoutes } from './http/readiness-route.ts';
 import { openStore, type Store } from './store/index.ts';
+import { type Cluster, startCluster } from './cluster/cluster.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
 import { SignalingLimits } from './ws/signaling-limits.ts';
@@ -40,6 +41,8 @@ export interface RunningServer {
   readonly registry: SessionRegistry | undefined;
   /** What live sessions do, for whoever wants to listen (see event-wiring.ts). */
   readonly events: DomainEvents;
+  /** The bus between server processes and the session leases (REDIS_URL; in memory without it). Not in the session path yet. */
+  readonly cluster: Cluster;
   /** Which TURN server clients are given, for the startup line ("off" without one). */
   readonly turn: string;
   /** Recordings: jobs, files, recovery. */
@@ -73,6 +76,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = options.secrets ?? loadSecrets(config);
   const store = options.store ?? (await openStore(config));
+  // With REDIS_URL, a Redis that cannot be reached stops the start here.
+  const cluster = await startCluster(config.cluster, log.child({ component: 'cluster' }));
   const services: Services = { config, secrets, store, log };
   const events = new DomainEvents(reportTo(log.child({ component: 'events' })));
   const recordingsStore = new RecordingsStore(store.db);
@@ -190,6 +195,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     recordings,
     turn: turn?.describe() ?? 'off',
     metricsUrl: metricsServer?.url,
+    cluster,
     drain(opts = {}) {
       const draining = registry ? drain.run(registry, config.drainSeconds) : Promise.resolve();
       if (opts.now) drain.skip();
@@ -208,6 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await recordings.close();
         await media?.close();
         await turn?.close();
+        await cluster.close();
         if (!options.store) await store.close();
       })();
       return closing;

@@ -59,6 +59,7 @@ export async function startTestServer(
     media: server.media,
     registry: server.registry,
     events: server.events,
+    cluster: server.cluster,
     turn: server.turn,
     metricsUrl: server.metricsUrl,
     apiKey: config.apiKey ?? TEST_API_KEY,
