@@ -1,5 +1,6 @@
 /**
- * The server says `media.restart` (its media server came back, or it did):
+ * The server says `media.restart` (its media server came back, or it did),
+ * or answers a resume with `mediaRestart` (it restarted while we were away):
  * the session replaces both peer connections, publishes the same tracks
  * again, and goes on — nobody left, nothing ended, mute kept.
  */
@@ -78,6 +79,32 @@ describe('the server made the media room again', () => {
     expect(pcs()[2]!.remoteDescription?.type).toBe('offer');
     expect(session.getParticipants().map((u) => u.uid)).toEqual(['alice', 'bob']);
     expect(heard).not.toContain('onUserLeft');
+  });
+
+  it('after a server restart, a resume answered with mediaRestart publishes again on new connections, with no leave, join or end', async () => {
+    await session.audioMuted(true);
+    server.on('resume', () => ({
+      result: {
+        sessionId: 's1',
+        kind: 'group',
+        self: person('alice', { isAudioMuted: true }),
+        participants: [person('bob')],
+        recording: false,
+        resumeToken: 'resume-secret-0123456789',
+        mediaRestart: 'server-restarted',
+      },
+    }));
+    const [oldSubscriber, oldPublisher] = pcs();
+    server.dropAll();
+    await until(() => server.received('publish').length === 2);
+    expect(oldSubscriber!.closed).toBe(true);
+    expect(oldPublisher!.closed).toBe(true);
+    const newPublisher = pcs().at(-1)!;
+    expect(newPublisher.transceivers[0]!.sender.track?.enabled).toBe(false); // still muted
+    newPublisher.setConnectionState('connected');
+    await until(() => heard.filter((h) => h === 'onReconnected').length === 2);
+    expect(heard).toEqual(['onReconnecting', 'onReconnected', 'onReconnecting', 'onReconnected']);
+    expect(session.state).toBe('joined');
   });
 
   it('reports MEDIA_ERROR (and stays in the call) when media does not flow again', async () => {

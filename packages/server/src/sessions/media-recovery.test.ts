@@ -55,6 +55,11 @@ describe('the media node going away', () => {
     const offersBefore = ben.link.got('subscriber.offer').length;
     await session.publish(ann.participant, fakeOffer(['audio', 'video']));
     room.publisher(ann.participant.feedId)?.connect();
+    await until(() => ann.participant.publishing, "ann's media in the new room");
+    // Nothing goes to ben before his client published again: it replaces its connections first.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ben.link.got('subscriber.offer')).toHaveLength(offersBefore);
+    await session.publish(ben.participant, fakeOffer(['audio', 'video']));
     await until(() => ben.link.got('subscriber.offer').length > offersBefore, "ben's new subscriber offer");
 
     expect(room.subscribers).toHaveLength(1); // ben's new receiving connection, in the new room
