@@ -97,6 +97,41 @@ describe('the call log', () => {
     expect((await failure(client.calls.get('sdk-never'))).code).toBe('CALL_NOT_FOUND');
     socket.close();
   });
+  it("reads a call's quality timelines: the samples each participant's SDK sent, with their stays", async () => {
+    await client.users.create({ uid: 'qin', name: 'Qin' });
+    const { authToken } = await client.authTokens.create('qin');
+    const { token } = await client.callTokens.create(authToken, 'sdk-quality');
+    const { socket } = await joinSession(server, token, 'sdk-quality');
+    const sent = await socket.request('quality.sample', QUALITY_SAMPLE('sdk-quality'));
+    expect(sent.result).toEqual({ stored: true });
+
+    const quality = await client.calls.quality('sdk-quality');
+    expect(quality.participants).toMatchObject([{ uid: 'qin', name: 'Qin', stays: [{ leftAt: null }], samples: [{ quality: 4, intervalMs: 5_000 }] }]);
+    expect(quality.participants[0]?.samples[0]?.connections[0]).toMatchObject({ connection: 'subscriber', bitrateInKbps: 1200, lossPercent: 0.5 });
+    expect((await failure(client.calls.quality('sdk-never'))).code).toBe('CALL_NOT_FOUND');
+    socket.close();
+  });
+});
+
+/** A call-quality sample as the browser SDK sends it (protocol QualitySample). */
+const QUALITY_SAMPLE = (sessionId: string) => ({
+  sessionId,
+  quality: 4,
+  intervalMs: 5_000,
+  connections: [
+    {
+      connection: 'subscriber',
+      bitrateInKbps: 1200,
+      bitrateOutKbps: 0,
+      packetsLost: 3,
+      lossPercent: 0.5,
+      jitterMs: 8,
+      rttMs: 40,
+      videoSent: null,
+      videoReceived: { framesPerSecond: 30, width: 1280, height: 720 },
+      qualityLimitation: 'none',
+    },
+  ],
 });
 
 describe('recordings', () => {

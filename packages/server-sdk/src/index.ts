@@ -6,7 +6,7 @@
 export { ParleyServerClient, type ParleyServerClientOptions } from './client.ts';
 export { BackoffRetryPolicy, type RetryContext, type RetryOptions, type RetryPolicy } from './http/retry-policy.ts';
 export type { CreatedAuthToken } from './resources/auth-tokens.ts';
-export type { CallLog, CallLogFilter, CallLogPage } from './resources/call-logs.ts';
+export type { CallLog, CallLogFilter, CallLogPage, CallQuality } from './resources/call-logs.ts';
 export type { CallToken, CallTokenOptions } from './resources/call-tokens.ts';
 export type { DownloadOptions, DownloadProgress, DownloadResult, DownloadTarget } from './resources/download.ts';
 export type { Page, PageOptions } from './resources/paging.ts';

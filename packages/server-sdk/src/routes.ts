@@ -40,6 +40,7 @@ export const ROUTES = {
   createCallToken: route({ method: 'POST', path: '/v1/calls/tokens', query: [], credential: 'authToken', idempotent: true }),
   listCalls: route({ method: 'GET', path: '/v1/calls', query: ['limit', 'cursor', 'uid', 'status'], credential: 'apiKey', idempotent: true }),
   getCall: route({ method: 'GET', path: '/v1/calls/:sessionId', query: [], credential: 'apiKey', idempotent: true }),
+  getCallQuality: route({ method: 'GET', path: '/v1/calls/:sessionId/quality', query: [], credential: 'apiKey', idempotent: true }),
   listRecordings: route({ method: 'GET', path: '/v1/recordings', query: ['sessionId', 'limit', 'cursor'], credential: 'apiKey', idempotent: true }),
   getRecording: route({ method: 'GET', path: '/v1/recordings/:id', query: [], credential: 'apiKey', idempotent: true }),
   deleteRecording: route({ method: 'DELETE', path: '/v1/recordings/:id', query: [], credential: 'apiKey', idempotent: true }),

@@ -1,5 +1,5 @@
 /** `parley calls …`: the call log. */
-import { CALL_STATUSES, type CallLog, type CallStatus } from '@parley/protocol';
+import { CALL_STATUSES, type CallLog, type CallQuality, type CallStatus, type StoredQualitySample } from '@parley/protocol';
 import { type Command, option, positionals, usageError } from './command.ts';
 import { formatDuration, formatTable, formatTime } from './format.ts';
 import { parseSince } from './since.ts';
@@ -44,7 +44,21 @@ const show: Command = {
   },
 };
 
-export const callsCommands: readonly Command[] = [list, show];
+const quality: Command = {
+  name: 'calls quality',
+  usage: '<sessionId>',
+  summary: "A call's quality timelines: per participant, each 5 s sample (score, bitrates, loss, round trip, jitter, video)",
+  options: {},
+  parse(args) {
+    const { sessionId } = positionals(args, ['sessionId']);
+    return async ({ client, out }) => {
+      const timelines = await client.calls.quality(sessionId);
+      out.result(timelines, () => qualityDetails(timelines));
+    };
+  },
+};
+
+export const callsCommands: readonly Command[] = [list, show, quality];
 
 function count(text: string): number {
   const n = Number(text);
@@ -108,4 +122,38 @@ function callDetails(c: CallLog): string {
     );
   }
   return lines.join('\n');
+}
+
+/** One line per sample: both connections summed (out is what the publisher sent, in what the subscriber received), the worst loss, round trip and jitter. */
+function sampleRow(s: StoredQualitySample): string[] {
+  const sum = (pick: (c: StoredQualitySample['connections'][number]) => number) => s.connections.reduce((total, c) => total + pick(c), 0);
+  const worst = (pick: (c: StoredQualitySample['connections'][number]) => number | null) => Math.max(0, ...s.connections.map((c) => pick(c) ?? 0));
+  const video = (pick: (c: StoredQualitySample['connections'][number]) => { width: number; height: number; framesPerSecond: number } | null) => {
+    const v = s.connections.map(pick).find((x) => x !== null);
+    return v ? `${v.width}x${v.height}@${Math.round(v.framesPerSecond)}` : '—';
+  };
+  return [
+    formatTime(s.at),
+    String(s.quality),
+    sum((c) => c.bitrateOutKbps).toFixed(0),
+    sum((c) => c.bitrateInKbps).toFixed(0),
+    worst((c) => c.lossPercent).toFixed(1),
+    worst((c) => c.rttMs).toFixed(0),
+    worst((c) => c.jitterMs).toFixed(0),
+    video((c) => c.videoSent),
+    video((c) => c.videoReceived),
+  ];
+}
+
+function qualityDetails(q: CallQuality): string {
+  if (q.participants.length === 0) return `Session     ${q.sessionId}\nNobody joined`;
+  const blocks = q.participants.map((p) => {
+    const stays = p.stays.map((s) => `${formatTime(s.joinedAt)} → ${formatTime(s.leftAt)}`).join(', ') || '—';
+    const samples =
+      p.samples.length === 0
+        ? 'No samples'
+        : formatTable(['TIME (UTC)', 'SCORE', 'OUT KBPS', 'IN KBPS', 'LOSS %', 'RTT MS', 'JITTER MS', 'SENT', 'RECEIVED'], p.samples.map(sampleRow));
+    return `${p.name} (${p.uid})  in the call ${stays}\n${samples}`;
+  });
+  return [`Session     ${q.sessionId}`, '', blocks.join('\n\n')].join('\n');
 }

@@ -116,6 +116,24 @@ describe('calls', () => {
     expect(human).toContain(recordingId);
   });
 
+  it("calls quality prints each participant's samples, or them as JSON", async () => {
+    await client.users.create({ uid: 'quinn', name: 'Quinn' });
+    const { authToken } = await client.authTokens.create('quinn');
+    const { socket } = await joinSession(server, (await client.callTokens.create(authToken, 'cli-quality')).token, 'cli-quality');
+    sockets.push(socket);
+    const connection = { connection: 'publisher', bitrateInKbps: 0, bitrateOutKbps: 812, packetsLost: 0, lossPercent: 0, jitterMs: 3, rttMs: 21, videoSent: { framesPerSecond: 30, width: 640, height: 360 }, videoReceived: null, qualityLimitation: 'none' };
+    expect((await socket.request('quality.sample', { sessionId: 'cli-quality', quality: 5, intervalMs: 5_000, connections: [connection] })).ok).toBe(true);
+
+    const run = await parley(['calls', 'quality', 'cli-quality', '--json']);
+    expect(run.code).toBe(EXIT.ok);
+    expect(jsonOf(run)).toMatchObject({ sessionId: 'cli-quality', participants: [{ uid: 'quinn', samples: [{ quality: 5, connections: [connection] }] }] });
+    const human = (await parley(['calls', 'quality', 'cli-quality'])).stdout.toString().split('\n');
+    expect(human.some((l) => /^Quinn \(quinn\) {2}in the call \S+ \S+ → —$/.test(l))).toBe(true);
+    const header = human.findIndex((l) => l.startsWith('TIME (UTC)'));
+    expect(human[header]).toMatch(/^TIME \(UTC\)\s+SCORE\s+OUT KBPS\s+IN KBPS\s+LOSS %\s+RTT MS\s+JITTER MS\s+SENT\s+RECEIVED$/);
+    expect(human[header + 1]).toMatch(/^\S+ \S+\s+5\s+812\s+0\s+0\.0\s+21\s+3\s+640x360@30\s+—$/);
+  });
+
   it('an unknown call exits 1 with the code', async () => {
     const run = await parley(['calls', 'show', 'cli-never']);
     expect(run.code).toBe(EXIT.failed);

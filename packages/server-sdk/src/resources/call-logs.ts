@@ -1,11 +1,11 @@
 /** `/v1/calls`: the call log, newest first (API key: every call). */
-import { CallLog, CallLogPage, type CallLogQuery, type CallStatus } from '@parley/protocol';
+import { CallLog, CallLogPage, type CallLogQuery, CallQuality, type CallStatus } from '@parley/protocol';
 import type { z } from 'zod';
 import type { HttpTransport } from '../http/transport.ts';
 import { ROUTES } from '../routes.ts';
 import { eachItem, type PageOptions, pageQuery } from './paging.ts';
 
-export type { CallLog, CallLogPage };
+export type { CallLog, CallLogPage, CallQuality };
 
 type Filter = Pick<z.output<typeof CallLogQuery>, 'uid'>;
 
@@ -36,5 +36,14 @@ export class CallLogs {
   /** One call: who was in it and when, minutes, recordings. CALL_NOT_FOUND when it has no record. */
   get(sessionId: string): Promise<CallLog> {
     return this.#http.json(ROUTES.getCall, { params: { sessionId } }, CallLog);
+  }
+
+  /**
+   * A call's quality timelines: per participant, their stays and the samples their SDK sent
+   * every 5 s (bitrates, loss, jitter, round trip, video both ways, score 0–5). CALL_NOT_FOUND
+   * when it has no record.
+   */
+  quality(sessionId: string): Promise<CallQuality> {
+    return this.#http.json(ROUTES.getCallQuality, { params: { sessionId } }, CallQuality);
   }
 }
