@@ -54,6 +54,8 @@ export class DefaultCallUI implements SessionView {
   #pinned: string | undefined;
   /** Who speaks now, as the session says (onActiveSpeakerChanged): highlighted, and in the spotlight unless someone is pinned. */
   #speaker: string | undefined;
+  /** Everyone's latest network quality (onNetworkQualityChanged), for their tile's signal bars, also when it is made later. */
+  readonly #networkQuality = new Map<string, number>();
   #audioOnly: boolean;
   #recording: boolean;
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -218,6 +220,10 @@ export class DefaultCallUI implements SessionView {
       tile?.setStream(stream);
     });
     on('onActiveSpeakerChanged', (user: RTCUser | null) => this.#onSpeaker(user?.uid));
+    on('onNetworkQualityChanged', ({ uid, quality }: { uid: string; quality: number }) => {
+      this.#networkQuality.set(uid, quality);
+      this.#tiles.get(uid)?.setNetworkQuality(quality);
+    });
     on('onRemoteVideoPaused', (info: { paused: boolean }) => {
       this.#videoPaused = info.paused;
       for (const tile of this.#tiles.values()) if (!tile.user.isLocalUser) tile.setVideoPaused(info.paused);
@@ -280,6 +286,7 @@ export class DefaultCallUI implements SessionView {
     }
     tile = new Tile(user, this.#session.settings.avatarMode, () => this.#audioOnly);
     tile.setSpeaking(user.uid === this.#speaker);
+    tile.setNetworkQuality(this.#networkQuality.get(user.uid));
     this.#tiles.set(user.uid, tile);
     this.#park.append(tile.el);
     if (!user.isLocalUser) {

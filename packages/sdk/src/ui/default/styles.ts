@@ -3,6 +3,8 @@
  * everything the page could pass down, and every element inside sets what it
  * needs, so page CSS (`div {…}`, `button {…}`) cannot reach in.
  */
+import { SIGNAL_BARS_CSS } from './signal-bars.ts';
+
 export const CSS = `
 :host{all:initial;display:block;contain:content;position:relative;width:100%;height:100%;min-height:200px;overflow:hidden}
 :host([hidden]){display:none}
@@ -52,6 +54,7 @@ video{all:initial;position:absolute;inset:0;display:block;width:100%;height:100%
  border-radius:6px;background:rgb(0 0 0/55%);font-size:13px;white-space:nowrap;z-index:1}
 .label{overflow:hidden;text-overflow:ellipsis}
 .ind{display:flex;gap:2px}
+${SIGNAL_BARS_CSS}
 .ind i{display:none;width:16px;height:16px;color:#fca5a5}
 .tile[data-audio-muted=true] .i-mic,.tile[data-video-off=true] .i-cam{display:block}
 .pl[data-audio-only=true] .i-cam{display:none!important}

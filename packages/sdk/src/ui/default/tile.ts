@@ -6,6 +6,7 @@
 import type { AvatarMode } from '../../api/call-settings.ts';
 import type { RTCUser } from '../../api/events.ts';
 import { h, icon } from './dom.ts';
+import { SignalBars } from './signal-bars.ts';
 
 /** Up to two initials from a display name ("Ada Lovelace" → "AL"). */
 export function initials(name: string): string {
@@ -29,6 +30,7 @@ export class Tile {
   readonly video: HTMLVideoElement;
   readonly #avatar: HTMLDivElement;
   readonly #name: HTMLSpanElement;
+  readonly #bars = new SignalBars();
   #stream: MediaStream | null = null;
   #user: RTCUser;
   #onTracks = (): void => this.refresh();
@@ -54,7 +56,7 @@ export class Tile {
       { class: 'tile', part: 'tile', 'data-tile': '', 'data-uid': user.uid, 'data-local': local ? 'true' : 'false' },
       this.video,
       this.#avatar,
-      h('div', { class: 'name', part: 'name' }, this.#name, ind),
+      h('div', { class: 'name', part: 'name' }, this.#name, ind, this.#bars.el),
       h('div', { class: 'paused', part: 'video-paused', role: 'status' }, 'Video paused: poor connection'),
     );
     this.update(user);
@@ -126,6 +128,11 @@ export class Tile {
 
   setSpeaking(on: boolean): void {
     this.el.dataset.speaking = String(on);
+  }
+
+  /** Their network quality as signal bars (onNetworkQualityChanged); undefined: not known yet. */
+  setNetworkQuality(quality: number | undefined): void {
+    this.#bars.set(quality);
   }
 
   /** Makes the tile a keyboard-operable control that calls `onActivate`. */
