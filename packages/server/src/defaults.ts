@@ -85,5 +85,7 @@ export const DEFAULTS = {
     sessionLeaseTtlMs: 5_000, // ms a session's owner lease lasts unrenewed: how long a dead process's sessions wait for a new owner
     sessionLeaseRenewMs: 1_500, // ms between renewals of every lease a process holds (one Redis call), well inside the TTL
     redisPrefix: 'parley:', // before every Redis key and channel name
+    nodeLoadTtlMs: 5_000, // ms a process's posted Janus node load counts without being posted again
+    nodeLoadRepostMs: 1_500, // ms between reposts of a process's node load
   },
 } as const;

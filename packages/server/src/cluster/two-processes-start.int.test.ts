@@ -57,7 +57,7 @@ describe('two server processes started at the same moment on an empty PostgreSQL
     const admin = await connectRedis(redis.url, 'test', noopLogger);
     try {
       const clients = String(await admin.client('LIST'));
-      for (const s of servers) expect(clients).toContain(`name=parley-${s.proc.pid}-leases`);
+      for (const s of servers) expect(clients).toContain(`name=parley-${s.proc.pid}-commands`);
     } finally {
       admin.disconnect();
     }
