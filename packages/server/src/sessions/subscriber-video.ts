@@ -76,9 +76,12 @@ export class SubscriberVideo {
     this.update();
   }
 
-  /** The media server lost packets towards the participant (reports about what it receives from them do not count here). */
-  slowLink(info: SlowLink): void {
-    if (info.uplink) return;
+  /**
+   * The media server saw packets lost on this connection. A subscriber connection carries media one
+   * way only, towards the participant, so every report counts whatever its `uplink` flag (Janus
+   * 1.1.2 marks the losses a squeezed subscriber reports with `uplink: true`; measured).
+   */
+  slowLink(_info: SlowLink): void {
     this.#link.slowLink();
   }
 
