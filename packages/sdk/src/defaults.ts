@@ -82,6 +82,7 @@ export const DEFAULTS = {
     enableDraggableVideoTile: true,
     endCallButtonDisable: false,
     showRecordingButton: false,
+    showScreenShareButton: true,
     switchCameraButtonDisable: false,
     muteAudioButtonDisable: false,
     pauseVideoButtonDisable: false,

@@ -16,6 +16,7 @@ import type { ParleyMetrics } from './metrics/parley-metrics.ts';
 import type { RingingService } from './calls/ringing-service.ts';
 import type { MediaBackend } from './media/media-backend.ts';
 import type { RecordingService } from './recording/recording-service.ts';
+import { noteScreenFeeds } from './recording/screen-feeds.ts';
 import type { DomainEvents } from './sessions/domain-events.ts';
 import type { QualityService } from './quality/quality-service.ts';
 import type { LiveStateWriter } from './sessions/live-state-writer.ts';
@@ -55,6 +56,8 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
   // Recordings: the row exists before anyone hears recording started; a stop queues the file's job.
   events.hook('recording.started', (e) => s.recordings.started(e));
   events.hook('recording.stopped', (e) => s.recordings.stopped(e));
+  // Which of a recording's feeds are screen shares, so its file shows them large.
+  noteScreenFeeds(events, s.log);
 
   // Webhooks: hooks, so each event is in the outbox before the step that caused it answers
   // (after the recordings' hooks: a recording's row exists when its event is written).

@@ -11,6 +11,7 @@ const BOOLEAN_SETTERS = [
   ['setEnableDraggableVideoTile', 'enableDraggableVideoTile', true],
   ['setEndCallButtonDisable', 'endCallButtonDisable', false],
   ['setShowRecordingButton', 'showRecordingButton', false],
+  ['setShowScreenShareButton', 'showScreenShareButton', true],
   ['setSwitchCameraButtonDisable', 'switchCameraButtonDisable', false],
   ['setMuteAudioButtonDisable', 'muteAudioButtonDisable', false],
   ['setPauseVideoButtonDisable', 'pauseVideoButtonDisable', false],

@@ -23,6 +23,8 @@ export interface CallSettings {
   readonly enableDraggableVideoTile: boolean;
   readonly endCallButtonDisable: boolean;
   readonly showRecordingButton: boolean;
+  /** The default UI's screen share button; shown only where the browser can share (getDisplayMedia) even when true. */
+  readonly showScreenShareButton: boolean;
   readonly switchCameraButtonDisable: boolean;
   readonly muteAudioButtonDisable: boolean;
   readonly pauseVideoButtonDisable: boolean;
@@ -93,6 +95,11 @@ export class CallSettingsBuilder {
   }
   setShowRecordingButton(value: boolean): this {
     this.#s.showRecordingButton = bool('setShowRecordingButton', value);
+    return this;
+  }
+  /** Shows or hides the default UI's screen share button (default: shown where the browser can share the screen). */
+  setShowScreenShareButton(value: boolean): this {
+    this.#s.showScreenShareButton = bool('setShowScreenShareButton', value);
     return this;
   }
   setSwitchCameraButtonDisable(value: boolean): this {

@@ -14,6 +14,10 @@ export interface TimedStream {
   feed: string;
   /** Seconds after the start of the recording at which this stream begins. */
   offsetSec: number;
+  /** Its length in seconds (known for every converted stream; a screen share is large for that long). */
+  durationSec?: number;
+  /** A screen share's video: large on the canvas for as long as it runs, the cameras in a strip meanwhile. */
+  screen?: boolean;
 }
 
 export interface Canvas {
@@ -56,6 +60,19 @@ export function gridLayout(n: number, canvas: Pick<Canvas, 'width' | 'height'> =
   return tiles;
 }
 
+/** While a screen is shared: the screen large on top, the cameras in a strip below. */
+export const SHARE_STRIP_HEIGHT = 180;
+
+export function shareLayout(cameras: number, canvas: Pick<Canvas, 'width' | 'height'> = CANVAS): { screen: Tile; strip: Tile[] } {
+  const top = canvas.height - SHARE_STRIP_HEIGHT;
+  const width = even(Math.min((SHARE_STRIP_HEIGHT * 16) / 9, canvas.width / Math.max(cameras, 1)));
+  const left = Math.floor((canvas.width - cameras * width) / 2);
+  return {
+    screen: { x: 0, y: 0, width: canvas.width, height: top },
+    strip: Array.from({ length: cameras }, (_, i) => ({ x: left + i * width, y: top, width, height: SHARE_STRIP_HEIGHT })),
+  };
+}
+
 export interface RecordingPlan {
   /** ffmpeg arguments, without the output file and progress options. */
   args: string[];
@@ -70,7 +87,9 @@ const sec = (n: number) => Math.max(0, n).toFixed(3);
  * The ffmpeg command for one recording: a black canvas of the recording's
  * length with each feed's video in its tile from its start time (black before
  * and after), and every audio stream delayed to its start time and mixed over
- * silence of the same length. Without video: the mixed audio alone.
+ * silence of the same length. A screen share is placed large for the time it
+ * ran, the cameras in a strip under it meanwhile (shareLayout). Without video:
+ * the mixed audio alone.
  */
 export function buildRecordingPlan(streams: readonly TimedStream[], durationSec: number, canvas: Canvas = CANVAS): RecordingPlan {
   const duration = Math.max(durationSec, 0.1);
@@ -92,30 +111,44 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
     inputs.push('-i', s.file);
   }
 
-  // One tile per feed. A feed with several video streams (its media room was made again
+  // One tile per camera feed. A feed with several video streams (its media room was made again
   // after a crash, and it published anew) shows each in that tile from its own start.
+  const cameras = videos.filter((v) => !v.screen);
+  const screens = videos.filter((v) => v.screen);
   const feeds: TimedStream[] = [];
-  for (const v of [...videos].sort((a, b) => a.offsetSec - b.offsetSec)) if (!feeds.some((f) => f.feed === v.feed)) feeds.push(v);
+  for (const v of [...cameras].sort((a, b) => a.offsetSec - b.offsetSec)) if (!feeds.some((f) => f.feed === v.feed)) feeds.push(v);
   feeds.sort(byJoinOrder);
-  const hasVideo = feeds.length > 0;
+  const hasVideo = videos.length > 0;
   if (hasVideo) {
     const tiles = gridLayout(feeds.length, canvas);
+    // While a screen is shared (each share for the time it ran) the cameras move to the strip under it.
+    const shared = screens.map((v) => `between(t,${sec(v.offsetSec)},${sec(v.offsetSec + (v.durationSec ?? duration))})`).join('+');
+    const share = shareLayout(feeds.length, canvas);
     filters.push(`color=c=black:s=${canvas.width}x${canvas.height}:r=${canvas.fps}:d=${sec(duration)}[base]`);
-    const segments = feeds.flatMap((first, i) => [first, ...videos.filter((v) => v.feed === first.feed && v !== first)].map((v, k) => ({ v, i, k })));
-    let last = 'base';
-    segments.forEach(({ v, i, k }, n) => {
-      const t = tiles[i] as Tile;
-      const idx = indexOf.get(v) as number;
+    const overlays: Array<{ label: string; at: Tile; enable?: string }> = [];
+    const segments = feeds.flatMap((first, i) => [first, ...cameras.filter((v) => v.feed === first.feed && v !== first)].map((v, k) => ({ v, i, k })));
+    for (const { v, i, k } of segments) {
       const label = k === 0 ? `v${i}` : `v${i}s${k}`;
-      filters.push(
-        `[${idx}:v]setpts=PTS-STARTPTS,fps=${canvas.fps},` +
-          // eval=frame: the fit is worked out again for a frame of another size or shape (see -reinit_filter above).
-        `scale=${t.width}:${t.height}:force_original_aspect_ratio=decrease:eval=frame,` +
-          `pad=${t.width}:${t.height}:(ow-iw)/2:(oh-ih)/2:color=black:eval=frame,setsar=1,format=yuv420p,` +
-          `tpad=start_duration=${sec(v.offsetSec)}:start_mode=add:color=black[${label}]`,
-      );
-      const out = n === segments.length - 1 ? 'vout' : `o${n}`;
-      filters.push(`[${last}][${label}]overlay=x=${t.x}:y=${t.y}:eof_action=pass:repeatlast=0[${out}]`);
+      const input = `[${indexOf.get(v)}:v]setpts=PTS-STARTPTS,fps=${canvas.fps}`;
+      const grid = tiles[i] as Tile;
+      if (!shared) {
+        filters.push(`${input},${fitInto(grid, v.offsetSec)}[${label}]`);
+        overlays.push({ label, at: grid });
+        continue;
+      }
+      const strip = share.strip[i] as Tile;
+      filters.push(`${input},split=2[${label}in][${label}stin]`, `[${label}in]${fitInto(grid, v.offsetSec)}[${label}]`, `[${label}stin]${fitInto(strip, v.offsetSec)}[${label}st]`);
+      overlays.push({ label, at: grid, enable: `not(${shared})` }, { label: `${label}st`, at: strip, enable: shared });
+    }
+    screens.forEach((v, n) => {
+      const label = `sc${n}`;
+      filters.push(`[${indexOf.get(v)}:v]setpts=PTS-STARTPTS,fps=${canvas.fps},${fitInto(share.screen, v.offsetSec)}[${label}]`);
+      overlays.push({ label, at: share.screen });
+    });
+    let last = 'base';
+    overlays.forEach(({ label, at, enable }, n) => {
+      const out = n === overlays.length - 1 ? 'vout' : `o${n}`;
+      filters.push(`[${last}][${label}]overlay=x=${at.x}:y=${at.y}:eof_action=pass:repeatlast=0${enable ? `:enable='${enable}'` : ''}[${out}]`);
       last = out;
     });
   }
@@ -137,6 +170,19 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
   }
   args.push('-map', '[aout]', '-c:a', 'libopus', '-b:a', '96k', '-t', sec(duration), '-f', 'webm');
   return { args, hasVideo, durationSec: duration, canvas: hasVideo ? canvas : null };
+}
+
+/**
+ * A video fitted into a tile (black bars keep its shape) and shifted to its
+ * start, black before. eval=frame: the fit is worked out again for a frame of
+ * another size or shape (see -reinit_filter above).
+ */
+function fitInto(t: Tile, offsetSec: number): string {
+  return (
+    `scale=${t.width}:${t.height}:force_original_aspect_ratio=decrease:eval=frame,` +
+    `pad=${t.width}:${t.height}:(ow-iw)/2:(oh-ih)/2:color=black:eval=frame,setsar=1,format=yuv420p,` +
+    `tpad=start_duration=${sec(offsetSec)}:start_mode=add:color=black`
+  );
 }
 
 /**

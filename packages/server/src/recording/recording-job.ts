@@ -11,6 +11,7 @@ import { run } from './exec.ts';
 import { buildRecordingPlan, type RecordingPlan, type TimedStream, timeline } from './filter-graph.ts';
 import { ProgressParser } from './progress.ts';
 import { convert, listMjr, type RawStream, readHeader, targetExtension } from './raw-streams.ts';
+import { readScreenFeeds } from './screen-feeds.ts';
 import type { RecordingRow, RecordingsStore } from './recordings-store.ts';
 
 /** Share of the progress bar the janus-pp-rec conversions take; ffmpeg takes the rest. */
@@ -128,10 +129,13 @@ export class RecordingJob {
 
     const stoppedAt = (r.stoppedAt ?? new Date()).getTime();
     const { originMs, durationSec } = timeline(converted, r.startedAt.getTime(), stoppedAt);
+    const screenFeeds = readScreenFeeds(r.rawDir);
     const streams: TimedStream[] = converted.map((s) => ({
       file: s.file,
       kind: s.kind,
       feed: s.feed,
+      durationSec: s.durationSec,
+      screen: screenFeeds.has(s.feed),
       offsetSec: (s.startUs / 1000 - originMs) / 1000 + s.delaySec,
     }));
     const plan = buildRecordingPlan(streams, durationSec);

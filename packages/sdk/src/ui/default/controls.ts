@@ -5,6 +5,7 @@
  */
 import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode } from '../../api/events.ts';
+import { screenShareSupported } from '../../media/browser-support.ts';
 import type { AudioOutputChoice } from '../../session/audio-output.ts';
 import { h, icon, iconButton } from './dom.ts';
 import { MODE_LABELS } from './layout.ts';
@@ -22,6 +23,7 @@ export interface ControlActions {
   toggleRecording(): void;
   switchToVideo(): void;
   togglePip(): void;
+  toggleScreenShare(): void;
   cycleMode(): void;
 }
 
@@ -31,6 +33,8 @@ export interface ControlState {
   audioOnly: boolean;
   recording: boolean;
   pip: boolean;
+  /** We share our screen now. */
+  screenSharing: boolean;
   mode: DisplayMode;
   audioMode: AudioMode | undefined;
   audioOutput: AudioOutputChoice;
@@ -69,6 +73,7 @@ export class Controls {
     });
     add(settings.showRecordingButton, 'record', 'Start recording', 'rec', () => act.toggleRecording(), { 'aria-pressed': 'false' });
     add(settings.showSwitchToVideoCall, 'switch-to-video', 'Switch to video call', 'cam', () => act.switchToVideo());
+    add(settings.showScreenShareButton && screenShareSupported(), 'screen-share', 'Share your screen', 'screen', () => act.toggleScreenShare(), { 'aria-pressed': 'false' });
     add(pipSupported, 'pip', 'Picture in picture', 'pip', () => act.togglePip(), { 'aria-pressed': 'false' });
     add(!settings.endCallButtonDisable, 'end-call', 'End call', 'end', () => act.endCall());
     this.el.append(this.#menu);
@@ -88,6 +93,7 @@ export class Controls {
     toggle(b['mute-audio'], s.audioMuted, 'mic', s.audioMuted ? 'Unmute microphone' : 'Mute microphone');
     toggle(b['pause-video'], s.videoPaused, 'cam', s.videoPaused ? 'Turn camera on' : 'Turn camera off');
     toggle(b.record, s.recording, 'rec', s.recording ? 'Stop recording' : 'Start recording', false);
+    toggle(b['screen-share'], s.screenSharing, 'screen', s.screenSharing ? 'Stop sharing your screen' : 'Share your screen', false);
     toggle(b.pip, s.pip, 'pip', s.pip ? 'Leave picture in picture' : 'Picture in picture', false);
     if (b['pause-video']) b['pause-video'].hidden = s.audioOnly;
     if (b['switch-camera']) b['switch-camera'].hidden = s.audioOnly || s.videoPaused;

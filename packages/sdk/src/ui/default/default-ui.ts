@@ -5,7 +5,7 @@
  * public API (methods and events), so an app can replace it with its own.
  */
 import type { DisplayMode } from '../../api/call-settings.ts';
-import type { AudioMode, CallSessionState, RTCMutedUser, RTCRecordingInfo, RTCUser } from '../../api/events.ts';
+import type { AudioMode, CallSessionState, RTCMutedUser, RTCRecordingInfo, RTCUser, RemoteStreamInfo } from '../../api/events.ts';
 import { modeForLabel } from '../../media/devices.ts';
 import type { SessionView } from '../../session/session-view.ts';
 import { Controls } from './controls.ts';
@@ -17,6 +17,7 @@ import { gridShape, MODES, place } from './layout.ts';
 import { PictureInPicture } from './pip.ts';
 import type { AudioOutputInfo, UIEvents, UISession } from './session-api.ts';
 import { CSS } from './styles.ts';
+import { placeBesideShare, ScreenStage } from './screen-stage.ts';
 import { Tile } from './tile.ts';
 import { TileVisibility } from './tile-visibility.ts';
 
@@ -42,6 +43,8 @@ export class DefaultCallUI implements SessionView {
   readonly #idle: IdleDialog;
   readonly #switch: SwitchDialog;
   readonly #pip: PictureInPicture;
+  /** A screen share on the stage (screen-stage.ts), while there is one. */
+  readonly #screen: ScreenStage;
   readonly #tiles = new Map<string, Tile>();
   /** Each remote tile's size on screen, told to the session (the server sends the video layer that fits, or none). */
   readonly #visibility = new TileVisibility((uid, size) => this.#session.setRemoteVideoView?.(uid, size));
@@ -91,6 +94,7 @@ export class DefaultCallUI implements SessionView {
         listAudioOutputs: () => this.#audioOutputs(),
         toggleRecording: () => this.#toggleRecording(),
         switchToVideo: () => this.#run(() => session.switchToVideoCall?.()),
+        toggleScreenShare: () => this.#run(() => (session.isSharingScreen ? session.stopScreenShare?.() : session.startScreenShare?.())),
         togglePip: () => this.#run(() => (this.#pip.active ? this.exitPIPMode() : this.enterPIPMode())),
         cycleMode: () => this.setMode(MODES[(MODES.indexOf(this.#mode) + 1) % MODES.length]!),
       },
@@ -121,6 +125,9 @@ export class DefaultCallUI implements SessionView {
       () => this.#stage.querySelector('video') ?? undefined,
       () => this.#renderControls(),
     );
+    this.#screen = new ScreenStage(() => void this.#run(() => session.stopScreenShare?.()));
+    session.attachOutputElement(this.#screen.video);
+    if (session.screenSharer) this.#showShare(session.screenSharer);
     this.#speaker = session.activeSpeaker?.uid;
     if (typeof ResizeObserver !== 'undefined') {
       this.#resize = new ResizeObserver(() => this.#layout());
@@ -172,6 +179,8 @@ export class DefaultCallUI implements SessionView {
       this.#session.detachOutputElement(tile.video);
       tile.destroy();
     }
+    this.#session.detachOutputElement(this.#screen.video);
+    this.#screen.hide();
     this.#tiles.clear();
     this.#root.remove();
     this.#style.remove();
@@ -218,6 +227,19 @@ export class DefaultCallUI implements SessionView {
       const self = this.#self();
       const tile = self && this.#tiles.get(self.uid);
       tile?.setStream(stream);
+    });
+    on('onScreenShareStarted', (user: RTCUser) => this.#showShare(user));
+    on('onScreenShareStopped', (user: RTCUser) => {
+      if (this.#screen.uid !== user.uid) return;
+      this.#screen.hide();
+      this.#layout();
+      this.#renderControls();
+    });
+    on('onRemoteStream', (info: RemoteStreamInfo) => {
+      if (info.source === 'screen' && info.uid === this.#screen.uid) this.#screen.setStream(info.stream);
+    });
+    on('onRemoteStreamRemoved', (info: { uid: string; source: string }) => {
+      if (info.source === 'screen' && info.uid === this.#screen.uid) this.#screen.setStream(null);
     });
     on('onActiveSpeakerChanged', (user: RTCUser | null) => this.#onSpeaker(user?.uid));
     on('onNetworkQualityChanged', ({ uid, quality }: { uid: string; quality: number }) => {
@@ -312,6 +334,14 @@ export class DefaultCallUI implements SessionView {
     if (this.#pinned === uid) this.#pinned = undefined;
   }
 
+  /** `user`'s share takes the stage: their screen, or our notice when it is ours. */
+  #showShare(user: RTCUser): void {
+    this.#screen.show(user.uid, user.name, user.isLocalUser);
+    this.#screen.setStream(user.isLocalUser ? null : (this.#session.getRemotePublicationStream?.(user.uid, 'screen') ?? null));
+    this.#layout();
+    this.#renderControls();
+  }
+
   #self(): RTCUser | undefined {
     return this.#session.getParticipants().find((u) => u.isLocalUser);
   }
@@ -329,9 +359,10 @@ export class DefaultCallUI implements SessionView {
     const uids = tiles.map((t) => t.uid);
     const local = tiles.find((t) => t.user.isLocalUser)?.uid;
     const speaker = this.#speaker !== local ? this.#speaker : undefined;
-    const p = place(this.#mode, uids, local, this.#pinned ?? speaker);
+    const sharing = this.#screen.uid !== undefined;
+    const p = sharing ? placeBesideShare(uids) : place(this.#mode, uids, local, this.#pinned ?? speaker);
     const el = (uid: string) => this.#tiles.get(uid)!.el;
-    fill(this.#stage, p.stage.map(el));
+    fill(this.#stage, sharing ? [this.#screen.el] : p.stage.map(el));
     fill(this.#strip, p.strip.map(el));
     fill(this.#float, p.float ? [el(p.float)] : []);
     const placed = new Set([...p.stage, ...p.strip, ...(p.float ? [p.float] : [])]);
@@ -343,6 +374,7 @@ export class DefaultCallUI implements SessionView {
     this.#stage.style.setProperty('--rows', String(rows));
     const d = this.#root.dataset;
     d.mode = this.#mode;
+    d.screenShare = String(sharing);
     d.count = String(uids.length);
     // The floating tile rises above a filled strip (an attribute, not :has(), which Firefox ESR 115 lacks).
     d.strip = String(p.strip.length > 0);
@@ -406,6 +438,7 @@ export class DefaultCallUI implements SessionView {
       audioOnly: this.#audioOnly,
       recording: this.#recording,
       pip: this.#pip.active,
+      screenSharing: this.#session.isSharingScreen ?? false,
       mode: this.#mode,
       audioMode: this.#session.audioMode ?? this.#session.settings.defaultAudioMode ?? 'SPEAKER',
       audioOutput: this.#session.audioOutputChoice ?? 'menu',

@@ -27,6 +27,7 @@ export const ICONS = {
   spotlight: 'M3 3h18v12H3zm0 14h5v4H3zm6.5 0h5v4h-5zm6.5 0h5v4h-5z',
   single: 'M3 4h18v16H3z',
   next: 'M8.6 16.6 13.2 12 8.6 7.4 10 6l6 6-6 6z',
+  screen: 'M20 18a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2H0v2h24v-2h-4zm-7-3.53v-2.19c-2.78 0-4.61.85-6 2.72.56-2.67 2.11-5.33 6-5.87V7l4 3.73-4 3.74z',
 } as const;
 export type IconName = keyof typeof ICONS;
 

@@ -61,4 +61,12 @@ export interface UISession {
   acceptVideoSwitch?(): unknown;
   declineVideoSwitch?(): unknown;
   stayInSession?(): unknown;
+  /** Screen share (onScreenShareStarted / onScreenShareStopped tell who shares). */
+  startScreenShare?(): unknown;
+  stopScreenShare?(): unknown;
+  readonly isSharingScreen?: boolean;
+  /** Who shares now, when the UI is built. */
+  readonly screenSharer?: RTCUser | null;
+  /** One publication's stream of a remote participant (their `screen`). */
+  getRemotePublicationStream?(uid: string, source: 'screen'): MediaStream | undefined;
 }

@@ -23,6 +23,13 @@ export const CSS = `
 .strip .tile{flex:0 0 auto;height:100%;aspect-ratio:16/9}
 .strip>:first-child{margin-left:auto}.strip>:last-child{margin-right:auto}
 .park{display:none}
+.pl[data-screen-share=true] .strip{display:flex}
+.stage>.screen{flex:1 1 100%;height:100%}
+.screen video{object-fit:contain}
+.sharing{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:14px;padding:16px;text-align:center}
+.sharing p{all:initial;font:inherit;font-size:16px;color:inherit}
+.sharing button{padding:10px 18px;border-radius:10px;font-weight:600}
+.btn[data-control=screen-share][aria-pressed=true]{background:#3b82f6;color:#fff}
 .float{position:absolute;right:16px;bottom:16px;z-index:3;width:clamp(96px,24cqw,240px);aspect-ratio:4/3;border-radius:12px;
  box-shadow:0 6px 24px rgb(0 0 0/50%);touch-action:none}
 .float:empty{display:none}
