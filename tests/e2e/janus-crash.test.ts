@@ -3,7 +3,7 @@
  * the server makes the room again, and every page publishes and subscribes
  * again by itself. Nobody gets a leave, join or end; mute states stay; media
  * is back within 5 s of Janus answering; a recording across the crash is one
- * file covering before and after.
+ * file covering before and after, the gap marked in its metadata.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,8 +116,15 @@ describe('Janus killed during a three-person call', () => {
     const probed = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'json', file], { encoding: 'utf8' }));
     const durationSec = Number(probed.format.duration);
     const spanSec = (new Date(meta.stoppedAt).getTime() - new Date(meta.startedAt).getTime()) / 1000;
-    console.log(`recording across the crash: ${durationSec.toFixed(2)} s of ${spanSec.toFixed(2)} s between start and stop`);
+    console.log(`recording across the crash: ${durationSec.toFixed(2)} s of ${spanSec.toFixed(2)} s between start and stop; gaps ${JSON.stringify(meta.gaps)}`);
     expect(durationSec).toBeGreaterThan(6); // 3 s before, the gap, 3 s after
     expect(Math.abs(durationSec - spanSec)).toBeLessThan(1.5);
+    // The gap is marked: in the recording's metadata and in the file's tags, inside the file, lasting about the outage
+    expect(meta.gaps).toHaveLength(1);
+    const [gap] = meta.gaps as { startMs: number; endMs: number }[];
+    expect(gap!.startMs).toBeGreaterThan(2_500);
+    expect(gap!.endMs).toBeLessThan(durationSec * 1000 - 2_500);
+    const tags = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file], { encoding: 'utf8' })).format.tags;
+    expect(JSON.parse(tags.PARLEY_MEDIA_GAPS)).toEqual(meta.gaps);
   });
 });

@@ -4,7 +4,8 @@
  * data dir and port: both pages resume with their tokens into the rebuilt
  * session and publish and subscribe again by themselves — media back
  * (getStats: frames decoded rising on the new connections), no leave, join or
- * end, mute kept, one stay each in the call log. Left down past the reconnect
+ * end, mute kept, one stay each in the call log, and a recording across it is
+ * one file with the gap marked. Left down past the reconnect
  * window, both pages end with onCallEnded 'server-unavailable' and the
  * default UI says so.
  */
@@ -98,10 +99,13 @@ async function countUnwanted(calls: CallPage[]): Promise<number[]> {
   return Promise.all(calls.map(async (c) => (await events(c)).filter((e) => NOT_WANTED.includes(e.name)).length));
 }
 
-async function stays(s: ServerProcess, sessionId: string): Promise<unknown[]> {
+async function rest(s: ServerProcess, path: string): Promise<any> {
   const apiKey = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
-  const log = await (await fetch(`${s.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
-  return log.participants.map((p: any) => [p.uid, p.leftAt]);
+  return (await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+}
+
+async function stays(s: ServerProcess, sessionId: string): Promise<unknown[]> {
+  return (await rest(s, `/v1/calls/${sessionId}`)).participants.map((p: any) => [p.uid, p.leftAt]);
 }
 
 describe('the server restarts during a two-person call', () => {
@@ -110,7 +114,10 @@ describe('the server restarts during a two-person call', () => {
     const calls = await twoInACall(first, 'restart-e2e-1', ['ann', 'ben']);
     const [ann, ben] = calls;
     await ben.page.evaluate(() => (window as any).session.audioMuted(true));
-    await sleep(500); // the live state is written after the answers
+    await ann.page.evaluate(() => (window as any).session.startRecording());
+    const toggled = await eventually(() => events(ann, 'onRecordingToggled'), (e) => e.length === 1, 10_000, 'recording started');
+    const recordingId = toggled[0]?.payload.recordingId as string;
+    await sleep(3_000); // some recording before the kill (the live state is written meanwhile, after the answers)
     const before = await countUnwanted(calls);
     await watchMediaBack(calls);
 
@@ -133,6 +140,19 @@ describe('the server restarts during a two-person call', () => {
       ['ann', null],
       ['ben', null],
     ]);
+
+    // The recording went on in the rebuilt session: one file from start to stop, the gap marked
+    await sleep(3_000);
+    await ann.page.evaluate(() => (window as any).session.stopRecording());
+    const meta = await eventually(() => rest(second, `/v1/recordings/${recordingId}`), (r) => r.status === 'ready' || r.status === 'failed', 120_000, 'the recording job');
+    expect(meta.status).toBe('ready');
+    const durationSec = meta.durationMs / 1000;
+    const spanSec = (new Date(meta.stoppedAt).getTime() - new Date(meta.startedAt).getTime()) / 1000;
+    console.log(`recording across the restart: ${durationSec.toFixed(2)} s of ${spanSec.toFixed(2)} s between start and stop; gaps ${JSON.stringify(meta.gaps)}`);
+    expect(Math.abs(durationSec - spanSec)).toBeLessThan(1.5);
+    expect(meta.gaps).toHaveLength(1);
+    const [gap] = meta.gaps as { startMs: number; endMs: number }[];
+    expect(gap!.endMs - gap!.startMs).toBeGreaterThan(3_000); // the server was down 3 s and more
     for (const c of calls) await c.page.evaluate(() => (window as any).session.endSession());
   }, 150_000);
 

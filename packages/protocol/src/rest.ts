@@ -142,6 +142,12 @@ export const Recording = z.object({
   width: z.number().nullable(),
   height: z.number().nullable(),
   error: z.string().nullable(),
+  /**
+   * Once ready: where the file has no media, in ms from its start — its media server or the
+   * server itself restarted while it recorded (the file covers the gap, black and silent).
+   * Also in the file's tags as `PARLEY_MEDIA_GAPS`.
+   */
+  gaps: z.array(z.object({ startMs: z.number(), endMs: z.number() })).optional(),
   /** Where to download the file, once ready (credentials in a header). */
   fileUrl: z.string().nullable(),
   /**

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { run } from './exec.ts';
 import { buildRecordingPlan, type RecordingPlan, type TimedStream, timeline } from './filter-graph.ts';
+import { gapsMetadataArgs, type MediaGap, mediaGaps } from './media-gaps.ts';
 import { ProgressParser } from './progress.ts';
 import { convert, listMjr, type RawStream, readHeader, targetExtension } from './raw-streams.ts';
 import { readScreenFeeds } from './screen-feeds.ts';
@@ -139,8 +140,10 @@ export class RecordingJob {
       offsetSec: (s.startUs / 1000 - originMs) / 1000 + s.delaySec,
     }));
     const plan = buildRecordingPlan(streams, durationSec);
+    // Where no stream covers the timeline (a crash or a restart): black and silent in the file, and said so.
+    const gaps = mediaGaps(streams.map((s, i) => ({ offsetSec: s.offsetSec, durationSec: converted[i]?.durationSec ?? 0 })));
     const partial = join(work, `${r.id}.partial.webm`);
-    await this.#encode(plan, partial);
+    await this.#encode(plan, partial, gaps);
 
     const probed = await probe(partial, signal);
     this.#verify(plan, probed);
@@ -154,12 +157,13 @@ export class RecordingJob {
       mimeType: plan.hasVideo ? 'video/webm' : 'audio/webm',
       width: probed.video?.width ?? null,
       height: probed.video?.height ?? null,
+      gaps,
     };
   }
 
-  async #encode(plan: RecordingPlan, out: string): Promise<void> {
+  async #encode(plan: RecordingPlan, out: string, gaps: readonly MediaGap[]): Promise<void> {
     const parser = new ProgressParser(plan.durationSec);
-    await run('ffmpeg', [...plan.args, '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', out], {
+    await run('ffmpeg', [...plan.args, ...gapsMetadataArgs(gaps), '-loglevel', 'error', '-nostats', '-progress', 'pipe:1', out], {
       signal: this.signal,
       onStdout: (chunk) => void this.#progress(CONVERT_SHARE + parser.push(chunk) * (1 - CONVERT_SHARE)),
     });

@@ -6,6 +6,7 @@
 import type { CallLogRecording, Recording, RecordingStatus } from '@parley/protocol';
 import type { Database, Row } from '../store/database.ts';
 import { dateOrNull as date } from '../store/row-values.ts';
+import type { MediaGap } from './media-gaps.ts';
 
 export interface RecordingRow {
   id: string;
@@ -24,6 +25,8 @@ export interface RecordingRow {
   rawDir: string;
   error: string | null;
   attempts: number;
+  /** Where the file has no media (its media server or this server restarted while it recorded); null until ready. */
+  gaps: MediaGap[] | null;
 }
 
 const num = (n: unknown) => (n == null ? null : Number(n));
@@ -46,6 +49,7 @@ function toRow(r: Row): RecordingRow {
     rawDir: String(r.raw_dir),
     error: (r.error as string | null) ?? null,
     attempts: Number(r.attempts),
+    gaps: (r.gaps as MediaGap[] | null) ?? null,
   };
 }
 
@@ -70,6 +74,7 @@ export function toRecording(r: RecordingRow): Recording {
     width: r.width,
     height: r.height,
     error: r.error,
+    ...(r.gaps ? { gaps: r.gaps } : {}),
     fileUrl: r.status === 'ready' ? recordingFileUrl(r.id) : null,
     playbackUrl: null, // signed per request by the routes, never stored
   };
@@ -144,11 +149,14 @@ export class RecordingsStore {
     await this.db.query(`update recordings set progress = $2, updated_at = now() where id = $1 and status = 'processing'`, [id, progress]);
   }
 
-  async ready(id: string, file: { path: string; sizeBytes: number; durationMs: number; mimeType: string; width: number | null; height: number | null }): Promise<void> {
+  async ready(
+    id: string,
+    file: { path: string; sizeBytes: number; durationMs: number; mimeType: string; width: number | null; height: number | null; gaps: readonly MediaGap[] },
+  ): Promise<void> {
     await this.db.query(
       `update recordings set status = 'ready', progress = 1, file_path = $2, size_bytes = $3, duration_ms = $4,
-         mime_type = $5, width = $6, height = $7, error = null, updated_at = now() where id = $1`,
-      [id, file.path, file.sizeBytes, Math.round(file.durationMs), file.mimeType, file.width, file.height],
+         mime_type = $5, width = $6, height = $7, gaps = $8::jsonb, error = null, updated_at = now() where id = $1`,
+      [id, file.path, file.sizeBytes, Math.round(file.durationMs), file.mimeType, file.width, file.height, JSON.stringify(file.gaps)],
     );
   }
 

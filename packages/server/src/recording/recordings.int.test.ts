@@ -132,7 +132,7 @@ describe('who may read recordings over REST', () => {
     writeFileSync(join(dir, `${id}.webm`), bytes);
     await recordings.create({ id, sessionId: 'rest-s', startedBy: { uid: 'ins', name: 'Insider' }, startedAt: new Date(), rawDir: join(dir, 'raw', id) });
     await recordings.stopped(id, new Date());
-    await recordings.ready(id, { path: join(dir, `${id}.webm`), sizeBytes: 1000, durationMs: 6000, mimeType: 'video/webm', width: 1280, height: 720 });
+    await recordings.ready(id, { path: join(dir, `${id}.webm`), sizeBytes: 1000, durationMs: 6000, mimeType: 'video/webm', width: 1280, height: 720, gaps: [{ startMs: 2000, endMs: 3500 }] });
     await recordings.create({ id: '22222222-2222-4222-8222-222222222222', sessionId: 'rest-s', startedBy: { uid: 'ins', name: 'Insider' }, startedAt: new Date(Date.now() + 1000), rawDir: '/nonexistent' });
   });
 
@@ -157,7 +157,7 @@ describe('who may read recordings over REST', () => {
     expect(second.body.nextCursor).toBeNull();
 
     const meta = await http.get(`/v1/recordings/${id}`, { auth: insider });
-    expect(meta.body).toMatchObject({ id, sessionId: 'rest-s', status: 'ready', progress: 1, durationMs: 6000, sizeBytes: 1000, startedBy: { uid: 'ins', name: 'Insider' }, width: 1280, height: 720, fileUrl: `/v1/recordings/${id}/file` });
+    expect(meta.body).toMatchObject({ id, sessionId: 'rest-s', status: 'ready', progress: 1, durationMs: 6000, sizeBytes: 1000, startedBy: { uid: 'ins', name: 'Insider' }, width: 1280, height: 720, gaps: [{ startMs: 2000, endMs: 3500 }], fileUrl: `/v1/recordings/${id}/file` });
     const file = await fetch(`${server.url}/v1/recordings/${id}/file`, { headers: { authorization: `Bearer ${insider}` } });
     expect(file.status).toBe(200);
     expect(file.headers.get('accept-ranges')).toBe('bytes');

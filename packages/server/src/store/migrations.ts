@@ -188,6 +188,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       create index quality_samples_received on quality_samples(received_at)
     `,
   },
+  {
+    version: 8,
+    name: "recordings: where the file has no media (recording/media-gaps.ts)",
+    sql: `alter table recordings add column gaps jsonb`,
+  },
 ];
 
 /** Brings the database up to MIGRATIONS: once across processes starting together, applied ones checked (migration-runner.ts). */
