@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isParleyError } from '@parley/protocol';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
@@ -96,7 +97,7 @@ describe('session leases', () => {
     expect(await other.owner('s4')).toBe(other.id);
   });
 
-  it('releases every lease it holds when it closes', async () => {
+  it('releases every lease it holds when it closes, and takes no more', async () => {
     const [a, b] = await Promise.all([holder(), holder()]);
     await a.acquire('s5');
     await a.acquire('s6');
@@ -104,5 +105,7 @@ describe('session leases', () => {
     await a.close();
 
     expect(await Promise.all([b.acquire('s5'), b.acquire('s6')])).toEqual([true, true]);
+    const refused = await a.acquire('s7').catch((e: unknown) => e);
+    expect(isParleyError(refused, 'CLUSTER_UNAVAILABLE')).toBe(true);
   });
 });

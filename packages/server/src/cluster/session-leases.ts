@@ -15,7 +15,7 @@
  *   process may have taken over by now). From then on it must not act as the
  *   session's owner.
  */
-import { TypedEmitter } from '@parley/protocol';
+import { ParleyError, TypedEmitter } from '@parley/protocol';
 import type { Redis } from 'ioredis';
 import { reportTo } from '../util/listener-errors.ts';
 import type { Logger } from '../util/logger.ts';
@@ -68,6 +68,7 @@ export class SessionLeases extends TypedEmitter<SessionLeasesEvents> {
 
   /** Takes the session's lease if nobody holds it; true if this process owns the session now (or already did). */
   async acquire(sessionId: string): Promise<boolean> {
+    if (this.#closed) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session leases are closed: this process is stopping');
     if (this.#held.has(sessionId)) return true;
     const { redis, processId, ttlMs } = this.#opts;
     const set = await redisCommand('taking a session lease', () => redis.set(this.#key(sessionId), processId, 'PX', ttlMs, 'NX'));
