@@ -2,14 +2,18 @@
  * A connection to the cluster's Redis, opened at start so a wrong REDIS_URL
  * or a Redis that is down stops the start with CLUSTER_UNAVAILABLE. Commands
  * fail at once while the connection is down (no offline queue: a relayed
- * request must not wait minutes in a buffer); ioredis reconnects by itself
- * and a subscriber connection subscribes again.
+ * request must not wait minutes in a buffer), and time out when Redis does
+ * not answer (a hung Redis or a silent network must not hold a lease renewal
+ * past the lease); ioredis reconnects by itself and a subscriber connection
+ * subscribes again.
  */
 import { ParleyError } from '@parley/protocol';
 import { Redis } from 'ioredis';
 import type { Logger } from '../util/logger.ts';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/** Well inside a session lease's TTL (DEFAULTS.cluster). */
+const COMMAND_TIMEOUT_MS = 1_000;
 /** Reconnect back-off: 100 ms more each attempt, at most 2 s. */
 const reconnectDelayMs = (attempt: number) => Math.min(attempt * 100, 2_000);
 
@@ -19,6 +23,7 @@ export async function connectRedis(url: string, role: string, log: Logger): Prom
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
     connectionName: `parley-${process.pid}-${role}`,
     retryStrategy: reconnectDelayMs,
   });

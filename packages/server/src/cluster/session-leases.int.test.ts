@@ -108,4 +108,36 @@ describe('session leases', () => {
     const refused = await a.acquire('s7').catch((e: unknown) => e);
     expect(isParleyError(refused, 'CLUSTER_UNAVAILABLE')).toBe(true);
   });
+
+  it('gives its leases up itself before they can lapse when Redis stops answering', async () => {
+    const frozen = await startTestRedis();
+    const connection = await connectRedis(frozen.url, 'leases', noopLogger);
+    const leases = new SessionLeases({ redis: connection, processId: randomUUID(), prefix, ttlMs: 1_000, renewEveryMs: 250, log: noopLogger });
+    try {
+      expect(await leases.acquire('s8')).toBe(true);
+      await sleep(600);
+      let ttlLeftWhenLost: number | undefined;
+      const lost = new Promise<void>((done) =>
+        leases.on('lost', () => {
+          // Let Redis go on at once and ask how long the lease still had to live.
+          frozen.signal('SIGCONT');
+          void connectRedis(frozen.url, 'check', noopLogger).then(async (check) => {
+            ttlLeftWhenLost = await check.pttl(`${prefix}lease:s8`);
+            check.disconnect();
+            done();
+          });
+        }),
+      );
+
+      frozen.signal('SIGSTOP');
+      await lost;
+
+      expect(leases.holds('s8')).toBe(false);
+      expect(ttlLeftWhenLost).toBeGreaterThan(0);
+    } finally {
+      await leases.close();
+      connection.disconnect();
+      await frozen.stop();
+    }
+  });
 });

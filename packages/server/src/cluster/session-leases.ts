@@ -10,10 +10,11 @@
  *   never extends or deletes a lease another process took meanwhile.
  * - A lease not renewed lapses (a process killed, or paused longer than the
  *   TTL); another process's `acquire` then succeeds — the takeover.
- * - The holder learns it lost a lease at its next renewal round (`lost`), or
- *   when renewals have failed for a whole TTL (Redis unreachable: another
- *   process may have taken over by now). From then on it must not act as the
- *   session's owner.
+ * - The holder learns it lost a lease at its next renewal round (`lost`) —
+ *   and, without waiting for Redis, gives every lease up itself one renewal
+ *   period before they could lapse when its renewals stopped succeeding (Redis
+ *   unreachable or hanging, this process paused): by the time another process
+ *   can take a session over, this one has stopped acting as its owner.
  */
 import { ParleyError, TypedEmitter } from '@parley/protocol';
 import type { Redis } from 'ioredis';
@@ -54,15 +55,18 @@ export class SessionLeases extends TypedEmitter<SessionLeasesEvents> {
   readonly #opts: SessionLeasesOptions;
   readonly #held = new Set<string>();
   readonly #timer: NodeJS.Timeout;
-  /** When every held lease was last known extended: renewals failing longer than the TTL mean they may be gone. */
-  #lastRenewedAt = Date.now();
+  /**
+   * Until when every held lease surely lasts: the start of the last renewal
+   * round that succeeded (or of the first acquire since none was held), plus the TTL.
+   */
+  #safeUntil = 0;
   #renewing = false;
   #closed = false;
 
   constructor(opts: SessionLeasesOptions) {
     super(reportTo(opts.log));
     this.#opts = opts;
-    this.#timer = setInterval(() => void this.#renewRound(), opts.renewEveryMs);
+    this.#timer = setInterval(() => this.#tick(), opts.renewEveryMs);
     this.#timer.unref();
   }
 
@@ -71,8 +75,10 @@ export class SessionLeases extends TypedEmitter<SessionLeasesEvents> {
     if (this.#closed) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session leases are closed: this process is stopping');
     if (this.#held.has(sessionId)) return true;
     const { redis, processId, ttlMs } = this.#opts;
+    const startedAt = Date.now();
     const set = await redisCommand('taking a session lease', () => redis.set(this.#key(sessionId), processId, 'PX', ttlMs, 'NX'));
     if (set !== 'OK') return false;
+    if (this.#held.size === 0) this.#safeUntil = startedAt + ttlMs;
     this.#held.add(sessionId);
     return true;
   }
@@ -101,23 +107,28 @@ export class SessionLeases extends TypedEmitter<SessionLeasesEvents> {
     await Promise.allSettled([...this.#held].map((sessionId) => this.release(sessionId)));
   }
 
+  #tick(): void {
+    if (this.#closed || this.#held.size === 0) return;
+    // The next tick could come after the leases lapsed: give them up now.
+    if (Date.now() + this.#opts.renewEveryMs >= this.#safeUntil) {
+      for (const sessionId of [...this.#held]) this.#lose(sessionId);
+      return;
+    }
+    void this.#renewRound();
+  }
+
   async #renewRound(): Promise<void> {
-    if (this.#renewing || this.#closed) return;
+    if (this.#renewing) return; // the last round still waits for Redis (commands time out)
     this.#renewing = true;
     const round = [...this.#held];
     const startedAt = Date.now();
     try {
-      if (round.length === 0) {
-        this.#lastRenewedAt = startedAt;
-        return;
-      }
       const { redis, processId, ttlMs } = this.#opts;
       const lostIndexes = (await redis.eval(RENEW, round.length, ...round.map((s) => this.#key(s)), processId, ttlMs)) as number[];
-      this.#lastRenewedAt = startedAt;
+      this.#safeUntil = startedAt + ttlMs;
       for (const index of lostIndexes) this.#lose(round[index - 1] as string);
     } catch (error) {
       this.#opts.log.warn({ err: error, leases: round.length }, 'session leases not renewed');
-      if (Date.now() - this.#lastRenewedAt >= this.#opts.ttlMs) for (const sessionId of round) this.#lose(sessionId);
     } finally {
       this.#renewing = false;
     }

@@ -15,6 +15,8 @@ export interface TestRedis {
   readonly port: number;
   /** Stops it (SIGTERM, then SIGKILL after 5 s) and resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
+  /** Freezes it (SIGSTOP: a hung Redis, or a network that went silent) or lets it go on (SIGCONT). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
 async function freeLoopbackPort(): Promise<number> {
@@ -76,8 +78,10 @@ function running(child: ChildProcess, port: number): TestRedis {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    signal: (signal) => void child.kill(signal),
     stop() {
       stopping ??= (async () => {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
