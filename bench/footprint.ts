@@ -1,12 +1,14 @@
 /**
  * Footprint: resident memory (RSS, from /proc) of the embedded stack as
  * production runs it — the built server (`node packages/server/dist/main.js`,
- * no npm or tsx wrapper) and the Janus it spawns — idle, then with 10
- * signaling-only participants in 5 calls. Run with `npm run bench:footprint`
- * (it builds first); writes the "Footprint" section of docs/benchmarks.md.
+ * no npm or tsx wrapper) and every process it spawns (Janus, coturn: TURN is
+ * embedded here) — idle, then with 10 signaling-only participants in 5 calls.
+ * Run with `npm run bench:footprint` (it builds the server first); writes the
+ * "Footprint" section of docs/benchmarks.md: the figures, then what
+ * bench/footprint-findings.md says about how they were reached.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,24 +17,68 @@ import { TestSignalingClient } from '@parley/server/testing/signaling-client';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
+const FINDINGS = join(ROOT, 'bench', 'footprint-findings.md');
 const GOAL_MB = 200;
 const SETTLE_MS = 10_000;
 
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const readProc = (pid: number, file: string): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined; // gone meanwhile
+  }
+};
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readProc(pid, 'status') ?? '')?.[1] ?? 0) / 1024;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+/** `root` and all its descendants, from each process's parent in /proc/<pid>/stat. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    const stat = Number.isInteger(pid) ? readProc(pid, 'stat') : undefined;
+    // The command name is in parentheses and may hold spaces: the parent pid is the 2nd field after it.
+    const ppid = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (stat && ppid) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+interface Footprint {
+  server: number;
+  janus: number;
+  coturn: number;
+  other: number;
+}
+
+/** RSS of the server's process tree, by program. */
+function measure(serverPid: number): Footprint {
+  const m: Footprint = { server: rssMb(serverPid), janus: 0, coturn: 0, other: 0 };
+  for (const pid of processTree(serverPid).slice(1)) {
+    const comm = readProc(pid, 'comm')?.trim();
+    const key = comm === 'janus' ? 'janus' : comm === 'turnserver' ? 'coturn' : 'other';
+    m[key] += rssMb(pid);
+  }
+  return m;
+}
+const total = (m: Footprint) => m.server + m.janus + m.coturn + m.other;
+
+execFileSync(process.execPath, ['packages/server/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-footprint-'));
-const server = await startServerProcess({ HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, { builtMain: 'packages/server/dist/main.js', cwd: ROOT });
+const server = await startServerProcess(
+  { HOST: '127.0.0.1', PARLEY_TURN: 'embedded', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+  { builtMain: 'packages/server/dist/main.js', cwd: ROOT },
+);
 const sockets: TestSignalingClient[] = [];
 try {
-  const health = (await (await fetch(`${server.url}/healthz`)).json()) as { media: string };
-  const janusPid = Number(/pid (\d+)/.exec(health.media)?.[1]);
-  if (!server.proc.pid || !janusPid || !existsSync(`/proc/${janusPid}`)) throw new Error(`no embedded Janus: ${health.media}`);
-  const measure = () => ({ server: rssMb(server.proc.pid as number), janus: rssMb(janusPid) });
+  const serverPid = server.proc.pid as number;
+  const started = measure(serverPid);
+  if (!started.janus || !started.coturn) throw new Error(`the embedded Janus and coturn are not both running: ${JSON.stringify(started)}`);
 
   await pause(SETTLE_MS);
-  const idle = measure();
+  const idle = measure(serverPid);
 
   const post = (path: string, body: unknown, auth?: string) =>
     fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) }, body: JSON.stringify(body) }).then((r) => r.json());
@@ -46,20 +92,27 @@ try {
     if (!joined.ok) throw new Error(`join refused: ${JSON.stringify(joined.error)}`);
   }
   await pause(SETTLE_MS);
-  const busy = measure();
+  const busy = measure(serverPid);
+  const peakServer = Number(/VmHWM:\s+(\d+) kB/.exec(readProc(serverPid, 'status') ?? '')?.[1] ?? 0) / 1024;
 
-  const row = (what: string, m: { server: number; janus: number }) =>
-    `| ${what} | ${m.server.toFixed(0)} | ${m.janus.toFixed(0)} | **${(m.server + m.janus).toFixed(0)}** | ${m.server + m.janus <= GOAL_MB ? 'met' : 'NOT met'} |`;
+  const mb = (n: number) => n.toFixed(0);
+  const row = (what: string, m: Footprint) =>
+    `| ${what} | ${mb(m.server)} | ${mb(m.janus)} | ${mb(m.coturn)} | ${mb(m.other)} | **${mb(total(m))}** | ${total(m) <= GOAL_MB ? 'met' : 'NOT met'} |`;
   const section = `## Footprint
 
 Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:footprint\` (\`bench/footprint.ts\`), Node ${process.version}:
-resident memory (VmRSS) of \`node packages/server/dist/main.js\` with embedded defaults (PGlite, a spawned Janus),
+resident memory (VmRSS) of \`node packages/server/dist/main.js\` with embedded defaults (PGlite in a new data directory,
+a spawned Janus, a spawned coturn: \`PARLEY_TURN=embedded\`) and of every process it spawned,
 ${SETTLE_MS / 1000} s after start, and ${SETTLE_MS / 1000} s after 10 signaling-only participants joined 5 calls. Goal: ≤ ${GOAL_MB} MB together.
 
-| state | server MB | Janus MB | total MB | goal |
-| --- | ---: | ---: | ---: | --- |
+| state | server MB | Janus MB | coturn MB | other MB | total MB | goal |
+| --- | ---: | ---: | ---: | ---: | ---: | --- |
 ${row('idle', idle)}
 ${row('10 participants in 5 calls (signaling only)', busy)}
+
+The server's peak (VmHWM) over the run: ${mb(peakServer)} MB.
+
+${readFileSync(FINDINGS, 'utf8').trim()}
 `;
   console.log(section);
   const START = '<!-- footprint:start -->';
