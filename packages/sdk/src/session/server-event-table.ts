@@ -95,7 +95,7 @@ export const SERVER_EVENT_TABLE: { readonly [E in SessionEventName]: Row<E> } = 
     s.emit('onCallSwitchToVideoWithdrawn', { sessionId: s.sessionId, initiator, reason });
   }),
   'subscriber.offer': always((s, { jsep, streams }) => s.answerSubscriberOffer(jsep, streams)),
-  'subscriber.videoPaused': always((s, { paused, reason }) => s.emit('onRemoteVideoPaused', { paused, reason })),
+  'subscriber.videoPaused': whileJoined((s, { paused, reason }) => s.emit('onRemoteVideoPaused', { paused, reason })),
   trickle: always((s, { target, candidate }) => s.addRemoteCandidate(target, candidate)),
   'session.ended': always((s, { reason }) => s.endedByServer(reason)),
   'media.restart': always((s) => s.restartMedia()),
