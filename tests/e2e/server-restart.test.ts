@@ -10,13 +10,13 @@
  * default UI says so.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerProcess, startServerProcess } from '@parley/server/testing/server-process';
+import { freePort, type ServerProcess, startServerProcess } from '@parley/server/testing/server-process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallPage, eventually, events, launchChromium, openCallPage, type Stack, startCall, stats } from './harness.ts';
+import { mediaBackAt, watchMediaBack } from './media-back.ts';
 
 let browser: Browser;
 let dataDir: string;
@@ -26,10 +26,7 @@ let server: ServerProcess | undefined;
 beforeAll(async () => {
   browser = await launchChromium();
   dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-restart-'));
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
-  port = (probe.address() as { port: number }).port;
-  await new Promise((ok) => probe.close(ok));
+  port = await freePort();
 });
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
@@ -58,38 +55,6 @@ async function twoInACall(s: ServerProcess, sessionId: string, uids: [string, st
   for (const c of calls) await eventually(() => stats(c), (x) => x.videoFramesDecoded > 10 && x.audioPacketsReceived > 0, 20_000, `${c.uid}'s media before`);
   return calls as [CallPage, CallPage];
 }
-
-/**
- * From now on each page notes when its media is back: a subscriber connection
- * other than the one it has now decoding video (frames rising) and receiving audio.
- */
-async function watchMediaBack(calls: CallPage[]): Promise<void> {
-  for (const c of calls) {
-    await c.page.evaluate(() => {
-      const w = window as any;
-      const old = w.session.getPeerConnections().subscriber;
-      w.__back = undefined;
-      let firstFrames: number | undefined;
-      const poll = setInterval(async () => {
-        const sub = w.session.getPeerConnections().subscriber;
-        if (!sub || sub === old) return;
-        let frames = 0;
-        let audio = 0;
-        (await sub.getStats()).forEach((r: any) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-          if (r.type === 'inbound-rtp' && r.kind === 'audio') audio += r.packetsReceived ?? 0;
-        });
-        if (frames > 0 && firstFrames === undefined) firstFrames = frames;
-        if (firstFrames !== undefined && frames > firstFrames + 5 && audio > 0) {
-          w.__back = Date.now();
-          clearInterval(poll);
-        }
-      }, 50);
-    });
-  }
-}
-
-const mediaBackAt = (c: CallPage) => eventually(() => c.page.evaluate(() => (window as any).__back as number | undefined), (t) => t !== undefined, 30_000, `${c.uid}'s media back`);
 
 async function unwantedSince(calls: CallPage[], before: number[]): Promise<unknown[][]> {
   return Promise.all(calls.map(async (c, i) => (await events(c)).filter((e) => NOT_WANTED.includes(e.name)).slice(before[i])));
@@ -126,7 +91,7 @@ describe('the server restarts during a two-person call', () => {
     await sleep(3_000);
     const second = await startServer();
     const answeredAt = Date.now();
-    const back = await Promise.all(calls.map(mediaBackAt));
+    const back = await Promise.all(calls.map((c) => mediaBackAt(c)));
     for (const [i, c] of calls.entries()) console.log(`${c.uid}: media back ${(back[i] as number) - answeredAt} ms after the server answered`);
     const backMs = Math.max(...(back as number[])) - answeredAt;
     console.log(`server kill -9 → answering again: ${answeredAt - killedAt} ms (3 s down + start); answering → media back on both pages: ${backMs} ms`);
@@ -185,7 +150,7 @@ describe('the server restarts during a two-person call', () => {
     await new Promise<void>((done) => (first.proc.exitCode === null ? first.proc.once('exit', () => done()) : done()));
     const second = await startServer();
     const answeredAt = Date.now();
-    const back = await Promise.all(calls.map(mediaBackAt));
+    const back = await Promise.all(calls.map((c) => mediaBackAt(c)));
     const backMs = Math.max(...(back as number[])) - answeredAt;
     console.log(`drained and exited; answering again ${answeredAt - exited} ms later; answering → media back on both pages: ${backMs} ms`);
     expect(backMs).toBeLessThan(10_000);

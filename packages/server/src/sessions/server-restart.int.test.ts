@@ -8,11 +8,10 @@
  * After SIGTERM and its drain window the same happens: a planned restart.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { freePort, type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
 import { until } from '../testing/until.ts';
 import { signCallToken } from '../tokens/call-token.ts';
@@ -25,14 +24,6 @@ afterEach(async () => {
   servers = [];
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((ok) => probe.close(ok));
-  return port;
-}
 
 async function start(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const startedAt = Date.now();

@@ -4,6 +4,7 @@
  * process stands between the test and the server, so a signal reaches it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,4 +62,13 @@ export async function startServerProcess(env: Record<string, string>, command?: 
       await exited;
     },
   };
+}
+
+/** A loopback port free now: for a server that must come back on the same port after a restart. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((ok) => probe.close(ok));
+  return port;
 }
