@@ -142,6 +142,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
   const metrics = new ParleyMetrics();
+  const turnAllocations = turn?.allocationCounter();
+  if (turnAllocations) metrics.countTurnAllocations(turnAllocations, (err) => log.warn({ err }, 'TURN allocations: coturn CLI did not answer'));
   const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));
   wireDomainEvents(events, {
     callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),

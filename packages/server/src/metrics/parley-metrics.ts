@@ -41,11 +41,37 @@ export class ParleyMetrics {
     registers: [this.registry],
   });
 
+  /** Set by countTurnAllocations when coturn is embedded: read at each scrape. */
+  #turnAllocations: Gauge | undefined;
+
   readonly webhookDeliveries = this.#counter('parley_webhook_deliveries_total', 'Webhook delivery attempts, by outcome (delivered, retry, failed)', ['outcome']);
 
   constructor() {
     // process_cpu_seconds_total, process_resident_memory_bytes, nodejs_eventloop_lag_seconds, …
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Exports `parley_turn_allocations`, read from `read` at each scrape (the
+   * embedded coturn's CLI). Only a server that embeds coturn has it; a failed
+   * read (coturn restarting) reports NaN, Prometheus's "unknown", rather than a
+   * stale number or a made-up 0.
+   */
+  countTurnAllocations(read: () => Promise<number>, onError: (error: unknown) => void): void {
+    if (this.#turnAllocations) throw new Error('countTurnAllocations: called twice');
+    this.#turnAllocations = new Gauge({
+      name: 'parley_turn_allocations',
+      help: 'TURN allocations (relays) the embedded coturn holds now',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await read());
+        } catch (error) {
+          this.set(Number.NaN);
+          onError(error);
+        }
+      },
+    });
   }
 
   /** The exposition text and its content type. */

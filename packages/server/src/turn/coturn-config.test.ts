@@ -21,6 +21,12 @@ describe('the coturn config Parley writes', () => {
     expect(lines(BASE)).toEqual(expect.arrayContaining(['min-port=40000', 'max-port=40099']));
   });
 
+  it('opens its CLI on loopback only, behind the password given, when asked to', () => {
+    const conf = lines({ ...BASE, cli: { port: 34790, password: 'cli-pass-0123' } });
+    expect(conf).toEqual(expect.arrayContaining(['cli-ip=127.0.0.1', 'cli-port=34790', 'cli-password=cli-pass-0123']));
+    expect(conf).not.toContain('no-cli');
+  });
+
   it('accepts only credentials signed with the shared secret, in its realm', () => {
     expect(lines(BASE)).toEqual(expect.arrayContaining(['use-auth-secret', 'static-auth-secret=north-wind', 'realm=parley']));
     expect(coturnConf(BASE)).not.toMatch(/^(user|lt-cred-mech)=/m);

@@ -23,6 +23,8 @@ export interface CoturnConfigOptions {
   externalIp?: string | undefined;
   /** PEM files; with them, `turns:` (TLS over TCP) on the same port. */
   tls?: { certFile: string; keyFile: string } | undefined;
+  /** coturn's telnet CLI on 127.0.0.1 (the server reads allocation counts there: coturn-cli.ts); none without. */
+  cli?: { port: number; password: string } | undefined;
 }
 
 /** The file coturn reads (`turnserver -c <file>`): one `name=value` or flag per line. */
@@ -60,7 +62,7 @@ export function coturnConf(o: CoturnConfigOptions): string {
     `realm=${o.realm}`,
     'fingerprint',
     'no-software-attribute',
-    'no-cli',
+    ...(o.cli ? ['# Loopback only, for the server to count allocations.', 'cli-ip=127.0.0.1', `cli-port=${o.cli.port}`, `cli-password=${o.cli.password}`] : ['no-cli']),
     `userdb=${join(o.dir, 'turndb')}`,
     `pidfile=${join(o.dir, 'turnserver.pid')}`,
     'log-file=stdout',

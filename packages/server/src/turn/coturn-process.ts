@@ -7,6 +7,7 @@ import { freeTcpPort, freeUdpPortRange } from '../media/free-ports.ts';
 import { detectMediaInterface, type MediaInterface } from '../media/janus-config.ts';
 import { reportTo } from '../util/listener-errors.ts';
 import { type Logger, noopLogger } from '../util/logger.ts';
+import { countCoturnAllocations } from './coturn-cli.ts';
 import { writeCoturnConfig } from './coturn-config.ts';
 import { findExecutable, SupervisedProcess, type SupervisedProcessEvents } from './supervised-process.ts';
 import { TurnClient } from './turn-client.ts';
@@ -58,10 +59,11 @@ async function freeTcpAndUdpPort(address: string): Promise<number> {
 /**
  * Runs and supervises a local coturn: generated config (listening on one
  * address and one port, relaying only to the media servers, credentials only
- * from the shared secret, no CLI), and everything SupervisedProcess does: no
- * orphan, restart with back-off. It counts as started once it allocates a relay
- * for a credential signed with its secret, so a coturn that runs but would
- * refuse the server's credentials never counts as up.
+ * from the shared secret, its CLI on loopback for allocation counts), and
+ * everything SupervisedProcess does: no orphan, restart with back-off. It
+ * counts as started once it allocates a relay for a credential signed with its
+ * secret, so a coturn that runs but would refuse the server's credentials never
+ * counts as up.
  */
 export class CoturnProcess extends TypedEmitter<CoturnProcessEvents> {
   readonly #opts: CoturnProcessOptions;
@@ -73,6 +75,7 @@ export class CoturnProcess extends TypedEmitter<CoturnProcessEvents> {
   #media: MediaInterface | undefined;
   #port = 0;
   #relayRange: { min: number; max: number } | undefined;
+  #cli: { port: number; password: string } | undefined;
   #configDir: string | undefined;
   #tempDir = false;
   #stopped: Promise<void> | undefined;
@@ -135,6 +138,7 @@ export class CoturnProcess extends TypedEmitter<CoturnProcessEvents> {
     this.#media = detectMediaInterface(this.#opts.mediaInterface);
     this.#port = this.#opts.port ?? (await freeTcpAndUdpPort(this.#media.address));
     this.#relayRange = await freeUdpPortRange(this.#opts.relayPorts ?? 100);
+    this.#cli = { port: await freeTcpPort('127.0.0.1'), password: randomBytes(18).toString('base64url') };
     if (this.#opts.dataDir) this.#configDir = join(this.#opts.dataDir, 'coturn');
     else {
       this.#configDir = await mkdtemp(join(tmpdir(), 'parley-coturn-'));
@@ -150,6 +154,7 @@ export class CoturnProcess extends TypedEmitter<CoturnProcessEvents> {
       allowedPeers: this.#opts.allowedPeers,
       tls: this.#opts.tls,
       externalIp: this.#opts.externalIp,
+      cli: this.#cli,
     });
     const supervised = new SupervisedProcess({
       name: 'coturn',
@@ -166,6 +171,12 @@ export class CoturnProcess extends TypedEmitter<CoturnProcessEvents> {
     this.#process = supervised;
     await supervised.start();
     this.#log.info({ pid: this.pid, address: this.address, port: this.#port, relay: this.#relayRange, tls: !!this.#opts.tls }, 'coturn started');
+  }
+
+  /** How many TURN allocations coturn holds now (asked through its loopback CLI). */
+  allocations(): Promise<number> {
+    if (!this.#cli) return Promise.reject(new Error('CoturnProcess not started'));
+    return countCoturnAllocations({ host: '127.0.0.1', ...this.#cli });
   }
 
   /** Stops coturn and cancels restarts. Idempotent. */

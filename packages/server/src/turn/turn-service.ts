@@ -100,6 +100,15 @@ export class TurnService {
     return [udp, `turn:${turnHost}:${this.#coturn.port}?transport=tcp`, `turns:${serverHost}:${serverPort}?transport=tcp`];
   }
 
+  /**
+   * A reader of the embedded coturn's live allocation count, for /metrics;
+   * undefined for an external TURN server, whose allocations are not ours to see.
+   */
+  allocationCounter(): (() => Promise<number>) | undefined {
+    const coturn = this.#coturn;
+    return coturn ? () => coturn.allocations() : undefined;
+  }
+
   close(): Promise<void> {
     return this.#coturn?.stop() ?? Promise.resolve();
   }
