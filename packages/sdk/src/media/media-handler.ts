@@ -11,6 +11,9 @@ export interface IceCandidateEventLike {
 export interface RtpSenderLike {
   readonly track: MediaStreamTrack | null;
   replaceTrack(track: MediaStreamTrack | null): Promise<void>;
+  /** The encodings (simulcast layers) and their state; absent in fakes. */
+  getParameters?(): RTCRtpSendParameters;
+  setParameters?(parameters: RTCRtpSendParameters): Promise<void>;
 }
 
 export interface RtpTransceiverLike {

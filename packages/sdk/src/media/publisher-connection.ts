@@ -7,7 +7,7 @@ import type { VideoCodec } from './browser-support.ts';
 import { preferVideoCodec } from './codec-preference.ts';
 import type { MediaHandler, RtpTransceiverLike } from './media-handler.ts';
 import { PeerConnection } from './peer-connection.ts';
-import { cameraEncodings } from './simulcast.ts';
+import { cameraEncodings, setLayersActive } from './simulcast.ts';
 
 export interface PublisherSignaling {
   publish(offer: Jsep): Promise<Jsep>;
@@ -44,6 +44,8 @@ export class PublisherConnection extends PeerConnection {
       if (video) this.#video = this.pc.addTransceiver(video === 'empty' ? 'video' : video, this.#videoInit(stream));
       if (this.#video) preferVideoCodec(this.#video, this.videoCodec);
       if (!(await this.#offer())) return;
+      // A video line without a camera yet (camera off at start): its layers stay off until a track comes.
+      if (video === 'empty' && this.#video) await setLayersActive(this.#video.sender, false);
       this.candidates.openLocal();
       await this.candidates.flushRemote();
     } catch (error) {
@@ -67,8 +69,14 @@ export class PublisherConnection extends PeerConnection {
    */
   async replaceVideo(track: MediaStreamTrack | null): Promise<void> {
     if (this.isClosed) return;
-    if (this.#video) await this.#video.sender.replaceTrack(track);
-    else if (track) await this.#addVideo(track);
+    if (!this.#video) {
+      if (track) await this.#addVideo(track);
+      return;
+    }
+    // No track, no layers: simulcast layers left on would be padded (simulcast.ts).
+    if (track) await setLayersActive(this.#video.sender, true);
+    await this.#video.sender.replaceTrack(track);
+    if (!track) await setLayersActive(this.#video.sender, false);
   }
 
   async #addVideo(track: MediaStreamTrack): Promise<void> {
