@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { findExecutable } from '../turn/supervised-process.ts';
+import { findExecutable } from '../util/supervised-process.ts';
 
 const START_TIMEOUT_MS = 10_000;
 

@@ -7,9 +7,9 @@ import { freeTcpPort, freeUdpPortRange } from '../media/free-ports.ts';
 import { detectMediaInterface, type MediaInterface } from '../media/janus-config.ts';
 import { reportTo } from '../util/listener-errors.ts';
 import { type Logger, noopLogger } from '../util/logger.ts';
+import { findExecutable, SupervisedProcess, type SupervisedProcessEvents } from '../util/supervised-process.ts';
 import { countCoturnAllocations } from './coturn-cli.ts';
 import { writeCoturnConfig } from './coturn-config.ts';
-import { findExecutable, SupervisedProcess, type SupervisedProcessEvents } from './supervised-process.ts';
 import { TurnClient } from './turn-client.ts';
 import { TurnCredentials } from './turn-credentials.ts';
 

@@ -4,11 +4,7 @@
  * on SIGKILL; Node spawns from its main thread, so "the thread that spawned it"
  * is the server), probed until it serves, restarted with back-off when it dies,
  * stopped with SIGTERM then SIGKILL. What it runs and how to tell it serves are
- * the caller's: CoturnProcess uses it for coturn.
- *
- * JanusProcess (media/) does the same for Janus with its own copy of this
- * logic; it is written so that Janus can move onto it, and then it belongs in
- * util/.
+ * the caller's: JanusProcess (media/) runs Janus on it, CoturnProcess (turn/) coturn.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -16,11 +12,11 @@ import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TypedEmitter } from '@parley/protocol';
-import { reportTo } from '../util/listener-errors.ts';
-import type { Logger } from '../util/logger.ts';
+import { reportTo } from './listener-errors.ts';
+import type { Logger } from './logger.ts';
 
 export interface SupervisedProcessOptions {
-  /** Names it in logs and errors: `coturn`. */
+  /** Names it in logs and errors: `janus`, `coturn`. */
   name: string;
   /** The executable (found already, see findExecutable) and its arguments. */
   file: string;
