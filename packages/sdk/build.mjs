@@ -89,5 +89,7 @@ await build({
   target,
   sourcemap: true,
   logLevel: 'warning',
+  // uPlot's stylesheet comes in as text, put in a <style> by the page (quality-chart.ts).
+  loader: { '.css': 'text' },
   plugins: [demoUsesServedSdk],
 });

@@ -39,8 +39,11 @@ export class DemoApp {
     }
     await startRinging(this.state, this).catch((error: unknown) => console.warn('ringing unavailable', error));
     const invitation = invitationIn(location);
+    // `?quality=<sessionId>`: the lobby with that call's quality plots (a link to a past call's charts).
+    const quality = new URLSearchParams(location.search).get('quality');
     if (invitation) await this.enterCall(invitation.sessionId, invitation.audioOnly);
     else this.toLobby();
+    if (!invitation && quality && this.state.user) this.lobby.showQuality(quality);
   }
 
   toLobby(): void {

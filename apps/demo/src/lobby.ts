@@ -5,6 +5,7 @@
 import type { CallType } from '@parley/sdk';
 import { newSessionId, sessionIdFrom } from './invite-link.ts';
 import type { PageElements } from './page.ts';
+import { QualityPanel } from './quality-panel.ts';
 import { RecentCalls } from './recent-calls.ts';
 import { RecordingsPanel } from './recordings-panel.ts';
 import type { DemoState } from './state.ts';
@@ -18,6 +19,7 @@ export interface LobbyActions {
 export class Lobby {
   private readonly recent: RecentCalls;
   private readonly recordings: RecordingsPanel;
+  private readonly quality: QualityPanel;
 
   constructor(
     private readonly page: PageElements,
@@ -26,10 +28,12 @@ export class Lobby {
   ) {
     this.recent = new RecentCalls(page.recent, {
       showRecordings: (sessionId) => this.showRecordings(sessionId),
+      showQuality: (sessionId) => this.showQuality(sessionId),
       dial: (uid, type) => void actions.dial(uid, type),
       joinAgain: (sessionId, audioOnly) => void actions.enterCall(sessionId, audioOnly),
     });
     this.recordings = new RecordingsPanel(page.recordings);
+    this.quality = new QualityPanel(page.quality);
     const { startVideo, startAudio, joinForm, joinId, dialForm, dialUid, logout } = page.lobby;
     startVideo.addEventListener('click', () => void actions.enterCall(newSessionId(), false));
     startAudio.addEventListener('click', () => void actions.enterCall(newSessionId(), true));
@@ -64,6 +68,13 @@ export class Lobby {
   /** Leaving the lobby: its recordings stop refreshing, and the next visit picks the call again. */
   close(): void {
     this.recordings.close();
+    this.quality.close();
+  }
+
+  /** Plots a past call's quality, a chart per participant. */
+  showQuality(sessionId: string): void {
+    this.recent.select(sessionId);
+    void this.quality.show(sessionId, this.state.requireUser().authToken);
   }
 
   private showRecordings(sessionId: string): void {

@@ -35,6 +35,12 @@ export function findPageElements() {
       list: find('recordings-list', HTMLUListElement),
       empty: find('recordings-empty', HTMLElement),
     },
+    quality: {
+      section: find('quality', HTMLElement),
+      session: find('quality-session', HTMLElement),
+      list: find('quality-plots', HTMLUListElement),
+      empty: find('quality-empty', HTMLElement),
+    },
     call: {
       id: find('call-id', HTMLElement),
       copyLink: find('copy-link', HTMLButtonElement),

@@ -21,6 +21,7 @@ const STATUS_TEXT: Record<CallStatus, string> = {
 
 export interface RecentCallActions {
   showRecordings(sessionId: string): void;
+  showQuality(sessionId: string): void;
   dial(receiverUid: string, type: CallType): void;
   joinAgain(sessionId: string, audioOnly: boolean): void;
 }
@@ -64,6 +65,7 @@ export class RecentCalls {
     const buttons = document.createElement('span');
     buttons.className = 'row';
     buttons.append(button('Recordings', `Recordings of ${call.sessionId}`, () => this.actions.showRecordings(call.sessionId)));
+    if (call.startedAt) buttons.append(button('Quality', `Call quality of ${call.sessionId}`, () => this.actions.showQuality(call.sessionId)));
     if (other) buttons.append(button('Call back', `Call ${other.name} again`, () => this.actions.dial(other.uid, call.type)));
     else if (call.kind === 'group') {
       buttons.append(button('Join again', `Join ${call.sessionId} again`, () => this.actions.joinAgain(call.sessionId, call.type === 'audio')));

@@ -1,10 +1,11 @@
 /**
- * The two server routes the demo uses that the SDK has no method for: the
+ * The server routes the demo uses that the SDK has no method for: the
  * development login (`POST /v1/dev/login`, a demo-only route standing in for
- * your app's own login) and a call's recordings (`GET /v1/recordings`).
- * Everything else goes through the SDK.
+ * your app's own login), a call's recordings (`GET /v1/recordings`) and its
+ * quality timelines (`GET /v1/calls/:sessionId/quality`). Everything else goes
+ * through the SDK.
  */
-import type { DevLoginResult, RecordingPage } from '@parley/protocol';
+import type { CallQuality, DevLoginResult, RecordingPage } from '@parley/protocol';
 import { ERROR_CODES, type ErrorCode, ParleyError } from '@parley/sdk';
 
 export function devLogin(uid: string, name: string): Promise<DevLoginResult> {
@@ -14,6 +15,11 @@ export function devLogin(uid: string, name: string): Promise<DevLoginResult> {
 /** The recordings of one call the user was in, each ready one with a `playbackUrl` for a player. */
 export function listRecordings(authToken: string, sessionId: string): Promise<RecordingPage> {
   return requestJson(`/v1/recordings?${new URLSearchParams({ sessionId, limit: '50' })}`, { authToken });
+}
+
+/** Each participant's quality samples of one call the user was in, with their joins and leaves. */
+export function getCallQuality(authToken: string, sessionId: string): Promise<CallQuality> {
+  return requestJson(`/v1/calls/${encodeURIComponent(sessionId)}/quality`, { authToken });
 }
 
 /** Same origin as the page; the server's `{ error: { code, message } }` becomes a ParleyError. */

@@ -1,6 +1,5 @@
-import type { ConnectionSample } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { measuresOf, type NetworkMeasures, networkQuality } from './network-quality.ts';
+import { type NetworkMeasures, networkQuality, worstOf } from './network-quality.ts';
 
 const fine: NetworkMeasures = { flowing: true, lossPercent: 0, jitterMs: 5, rttMs: 20 };
 
@@ -34,31 +33,20 @@ describe('the network quality score', () => {
   }
 });
 
-const connection = (c: Partial<ConnectionSample>): ConnectionSample => ({
-  connection: 'subscriber',
-  bitrateInKbps: 0,
-  bitrateOutKbps: 0,
-  packetsLost: 0,
-  lossPercent: 0,
-  jitterMs: 0,
-  rttMs: null,
-  videoSent: null,
-  videoReceived: null,
-  qualityLimitation: 'none',
-  ...c,
-});
-
-describe('the measures of a sample', () => {
-  it('take the worst of its connections', () => {
-    const measures = measuresOf([
-      connection({ connection: 'publisher', bitrateOutKbps: 800, lossPercent: 0.5, jitterMs: 3, rttMs: 40 }),
-      connection({ bitrateInKbps: 1200, lossPercent: 7, jitterMs: 12, rttMs: 35 }),
-    ]);
+describe('the measures of an interval', () => {
+  it('take the worst of our connections\' links', () => {
+    const measures = worstOf(
+      [
+        { lossPercent: 0.5, jitterMs: 3, rttMs: 40 },
+        { lossPercent: 7, jitterMs: 12, rttMs: null },
+      ],
+      true,
+    );
     expect(measures).toEqual({ flowing: true, lossPercent: 7, jitterMs: 12, rttMs: 40 });
   });
 
-  it('count a sample where no connection moved a bit as nothing flowing', () => {
-    expect(measuresOf([connection({ connection: 'publisher' }), connection({})])).toMatchObject({ flowing: false, rttMs: null });
-    expect(networkQuality(measuresOf([]))).toBe(0);
+  it('are `lost` when nothing moved, whatever the links say', () => {
+    expect(networkQuality(worstOf([{ lossPercent: 0, jitterMs: 1, rttMs: 1 }], false))).toBe(0);
+    expect(worstOf([], true)).toEqual({ flowing: true, lossPercent: 0, jitterMs: 0, rttMs: null });
   });
 });

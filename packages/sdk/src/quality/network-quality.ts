@@ -4,7 +4,7 @@
  * thresholds below and the score is the worst grade: a link with no loss but
  * a 900 ms round trip is still a poor link for a conversation.
  */
-import { type ConnectionSample, NETWORK_QUALITY, type NetworkQuality } from '@parley/protocol';
+import { NETWORK_QUALITY, type NetworkQuality } from '@parley/protocol';
 
 export interface NetworkMeasures {
   /** Whether any media moved on our connections during the interval; none at all is `lost`. */
@@ -41,13 +41,20 @@ export function networkQuality(m: NetworkMeasures): NetworkQuality {
   return Math.min(...grades) as NetworkQuality;
 }
 
-/** The measures of one sample: the worst of its connections, and whether anything moved. */
-export function measuresOf(connections: readonly ConnectionSample[]): NetworkMeasures {
-  const rtts = connections.map((c) => c.rttMs).filter((v): v is number => v !== null);
+/** One connection's link over an interval (stats-sample.ts linkMeasures). */
+export interface LinkMeasures {
+  lossPercent: number;
+  jitterMs: number;
+  rttMs: number | null;
+}
+
+/** The measures of an interval: the worst of our connections' links, and whether anything moved on any. */
+export function worstOf(links: readonly LinkMeasures[], flowing: boolean): NetworkMeasures {
+  const rtts = links.map((l) => l.rttMs).filter((v): v is number => v !== null);
   return {
-    flowing: connections.some((c) => c.bitrateInKbps > 0 || c.bitrateOutKbps > 0),
-    lossPercent: Math.max(0, ...connections.map((c) => c.lossPercent)),
-    jitterMs: Math.max(0, ...connections.map((c) => c.jitterMs)),
+    flowing,
+    lossPercent: Math.max(0, ...links.map((l) => l.lossPercent)),
+    jitterMs: Math.max(0, ...links.map((l) => l.jitterMs)),
     rttMs: rtts.length === 0 ? null : Math.max(...rtts),
   };
 }

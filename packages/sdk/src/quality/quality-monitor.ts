@@ -9,8 +9,8 @@
 import { MAX_SAMPLE_CONNECTIONS, type NetworkQuality, type PeerTarget, type QualitySample } from '@parley/protocol';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { Logger } from '../util/logger.ts';
-import { measuresOf, networkQuality } from './network-quality.ts';
-import { type ConnectionReading, connectionSample, readConnection } from './stats-sample.ts';
+import { networkQuality, worstOf } from './network-quality.ts';
+import { type ConnectionReading, connectionSample, linkMeasures, readConnection } from './stats-sample.ts';
 
 export interface MonitoredConnection {
   readonly target: PeerTarget;
@@ -85,7 +85,9 @@ export class QualityMonitor {
     this.#readings = readings;
     if (pairs.length === 0) return undefined;
     const connections = pairs.map(({ now, before }) => connectionSample(now, before)).slice(0, MAX_SAMPLE_CONNECTIONS);
+    const flowing = connections.some((c) => c.bitrateInKbps > 0 || c.bitrateOutKbps > 0);
+    const quality = networkQuality(worstOf(pairs.map(({ now, before }) => linkMeasures(now, before)), flowing));
     const intervalMs = Math.min(MAX_INTERVAL_MS, Math.round(Math.max(...pairs.map(({ now, before }) => now.atMs - before.atMs))));
-    return { sessionId: this.#opts.sessionId(), quality: networkQuality(measuresOf(connections)), intervalMs: Math.max(0, intervalMs), connections };
+    return { sessionId: this.#opts.sessionId(), quality, intervalMs: Math.max(0, intervalMs), connections };
   }
 }

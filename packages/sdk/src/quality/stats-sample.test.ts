@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measuresOf, networkQuality } from './network-quality.ts';
-import { connectionSample, readConnection } from './stats-sample.ts';
+import { networkQuality, worstOf } from './network-quality.ts';
+import { connectionSample, linkMeasures, readConnection } from './stats-sample.ts';
 
 /** A getStats() report as Chromium gives it, reduced to the fields read (times in ms, jitter and RTT in s). */
 const report = (...stats: Array<Record<string, unknown>>) => new Map(stats.map((s, i) => [String(s.id ?? i), { id: String(i), ...s }]));
@@ -73,17 +73,39 @@ describe('a call-quality sample of one connection', () => {
   });
 
   it('scores a constrained link (recorded from a shaped one: 14 % loss, 640 ms round trip) below an open one', () => {
-    const open = connectionSample(
-      readConnection('subscriber', subscriberAt(10_000, { received: 1_500, lost: 0 })),
-      readConnection('subscriber', subscriberAt(5_000, { received: 1_000, lost: 0 })),
-    );
-    const constrained = connectionSample(
-      readConnection('subscriber', subscriberAt(10_000, { received: 1_300, lost: 70, jitter: 0.09, rtt: 0.64 })),
-      readConnection('subscriber', subscriberAt(5_000, { received: 1_000, lost: 0, jitter: 0.09, rtt: 0.64 })),
-    );
-    const openScore = networkQuality(measuresOf([open]));
-    const constrainedScore = networkQuality(measuresOf([constrained]));
-    expect(openScore).toBe(5);
-    expect(constrainedScore).toBeLessThanOrEqual(2);
+    const open = [subscriberAt(10_000, { received: 1_500, lost: 0 }), subscriberAt(5_000, { received: 1_000, lost: 0 })].map((r) => readConnection('subscriber', r));
+    const constrained = [
+      subscriberAt(10_000, { received: 1_300, lost: 70, jitter: 0.09, rtt: 0.64 }),
+      subscriberAt(5_000, { received: 1_000, lost: 0, jitter: 0.09, rtt: 0.64 }),
+    ].map((r) => readConnection('subscriber', r));
+    const score = ([now, before]: typeof open) => networkQuality(worstOf([linkMeasures(now!, before!)], true));
+    expect(score(open)).toBe(5);
+    expect(score(constrained)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the link a score is about', () => {
+  it("is the best stream received: a sender's poor uplink (its stream lossy, the others clean) does not lower ours", () => {
+    // Recorded in a three-person call where one sender was throttled: her stream arrived 25 % lossy with 115 ms jitter.
+    const at = (t: number, lost: number) =>
+      report(
+        { type: 'inbound-rtp', id: 'clean', kind: 'video', timestamp: t, packetsReceived: t / 10, packetsLost: 0, jitter: 0.005 },
+        { type: 'inbound-rtp', id: 'lossy', kind: 'video', timestamp: t, packetsReceived: t / 40, packetsLost: lost, jitter: 0.115 },
+      );
+    const now = readConnection('subscriber', at(10_000, 150));
+    const before = readConnection('subscriber', at(5_000, 0));
+    expect(connectionSample(now, before).lossPercent).toBeGreaterThan(10); // the timeline keeps what arrived
+    expect(linkMeasures(now, before)).toEqual({ lossPercent: 0, jitterMs: 5, rttMs: null });
+  });
+
+  it('is every stream when our own downlink is poor', () => {
+    const at = (t: number, lost: number) =>
+      report(
+        { type: 'inbound-rtp', id: 'a', kind: 'audio', timestamp: t, packetsReceived: t / 20, packetsLost: lost, jitter: 0.1 },
+        { type: 'inbound-rtp', id: 'b', kind: 'video', timestamp: t, packetsReceived: t / 10, packetsLost: lost * 2, jitter: 0.13 },
+      );
+    const measures = linkMeasures(readConnection('subscriber', at(10_000, 100)), readConnection('subscriber', at(5_000, 0)));
+    expect(measures.lossPercent).toBeCloseTo((100 / 350) * 100, 1);
+    expect(measures.jitterMs).toBe(100);
   });
 });

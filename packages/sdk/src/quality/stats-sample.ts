@@ -6,6 +6,7 @@
  * so a recorded report is enough to test it.
  */
 import type { ConnectionSample, QualityLimitation, VideoFlow } from '@parley/protocol';
+import type { LinkMeasures } from './network-quality.ts';
 
 /** The fields of RTCStats the SDK reads, all optional as browsers differ. */
 interface StatLike {
@@ -47,6 +48,8 @@ export interface ConnectionReading {
   packetsIn: number;
   /** Lost of what we receive (inbound-rtp). */
   lostIn: number;
+  /** Each received stream's counters, by stats id (linkMeasures tells our link from a sender's). */
+  inbound: Map<string, { packets: number; lost: number; jitterMs: number }>;
   packetsOut: number;
   /** Lost of what we send, as the receiver (Janus) reported it (remote-inbound-rtp). */
   lostOut: number;
@@ -83,6 +86,7 @@ export function readConnection(connection: ConnectionSample['connection'], repor
     bytesOut: 0,
     packetsIn: 0,
     lostIn: 0,
+    inbound: new Map(),
     packetsOut: 0,
     lostOut: 0,
     jitterMs: 0,
@@ -99,6 +103,7 @@ export function readConnection(connection: ConnectionSample['connection'], repor
       r.packetsIn += s.packetsReceived ?? 0;
       r.lostIn += Math.max(0, s.packetsLost ?? 0);
       r.jitterMs = Math.max(r.jitterMs, (s.jitter ?? 0) * 1000);
+      r.inbound.set(s.id, { packets: s.packetsReceived ?? 0, lost: Math.max(0, s.packetsLost ?? 0), jitterMs: (s.jitter ?? 0) * 1000 });
       if (s.kind === 'video') r.videoReceived = larger(r.videoReceived, s);
     } else if (s.type === 'outbound-rtp') {
       r.bytesOut += (s.bytesSent ?? 0) + (s.headerBytesSent ?? 0);
@@ -140,5 +145,30 @@ export function connectionSample(now: ConnectionReading, before: ConnectionReadi
     videoSent: now.videoSent && { ...now.videoSent, framesPerSecond: rounded(now.videoSent.framesPerSecond) },
     videoReceived: now.videoReceived && { ...now.videoReceived, framesPerSecond: rounded(now.videoReceived.framesPerSecond) },
     qualityLimitation: now.qualityLimitation,
+  };
+}
+
+/**
+ * How good our own link was between two readings, for the score (network-quality.ts). Sending,
+ * Janus reports what it missed of ours. Receiving, a stream arrives with its sender's losses too
+ * (the media server forwards the gaps), so our downlink is taken as the best stream we received:
+ * when only one sender's link is poor, ours is not; when ours is, every stream shows it.
+ */
+export function linkMeasures(now: ConnectionReading, before: ConnectionReading): LinkMeasures {
+  if (now.connection !== 'subscriber') {
+    const sent = delta(now.packetsOut, before.packetsOut);
+    return { lossPercent: sent === 0 ? 0 : Math.min(100, (delta(now.lostOut, before.lostOut) / sent) * 100), jitterMs: now.jitterMs, rttMs: now.rttMs };
+  }
+  const streams = [...now.inbound].flatMap(([id, stream]) => {
+    const earlier = before.inbound.get(id);
+    if (!earlier) return [];
+    const lost = delta(stream.lost, earlier.lost);
+    const expected = delta(stream.packets, earlier.packets) + lost;
+    return expected === 0 ? [] : [{ lossPercent: (lost / expected) * 100, jitterMs: stream.jitterMs }];
+  });
+  return {
+    lossPercent: streams.length === 0 ? 0 : Math.min(...streams.map((x) => x.lossPercent)),
+    jitterMs: streams.length === 0 ? 0 : Math.min(...streams.map((x) => x.jitterMs)),
+    rttMs: now.rttMs,
   };
 }

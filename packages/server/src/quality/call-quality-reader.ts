@@ -26,9 +26,11 @@ export class CallQualityReader {
     const [stays, samples] = await Promise.all([this.sessions.staysOf([sessionId]), this.quality.ofSession(sessionId)]);
     const people = new Map<string, ParticipantQuality>();
     const personOf = (uid: string, name: string) => {
-      let p = people.get(uid);
-      if (!p) people.set(uid, (p = { uid, name, stays: [], samples: [] }));
-      return p;
+      const known = people.get(uid);
+      if (known) return known;
+      const person: ParticipantQuality = { uid, name, stays: [], samples: [] };
+      people.set(uid, person);
+      return person;
     };
     for (const s of stays) personOf(s.uid, s.name).stays.push({ joinedAt: s.joinedAt.toISOString(), leftAt: s.leftAt?.toISOString() ?? null });
     for (const s of samples) {

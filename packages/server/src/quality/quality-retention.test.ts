@@ -8,14 +8,22 @@ describe('the retention of call-quality samples', () => {
   it('purges what was received before the retention, counted from now', async () => {
     const cutoffs: Date[] = [];
     const now = Date.UTC(2026, 10, 28, 12);
-    const retention = new QualityRetention({ purgeBefore: async (cutoff) => (cutoffs.push(cutoff), 42) }, 7, pino({ level: 'silent' }), () => now);
+    const purgeBefore = async (cutoff: Date) => {
+      cutoffs.push(cutoff);
+      return 42;
+    };
+    const retention = new QualityRetention({ purgeBefore }, 7, pino({ level: 'silent' }), () => now);
     expect(await retention.purge()).toBe(42);
     expect(cutoffs).toEqual([new Date(now - 7 * DAY_MS)]);
   });
 
   it('purges at start and then on its interval, until closed', async () => {
     let purges = 0;
-    const retention = new QualityRetention({ purgeBefore: async () => (purges++, 0) }, 7, pino({ level: 'silent' }));
+    const purgeBefore = async () => {
+      purges++;
+      return 0;
+    };
+    const retention = new QualityRetention({ purgeBefore }, 7, pino({ level: 'silent' }));
     retention.start(20);
     await new Promise((r) => setTimeout(r, 110));
     await retention.close();

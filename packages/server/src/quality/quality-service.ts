@@ -73,8 +73,8 @@ export class QualityService {
   }
 
   #score(session: SessionView, uid: string, quality: NetworkQuality): void {
-    let scores = this.#scores.get(session.sessionId);
-    if (!scores) this.#scores.set(session.sessionId, (scores = new Map()));
+    const scores = this.#scores.get(session.sessionId) ?? new Map<string, NetworkQuality>();
+    this.#scores.set(session.sessionId, scores);
     if (scores.get(uid) === quality) return;
     scores.set(uid, quality);
     this.log.debug({ sessionId: session.sessionId, uid, quality }, 'network quality changed');
