@@ -1,0 +1,190 @@
+/**
+ * Forwarding cost of Parley's Janus: one publisher (VP8 + Opus RTP from a
+ * clip) and N headless werift subscribers joined through Parley's real
+ * signaling; Janus CPU (user + sys from /proc) over a steady window, divided
+ * by the RTP packets the subscribers received in it. Run with
+ * `npm run bench:forwarding` (inside the private network namespace).
+ *
+ * - Default: N = 2, 8, 32 (FORWARDING_NS) on the generated Janus config.
+ * - `FORWARDING_AB=<variant>`: the generated config against the same with
+ *   one variant's settings (VARIANTS below), at FORWARDING_NS (default 32),
+ *   alternating FORWARDING_ROUNDS times (default 3). Both Janus processes run
+ *   side by side as JANUS_URLS nodes of one server; each trial's session id
+ *   is chosen so that the server places its room on the node under test.
+ *
+ * Prints markdown tables for docs/benchmarks.md (the forwarding section).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServerProcess } from '@parley/server/testing/server-process';
+import { type BenchJanus, startBenchJanus } from './forwarding-janus.ts';
+import { cpuSecondsOf, forwardingCost, type JcfgSettings, rssMbOf } from './forwarding-math.ts';
+import { publish, type Subscriber, subscribe } from './forwarding-peers.ts';
+import { type MediaKind, startRtpSource } from './forwarding-source.ts';
+
+/** Setting sets tried against the generated config (values as jcfg text). */
+const VARIANTS: Record<string, JcfgSettings> = {
+  'event_loops=1': { general: { event_loops: '1' } },
+  'event_loops=2': { general: { event_loops: '2' } },
+  'debug_level=3': { general: { debug_level: '3' } },
+  'nack_optimizations': { media: { nack_optimizations: 'true' } },
+  'no_media_timer=0': { media: { no_media_timer: '0' } },
+  'twcc_period=500': { media: { twcc_period: '500' } },
+  'min_nack_queue=100': { media: { min_nack_queue: '100' } },
+  'slowlink_threshold=0': { media: { slowlink_threshold: '0' } },
+  'ice_lite': { nat: { ice_lite: 'true' } },
+};
+
+const WARMUP_MS = Number(process.env.FORWARDING_WARMUP_MS ?? 3_000);
+const WINDOW_MS = Number(process.env.FORWARDING_WINDOW_MS ?? 15_000);
+const JOIN_BATCH = 8;
+const MEDIA_TIMEOUT_MS = 20_000;
+
+const proc = (pid: number, file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8');
+const cpuOf = (pid: number) => cpuSecondsOf(proc(pid, 'stat'));
+const rssOf = (pid: number) => rssMbOf(proc(pid, 'status'));
+/** UDP datagrams this namespace's sockets dropped for want of buffer room (Udp RcvbufErrors in /proc/net/snmp). */
+function udpDrops(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const [names, values] = lines.map((l) => l.split(/\s+/));
+  return Number(values?.[names?.indexOf('RcvbufErrors') ?? -1] ?? 0);
+}
+const sum = (subs: Subscriber[], kind?: MediaKind) =>
+  subs.reduce((n, s) => n + (kind ? s.received[kind] : s.received.audio + s.received.video), 0);
+
+/** A session id whose room the server puts on node `index` of `nodes` (media-plane.ts: sha1 of the id, first 4 bytes, modulo). */
+function sessionOnNode(index: number, nodes: number, label: string): string {
+  for (let i = 0; ; i++) {
+    const id = `fwd-${label}-${Date.now().toString(36)}-${i}`;
+    if (createHash('sha1').update(id).digest().readUInt32BE(0) % nodes === index) return id;
+  }
+}
+
+interface Trial {
+  n: number;
+  config: string;
+  janusCpuShare: number;
+  packetsPerSecond: number;
+  cpuSecondsPer1000: number;
+  packetsPerCoreSecond: number;
+  /** Received ÷ (published × N) in the window. */
+  delivered: number;
+  videoShare: number;
+  udpDrops: number;
+  serverMbPerParticipant: number;
+  janusMbPerParticipant: number;
+}
+
+async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, nodeIndex: number, nodes: number, n: number, config: string): Promise<Trial> {
+  const sessionId = sessionOnNode(nodeIndex, nodes, `${n}`);
+  const before = { server: rssOf(serverPid), janus: rssOf(janus.pid) };
+  const publisher = await publish(serverUrl, sessionId, `${sessionId}-pub`);
+  const source = await startRtpSource((kind, packet) => publisher.send(kind, packet));
+  const subs: Subscriber[] = [];
+  try {
+    for (let i = 0; i < n; i += JOIN_BATCH) {
+      const batch = Array.from({ length: Math.min(JOIN_BATCH, n - i) }, (_, k) => subscribe(serverUrl, sessionId, `${sessionId}-sub${i + k}`));
+      subs.push(...(await Promise.all(batch)));
+    }
+    const deadline = Date.now() + MEDIA_TIMEOUT_MS;
+    while (subs.some((s) => s.received.video === 0 || s.received.audio === 0)) {
+      if (Date.now() > deadline) throw new Error(`${subs.filter((s) => !s.received.video).length} of ${n} subscribers got no video`);
+      await sleep(100);
+    }
+    await sleep(WARMUP_MS);
+    const start = { cpu: cpuOf(janus.pid), received: sum(subs), video: sum(subs, 'video'), sent: publisher.sent.audio + publisher.sent.video, drops: udpDrops(), at: performance.now() };
+    await sleep(WINDOW_MS);
+    const end = { cpu: cpuOf(janus.pid), received: sum(subs), video: sum(subs, 'video'), sent: publisher.sent.audio + publisher.sent.video, drops: udpDrops(), at: performance.now() };
+    const after = { server: rssOf(serverPid), janus: rssOf(janus.pid) };
+    const seconds = (end.at - start.at) / 1000;
+    const cpu = end.cpu - start.cpu;
+    const packets = end.received - start.received;
+    const cost = forwardingCost(cpu, packets);
+    return {
+      n,
+      config,
+      janusCpuShare: cpu / seconds,
+      packetsPerSecond: packets / seconds,
+      ...cost,
+      delivered: packets / ((end.sent - start.sent) * n),
+      videoShare: (end.video - start.video) / packets,
+      udpDrops: end.drops - start.drops,
+      serverMbPerParticipant: (after.server - before.server) / (n + 1),
+      janusMbPerParticipant: (after.janus - before.janus) / (n + 1),
+    };
+  } finally {
+    await source.stop();
+    await Promise.all([publisher, ...subs].map((p) => p.leave()));
+  }
+}
+
+const fixed = (x: number, digits: number) => x.toFixed(digits);
+const thousands = (x: number) => Math.round(x).toLocaleString('en-US');
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function table(trials: Trial[]): string {
+  const head = '| config | N | Janus CPU (share of a core) | forwarded packets/s | Janus CPU s per 1,000 packets | packets/s per core | delivered | UDP drops | server RSS MB per participant | Janus RSS MB per participant |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const rows = trials.map(
+    (t) =>
+      `| ${t.config} | ${t.n} | ${percent(t.janusCpuShare)} | ${thousands(t.packetsPerSecond)} | ${fixed(t.cpuSecondsPer1000, 4)} | **${thousands(t.packetsPerCoreSecond)}** | ${percent(t.delivered)} | ${t.udpDrops} | ${fixed(t.serverMbPerParticipant, 2)} | ${fixed(t.janusMbPerParticipant, 2)} |`,
+  );
+  return [head, ...rows].join('\n');
+}
+
+const variantName = process.env.FORWARDING_AB;
+const variant = variantName === undefined ? undefined : VARIANTS[variantName];
+if (variantName !== undefined && !variant) throw new Error(`FORWARDING_AB=${variantName}: not one of ${Object.keys(VARIANTS).join(', ')}`);
+const ns = (process.env.FORWARDING_NS ?? (variant ? '32' : '2,8,32')).split(',').map(Number);
+const rounds = variant ? Number(process.env.FORWARDING_ROUNDS ?? 3) : 1;
+
+const adminKey = randomBytes(24).toString('base64url');
+const configs: Array<{ name: string; settings: JcfgSettings }> = [{ name: 'generated', settings: {} }];
+if (variant && variantName) configs.push({ name: `+ ${variantName}`, settings: variant });
+const januses: BenchJanus[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-forwarding-'));
+const load = [loadavg()[0]];
+try {
+  for (const c of configs) januses.push(await startBenchJanus(adminKey, c.settings));
+  const server = await startServerProcess({
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    JANUS_URLS: januses.map((j) => j.url).join(','),
+    JANUS_ADMIN_KEY: adminKey,
+  });
+  const trials: Trial[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const n of ns) {
+        // A/B: which config goes first alternates with each round.
+        const order = configs.map((_, i) => i);
+        if (round % 2 === 1) order.reverse();
+        for (const i of order) {
+          const t = await trial(server.url, server.proc.pid as number, januses[i] as BenchJanus, i, januses.length, n, configs[i]?.name ?? '');
+          trials.push(t);
+          console.log(table([t]).split('\n')[2]);
+        }
+      }
+    }
+  } finally {
+    await server.kill('SIGTERM');
+  }
+  load.push(loadavg()[0]);
+  console.log(`\nJanus ${januses.length > 1 ? 'configs' : 'config'}: ${configs.map((c) => c.name).join(' vs ')}; window ${WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up; load average ${load.map((l) => l?.toFixed(1)).join(' → ')} on 2 cores\n`);
+  console.log(table(trials));
+  if (variant) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+    for (const c of configs) {
+      const mine = trials.filter((t) => t.config === c.name);
+      console.log(`${c.name}: median ${thousands(median(mine.map((t) => t.packetsPerCoreSecond)))} packets/s per core over ${mine.length} runs`);
+    }
+  }
+} finally {
+  await Promise.all(januses.map((j) => j.stop()));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+// werift leaves timers behind after its peer connections close.
+process.exit(0);
