@@ -89,7 +89,10 @@ export class CallSession {
   });
   /** Our network quality and the call-quality samples, from getStats() of our connections (quality/). */
   readonly #quality = new QualityMonitor({
-    connections: () => [this.#publisher, this.#subscriber].flatMap((c) => (c && !c.isClosed ? [{ target: c.target, pc: c.pc }] : [])),
+    connections: () => [
+      ...[this.#publisher, this.#subscriber].flatMap((c) => (c && !c.isClosed ? [{ target: c.target, pc: c.pc }] : [])),
+      ...(this.#screen.pc ? [{ target: 'screen' as const, pc: this.#screen.pc }] : []),
+    ],
     active: () => this.#machine.is('joined'),
     sessionId: () => this.sessionId ?? '',
     measured: (quality) => {
