@@ -15,6 +15,9 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const PGLITE_MEMORY_PARAMS = ['-c', 'shared_buffers=4MB'];
 
+/** The V8 flag that keeps WebAssembly on the baseline compiler; also given to a child `node` that runs PGlite (pglite-initdb.ts). */
+export const LIFTOFF_ONLY_FLAG = '--liftoff-only';
+
 /**
  * Makes V8 compile WebAssembly with its baseline compiler (Liftoff) only. By
  * default V8 re-compiles hot PostgreSQL functions with TurboFan, and the
@@ -25,5 +28,5 @@ export const PGLITE_MEMORY_PARAMS = ['-c', 'shared_buffers=4MB'];
  * its module is compiled, so before the first PGlite opens.
  */
 export function compileWasmWithBaselineOnly(): void {
-  setFlagsFromString('--liftoff-only');
+  setFlagsFromString(LIFTOFF_ONLY_FLAG);
 }
