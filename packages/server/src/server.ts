@@ -145,9 +145,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const turnAllocations = turn?.allocationCounter();
   if (turnAllocations) metrics.countTurnAllocations(turnAllocations, (err) => log.warn({ err }, 'TURN allocations: coturn CLI did not answer'));
   const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));
+  const liveState = new LiveStateWriter(store.live, log.child({ component: 'live-state' }));
   wireDomainEvents(events, {
     callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),
-    liveState: new LiveStateWriter(store.live, log.child({ component: 'live-state' })),
+    liveState,
     recordings,
     ringing,
     media,
@@ -208,6 +209,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ringing?.close();
         if (opts.handOver) await registry?.handOverAll();
         else await registry?.closeAll('server-shutdown');
+        // What the next start rebuilds from must say what happened: an ended session must not come back.
+        await liveState.settled();
         await app.close();
         await metricsServer?.close();
         await webhooks.close();

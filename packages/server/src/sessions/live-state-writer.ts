@@ -36,6 +36,7 @@ export function recordOf(p: ParticipantView): LiveParticipantRecord {
 
 export class LiveStateWriter {
   readonly #queues = new QueuePerKey<SessionView>();
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(
     private readonly store: LiveSessionsStore,
@@ -60,7 +61,16 @@ export class LiveStateWriter {
     events.on('recording.stopped', ({ session }) => this.#write(session, () => this.store.recordingChanged(session.sessionId, null)));
   }
 
+  /** Resolves once every write asked for so far is done: the server stops only after (or a session it ended would come back). */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
   #write(session: SessionView, step: () => Promise<void>): void {
-    void this.#queues.run(session, step).catch((error: unknown) => this.log.error({ err: error, sessionId: session.sessionId }, 'could not persist the live state'));
+    const write = this.#queues
+      .run(session, step)
+      .catch((error: unknown) => this.log.error({ err: error, sessionId: session.sessionId }, 'could not persist the live state'))
+      .finally(() => this.#pending.delete(write));
+    this.#pending.add(write);
   }
 }
