@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPglite } from '../store/database.ts';
 import { freePort, type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
 import { until } from '../testing/until.ts';
@@ -116,6 +117,37 @@ describe('server restart during a call', () => {
     expect(log3).toMatchObject({ status: 'ended', endReason: 'call-ended' });
     expect(log3.participants.map((p: any) => [p.uid, p.leaveReason])).toEqual([['cy', 'disconnected']]);
     a.client.close();
+  });
+
+  it('starts with hostile rows in the live state: refuses them, rebuilds the rest, closes the refused stays', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
+    const port = await freePort();
+    const first = await start(port);
+    const ann = await joinCall(first, 'ann', 'restart-5');
+    const ben = await joinCall(first, 'ben', 'restart-5');
+    await sleep(300);
+    await first.kill('SIGKILL');
+    // What a damaged or hand-edited database might hold
+    const db = await openPglite(join(dataDir, 'pglite'));
+    await db.query(`update live_participants set resume_token_hash = '\\x00', publications = '{"a":[[[[1]]]]}' where uid = 'ben'`);
+    await db.query(`insert into live_sessions (session_id, kind, media) values ('bad-kind', 'conference', 'video'), (repeat('x', 300), 'group', 'video')`);
+    await db.query(`insert into live_participants (session_id, uid, name, joined_at, feed_id, can_record, audio_muted, video_muted, audio_only,
+      idle_timeout_seconds, resume_token_hash) values ('bad-kind', 'cy', 'CY', now(), -1, true, false, false, false, 0, '\\x01')`);
+    await db.close();
+
+    const second = await start(port);
+    const a = await resume(second, ann);
+    expect(a.res.ok).toBe(true);
+    expect(a.res.result.participants).toEqual([]);
+    const b = await resume(second, ben);
+    expect(b.res.error.code).toBe('SESSION_ENDED');
+    const log = await callLog(second, 'restart-5');
+    expect(log.participants.map((p: any) => [p.uid, p.leaveReason])).toEqual([
+      ['ann', null],
+      ['ben', 'server-restart'],
+    ]);
+    a.client.close();
+    b.client.close();
   });
 
   it('after SIGTERM and the drain window, the restarted server carries the call on', async () => {
