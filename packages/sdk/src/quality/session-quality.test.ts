@@ -53,9 +53,9 @@ describe("a session's network quality", () => {
     session.on('onNetworkQualityChanged', (info) => heard.push(info));
     // The second connection made is the publisher: it sends from the start.
     const create = media.createPeerConnection.bind(media);
-    media.createPeerConnection = (config) => {
-      const pc = create(config) as FakePeerConnection;
-      if (media.peerConnections.length === 2) sending(pc);
+    media.createPeerConnection = (config?: RTCConfiguration) => {
+      const pc = create(config);
+      if (media.peerConnections.length === 2) sending(pc as unknown as FakePeerConnection);
       return pc;
     };
     await session.start();
