@@ -78,6 +78,8 @@ export const DEFAULTS = {
     minSampleIntervalMs: 2_000, // ms, a sample sooner after the last one stored is not stored
     retentionDays: 7, // days samples are kept (PARLEY_QUALITY_RETENTION_DAYS)
     purgeIntervalMs: 3_600_000, // ms between purges of older ones
+    staleAfterMs: 15_000, // ms without a sample (3 missed) before the others hear someone's quality as 0, lost
+    sweepIntervalMs: 5_000, // ms between looks for such silences
   },
   mediaRecoveryRetryMs: [100, 250, 500, 1_000], // ms between attempts to make the room again (the last repeats)
   /** Several processes (REDIS_URL, cluster/). */

@@ -182,6 +182,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Also sends what a stopped or killed server had not delivered.
   await webhooks.start(config.operations);
   qualityRetention.start(DEFAULTS.quality.purgeIntervalMs);
+  quality.start(DEFAULTS.quality.sweepIntervalMs);
   const metricsServer =
     config.operations.metricsPort === undefined ? undefined : await startMetricsServer(metrics, config.operations.metricsPort, config.operations.metricsHost);
   const address = app.server.address();
@@ -215,6 +216,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await metricsServer?.close();
         await webhooks.close();
         await qualityRetention.close();
+        quality.close();
         // Jobs cut short here stay `processing` and are picked up by the next start.
         await recordings.close();
         await media?.close();

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { SessionView } from '../sessions/domain-events.ts';
 import type { ParticipantView } from '../sessions/participant.ts';
-import { QualityService } from './quality-service.ts';
+import { type QualityLimits, QualityService } from './quality-service.ts';
 import type { QualitySampleRow } from './quality-store.ts';
 
 /** A session as the service sees it, recording what it broadcast (event, data, except). */
@@ -35,7 +35,8 @@ const sample = (sessionId: string, quality: QualitySample['quality'] = 5): Quali
   ],
 });
 
-function serviceWith(limits = { maxSamplesPerParticipant: 3, minSampleIntervalMs: 2_000 }) {
+function serviceWith(change: Partial<QualityLimits> = {}) {
+  const limits: QualityLimits = { maxSamplesPerParticipant: 3, minSampleIntervalMs: 2_000, staleAfterMs: 15_000, ...change };
   const stored: Array<{ sessionId: string; uid: string; row: Omit<QualitySampleRow, 'uid'> }> = [];
   let now = 1_000_000;
   const store = { add: async (sessionId: string, uid: string, row: Omit<QualitySampleRow, 'uid'>) => void stored.push({ sessionId, uid, row }) };
@@ -106,5 +107,25 @@ describe('relaying network quality', () => {
     told.length = 0;
     service.joined({ session, participant: participant('dee'), joinedAt: new Date() });
     expect(told).toEqual([]);
+  });
+});
+
+describe('someone whose samples stop', () => {
+  it('is told to the others as lost once none came for a while, and as their score again when samples resume', async () => {
+    const { service, advance } = serviceWith({ maxSamplesPerParticipant: 100, minSampleIntervalMs: 0 });
+    const { session, told } = sessionNamed('s1');
+    await service.record(session, participant('ada'), sample('s1', 5));
+    await service.record(session, participant('bob'), sample('s1', 4));
+    advance(10_000);
+    await service.record(session, participant('bob'), sample('s1', 4));
+    advance(6_000);
+    told.length = 0;
+    service.sweep();
+    service.sweep();
+    // Ada sent nothing for 16 s; bob did 6 s ago.
+    expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 0 }, 'ada']]);
+    await service.record(session, participant('ada'), sample('s1', 5));
+    expect(told.at(-1)).toEqual(['participant.quality', { uid: 'ada', quality: 5 }, 'ada']);
+    service.close();
   });
 });
