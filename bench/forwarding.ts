@@ -5,7 +5,9 @@
  * by the RTP packets the subscribers received in it. Run with
  * `npm run bench:forwarding` (inside the private network namespace).
  *
- * - Default: N = 2, 8, 32 (FORWARDING_NS) on the generated Janus config.
+ * - Default: N = 2, 8, 15, 32 (FORWARDING_NS) on the generated Janus config.
+ *   A call holds 16 people at most, so N = 32 is three calls (1 publisher +
+ *   10 or 11 subscribers each) on the same Janus.
  * - `FORWARDING_AB=<variant>`: the generated config against the same with
  *   one variant's settings (VARIANTS below), at FORWARDING_NS (default 32),
  *   alternating FORWARDING_ROUNDS times (default 3). Both Janus processes run
@@ -22,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startServerProcess } from '@parley/server/testing/server-process';
 import { type BenchJanus, startBenchJanus } from './forwarding-janus.ts';
 import { cpuSecondsOf, forwardingCost, type JcfgSettings, rssMbOf } from './forwarding-math.ts';
-import { publish, type Subscriber, subscribe } from './forwarding-peers.ts';
+import { type Publisher, publish, type Subscriber, subscribe } from './forwarding-peers.ts';
 import { type MediaKind, startRtpSource } from './forwarding-source.ts';
 
 /** Setting sets tried against the generated config (values as jcfg text). */
@@ -78,16 +80,31 @@ interface Trial {
   janusMbPerParticipant: number;
 }
 
+/** Parley's cap on people in one session (DEFAULTS.maxParticipantsPerSession): 1 publisher + 15 subscribers per call. */
+const SUBSCRIBERS_PER_CALL = 15;
+
+/**
+ * N subscribers of one publisher each, in as few calls as Parley's session cap
+ * allows (N = 32: three calls of 11, 11 and 10, each with its own publisher,
+ * all fed the same clip).
+ */
 async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, nodeIndex: number, nodes: number, n: number, config: string): Promise<Trial> {
-  const sessionId = sessionOnNode(nodeIndex, nodes, `${n}`);
+  const calls = Math.ceil(n / SUBSCRIBERS_PER_CALL);
   const before = { server: rssOf(serverPid), janus: rssOf(janus.pid) };
-  const publisher = await publish(serverUrl, sessionId, `${sessionId}-pub`);
-  const source = await startRtpSource((kind, packet) => publisher.send(kind, packet));
+  const publishers: Publisher[] = [];
   const subs: Subscriber[] = [];
+  const source = await startRtpSource((kind, packet) => {
+    for (const p of publishers) p.send(kind, packet);
+  });
   try {
-    for (let i = 0; i < n; i += JOIN_BATCH) {
-      const batch = Array.from({ length: Math.min(JOIN_BATCH, n - i) }, (_, k) => subscribe(serverUrl, sessionId, `${sessionId}-sub${i + k}`));
-      subs.push(...(await Promise.all(batch)));
+    for (let c = 0; c < calls; c++) {
+      const sessionId = sessionOnNode(nodeIndex, nodes, `${n}-${c}`);
+      publishers.push(await publish(serverUrl, sessionId, `${sessionId}-pub`));
+      const mine = Math.floor(n / calls) + (c < n % calls ? 1 : 0);
+      for (let i = 0; i < mine; i += JOIN_BATCH) {
+        const batch = Array.from({ length: Math.min(JOIN_BATCH, mine - i) }, (_, k) => subscribe(serverUrl, sessionId, `${sessionId}-sub${i + k}`));
+        subs.push(...(await Promise.all(batch)));
+      }
     }
     const deadline = Date.now() + MEDIA_TIMEOUT_MS;
     while (subs.some((s) => s.received.video === 0 || s.received.audio === 0)) {
@@ -95,29 +112,31 @@ async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, no
       await sleep(100);
     }
     await sleep(WARMUP_MS);
-    const start = { cpu: cpuOf(janus.pid), received: sum(subs), video: sum(subs, 'video'), sent: publisher.sent.audio + publisher.sent.video, drops: udpDrops(), at: performance.now() };
+    const sent = () => publishers.reduce((k, p) => k + p.sent.audio + p.sent.video, 0);
+    const snapshot = () => ({ cpu: cpuOf(janus.pid), received: sum(subs), video: sum(subs, 'video'), sent: sent(), drops: udpDrops(), at: performance.now() });
+    const start = snapshot();
     await sleep(WINDOW_MS);
-    const end = { cpu: cpuOf(janus.pid), received: sum(subs), video: sum(subs, 'video'), sent: publisher.sent.audio + publisher.sent.video, drops: udpDrops(), at: performance.now() };
+    const end = snapshot();
     const after = { server: rssOf(serverPid), janus: rssOf(janus.pid) };
     const seconds = (end.at - start.at) / 1000;
     const cpu = end.cpu - start.cpu;
     const packets = end.received - start.received;
-    const cost = forwardingCost(cpu, packets);
     return {
       n,
       config,
       janusCpuShare: cpu / seconds,
       packetsPerSecond: packets / seconds,
-      ...cost,
-      delivered: packets / ((end.sent - start.sent) * n),
+      ...forwardingCost(cpu, packets),
+      // Each publisher's packets go to its own call's subscribers: n / calls of them on average.
+      delivered: packets / (((end.sent - start.sent) / calls) * n),
       videoShare: (end.video - start.video) / packets,
       udpDrops: end.drops - start.drops,
-      serverMbPerParticipant: (after.server - before.server) / (n + 1),
-      janusMbPerParticipant: (after.janus - before.janus) / (n + 1),
+      serverMbPerParticipant: (after.server - before.server) / (n + calls),
+      janusMbPerParticipant: (after.janus - before.janus) / (n + calls),
     };
   } finally {
     await source.stop();
-    await Promise.all([publisher, ...subs].map((p) => p.leave()));
+    await Promise.all([...publishers, ...subs].map((p) => p.leave()));
   }
 }
 
@@ -126,10 +145,10 @@ const thousands = (x: number) => Math.round(x).toLocaleString('en-US');
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 function table(trials: Trial[]): string {
-  const head = '| config | N | Janus CPU (share of a core) | forwarded packets/s | Janus CPU s per 1,000 packets | packets/s per core | delivered | UDP drops | server RSS MB per participant | Janus RSS MB per participant |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const head = '| config | N | Janus CPU (share of a core) | forwarded packets/s | Janus CPU s per 1,000 packets | packets/s per core | delivered | video share | UDP drops | server RSS MB per participant | Janus RSS MB per participant |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = trials.map(
     (t) =>
-      `| ${t.config} | ${t.n} | ${percent(t.janusCpuShare)} | ${thousands(t.packetsPerSecond)} | ${fixed(t.cpuSecondsPer1000, 4)} | **${thousands(t.packetsPerCoreSecond)}** | ${percent(t.delivered)} | ${t.udpDrops} | ${fixed(t.serverMbPerParticipant, 2)} | ${fixed(t.janusMbPerParticipant, 2)} |`,
+      `| ${t.config} | ${t.n} | ${percent(t.janusCpuShare)} | ${thousands(t.packetsPerSecond)} | ${fixed(t.cpuSecondsPer1000, 4)} | **${thousands(t.packetsPerCoreSecond)}** | ${percent(t.delivered)} | ${percent(t.videoShare)} | ${t.udpDrops} | ${fixed(t.serverMbPerParticipant, 2)} | ${fixed(t.janusMbPerParticipant, 2)} |`,
   );
   return [head, ...rows].join('\n');
 }
@@ -137,7 +156,7 @@ function table(trials: Trial[]): string {
 const variantName = process.env.FORWARDING_AB;
 const variant = variantName === undefined ? undefined : VARIANTS[variantName];
 if (variantName !== undefined && !variant) throw new Error(`FORWARDING_AB=${variantName}: not one of ${Object.keys(VARIANTS).join(', ')}`);
-const ns = (process.env.FORWARDING_NS ?? (variant ? '32' : '2,8,32')).split(',').map(Number);
+const ns = (process.env.FORWARDING_NS ?? (variant ? '32' : '2,8,15,32')).split(',').map(Number);
 const rounds = variant ? Number(process.env.FORWARDING_ROUNDS ?? 3) : 1;
 
 const adminKey = randomBytes(24).toString('base64url');
