@@ -51,6 +51,7 @@ describe('a publisher connection that goes disconnected', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(seen).toEqual(['reconnecting', 'restart']);
     pc.connectionState = 'connected';
+    pc.bytes += 500; // Janus's RTCP feedback on our media
     await vi.advanceTimersByTimeAsync(500);
     expect(seen).toEqual(['reconnecting', 'restart', 'reconnected']);
     restarter.close();
@@ -100,8 +101,49 @@ describe('a network change the browser reports', () => {
     restarter.networkChanged('online');
     await vi.advanceTimersByTimeAsync(10);
     expect(seen.slice(0, 2)).toEqual(['reconnecting', 'restart']);
+    pc.bytes += 500;
     await vi.advanceTimersByTimeAsync(300);
     expect(seen.at(-1)).toBe('reconnected');
+    restarter.close();
+  });
+});
+
+describe('a publisher that looks connected again while the server cannot be reached', () => {
+  function failingWhileSignalingDown(pc: ReturnType<typeof fakePc>) {
+    const watched = watch('publisher', pc);
+    const signaling = { up: false };
+    watched.restart.mockImplementation(async () => {
+      if (!signaling.up) throw new Error('Cannot send ice.restart: the connection is closed');
+      watched.seen.push('restart');
+    });
+    return { ...watched, signaling };
+  }
+
+  it('after an address change: not back while Janus is silent, back once a restart went through and its feedback arrives', async () => {
+    const pc = fakePc();
+    const { seen, restarter, signaling } = failingWhileSignalingDown(pc);
+    restarter.networkChanged('connection change'); // the socket is dead too
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(seen).toEqual(['reconnecting']); // Chromium says connected (the old pair), but nothing comes from Janus
+    signaling.up = true;
+    restarter.networkChanged('signaling resumed');
+    await vi.advanceTimersByTimeAsync(10);
+    pc.bytes += 500;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen).toEqual(['reconnecting', 'restart', 'reconnected']);
+    restarter.close();
+  });
+
+  it('after an outage that kept its address: back as soon as Janus is heard again, without waiting for the server', async () => {
+    const pc = fakePc();
+    const { seen, restarter } = failingWhileSignalingDown(pc);
+    pc.connectionState = 'disconnected';
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(seen).toEqual(['reconnecting']);
+    pc.connectionState = 'connected';
+    pc.bytes += 500; // the link is back: Janus's feedback arrives on the old pair
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen).toEqual(['reconnecting', 'reconnected']);
     restarter.close();
   });
 });

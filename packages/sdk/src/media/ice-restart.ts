@@ -10,7 +10,9 @@
  * `change`) restarts at once. Each attempt asks the server for a restart
  * (publisher: our offer with `iceRestart`; subscriber: a new offer from Janus),
  * paced by `delaysMs`; the path counts as back once the connection is
- * `connected` and — receiving — packets arrive again. Past `giveUpAfterMs`
+ * `connected` and bytes from Janus arrive again (receiving: media; sending:
+ * Janus's RTCP feedback, for `connected` alone can be the old, dead pair
+ * after an address change). Past `giveUpAfterMs`
  * the session falls back to replacing both connections (`giveUp`).
  */
 import type { PeerTarget } from '@parley/protocol';
@@ -65,7 +67,7 @@ export class IceRestarter {
   readonly #now: () => number;
   readonly #timer: ReturnType<typeof setInterval>;
   #disconnectedSince: number | undefined;
-  #lastBytes = -1;
+  #lastBytes = 0;
   #bytesChangedAt: number;
   /** Set while restarting: since when, how many attempts, when the next may start. */
   #restart: { since: number; attempts: number; nextAt: number; inFlight: boolean; bytesAtStart: number } | undefined;
@@ -117,12 +119,10 @@ export class IceRestarter {
     if (state === 'closed') return this.close();
     this.#disconnectedSince = state === 'disconnected' ? (this.#disconnectedSince ?? now) : undefined;
     const receiving = target === 'subscriber';
-    if (receiving) {
-      const bytes = await bytesReceived(pc);
-      if (bytes !== this.#lastBytes) {
-        this.#lastBytes = bytes;
-        this.#bytesChangedAt = now;
-      }
+    const bytes = await bytesReceived(pc);
+    if (bytes !== this.#lastBytes) {
+      this.#lastBytes = bytes;
+      this.#bytesChangedAt = now;
     }
     if (this.#restart) return this.#continue(state, now, receiving);
     const lost =
@@ -145,7 +145,11 @@ export class IceRestarter {
   async #continue(state: RTCPeerConnectionState, now: number, receiving: boolean): Promise<void> {
     const restart = this.#restart;
     if (!restart) return;
-    const flowing = !receiving || (this.#lastBytes > restart.bytesAtStart && now - this.#bytesChangedAt < this.#t.pollMs * 2);
+    // Bytes from Janus prove the path, `connected` alone does not: after an address change Chromium
+    // calls the sending connection `connected` again on its old pair, which Janus no longer answers
+    // (NAT testbed). Sending, what comes back is Janus's RTCP feedback on our media: less often than media.
+    const recentMs = receiving ? this.#t.pollMs * 2 : this.#t.silentMs / 2;
+    const flowing = this.#lastBytes > restart.bytesAtStart && now - this.#bytesChangedAt < recentMs;
     if (restart.attempts > 0 && state === 'connected' && flowing && !restart.inFlight) {
       this.#restart = undefined;
       this.#steps.log.info(`${this.#steps.target}: media back ${now - restart.since} ms after it was lost`);
