@@ -147,3 +147,35 @@ describe('a publisher that looks connected again while the server cannot be reac
     restarter.close();
   });
 });
+
+describe('a subscriber connection while everyone else is muted', () => {
+  it('is not restarted for its silence, and only counts silence again from when someone unmuted', async () => {
+    const pc = fakePc();
+    let othersSend = true;
+    const seen: string[] = [];
+    const restarter = new IceRestarter(
+      {
+        target: 'subscriber',
+        pc,
+        restart: async () => void seen.push('restart'),
+        reconnecting: () => seen.push('reconnecting'),
+        reconnected: () => seen.push('reconnected'),
+        giveUp: () => seen.push('giveUp'),
+        expectsMedia: () => othersSend,
+        log: scoped('test'),
+      },
+      TIMINGS,
+    );
+    pc.bytes = 1_000;
+    await vi.advanceTimersByTimeAsync(500);
+    othersSend = false; // everyone muted: Janus sends nothing more
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(seen).toEqual([]);
+    othersSend = true; // someone unmutes: media is on its way
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000); // and still nothing arrives: now the path is lost
+    expect(seen.slice(0, 2)).toEqual(['reconnecting', 'restart']);
+    restarter.close();
+  });
+});

@@ -47,6 +47,11 @@ export interface IceRestartSteps {
   giveUp(): void;
   /** Before each attempt: the session checks that its signaling socket still carries requests. */
   lost?(): void;
+  /**
+   * Receiving: whether anyone sends us media now. While everyone else is muted Janus sends nothing,
+   * and silence proves nothing; absent: always.
+   */
+  expectsMedia?(): boolean;
   log: Logger;
   now?: () => number;
 }
@@ -69,6 +74,8 @@ export class IceRestarter {
   #disconnectedSince: number | undefined;
   #lastBytes = 0;
   #bytesChangedAt: number;
+  /** Silence counts from here at the earliest: the last moment nobody was expected to send us media. */
+  #mediaExpectedSince: number;
   /** Set while restarting: since when, how many attempts, when the next may start. */
   #restart: { since: number; attempts: number; nextAt: number; inFlight: boolean; bytesAtStart: number } | undefined;
   #polling = false;
@@ -79,6 +86,7 @@ export class IceRestarter {
     this.#t = timings;
     this.#now = steps.now ?? Date.now;
     this.#bytesChangedAt = this.#now();
+    this.#mediaExpectedSince = this.#bytesChangedAt;
     this.#timer = setInterval(() => void this.#poll(), timings.pollMs);
   }
 
@@ -124,11 +132,12 @@ export class IceRestarter {
       this.#lastBytes = bytes;
       this.#bytesChangedAt = now;
     }
+    if (receiving && !(this.#steps.expectsMedia?.() ?? true)) this.#mediaExpectedSince = now;
     if (this.#restart) return this.#continue(state, now, receiving);
     const lost =
       state === 'failed' ||
       (this.#disconnectedSince !== undefined && now - this.#disconnectedSince >= this.#t.disconnectedMs) ||
-      (receiving && state === 'connected' && this.#lastBytes > 0 && now - this.#bytesChangedAt >= this.#t.silentMs);
+      (receiving && state === 'connected' && this.#lastBytes > 0 && now - Math.max(this.#bytesChangedAt, this.#mediaExpectedSince) >= this.#t.silentMs);
     if (lost) {
       this.#steps.log.info(`${target}: media path lost (${state}), restarting ICE`);
       this.#begin();

@@ -24,6 +24,8 @@ export interface IceWatchOptions {
   giveUp(connection: PeerTarget): void;
   /** A path was lost or the network changed: is the signaling socket still alive? (drops it if not) */
   checkSignaling(): void;
+  /** Whether anyone else sends us media now (not everyone muted): the receiving connection's silence means something only then. */
+  expectsMedia(): boolean;
   log: Logger;
 }
 
@@ -66,6 +68,7 @@ export class IceWatch {
         reconnected: () => this.#opts.reconnected(target),
         giveUp: () => this.#opts.giveUp(target),
         lost: () => this.#opts.checkSignaling(),
+        ...(target === 'subscriber' ? { expectsMedia: () => this.#opts.expectsMedia() } : {}),
         log: this.#opts.log,
       },
       DEFAULTS.iceRestart,

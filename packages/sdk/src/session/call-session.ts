@@ -40,6 +40,7 @@ import { Roster } from './roster.ts';
 import { screenSharerIs } from './screen-share-events.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
+import { othersSendMedia } from './remote-media.ts';
 import { resumeOnNewSocket } from './resume.ts';
 import { VideoViewReporter } from './video-view-reporter.ts';
 import type { CallSessionOptions } from './options.ts';
@@ -78,6 +79,7 @@ export class CallSession {
     reconnected: (connection) => this.#emit('onMediaReconnected', { connection }),
     giveUp: () => this.#restartMedia(),
     checkSignaling: () => this.#checkSignaling(),
+    expectsMedia: () => othersSendMedia(this.#roster.list(), this.#roster.selfUid),
     log: scoped('ice'),
   });
   /** How each remote video is shown, for the server's choice of simulcast layer (session/video-view-reporter.ts). */
