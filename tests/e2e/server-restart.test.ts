@@ -8,6 +8,12 @@
  * one file with the gap marked. Left down past the reconnect
  * window, both pages end with onCallEnded 'server-unavailable' and the
  * default UI says so.
+ *
+ * The calls that carry on use a 20 s reconnect window (server grace and the
+ * pages' policy) instead of the default 10 s: the restart must answer within
+ * the window, and a first start of the server here takes 2–5 s on a shared,
+ * loaded machine (docs/benchmarks.md, "Recovery"); the test is about carrying
+ * on, not about this machine's start time. The call left down keeps the default.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,19 +43,38 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOT_WANTED = ['onUserLeft', 'onUserJoined', 'onCallEnded', 'onSessionTimeout'];
 
+const WINDOW_MS = 20_000;
+
 /** The server on the same data dir and port each time; resolves once it answers. */
 async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  server = await startServerProcess({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...env });
+  server = await startServerProcess({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    PARLEY_RECONNECT_GRACE_MS: String(WINDOW_MS),
+    ...env,
+  });
   return server;
 }
 
 const stackOf = (s: ServerProcess) => ({ url: s.url, browser }) as unknown as Stack;
 
-async function twoInACall(s: ServerProcess, sessionId: string, uids: [string, string], settings: { defaultLayout?: boolean } = {}): Promise<[CallPage, CallPage]> {
+async function twoInACall(
+  s: ServerProcess,
+  sessionId: string,
+  uids: [string, string],
+  settings: { defaultLayout?: boolean; defaultWindow?: boolean } = {},
+): Promise<[CallPage, CallPage]> {
   const calls: CallPage[] = [];
   for (const uid of uids) {
     const call = await openCallPage(stackOf(s), uid, uid.toUpperCase());
-    await startCall(call, sessionId, settings);
+    if (!settings.defaultWindow) {
+      await call.page.evaluate((giveUpAfterMs) => {
+        const { Parley } = window as any;
+        Parley.ParleyCalls.init({ serverUrl: location.origin, reconnectPolicy: new Parley.BackoffReconnectPolicy({ giveUpAfterMs }) });
+      }, WINDOW_MS);
+    }
+    await startCall(call, sessionId, { defaultLayout: settings.defaultLayout ?? false });
     calls.push(call);
   }
   for (const c of calls) await eventually(() => stats(c), (x) => x.videoFramesDecoded > 10 && x.audioPacketsReceived > 0, 20_000, `${c.uid}'s media before`);
@@ -123,7 +148,7 @@ describe('the server restarts during a two-person call', () => {
 
   it('left down past the reconnect window: both pages get onCallEnded server-unavailable, and the default UI says so', async () => {
     const s = server?.proc.exitCode === null ? (server as ServerProcess) : await startServer();
-    const calls = await twoInACall(s, 'restart-e2e-2', ['cat', 'dan'], { defaultLayout: true });
+    const calls = await twoInACall(s, 'restart-e2e-2', ['cat', 'dan'], { defaultLayout: true, defaultWindow: true });
     await sleep(500);
     const killedAt = Date.now();
     await s.kill('SIGKILL');
