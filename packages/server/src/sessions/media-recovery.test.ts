@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeOffer } from '../testing/fake-media-backend.ts';
-import { sessionOnFakeMedia } from '../testing/session-harness.ts';
+import { FakeLink, sessionOnFakeMedia } from '../testing/session-harness.ts';
 import { until } from '../testing/until.ts';
 
 const ANSWER = { type: 'answer' as const, sdp: 'v=0\r\n' };
@@ -65,6 +65,17 @@ describe('the media node going away', () => {
     expect(room.subscribers).toHaveLength(1); // ben's new receiving connection, in the new room
     expect(room.subscribers[0]?.feeds).toEqual([ann.participant.feedId]);
     expect(ben.link.got('subscriber.offer').at(-1)?.streams.map((s) => `${s.uid}:${s.source}`)).toEqual(['ann:microphone', 'ann:camera']);
+  });
+
+  it('tells someone who was away when it happened on their resume (mediaRestart), since the media.restart did not reach them', async () => {
+    const { session, media, ben } = await callOfTwo();
+    session.disconnected(ben.participant, ben.link);
+    await until(() => ben.participant.state === 'disconnected', 'ben away');
+    media.loseNode();
+    await until(() => session.room === media.rooms[1], 'the new room');
+    expect(ben.link.got('media.restart')).toEqual([]);
+
+    expect(await session.resume(ben.participant, new FakeLink())).toEqual({ mediaRestart: 'media-node-lost' });
   });
 
   it('goes on recording into the same folder, so one file covers the whole call', async () => {
