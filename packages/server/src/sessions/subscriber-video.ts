@@ -8,6 +8,7 @@
  */
 import type { ServerEventName, ServerEvents, VideoView } from '@parley/protocol';
 import type { Logger } from 'pino';
+import { DEFAULTS } from '../defaults.ts';
 import type { MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
 import { LinkAdaptation, type LinkState, type LinkTiming } from './link-adaptation.ts';
 import { chooseLayer, type RenderedSize, sameChoice, type VideoChoice } from './layer-selection.ts';
@@ -37,6 +38,7 @@ export class SubscriberVideo {
   #tracks: readonly ReceivedTrack[] = [];
   #describe: DescribeTrack = () => undefined;
   #running: Promise<void> | undefined;
+  #keyFrameAgain: NodeJS.Timeout | undefined;
   #again = false;
 
   constructor(
@@ -92,6 +94,7 @@ export class SubscriberVideo {
 
   close(): void {
     this.#link.close();
+    clearTimeout(this.#keyFrameAgain);
     this.#subscriber = undefined;
   }
 
@@ -142,7 +145,19 @@ export class SubscriberVideo {
       this.owner.log.warn({ err: error, uid: this.owner.uid }, 'setting subscriber video failed');
       return;
     }
-    if (resumed.size > 0) this.owner.subscriberConnected(resumed);
+    if (resumed.size > 0) this.#askForKeyFrames(resumed);
+  }
+
+  /**
+   * A feed that resumes starts mid-picture: its publisher is asked for a key frame now, and once
+   * more a moment later — Janus drops a publisher's keyframe requests that come within a second of
+   * the last one (its own on the switch, the browser's), and without one the video waits seconds.
+   */
+  #askForKeyFrames(feeds: ReadonlySet<number>): void {
+    this.owner.subscriberConnected(feeds);
+    clearTimeout(this.#keyFrameAgain);
+    this.#keyFrameAgain = setTimeout(() => this.owner.subscriberConnected(feeds), DEFAULTS.simulcast.keyFrameAgainMs);
+    this.#keyFrameAgain.unref();
   }
 
   #tellPaused(): void {
