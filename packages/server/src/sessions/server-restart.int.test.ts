@@ -10,9 +10,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { openPglite } from '../store/database.ts';
 import { freePort, type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { createTestDatabase } from '../testing/test-store.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
 import { until } from '../testing/until.ts';
 import { signCallToken } from '../tokens/call-token.ts';
@@ -60,18 +61,35 @@ async function callLog(s: ServerProcess, sessionId: string): Promise<any> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Where the servers keep their data: PGlite in the data dir, or a fresh database on TEST_DATABASE_URL's PostgreSQL. */
+const DATABASES: [string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>][] = [
+  ['PGlite', async () => ({ env: {}, drop: async () => undefined })],
+  [
+    'PostgreSQL',
+    async () => {
+      const database = await createTestDatabase();
+      return { env: { DATABASE_URL: database.url }, drop: database.drop };
+    },
+  ],
+];
+
 describe('server restart during a call', () => {
-  it('after kill -9, both resume into the rebuilt session: told to publish again, mute kept, one stay each', async () => {
+  it.each(DATABASES)('after kill -9 (%s), both resume into the rebuilt session: told to publish again, mute kept, one stay each', async (_kind, database) => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
+    const db = await database();
+    onTestFinished(async () => {
+      for (const s of servers) await s.kill('SIGKILL');
+      await db.drop();
+    });
     const port = await freePort();
-    const first = await start(port);
+    const first = await start(port, db.env);
     const ann = await joinCall(first, 'ann', 'restart-1');
     const ben = await joinCall(first, 'ben', 'restart-1', { audioMuted: true });
     await ann.client.request('mute', { videoMuted: true });
     await sleep(300); // the live state is written by observers, after the answers
     await first.kill('SIGKILL');
 
-    const second = await start(port);
+    const second = await start(port, db.env);
     const a = await resume(second, ann);
     const b = await resume(second, ben);
     expect(a.res.ok).toBe(true);
