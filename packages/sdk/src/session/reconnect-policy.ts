@@ -18,7 +18,7 @@ export interface ReconnectContext {
 }
 
 export interface ReconnectPolicy {
-  /** The pause before the next attempt, in ms; null to give up (the session then ends with CONNECTION_CLOSED). */
+  /** The pause before the next attempt, in ms; null to give up (the session then ends: onError CONNECTION_CLOSED, onCallEnded 'server-unavailable'). */
   nextRetryDelayMs(context: ReconnectContext): number | null;
 }
 
