@@ -118,6 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const restored = await restoreLiveSessions({
     live: store.live,
     sessions: store.sessions,
+    recordings: recordingsStore,
     registry,
     graceMs: config.reconnectGraceMs,
     log: log.child({ component: 'sessions' }),

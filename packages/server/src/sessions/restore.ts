@@ -7,13 +7,16 @@
  * (`server-restart`) and forgotten.
  */
 import type { Logger } from 'pino';
-import type { LiveSessionsStore } from '../store/live-sessions-store.ts';
+import type { RecordingsStore } from '../recording/recordings-store.ts';
+import type { LiveSessionRecord, LiveSessionsStore } from '../store/live-sessions-store.ts';
 import type { SessionsStore } from '../store/sessions-store.ts';
 import type { SessionRegistry } from './session-registry.ts';
 
 export interface RestoreDeps {
   live: LiveSessionsStore;
   sessions: SessionsStore;
+  /** Whether a persisted recording is still recording (it may have been stopped just before the crash). */
+  recordings: Pick<RecordingsStore, 'get'>;
   /** Absent on a server without media: nothing is rebuilt. */
   registry: SessionRegistry | undefined;
   /** How long each participant's client has to resume (the reconnect grace). */
@@ -32,7 +35,13 @@ export async function restoreLiveSessions(deps: RestoreDeps): Promise<Restored> 
   for (const r of refused) deps.log.warn({ sessionId: r.sessionId, uid: r.uid, why: r.why }, 'a persisted live session row was refused');
   const registry = deps.registry;
   const outcomes = registry
-    ? await Promise.allSettled(sessions.map((record) => registry.restore(record, deps.graceMs).then(() => record)))
+    ? await Promise.allSettled(
+        sessions.map(async (persisted) => {
+          const record = await withLiveRecording(persisted, deps);
+          await registry.restore(record, deps.graceMs);
+          return record;
+        }),
+      )
     : [];
   const restored = outcomes.flatMap((o, i) => {
     if (o.status === 'fulfilled') return [o.value];
@@ -47,4 +56,13 @@ export async function restoreLiveSessions(deps: RestoreDeps): Promise<Restored> 
     sessionIds: restored.map((r) => r.sessionId),
     recordingIds: new Set(restored.flatMap((r) => (r.recording ? [r.recording.id] : []))),
   };
+}
+
+/** The record, without its recording when that recording is not `recording` any more (its stop was written, the live row's not). */
+async function withLiveRecording(record: LiveSessionRecord, deps: RestoreDeps): Promise<LiveSessionRecord> {
+  if (!record.recording) return record;
+  const row = await deps.recordings.get(record.recording.id);
+  if (row?.status === 'recording') return record;
+  deps.log.warn({ sessionId: record.sessionId, recordingId: record.recording.id, status: row?.status ?? 'gone' }, 'the persisted recording is not recording: not resumed');
+  return { ...record, recording: null };
 }
