@@ -8,11 +8,12 @@
  * - Default: N = 2, 8, 15, 32 (FORWARDING_NS) on the generated Janus config.
  *   A call holds 16 people at most, so N = 32 is three calls (1 publisher +
  *   10 or 11 subscribers each) on the same Janus.
- * - `FORWARDING_AB=<variant>`: the generated config against the same with
- *   one variant's settings (VARIANTS below), at FORWARDING_NS (default 32),
- *   alternating FORWARDING_ROUNDS times (default 3). Both Janus processes run
- *   side by side as JANUS_URLS nodes of one server; each trial's session id
- *   is chosen so that the server places its room on the node under test.
+ * - `FORWARDING_AB=<variant>[,<variant>…]`: the generated config against the
+ *   same with each variant's settings (VARIANTS below), at FORWARDING_NS
+ *   (default 15), FORWARDING_ROUNDS rounds (default 3), the order of the
+ *   configs reversed every other round. All the Janus processes run side by
+ *   side as JANUS_URLS nodes of one server; each trial's session ids are
+ *   chosen so that the server places their rooms on the node under test.
  *
  * Prints markdown tables for docs/benchmarks.md (the forwarding section).
  */
@@ -29,8 +30,9 @@ import { type MediaKind, startRtpSource } from './forwarding-source.ts';
 
 /** Setting sets tried against the generated config (values as jcfg text). */
 const VARIANTS: Record<string, JcfgSettings> = {
+  // Janus's own default, as Parley had it before: a thread per handle.
+  'event_loops=0': { general: { event_loops: '0' } },
   'event_loops=1': { general: { event_loops: '1' } },
-  'event_loops=2': { general: { event_loops: '2' } },
   'debug_level=3': { general: { debug_level: '3' } },
   'nack_optimizations': { media: { nack_optimizations: 'true' } },
   'no_media_timer=0': { media: { no_media_timer: '0' } },
@@ -153,15 +155,17 @@ function table(trials: Trial[]): string {
   return [head, ...rows].join('\n');
 }
 
-const variantName = process.env.FORWARDING_AB;
-const variant = variantName === undefined ? undefined : VARIANTS[variantName];
-if (variantName !== undefined && !variant) throw new Error(`FORWARDING_AB=${variantName}: not one of ${Object.keys(VARIANTS).join(', ')}`);
-const ns = (process.env.FORWARDING_NS ?? (variant ? '32' : '2,8,15,32')).split(',').map(Number);
-const rounds = variant ? Number(process.env.FORWARDING_ROUNDS ?? 3) : 1;
+const variantNames = process.env.FORWARDING_AB?.split(',') ?? [];
+for (const name of variantNames) if (!VARIANTS[name]) throw new Error(`FORWARDING_AB=${name}: not one of ${Object.keys(VARIANTS).join(', ')}`);
+const ab = variantNames.length > 0;
+const ns = (process.env.FORWARDING_NS ?? (ab ? '15' : '2,8,15,32')).split(',').map(Number);
+const rounds = ab ? Number(process.env.FORWARDING_ROUNDS ?? 3) : 1;
 
 const adminKey = randomBytes(24).toString('base64url');
-const configs: Array<{ name: string; settings: JcfgSettings }> = [{ name: 'generated', settings: {} }];
-if (variant && variantName) configs.push({ name: `+ ${variantName}`, settings: variant });
+const configs: Array<{ name: string; settings: JcfgSettings }> = [
+  { name: 'generated', settings: {} },
+  ...variantNames.map((name) => ({ name: `+ ${name}`, settings: VARIANTS[name] as JcfgSettings })),
+];
 const januses: BenchJanus[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-forwarding-'));
 const load = [loadavg()[0]];
@@ -194,7 +198,7 @@ try {
   load.push(loadavg()[0]);
   console.log(`\nJanus ${januses.length > 1 ? 'configs' : 'config'}: ${configs.map((c) => c.name).join(' vs ')}; window ${WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up; load average ${load.map((l) => l?.toFixed(1)).join(' → ')} on 2 cores\n`);
   console.log(table(trials));
-  if (variant) {
+  if (ab) {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
     for (const c of configs) {
       const mine = trials.filter((t) => t.config === c.name);

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectMediaInterface, writeJanusConfig } from './janus-config.ts';
@@ -44,6 +44,8 @@ describe('writeJanusConfig', () => {
     expect(disabled('transports')).not.toContain('websockets');
     expect(disabled('loggers')).toContain('libjanus_jsonlog.so');
     expect(core).toContain('broadcast = false');
+    // Handles share one media loop per core (cheaper forwarding than a thread each: bench:forwarding).
+    expect(core).toContain(`event_loops = ${availableParallelism()}`);
 
     expect(ws).toContain('ws_port = 18777');
     expect(ws).toContain('ws_ip = "127.0.0.1"');
