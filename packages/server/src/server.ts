@@ -143,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
   const metrics = new ParleyMetrics();
+  if (registry) metrics.readLiveFrom(() => registry.liveCounts());
   const turnAllocations = turn?.allocationCounter();
   if (turnAllocations) metrics.countTurnAllocations(turnAllocations, (err) => log.warn({ err }, 'TURN allocations: coturn CLI did not answer'));
   const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));

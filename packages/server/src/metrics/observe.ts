@@ -22,22 +22,10 @@ export interface MetricSources {
 
 export function observeForMetrics(m: ParleyMetrics, s: MetricSources): void {
   const { events } = s;
-  events.on('session.started', () => {
-    m.sessionsLive.inc();
-    m.sessionsStarted.inc();
-  });
-  events.on('session.ended', ({ reason }) => {
-    m.sessionsLive.dec();
-    m.sessionsEnded.inc({ reason });
-  });
-  events.on('participant.joined', () => {
-    m.participantsLive.inc();
-    m.joins.inc();
-  });
-  events.on('participant.left', ({ reason }) => {
-    m.participantsLive.dec();
-    m.leaves.inc({ reason });
-  });
+  events.on('session.started', () => m.sessionsStarted.inc());
+  events.on('session.ended', ({ reason }) => m.sessionsEnded.inc({ reason }));
+  events.on('participant.joined', () => m.joins.inc());
+  events.on('participant.left', ({ reason }) => m.leaves.inc({ reason }));
 
   observeRecordings(m, events);
   s.webhooks.on('attempted', ({ outcome }) => m.webhookDeliveries.inc({ outcome }));
@@ -73,9 +61,7 @@ export function observeForMetrics(m: ParleyMetrics, s: MetricSources): void {
 /** Recordings of this process by state, and how long each took from stop to file. */
 function observeRecordings(m: ParleyMetrics, events: DomainEvents): void {
   const stoppedAt = new Map<string, number>();
-  events.on('recording.started', () => m.recordingsByState.inc({ state: 'recording' }));
   events.on('recording.stopped', ({ recordingId }) => {
-    m.recordingsByState.dec({ state: 'recording' });
     m.recordingsByState.inc({ state: 'processing' });
     stoppedAt.set(recordingId, Date.now());
   });

@@ -3,17 +3,26 @@
  * Prometheus conventions: `parley_` prefix, `_total` counters, base units
  * (`_seconds`), and labels with a small fixed set of values (a reason, a
  * request type, an error code, a state) — never a user id or a session id.
- * Only observe.ts changes them, from events; docs/operations.md lists them.
+ * observe.ts changes them from events, except the live gauges, which are read
+ * from the session registry at each scrape; docs/operations.md lists them.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LiveCounts } from '../sessions/session-registry.ts';
 
 export class ParleyMetrics {
   readonly registry = new Registry();
 
-  readonly sessionsLive = this.#gauge('parley_sessions_live', 'Live call sessions on this server');
+  /** Read at each scrape; a server without signaling has nothing live. */
+  #live: () => LiveCounts = () => ({ sessions: 0, participants: 0, recordings: 0 });
+
+  readonly sessionsLive = this.#liveGauge('parley_sessions_live', 'Live call sessions on this server', (c) => c.sessions);
   readonly sessionsStarted = this.#counter('parley_sessions_started_total', 'Call sessions started');
   readonly sessionsEnded = this.#counter('parley_sessions_ended_total', 'Call sessions ended, by reason', ['reason']);
-  readonly participantsLive = this.#gauge('parley_participants_live', 'Participants in live sessions (a disconnected one within its grace period counts)');
+  readonly participantsLive = this.#liveGauge(
+    'parley_participants_live',
+    'Participants in live sessions (a disconnected one within its grace period counts)',
+    (c) => c.participants,
+  );
   readonly joins = this.#counter('parley_participant_joins_total', 'Participants who joined a session');
   readonly leaves = this.#counter('parley_participant_leaves_total', 'Participants who left a session, by reason', ['reason']);
   readonly joinToFirstFrame = new Histogram({
@@ -32,7 +41,7 @@ export class ParleyMetrics {
   readonly janusRestarts = this.#counter('parley_janus_restarts_total', 'Times the embedded Janus was restarted after dying');
   readonly janusNodesLost = this.#counter('parley_janus_nodes_lost_total', 'Times a Janus node went away (its sessions ended)');
 
-  readonly recordingsByState = this.#gauge('parley_recordings', 'Recordings of this process by state: recording, processing', ['state']);
+  readonly recordingsByState = this.#recordingsGauge();
   readonly recordingsFinished = this.#counter('parley_recordings_finished_total', 'Recording jobs finished, by outcome (ready, failed)', ['outcome']);
   readonly recordingProcessing = new Histogram({
     name: 'parley_recording_processing_seconds',
@@ -74,6 +83,16 @@ export class ParleyMetrics {
     });
   }
 
+  /**
+   * Where the live gauges read from (the session registry). Counted at each
+   * scrape instead of up and down by events, so sessions a restarted server
+   * rebuilt — which never emitted a start or a join here — are counted too,
+   * and their ends cannot take a gauge below zero.
+   */
+  readLiveFrom(live: () => LiveCounts): void {
+    this.#live = live;
+  }
+
   /** The exposition text and its content type. */
   async scrape(): Promise<{ contentType: string; text: string }> {
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };
@@ -81,6 +100,32 @@ export class ParleyMetrics {
 
   #counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  #liveGauge(name: string, help: string, pick: (counts: LiveCounts) => number): Gauge {
+    const read = () => pick(this.#live());
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  /** `recording` is live (read at scrape); `processing` follows the stop and the job's end (observe.ts). */
+  #recordingsGauge(): Gauge<'state'> {
+    const read = () => this.#live().recordings;
+    return new Gauge({
+      name: 'parley_recordings',
+      help: 'Recordings of this process by state: recording, processing',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.set({ state: 'recording' }, read());
+      },
+    });
   }
 
   #gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { openPglite } from '../store/database.ts';
+import { sampleValue, scrape } from '../testing/metrics-scrape.ts';
 import { freePort, type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { createTestDatabase } from '../testing/test-store.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
@@ -19,6 +20,7 @@ import { until } from '../testing/until.ts';
 import { signCallToken } from '../tokens/call-token.ts';
 
 const API_KEY = 'restart-test-api-key-0123456789abcdef';
+const METRICS_TOKEN = 'restart-test-metrics-token-0123456789';
 let dataDir: string;
 let servers: ServerProcess[] = [];
 afterEach(async () => {
@@ -121,7 +123,10 @@ describe('server restart during a call', () => {
     await sleep(300);
     await first.kill('SIGKILL');
 
-    const second = await start(port);
+    const second = await start(port, { PARLEY_METRICS_TOKEN: METRICS_TOKEN });
+    // The rebuilt sessions count as live though this process never saw them start or anyone join.
+    const rebuilt = await scrape(`${second.url}/metrics`, METRICS_TOKEN);
+    expect([sampleValue(rebuilt, 'parley_sessions_live'), sampleValue(rebuilt, 'parley_participants_live')]).toEqual([2, 3]);
     const a = await resume(second, ann);
     expect(a.res.ok).toBe(true);
     await until(() => a.client.events('participant.left').length === 1, 'ben left after the window', 8_000);
@@ -134,6 +139,9 @@ describe('server restart during a call', () => {
     const log3 = await callLog(second, 'restart-3');
     expect(log3).toMatchObject({ status: 'ended', endReason: 'call-ended' });
     expect(log3.participants.map((p: any) => [p.uid, p.leaveReason])).toEqual([['cy', 'disconnected']]);
+    // Their leaves and the end bring the gauges down to what is left, never below zero.
+    const after = await scrape(`${second.url}/metrics`, METRICS_TOKEN);
+    expect([sampleValue(after, 'parley_sessions_live'), sampleValue(after, 'parley_participants_live')]).toEqual([1, 1]);
     a.client.close();
   });
 

@@ -9,6 +9,13 @@ import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink, ParticipantView } from './participant.ts';
 
+/** Live sessions, the participants in them (a disconnected one within its grace counts) and the recordings running. */
+export interface LiveCounts {
+  sessions: number;
+  participants: number;
+  recordings: number;
+}
+
 /** What every session needs; the registry adds `onEnded` itself. */
 export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 
@@ -25,6 +32,21 @@ export class SessionRegistry {
 
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /**
+   * What is live here now, counted at each metrics scrape rather than kept by
+   * events: sessions rebuilt after a restart are counted without a join.
+   */
+  liveCounts(): LiveCounts {
+    const counts = { sessions: 0, participants: 0, recordings: 0 };
+    for (const session of this.#sessions.values()) {
+      if (!session.isOpen) continue;
+      counts.sessions += 1;
+      for (const p of session.participants.values()) if (p.state !== 'left') counts.participants += 1;
+      if (session.recording.recording) counts.recordings += 1;
+    }
+    return counts;
   }
 
   /** Whether `uid` is in a live session here (joined, or within its reconnect grace). */
