@@ -41,7 +41,7 @@ export interface RunningServer {
   readonly registry: SessionRegistry | undefined;
   /** What live sessions do, for whoever wants to listen (see event-wiring.ts). */
   readonly events: DomainEvents;
-  /** The bus between server processes and the session leases (REDIS_URL; in memory without it). Not in the session path yet. */
+  /** The bus between server processes and the session leases (REDIS_URL; in memory without it). The leases decide which sessions live here; the bus is not in the session path yet. */
   readonly cluster: Cluster;
   /** Which TURN server clients are given, for the startup line ("off" without one). */
   readonly turn: string;
@@ -112,7 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         media,
         maxParticipants: DEFAULTS.maxParticipantsPerSession,
         reconnectGraceMs: config.reconnectGraceMs,
-      })
+      }, cluster.leases)
     : undefined;
   // The calls a killed (or handed-over) server left live carry on here; the rest are closed in the call log.
   const restored = await restoreLiveSessions({
@@ -121,6 +121,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     recordings: recordingsStore,
     registry,
     graceMs: config.reconnectGraceMs,
+    leases: cluster.leases,
     log: log.child({ component: 'sessions' }),
   });
   // Whatever a stopped or killed server left half done is processed again, or failed with the reason.

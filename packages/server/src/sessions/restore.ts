@@ -5,11 +5,17 @@
  * cannot be rebuilt — a row that does not parse, a session whose room cannot
  * be made, a server without media — is closed in the call log as before
  * (`server-restart`) and forgotten.
+ *
+ * In a cluster (`leases`), other live processes own sessions in the same
+ * database: a start acts only on the sessions whose lease it could take (free:
+ * their owner died, handed over or never was) — rebuilt, or closed and their
+ * leases given back — and leaves the others, and calls ringing, alone.
  */
 import type { Logger } from 'pino';
 import type { RecordingsStore } from '../recording/recordings-store.ts';
 import type { LiveSessionRecord, LiveSessionsStore } from '../store/live-sessions-store.ts';
 import type { SessionsStore } from '../store/sessions-store.ts';
+import type { SessionLeases } from '../cluster/session-leases.ts';
 import type { SessionRegistry } from './session-registry.ts';
 
 export interface RestoreDeps {
@@ -21,6 +27,8 @@ export interface RestoreDeps {
   registry: SessionRegistry | undefined;
   /** How long each participant's client has to resume (the reconnect grace). */
   graceMs: number;
+  /** A cluster's session leases (REDIS_URL); without them every live session in the database is this process's. */
+  leases?: Pick<SessionLeases, 'acquire' | 'release'> | undefined;
   log: Logger;
 }
 
@@ -31,7 +39,12 @@ export interface Restored {
 }
 
 export async function restoreLiveSessions(deps: RestoreDeps): Promise<Restored> {
-  const { sessions, refused } = await deps.live.load();
+  const within = deps.leases ? await takeFreeLeases(deps.leases, deps) : undefined;
+  // Loaded after the leases were taken: what their last owner wrote before it stopped is all there.
+  const loaded = await deps.live.load();
+  const mine = (id: string) => within === undefined || within.includes(id);
+  const sessions = loaded.sessions.filter((s) => mine(s.sessionId));
+  const refused = loaded.refused.filter((r) => mine(r.sessionId));
   for (const r of refused) deps.log.warn({ sessionId: r.sessionId, uid: r.uid, why: r.why }, 'a persisted live session row was refused');
   const registry = deps.registry;
   const outcomes = registry
@@ -49,8 +62,11 @@ export async function restoreLiveSessions(deps: RestoreDeps): Promise<Restored> 
     return [];
   });
   const kept = restored.map((r) => ({ sessionId: r.sessionId, uids: r.participants.map((p) => p.uid) }));
-  await deps.sessions.closeDangling('server-restart', kept);
-  await deps.live.forgetAllBut(kept);
+  await deps.sessions.closeDangling('server-restart', kept, within);
+  await deps.live.forgetAllBut(kept, within);
+  // The sessions closed here are nobody's now; the rebuilt ones keep their lease in the registry.
+  const closed = (within ?? []).filter((id) => !kept.some((k) => k.sessionId === id));
+  await Promise.allSettled(closed.map((id) => deps.leases?.release(id)));
   if (restored.length > 0) deps.log.info(`${restored.length} live session(s) rebuilt; their clients have ${deps.graceMs} ms to resume`);
   return {
     sessionIds: restored.map((r) => r.sessionId),
@@ -65,4 +81,14 @@ async function withLiveRecording(record: LiveSessionRecord, deps: RestoreDeps): 
   if (row?.status === 'recording') return record;
   deps.log.warn({ sessionId: record.sessionId, recordingId: record.recording.id, status: row?.status ?? 'gone' }, 'the persisted recording is not recording: not resumed');
   return { ...record, recording: null };
+}
+
+/** The sessions left live in the database (persisted, or ongoing in the call log) whose lease this process could take. */
+async function takeFreeLeases(leases: Pick<SessionLeases, 'acquire'>, deps: RestoreDeps): Promise<string[]> {
+  const { sessions, refused } = await deps.live.load();
+  const candidates = [...new Set([...sessions.map((s) => s.sessionId), ...refused.map((r) => r.sessionId), ...(await deps.sessions.ongoingIds())])];
+  const taken = await Promise.all(candidates.map(async (id) => ((await leases.acquire(id)) ? [id] : [])));
+  const free = taken.flat();
+  if (free.length < candidates.length) deps.log.info(`${candidates.length - free.length} live session(s) owned by other processes left to them`);
+  return free;
 }

@@ -1,10 +1,15 @@
 /**
  * All live sessions of this server process, by session id. A session is made
  * on the first join of a valid call token and forgotten once it has ended.
- * (With several processes, ownership of a session id moves to Redis here.)
+ *
+ * In a cluster (REDIS_URL) a session lives only on the process holding its
+ * lease (cluster/session-leases.ts): the registry takes it before the
+ * session's first join or its rebuild, gives it back when the session ends,
+ * and hands a session over (stopped here, not ended) when its lease is lost.
  */
 import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents, type SessionEndReason } from '@parley/protocol';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
+import type { SessionLeases } from '../cluster/session-leases.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink, ParticipantView } from './participant.ts';
@@ -19,12 +24,28 @@ export interface LiveCounts {
 /** What every session needs; the registry adds `onEnded` itself. */
 export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 
+/** The session leases as the registry uses them. */
+export type SessionOwnership = Pick<SessionLeases, 'acquire' | 'release' | 'on'>;
+
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
+  /** Each session's lease being taken, awaited by all its first joins. */
+  readonly #owned = new WeakMap<CallSession, Promise<void>>();
   #draining = false;
   readonly #emptyListeners = new Set<() => void>();
 
-  constructor(private readonly deps: SessionRegistryDeps) {}
+  /** `leases`: a cluster's (REDIS_URL); without them this process owns every session. */
+  constructor(
+    private readonly deps: SessionRegistryDeps,
+    private readonly leases?: SessionOwnership,
+  ) {
+    leases?.on('lost', (sessionId) => {
+      const session = this.#sessions.get(sessionId);
+      if (!session) return;
+      deps.log.warn({ sessionId }, 'session lease lost: the session is handed over, not ended');
+      void session.handOver();
+    });
+  }
 
   get(sessionId: string): CallSession | undefined {
     return this.#sessions.get(sessionId);
@@ -62,6 +83,7 @@ export class SessionRegistry {
       session = this.#add(claims.sessionId, claims.kind);
     }
     try {
+      await this.#own(session);
       const participant = await session.join(claims, params, link, resumeTokenHash);
       return { session, participant };
     } catch (error) {
@@ -80,6 +102,7 @@ export class SessionRegistry {
   async restore(record: LiveSessionRecord, graceMs: number): Promise<CallSession> {
     const session = this.#add(record.sessionId, record.kind);
     try {
+      await this.#own(session);
       await session.restore(record, graceMs);
       return session;
     } catch (error) {
@@ -130,8 +153,24 @@ export class SessionRegistry {
     return session;
   }
 
+  /** Takes the session's lease (once per session); rejects when another process holds it. */
+  #own(session: CallSession): Promise<void> {
+    const leases = this.leases;
+    if (!leases) return Promise.resolve();
+    let owning = this.#owned.get(session);
+    if (!owning) {
+      owning = leases.acquire(session.sessionId).then((acquired) => {
+        if (!acquired) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session is served by another server process (relaying to it is not built yet)');
+      });
+      this.#owned.set(session, owning);
+    }
+    return owning;
+  }
+
   #forget(sessionId: string): void {
     this.#sessions.delete(sessionId);
+    // Only a lease this process still holds is deleted: a lost one is left to its new owner.
+    this.leases?.release(sessionId).catch((error: unknown) => this.deps.log.warn({ err: error, sessionId }, 'session lease not released: it lapses by itself'));
     if (this.#sessions.size > 0) return;
     const listeners = [...this.#emptyListeners];
     this.#emptyListeners.clear();

@@ -185,14 +185,20 @@ export class LiveSessionsStore {
     return loaded;
   }
 
-  /** Forgets every live row but those of `kept` (what a start could not rebuild is not live any more). */
-  async forgetAllBut(kept: readonly { sessionId: string; uids: readonly string[] }[]): Promise<void> {
+  /** Forgets every live row but those of `kept` (what a start could not rebuild is not live any more); `within`: only among those sessions. */
+  async forgetAllBut(kept: readonly { sessionId: string; uids: readonly string[] }[], within?: readonly string[]): Promise<void> {
     const stays = kept.flatMap((s) => s.uids.map((uid) => [s.sessionId, uid] as const));
-    await this.db.query('delete from live_participants where (session_id, uid) not in (select * from unnest($1::text[], $2::text[]))', [
-      stays.map(([sessionId]) => sessionId),
-      stays.map(([, uid]) => uid),
+    const scoped = within !== undefined;
+    await this.db.query(
+      `delete from live_participants where (session_id, uid) not in (select * from unnest($1::text[], $2::text[]))
+       and (not $3::boolean or session_id = any($4::text[]))`,
+      [stays.map(([sessionId]) => sessionId), stays.map(([, uid]) => uid), scoped, within ?? []],
+    );
+    await this.db.query('delete from live_sessions where not (session_id = any($1::text[])) and (not $2::boolean or session_id = any($3::text[]))', [
+      kept.map((s) => s.sessionId),
+      scoped,
+      within ?? [],
     ]);
-    await this.db.query('delete from live_sessions where not (session_id = any($1::text[]))', [kept.map((s) => s.sessionId)]);
   }
 }
 

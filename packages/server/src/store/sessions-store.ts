@@ -174,20 +174,31 @@ export class SessionsStore {
    * Closes what a server that stopped without saying goodbye left open: its
    * stays and live sessions end, and calls still ringing are cancelled (nobody
    * will answer them now) — except the sessions and stays in `kept`, rebuilt
-   * to carry on (sessions/restore.ts). Run once at start.
+   * to carry on (sessions/restore.ts). Run once at start. `within` (a cluster,
+   * where other processes own other sessions) limits it to those sessions and
+   * leaves calls ringing alone: they may be ringing on another process.
    */
-  async closeDangling(reason: string, kept: readonly { sessionId: string; uids: readonly string[] }[] = []): Promise<void> {
+  async closeDangling(reason: string, kept: readonly { sessionId: string; uids: readonly string[] }[] = [], within?: readonly string[]): Promise<void> {
     const stays = kept.flatMap((s) => s.uids.map((uid) => [s.sessionId, uid] as const));
+    const scoped = within !== undefined;
     await this.db.query(
       `update session_participants set left_at = now(), leave_reason = $1
-       where left_at is null and (session_id, uid) not in (select * from unnest($2::text[], $3::text[]))`,
-      [reason, stays.map(([sessionId]) => sessionId), stays.map(([, uid]) => uid)],
+       where left_at is null and (session_id, uid) not in (select * from unnest($2::text[], $3::text[]))
+       and (not $4::boolean or session_id = any($5::text[]))`,
+      [reason, stays.map(([sessionId]) => sessionId), stays.map(([, uid]) => uid), scoped, within ?? []],
     );
     await this.db.query(
-      `update call_sessions set status = 'ended', ended_at = now(), end_reason = $1 where status = 'ongoing' and not (session_id = any($2::text[]))`,
-      [reason, kept.map((s) => s.sessionId)],
+      `update call_sessions set status = 'ended', ended_at = now(), end_reason = $1
+       where status = 'ongoing' and not (session_id = any($2::text[])) and (not $3::boolean or session_id = any($4::text[]))`,
+      [reason, kept.map((s) => s.sessionId), scoped, within ?? []],
     );
-    await this.db.query(`update call_sessions set status = 'cancelled', ended_at = now(), end_reason = $1 where status = 'initiated'`, [reason]);
+    if (!scoped) await this.db.query(`update call_sessions set status = 'cancelled', ended_at = now(), end_reason = $1 where status = 'initiated'`, [reason]);
+  }
+
+  /** The calls under way (`ongoing`) in the call log, whichever process serves them. */
+  async ongoingIds(): Promise<string[]> {
+    const rows = await this.db.query(`select session_id from call_sessions where status = 'ongoing' order by session_id`);
+    return rows.map((r) => String(r.session_id));
   }
 
   // ——— reading ———
