@@ -32,7 +32,7 @@ export const DEFAULTS = {
     settleMs: 2_000, // ms after a step in which slow-link reports still belong to the layer before
     raiseAfterQuietMs: 10_000, // ms without a slow link before a limited link goes one layer up
     probeAfterMs: 5_000, // ms a paused link waits, quiet, before trying the lowest layer again
-    keyFrameAgainMs: 1_100, // ms after a feed resumes for one subscriber, its second key frame request (Janus drops those within 1 s)
+    keyFrameAgainMs: [300, 1_100], // ms after a feed resumes for one subscriber: its key frame requests after the first (Janus keeps one a second)
   },
   /**
    * Who is talking, from the audio level browsers put in each packet (RFC 6464, 0 = loudest,

@@ -38,7 +38,7 @@ export class SubscriberVideo {
   #tracks: readonly ReceivedTrack[] = [];
   #describe: DescribeTrack = () => undefined;
   #running: Promise<void> | undefined;
-  #keyFrameAgain: NodeJS.Timeout | undefined;
+  #keyFramesAgain: NodeJS.Timeout[] = [];
   #again = false;
 
   constructor(
@@ -94,7 +94,7 @@ export class SubscriberVideo {
 
   close(): void {
     this.#link.close();
-    clearTimeout(this.#keyFrameAgain);
+    for (const t of this.#keyFramesAgain) clearTimeout(t);
     this.#subscriber = undefined;
   }
 
@@ -149,15 +149,19 @@ export class SubscriberVideo {
   }
 
   /**
-   * A feed that resumes starts mid-picture: its publisher is asked for a key frame now, and once
-   * more a moment later — Janus drops a publisher's keyframe requests that come within a second of
-   * the last one (its own on the switch, the browser's), and without one the video waits seconds.
+   * A feed that resumes starts mid-picture: its publisher is asked for a key frame now and again
+   * after each of DEFAULTS.simulcast.keyFrameAgainMs — measured in e2e, the first request after a
+   * resume does not bring a decodable frame (Janus keeps one keyframe request a second per
+   * publisher, and the one at the resume is spent), and without one the video waits seconds.
    */
   #askForKeyFrames(feeds: ReadonlySet<number>): void {
     this.owner.subscriberConnected(feeds);
-    clearTimeout(this.#keyFrameAgain);
-    this.#keyFrameAgain = setTimeout(() => this.owner.subscriberConnected(feeds), DEFAULTS.simulcast.keyFrameAgainMs);
-    this.#keyFrameAgain.unref();
+    for (const t of this.#keyFramesAgain) clearTimeout(t);
+    this.#keyFramesAgain = DEFAULTS.simulcast.keyFrameAgainMs.map((ms) => {
+      const timer = setTimeout(() => this.owner.subscriberConnected(feeds), ms);
+      timer.unref();
+      return timer;
+    });
   }
 
   #tellPaused(): void {
