@@ -23,6 +23,8 @@ import { restoreLiveSessions } from './sessions/restore.ts';
 import { readinessRoutes } from './http/readiness-route.ts';
 import { openStore, type Store } from './store/index.ts';
 import { type Cluster, startCluster } from './cluster/cluster.ts';
+import { localNodeLoad } from './cluster/local-node-load.ts';
+import { RoomPlacement } from './cluster/room-placement.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
 import { SignalingLimits } from './ws/signaling-limits.ts';
@@ -102,6 +104,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           janusLibDir: config.janusLibDir,
           dataDir: config.dataDir,
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
+          // Called only once sessions start (restore, joins), after `placement` below is made.
+          placeRoom: (nodes): Promise<string | undefined> => placement.choose(nodes),
           log: log.child({ component: 'media' }),
         });
   const turn = await startTurn(config, media, publicIp, log);
@@ -114,6 +118,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         reconnectGraceMs: config.reconnectGraceMs,
       }, cluster.leases)
     : undefined;
+  // A new session's room goes to the least loaded Janus node (the cluster's totals with REDIS_URL).
+  const placement: RoomPlacement = new RoomPlacement({
+    local: () => localNodeLoad(registry?.sessions() ?? []),
+    board: cluster.nodeLoad,
+    postEveryMs: DEFAULTS.cluster.nodeLoadRepostMs,
+    log: log.child({ component: 'cluster' }),
+  });
   // The calls a killed (or handed-over) server left live carry on here; the rest are closed in the call log.
   const restored = await restoreLiveSessions({
     live: store.live,
@@ -224,6 +235,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await recordings.close();
         await media?.close();
         await turn?.close();
+        placement.close();
         await cluster.close();
         if (!options.store) await store.close();
       })();

@@ -4,8 +4,10 @@
  * stops the start with CLUSTER_UNAVAILABLE — and without it the in-memory bus
  * of a single process, which owns every session (no leases).
  *
- * Nothing in the session path uses it yet: the relay of requests and events
- * between processes is the next step (docs/architecture.md, "Cluster").
+ * The session registry and the start's rebuild take sessions' leases, and room
+ * placement posts and reads the node load; the bus is not in the session path
+ * yet: the relay of requests and events between processes is the next step
+ * (docs/architecture.md, "Cluster").
  */
 import type { ClusterConfig } from '../cluster-config.ts';
 import { DEFAULTS } from '../defaults.ts';

@@ -3,7 +3,7 @@
  * supervises, or on the external nodes named by JANUS_URLS. Holds one Janus
  * session per node and opens it again after Janus restarts.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { ParleyError } from '@parley/protocol';
 import { JanusClient } from './janus-client.ts';
 import { janusCodeOf } from './janus-errors.ts';
@@ -35,6 +35,8 @@ export interface MediaPlaneOptions {
   janusLibDir?: string | undefined;
   dataDir: string;
   requestTimeoutMs: number;
+  /** Which of the answering nodes a new session's room goes to (cluster/room-placement.ts); the first listed without it. */
+  placeRoom?: (nodes: readonly string[]) => Promise<string | undefined>;
   log: Logger;
 }
 
@@ -106,16 +108,14 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
   }
 
   /**
-   * Makes the room for a session on the node its id hashes to; when that node
-   * does not answer, on the next one that does (a session whose node went
-   * away is made again elsewhere).
+   * Makes the room for a session on the node placement picks among those
+   * answering (the least loaded); when that node does not answer, on the next
+   * one that does (a session whose node went away is made again elsewhere).
    */
   async createRoom(sessionId: string): Promise<JanusRoom> {
-    const hash = createHash('sha1').update(sessionId).digest().readUInt32BE(0);
     await this.#embeddedReady();
     let failure: unknown;
-    for (let i = 0; i < this.#nodes.length; i++) {
-      const node = this.#nodes[(hash + i) % this.#nodes.length] as MediaNode;
+    for (const node of await this.#placementOrder()) {
       try {
         return await this.#createRoomOn(node, sessionId);
       } catch (error) {
@@ -124,6 +124,13 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       }
     }
     throw failure;
+  }
+
+  /** The node placement picks first, then the others as listed. */
+  async #placementOrder(): Promise<MediaNode[]> {
+    const answering = this.#nodes.filter((n) => n.session !== undefined);
+    const chosen = await this.#opts.placeRoom?.((answering.length > 0 ? answering : this.#nodes).map((n) => n.url));
+    return [...this.#nodes].sort((a, b) => Number(b.url === chosen) - Number(a.url === chosen));
   }
 
   async #createRoomOn(node: MediaNode, sessionId: string): Promise<JanusRoom> {

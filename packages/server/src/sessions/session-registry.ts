@@ -55,6 +55,11 @@ export class SessionRegistry {
     return this.#sessions.size;
   }
 
+  /** Every session here (those ending too, until they ended). */
+  sessions(): IterableIterator<CallSession> {
+    return this.#sessions.values();
+  }
+
   /**
    * What is live here now, counted at each metrics scrape rather than kept by
    * events: sessions rebuilt after a restart are counted without a join.
