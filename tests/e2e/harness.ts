@@ -182,6 +182,8 @@ export async function startCall(
           'onIdleWarning',
           'onReconnecting',
           'onReconnected',
+          'onScreenShareStarted',
+          'onScreenShareStopped',
         ].map((n) => [n, record(n)]),
       );
       const builder = new CallSettingsBuilder()

@@ -72,6 +72,11 @@ export const DEFAULTS = {
   video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } }, // px, px, fps
   /** Microphone constraints. */
   audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+  /**
+   * A screen share the server ended (a newer one replaced it) keeps its connection this long at
+   * most, for the server to close it first, once its receivers dropped it (the server waits 5 s).
+   */
+  screenShareLingerMs: 7_000, // ms
   /** Call settings, as the seed documents them. */
   settings: {
     defaultLayout: true,

@@ -28,6 +28,8 @@ export interface ScreenShareOptions {
   videoCodec?: VideoCodec;
   /** The capture ended in the browser (its "Stop sharing", the shared window closed). */
   ended: () => void;
+  /** How long a share the server ended keeps its connection, for the server to close it first (ms). */
+  lingerMs: number;
   log: Logger;
 }
 
@@ -110,11 +112,36 @@ export class ScreenShare {
     }
   }
 
-  /** Ends our share: the server is told (everyone hears of it), then the capture is released. Harmless when not sharing. */
+  /**
+   * Ends our share: the capture stops at once; the connection closes once the
+   * server answered, which it does when nobody receives the share any more
+   * (closed first, the media server would renegotiate every receiver by itself).
+   * Everyone hears of the end. Harmless when not sharing.
+   */
   async stop(): Promise<void> {
     if (!this.#stream) return;
-    this.release();
-    await this.opts.signaling.stop();
+    const connection = this.#detach();
+    try {
+      await this.opts.signaling.stop();
+    } finally {
+      connection?.close();
+    }
+  }
+
+  /**
+   * The server ended our share (a newer share replaced it): the capture stops
+   * at once; the connection stays until the server closed its end (after the
+   * receivers dropped the share), or `lingerMs`.
+   */
+  endedByServer(): void {
+    const connection = this.#detach();
+    if (!connection) return;
+    const timer = setTimeout(() => connection.close(), this.opts.lingerMs);
+    connection.on('stateChanged', (state) => {
+      if (state !== 'failed' && state !== 'closed') return;
+      clearTimeout(timer);
+      connection.close();
+    });
   }
 
   /** A candidate of the media server's for the share's connection. */
@@ -122,12 +149,18 @@ export class ScreenShare {
     this.#connection?.addRemoteCandidate(candidate).catch((error) => this.opts.log.debug('screen share candidate failed', error));
   }
 
-  /** Releases the capture and closes the connection, telling nobody (the server ended the share, or the session ends). */
+  /** Releases the capture and closes the connection at once, telling nobody (the session ends, or the share never started). */
   release(): void {
+    this.#detach()?.close();
+  }
+
+  /** Stops the capture and lets go of the connection, which the caller closes. */
+  #detach(): PublisherConnection | undefined {
     const stream = this.#stream;
+    const connection = this.#connection;
     this.#stream = undefined;
-    this.#connection?.close();
     this.#connection = undefined;
     for (const t of stream?.getTracks() ?? []) t.stop();
+    return connection;
   }
 }

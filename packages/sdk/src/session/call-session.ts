@@ -148,6 +148,7 @@ export class CallSession {
       ...(options.videoCodec ? { videoCodec: options.videoCodec } : {}),
       // The browser's own "Stop sharing" ends it as stopScreenShare() does.
       ended: () => void this.#screen.stop().catch((error) => this.#log.debug('stopping the ended screen share failed', error)),
+      lingerMs: DEFAULTS.screenShareLingerMs,
       log: scoped('screen share'),
     });
     const session = this;
@@ -163,7 +164,7 @@ export class CallSession {
       becameVideoCall: (initiator, responder) => this.#becameVideoCall(initiator, responder),
       endedByServer: (reason) => this.#onSessionEnded(reason),
       restartMedia: () => this.#restartMedia(),
-      screenShareEnded: () => this.#screen.release(),
+      screenShareEnded: () => this.#screen.endedByServer(),
     };
   }
 

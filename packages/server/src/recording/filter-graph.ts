@@ -122,7 +122,8 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
   if (hasVideo) {
     const tiles = gridLayout(feeds.length, canvas);
     // While a screen is shared (each share for the time it ran) the cameras move to the strip under it.
-    const shared = screens.map((v) => `between(t,${sec(v.offsetSec)},${sec(v.offsetSec + (v.durationSec ?? duration))})`).join('+');
+    const running = (v: TimedStream) => `between(t,${sec(v.offsetSec)},${sec(v.offsetSec + (v.durationSec ?? duration))})`;
+    const shared = screens.map(running).join('+');
     const share = shareLayout(feeds.length, canvas);
     filters.push(`color=c=black:s=${canvas.width}x${canvas.height}:r=${canvas.fps}:d=${sec(duration)}[base]`);
     const overlays: Array<{ label: string; at: Tile; enable?: string }> = [];
@@ -143,7 +144,8 @@ export function buildRecordingPlan(streams: readonly TimedStream[], durationSec:
     screens.forEach((v, n) => {
       const label = `sc${n}`;
       filters.push(`[${indexOf.get(v)}:v]setpts=PTS-STARTPTS,fps=${canvas.fps},${fitInto(share.screen, v.offsetSec)}[${label}]`);
-      overlays.push({ label, at: share.screen });
+      // Only while it runs: shares take the same place, and each is black before its start (tpad).
+      overlays.push({ label, at: share.screen, enable: running(v) });
     });
     let last = 'base';
     overlays.forEach(({ label, at, enable }, n) => {

@@ -34,11 +34,20 @@ describe('the ffmpeg plan with a screen share', () => {
     const g = graph(buildRecordingPlan([camera('1'), camera('2'), share], 20).args);
 
     expect(g).toMatch(/\[2:v\]setpts=PTS-STARTPTS,fps=15,scale=1280:540[^;]*tpad=start_duration=4\.000[^;]*\[sc0\]/);
-    expect(g).toMatch(/\[sc0\]overlay=x=0:y=0:eof_action=pass:repeatlast=0\[vout\]/); // on top of everything
+    expect(g).toContain("[sc0]overlay=x=0:y=0:eof_action=pass:repeatlast=0:enable='between(t,4.000,10.000)'[vout]"); // on top of everything, while it runs
     // each camera twice: its grid tile when no share runs, its strip tile while one does
     expect(g).toContain("[v0]overlay=x=0:y=0:eof_action=pass:repeatlast=0:enable='not(between(t,4.000,10.000))'");
     expect(g).toContain("[v0st]overlay=x=320:y=540:eof_action=pass:repeatlast=0:enable='between(t,4.000,10.000)'");
     expect(g).toContain("[v1st]overlay=x=640:y=540:eof_action=pass:repeatlast=0:enable='between(t,4.000,10.000)'");
+  });
+
+  it('shows each of several shares only while it runs, though they take the same place', () => {
+    const first: TimedStream = { file: 'a.webm', kind: 'video', feed: '3', offsetSec: 2, durationSec: 4, screen: true };
+    const second: TimedStream = { file: 'b.webm', kind: 'video', feed: '4', offsetSec: 7, durationSec: 3, screen: true };
+    const g = graph(buildRecordingPlan([camera('1'), first, second], 12).args);
+    // the second is black before its start: drawn over the first without a window, it would hide it
+    expect(g).toContain("[sc1]overlay=x=0:y=0:eof_action=pass:repeatlast=0:enable='between(t,7.000,10.000)'[vout]");
+    expect(g).toContain("enable='not(between(t,2.000,6.000)+between(t,7.000,10.000))'");
   });
 
   it('leaves the plan of a call without a share as it was', () => {

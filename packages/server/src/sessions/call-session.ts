@@ -119,10 +119,14 @@ export class CallSession implements SessionView {
       unpublished: async (p, removed) => {
         for (const publication of removed) await this.#emit('publication.removed', { session: this, participant: p, publication });
       },
-      refreshSubscriptions: () => {
-        for (const p of this.#participants.values()) this.#subscriptions.refresh(p);
-      },
-    });
+      refreshSubscriptions: () =>
+        Promise.allSettled(
+          [...this.#participants.values()].map((p) => {
+            this.#subscriptions.refresh(p);
+            return this.#subscriptions.settled(p);
+          }),
+        ),
+    }, this.log);
     this.#speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => void this.#emit('activeSpeaker.changed', { session: this, uid }));
   }
 
@@ -293,9 +297,10 @@ export class CallSession implements SessionView {
     return this.#queue.run(() => this.#member(view).publishScreen(offer, this.#requireRoom(), () => this.#nextFeedId++));
   }
 
-  /** Ends the participant's screen share; harmless when there is none. */
-  stopScreen(view: ParticipantView): Promise<void> {
-    return this.#queue.run(() => this.#screens.stop(this.#member(view)));
+  /** Ends the participant's screen share (harmless when there is none); resolves once nobody receives it. */
+  async stopScreen(view: ParticipantView): Promise<void> {
+    const { ended } = await this.#queue.run(() => this.#screens.stop(this.#member(view)));
+    await ended; // outside the queue: the others' clients answer their new offers meanwhile
   }
 
   /**

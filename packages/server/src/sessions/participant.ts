@@ -262,6 +262,23 @@ export class SessionParticipant implements ParticipantView {
     return (await share?.close()) ?? [];
   }
 
+  /**
+   * Ends their screen share in two steps: its publications end now (returned;
+   * others then drop it), its connection only with `close`, once they have.
+   * Closed first, the media server would renegotiate each receiver by itself,
+   * behind the subscriptions' backs.
+   */
+  endScreen(): { removed: Publication[]; close: () => Promise<void> } {
+    const share = this.#screen;
+    this.#screen = undefined;
+    return {
+      removed: share?.list() ?? [],
+      close: async () => {
+        await share?.close();
+      },
+    };
+  }
+
   /** ICE restart of their publisher connection (their network changed): their new offer, the media server's answer. */
   restartPublisherIce(offer: OfferJsep): Promise<AnswerJsep> {
     return this.#publications.requirePublisher().restartIce(offer);

@@ -46,6 +46,11 @@ export class SubscriptionManager {
     });
   }
 
+  /** Resolves once the changes queued for `participant` so far are done (their client answered, or it failed). */
+  settled(participant: SessionParticipant): Promise<void> {
+    return this.#queues.run(participant, () => undefined);
+  }
+
   /** ICE restart of one participant's subscriber connection, after the subscription changes queued before it. */
   restartIce(participant: SessionParticipant): Promise<void> {
     return this.#queues.run(participant, () => participant.restartSubscriberIce(this.host.describe));
