@@ -199,10 +199,10 @@ try {
   console.log(`\nJanus ${januses.length > 1 ? 'configs' : 'config'}: ${configs.map((c) => c.name).join(' vs ')}; window ${WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up; load average ${load.map((l) => l?.toFixed(1)).join(' → ')} on 2 cores\n`);
   console.log(table(trials));
   if (ab) {
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
     for (const c of configs) {
-      const mine = trials.filter((t) => t.config === c.name);
-      console.log(`${c.name}: median ${thousands(median(mine.map((t) => t.packetsPerCoreSecond)))} packets/s per core over ${mine.length} runs`);
+      const rates = trials.filter((t) => t.config === c.name).map((t) => t.packetsPerCoreSecond);
+      const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+      console.log(`${c.name}: mean ${thousands(mean)} packets/s per core (${thousands(Math.min(...rates))}–${thousands(Math.max(...rates))}) over ${rates.length} runs`);
     }
   }
 } finally {
