@@ -226,6 +226,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         else await registry?.closeAll('server-shutdown');
         // What the next start rebuilds from must say what happened: an ended session must not come back.
         await liveState.settled();
+        // coturn before the app: TURN over TCP through our port is piped to coturn, app.close() waits for
+        // every connection, and a pipe from a client that vanished behind a dead link would hold it for minutes.
+        await turn?.close();
         await app.close();
         await metricsServer?.close();
         await webhooks.close();
@@ -234,7 +237,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Jobs cut short here stay `processing` and are picked up by the next start.
         await recordings.close();
         await media?.close();
-        await turn?.close();
         placement.close();
         await cluster.close();
         if (!options.store) await store.close();
