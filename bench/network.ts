@@ -12,7 +12,7 @@
  * Prints p50/min/max of each, to paste into docs/benchmarks.md.
  */
 import { openCallPage, startCall, stats, type CallPage } from '../tests/e2e/harness.ts';
-import { selectedPairs, startNatStack } from '../tests/e2e/nat/nat-stack.ts';
+import { selectedPairs, startNatStack, tearDownNat } from '../tests/e2e/nat/nat-stack.ts';
 import { NatTestbed, natTestbedUnavailable } from '../tests/e2e/nat/testbed.ts';
 
 const RUNS = Number(process.env.RUNS ?? 10);
@@ -87,9 +87,7 @@ async function main(): Promise<void> {
     console.log(summary('time to first frame, TURN/TCP through the server port (strict firewall)', relayed));
   } finally {
     await hangUp();
-    // A client that vanished with a half-open WebSocket can hold the server's close for long: don't wait on it.
-    await Promise.race([stack.close(), sleep(15_000)]);
-    await testbed.destroy();
+    await tearDownNat(stack, testbed);
   }
 }
 

@@ -84,17 +84,17 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     for (const call of [alice, bob]) console.log(describePairs(call.uid, await selectedPairs(call)));
   }
 
-  it('a 10 s outage of one link: receiving back within 3 s of the link returning, nobody sees a leave, one unbroken stay', async () => {
+  it('a 10 s outage of one link: media back both ways within 3 s of the link returning, nobody sees a leave, one unbroken stay', async () => {
     const { alice, bob } = await callBetweenHomes('nat-outage');
     await testbed.linkDown('bob');
     await sleep(10_000);
     await testbed.linkUp('bob');
-    const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice).catch(() => null), msUntilFramesRise(bob)]);
-    console.log(`10 s outage: frames again ${aliceBack ?? 'not'} ms (alice, receiving bob) and ${bobBack} ms (bob, receiving alice) after the link returned`);
-    // bob's receiving side (his subscriber, restarted when it went silent): within 3 s in every run (1.0–2.2 s).
-    expect(bobBack).toBeLessThanOrEqual(3_000);
-    // KNOWN GAP (issue 11 asks for 3 s): bob's sending side came back in 1.4–14.5 s, or not within 20 s —
-    // its restart request waits in the old socket for TCP's backed-off retransmission. Measured, not held.
+    const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice), msUntilFramesRise(bob)]);
+    console.log(`10 s outage: frames again ${aliceBack} ms (alice, receiving bob) and ${bobBack} ms (bob, receiving alice) after the link returned`);
+    // bob's socket was found dead by its heartbeat during the outage and resumed about a second after
+    // the link returned (resume attempts open within 2 s or make way); his subscriber is restarted
+    // through it, his publisher's path counts as back as soon as Janus's feedback arrives again.
+    expect(Math.max(aliceBack, bobBack)).toBeLessThanOrEqual(3_000);
     for (const call of [alice, bob]) expect((await events(call)).filter((e) => e.name === 'onUserLeft')).toEqual([]);
     expect((await events(bob)).some((e) => e.name === 'onMediaReconnecting')).toBe(true);
     const res = await fetch(`${stack.server.url}/v1/calls/nat-outage`, { headers: { authorization: `Bearer ${stack.server.apiKey}` } });

@@ -125,15 +125,25 @@ export function describePairs(uid: string, pairs: SelectedPair[]): string {
   return pairs.map((p) => `${uid} ${p.pc} ${p.connectionState}: ${side(p.local)} → ${side(p.remote)}`).join('\n');
 }
 
+/** How long closing the stack may take: the server cuts vanished clients' sockets after 1 s, Janus and coturn stop at once. */
+const STACK_CLOSE_MS = 10_000;
+
 /**
- * Closes the stack, then removes the testbed whatever happened to the stack: a server whose
- * close hangs on a client that vanished behind a downed link (a known gap) must not leave
- * br-nat behind for the next file. The close is given 30 s.
+ * Closes the stack, then removes the testbed whatever happened to the stack, so br-nat is never
+ * left behind for the next file; and fails if the close was not prompt (a client that vanished
+ * behind a downed link once held the server's close for 30 s: `ws` waited for its close frame).
  */
 export async function tearDownNat(stack: NatStack | undefined, testbed: NatTestbed | undefined): Promise<void> {
+  const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
   try {
-    await Promise.race([stack?.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    await Promise.race([stack?.close().then(() => (closed = true)), new Promise((resolve) => (timer = setTimeout(resolve, 3 * STACK_CLOSE_MS)))]);
   } finally {
+    clearTimeout(timer);
     await testbed?.destroy();
   }
+  const tookMs = Date.now() - started;
+  if (!stack) return;
+  if (!closed || tookMs > STACK_CLOSE_MS) throw new Error(`closing the NAT stack took ${closed ? `${tookMs} ms` : 'too long'} (at most ${STACK_CLOSE_MS} ms)`);
 }
