@@ -8,7 +8,9 @@
  * loopback, for her subscriber connection's UDP port only): Janus reports
  * slow links, the server steps her down to no video at all, her tiles say
  * "Video paused: poor connection", audio keeps coming; once the squeeze is
- * lifted the video comes back by itself.
+ * lifted the video comes back by itself. Last, Alice's sending link is
+ * squeezed to 300 kbit/s: her browser turns her top layers off by itself
+ * (qualityLimitationReason: bandwidth) and Carol gets her smallest one.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,10 +142,10 @@ describe('simulcast layers by tile size', () => {
   }, 120_000);
 });
 
-/** The local UDP port of a page's subscriber connection (the selected candidate pair's local candidate). */
-function subscriberPort(call: CallPage): Promise<number> {
-  return call.page.evaluate(async () => {
-    const pc: RTCPeerConnection = (window as any).session.getPeerConnections().subscriber;
+/** The local UDP port of one of a page's connections (the selected candidate pair's local candidate). */
+function localPort(call: CallPage, connection: 'publisher' | 'subscriber'): Promise<number> {
+  return call.page.evaluate(async (which) => {
+    const pc: RTCPeerConnection = (window as any).session.getPeerConnections()[which];
     const report = await pc.getStats();
     let pairId: string | undefined;
     report.forEach((r: any) => {
@@ -152,18 +154,21 @@ function subscriberPort(call: CallPage): Promise<number> {
     const pair = pairId ? report.get(pairId) : undefined;
     const local = pair ? report.get(pair.localCandidateId) : undefined;
     return local?.port ?? 0;
-  });
+  }, connection);
 }
 
 const tc = (...args: string[]): string => execFileSync('tc', args, { encoding: 'utf8' });
 
-/** Squeezes what the namespace's loopback carries to `port` (Janus → that connection) to `rate`; everything else runs free. */
-function squeeze(port: number, rate: string): void {
+/**
+ * Squeezes to `rate` what the namespace's loopback carries to (`dport`: Janus → that connection)
+ * or from (`sport`: that connection → Janus) one UDP port; everything else runs free.
+ */
+function squeeze(port: number, rate: string, direction: 'dport' | 'sport' = 'dport'): void {
   tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10');
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit', 'quantum', '60000');
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', rate, 'ceil', rate, 'quantum', '1514');
   tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:20', 'handle', '20:', 'tbf', 'rate', rate, 'burst', '8kb', 'latency', '100ms');
-  tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'dport', String(port), '0xffff', 'flowid', '1:20');
+  tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', direction, String(port), '0xffff', 'flowid', '1:20');
 }
 
 function unsqueeze(): void {
@@ -176,7 +181,7 @@ const pausedTiles = (call: CallPage): Promise<string[]> =>
 describe('bandwidth adaptation (tc on the subscriber link)', () => {
   it('pauses the video with a notice when the link cannot carry the smallest layer, keeps the audio, and brings the video back once the link recovers', async () => {
     const { carol, others } = await threePeople('simulcast-2');
-    const port = await subscriberPort(carol);
+    const port = await localPort(carol, 'subscriber');
     expect(port).toBeGreaterThan(0);
     const start = await received(carol);
 
@@ -209,4 +214,47 @@ describe('bandwidth adaptation (tc on the subscriber link)', () => {
     expect(back.r.audio.alice!).toBeGreaterThan(lifted.audio.alice!);
     await endAll([carol, ...others]);
   }, 180_000);
+});
+
+/** Alice's camera layers as her browser sends them: per rid, frame width, bytes sent, and why it is limited. */
+function sentLayers(call: CallPage): Promise<Record<string, { frameWidth: number; bytesSent: number; limitedBy: string }>> {
+  return call.page.evaluate(async () => {
+    const pc: RTCPeerConnection = (window as any).session.getPeerConnections().publisher;
+    const layers: Record<string, { frameWidth: number; bytesSent: number; limitedBy: string }> = {};
+    (await pc.getStats()).forEach((r: any) => {
+      if (r.type === 'outbound-rtp' && r.kind === 'video' && r.rid) {
+        layers[r.rid] = { frameWidth: r.frameWidth ?? 0, bytesSent: r.bytesSent ?? 0, limitedBy: r.qualityLimitationReason ?? 'none' };
+      }
+    });
+    return layers;
+  });
+}
+
+describe('a publisher on a poor uplink (tc on its sending link)', () => {
+  it('drops its top layers by itself (qualityLimitationReason: bandwidth) and viewers get a smaller layer', async () => {
+    const { carol, others } = await threePeople('simulcast-3');
+    const alice = others[0]!;
+    await eventually(() => sentLayers(alice), (l) => Object.keys(l).length === 3, 10_000, 'three layers sent');
+    const port = await localPort(alice, 'publisher');
+    squeeze(port, '300kbit', 'sport');
+    try {
+      // The browser's bandwidth estimate (Janus's transport-cc / REMB feedback) takes a few seconds to fall.
+      await new Promise((r) => setTimeout(r, 8_000));
+      const squeezed = await sentLayers(alice);
+      const sentIn2s: Record<string, number> = {};
+      await new Promise((r) => setTimeout(r, 2_000));
+      const later = await sentLayers(alice);
+      for (const rid of ['f', 'h', 'q']) sentIn2s[rid] = (later[rid]?.bytesSent ?? 0) - (squeezed[rid]?.bytesSent ?? 0);
+      console.log(`[uplink] alice's layers under 300 kbit/s: ${JSON.stringify(later)}; bytes in 2 s ${JSON.stringify(sentIn2s)}`);
+      // The smallest layer still goes out; the top one sends (almost) nothing.
+      expect(sentIn2s.q).toBeGreaterThan(0);
+      expect(sentIn2s.f ?? 0).toBeLessThan(sentIn2s.q ?? 0);
+      expect(Object.values(later).some((l) => l.limitedBy === 'bandwidth')).toBe(true);
+      const atCarol = await received(carol);
+      expect(atCarol.video.alice!.frameWidth).toBeLessThan(1280);
+    } finally {
+      unsqueeze();
+    }
+    await endAll([carol, ...others]);
+  }, 120_000);
 });
