@@ -78,7 +78,10 @@ export interface VideoStreamSetting {
 export interface SlowLink {
   mid?: string;
   media?: string;
-  /** True: from the browser to the server; false: towards the browser. */
+  /**
+   * The direction as the media server marks it. Not to be trusted for a subscriber: Janus 1.1.2
+   * marks the losses of a connection that only receives `true` (measured in tests/e2e/simulcast.test.ts).
+   */
   uplink: boolean;
   lost: number;
 }
