@@ -22,9 +22,15 @@ const FIREFOX_PREFS = {
   'browser.shell.checkDefaultBrowser': false,
 };
 
-export function launchFirefox(): Promise<Browser> {
+/**
+ * Headless by default. With `display` (an X server's, e.g. Xvfb's ":99") it runs headed there: headless
+ * Firefox has no screen to capture (getDisplayMedia rejects with NotFoundError), a headed one captures
+ * that display without a picker (media.navigator.permission.disabled).
+ */
+export function launchFirefox(display?: string): Promise<Browser> {
   process.env.PUPPETEER_SKIP_DOWNLOAD = '1';
-  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, extraPrefsFirefox: FIREFOX_PREFS });
+  const headed = display === undefined ? {} : { env: { ...process.env, DISPLAY: display } };
+  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: display === undefined, extraPrefsFirefox: FIREFOX_PREFS, ...headed });
 }
 
 /** A tab in a browser context of its own, with `initScript` run before any page script. */
