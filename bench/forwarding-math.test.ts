@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuSecondsOf, forwardingCost, rssMbOf, withSettings } from './forwarding-math.ts';
+import { cpuSecondsOf, forwardingCost, rssMbOf, SequenceSpan, withSettings } from './forwarding-math.ts';
 
 describe('cpuSecondsOf', () => {
   it('adds utime and stime (fields 14 and 15) in seconds, even when the command name holds spaces and parentheses', () => {
@@ -43,5 +43,25 @@ describe('withSettings', () => {
 
   it('adds a missing section at the end', () => {
     expect(withSettings(jcfg, { nat: { ice_lite: 'true' } })).toBe(`${jcfg}nat: {\n\tice_lite = true\n}\n`);
+  });
+});
+
+describe('SequenceSpan', () => {
+  const span = (...seqs: number[]) => {
+    const s = new SequenceSpan();
+    for (const n of seqs) s.see(n);
+    return s.advanced;
+  };
+
+  it('counts the packets a gap stands for, as sent', () => {
+    expect(span(10, 11, 15, 16)).toBe(6);
+  });
+
+  it('goes on across the 16-bit wrap', () => {
+    expect(span(65_534, 65_535, 0, 1)).toBe(3);
+  });
+
+  it('does not count a late or repeated packet', () => {
+    expect(span(100, 102, 101, 102, 103)).toBe(3);
   });
 });

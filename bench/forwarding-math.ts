@@ -41,6 +41,33 @@ export function forwardingCost(cpuSeconds: number, packets: number): ForwardingC
   return { cpuSecondsPer1000: (cpuSeconds * 1000) / packets, packetsPerCoreSecond: packets / cpuSeconds };
 }
 
+/**
+ * How far one RTP stream's sequence numbers advanced: the packets its sender
+ * sent, counted at the receiver, including those lost on the way (a receiver
+ * too busy to read its socket still sees the numbers move on). Wraps at 2^16;
+ * a number from behind (reordered, or a retransmission) does not count.
+ */
+export class SequenceSpan {
+  #last: number | undefined;
+  #advanced = 0;
+
+  see(sequenceNumber: number): void {
+    if (this.#last === undefined) {
+      this.#last = sequenceNumber;
+      return;
+    }
+    const delta = (sequenceNumber - this.#last + 65_536) % 65_536;
+    if (delta === 0 || delta >= 32_768) return;
+    this.#advanced += delta;
+    this.#last = sequenceNumber;
+  }
+
+  /** Packets sent since the first one seen (not counting it). */
+  get advanced(): number {
+    return this.#advanced;
+  }
+}
+
 /** Settings of a jcfg file by section: `{ media: { nack_optimizations: 'true' } }` (values as jcfg text). */
 export type JcfgSettings = Record<string, Record<string, string>>;
 

@@ -3,11 +3,13 @@
  * join through Parley's real signaling: a dev-login auth token, a call token,
  * the SDK's protocol on /v1/ws (`join`, `publish`, `subscriber.offer` →
  * `subscriber.answer`, `trickle`). The publisher sends the RTP it is given;
- * each subscriber counts the RTP packets it receives, by kind.
+ * each subscriber counts the RTP packets it receives, by kind, and how many
+ * Janus sent it (from their sequence numbers).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestSignalingClient } from '@parley/server/testing/signaling-client';
 import { MediaStreamTrack, RTCPeerConnection, useNACK, useOPUS, usePLI, useREMB, useVP8 } from 'werift';
+import { SequenceSpan } from './forwarding-math.ts';
 import type { MediaKind } from './forwarding-source.ts';
 
 const GATHER_TIMEOUT_MS = 5_000;
@@ -69,6 +71,8 @@ export interface Publisher extends Participant {
 export interface Subscriber extends Participant {
   /** RTP packets received so far, by kind. */
   readonly received: Record<MediaKind, number>;
+  /** RTP packets Janus sent it so far (its sequence numbers' advance, lost ones included). */
+  sent(): number;
 }
 
 const leaver = (socket: TestSignalingClient, pc: RTCPeerConnection) => async () => {
@@ -105,10 +109,14 @@ export async function publish(serverUrl: string, sessionId: string, uid: string)
 export async function subscribe(serverUrl: string, sessionId: string, uid: string): Promise<Subscriber> {
   const pc = newPeer();
   const received = { audio: 0, video: 0 };
+  const spans: SequenceSpan[] = [];
   pc.onTrack.subscribe((track) => {
     const kind = track.kind as MediaKind;
-    track.onReceiveRtp.subscribe(() => {
+    const span = new SequenceSpan();
+    spans.push(span);
+    track.onReceiveRtp.subscribe((rtp) => {
       received[kind]++;
+      span.see(rtp.header.sequenceNumber);
     });
   });
   const socket = await join(serverUrl, sessionId, uid, pc, 'subscriber');
@@ -123,5 +131,5 @@ export async function subscribe(serverUrl: string, sessionId: string, uid: strin
   await gathered(pc);
   await request(socket, 'subscriber.answer', { jsep: { type: 'answer', sdp: pc.localDescription?.sdp } });
   await request(socket, 'trickle', { target: 'subscriber', candidate: null });
-  return { received, leave: leaver(socket, pc) };
+  return { received, sent: () => spans.reduce((n, s) => n + s.advanced, 0), leave: leaver(socket, pc) };
 }

@@ -2,7 +2,8 @@
  * Forwarding cost of Parley's Janus: one publisher (VP8 + Opus RTP from a
  * clip) and N headless werift subscribers joined through Parley's real
  * signaling; Janus CPU (user + sys from /proc) over a steady window, divided
- * by the RTP packets the subscribers received in it. Run with
+ * by the RTP packets Janus sent the subscribers in it (counted from their
+ * sequence numbers, so packets a busy subscriber dropped count too). Run with
  * `npm run bench:forwarding` (inside the private network namespace).
  *
  * - Default: N = 2, 8, 15, 32 (FORWARDING_NS) on the generated Janus config.
@@ -12,17 +13,16 @@
  *   same with each variant's settings (VARIANTS below), at FORWARDING_NS
  *   (default 15), FORWARDING_ROUNDS rounds (default 3), the order of the
  *   configs reversed every other round. All the Janus processes run side by
- *   side as JANUS_URLS nodes of one server; each trial's session ids are
- *   chosen so that the server places their rooms on the node under test.
+ *   side, each the only JANUS_URLS node of its own server.
  *
  * Prints markdown tables for docs/benchmarks.md (the forwarding section).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServerProcess } from '@parley/server/testing/server-process';
+import { type ServerProcess, startServerProcess } from '@parley/server/testing/server-process';
 import { type BenchJanus, startBenchJanus } from './forwarding-janus.ts';
 import { cpuSecondsOf, forwardingCost, type JcfgSettings, rssMbOf } from './forwarding-math.ts';
 import { type Publisher, publish, type Subscriber, subscribe } from './forwarding-peers.ts';
@@ -58,14 +58,7 @@ function udpDrops(): number {
 }
 const sum = (subs: Subscriber[], kind?: MediaKind) =>
   subs.reduce((n, s) => n + (kind ? s.received[kind] : s.received.audio + s.received.video), 0);
-
-/** A session id whose room the server puts on node `index` of `nodes` (media-plane.ts: sha1 of the id, first 4 bytes, modulo). */
-function sessionOnNode(index: number, nodes: number, label: string): string {
-  for (let i = 0; ; i++) {
-    const id = `fwd-${label}-${Date.now().toString(36)}-${i}`;
-    if (createHash('sha1').update(id).digest().readUInt32BE(0) % nodes === index) return id;
-  }
-}
+const forwarded = (subs: Subscriber[]) => subs.reduce((n, s) => n + s.sent(), 0);
 
 interface Trial {
   n: number;
@@ -74,7 +67,7 @@ interface Trial {
   packetsPerSecond: number;
   cpuSecondsPer1000: number;
   packetsPerCoreSecond: number;
-  /** Received ÷ (published × N) in the window. */
+  /** Received ÷ (published × N) in the window: below 100 %, the subscribers' process fell behind. */
   delivered: number;
   videoShare: number;
   udpDrops: number;
@@ -90,7 +83,9 @@ const SUBSCRIBERS_PER_CALL = 15;
  * allows (N = 32: three calls of 11, 11 and 10, each with its own publisher,
  * all fed the same clip).
  */
-async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, nodeIndex: number, nodes: number, n: number, config: string): Promise<Trial> {
+async function trial(server: ServerProcess, janus: BenchJanus, n: number, config: string): Promise<Trial> {
+  const serverUrl = server.url;
+  const serverPid = server.proc.pid as number;
   const calls = Math.ceil(n / SUBSCRIBERS_PER_CALL);
   const before = { server: rssOf(serverPid), janus: rssOf(janus.pid) };
   const publishers: Publisher[] = [];
@@ -100,7 +95,7 @@ async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, no
   });
   try {
     for (let c = 0; c < calls; c++) {
-      const sessionId = sessionOnNode(nodeIndex, nodes, `${n}-${c}`);
+      const sessionId = `fwd-${n}-${c}-${randomBytes(4).toString('hex')}`;
       publishers.push(await publish(serverUrl, sessionId, `${sessionId}-pub`));
       const mine = Math.floor(n / calls) + (c < n % calls ? 1 : 0);
       for (let i = 0; i < mine; i += JOIN_BATCH) {
@@ -115,14 +110,16 @@ async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, no
     }
     await sleep(WARMUP_MS);
     const sent = () => publishers.reduce((k, p) => k + p.sent.audio + p.sent.video, 0);
-    const snapshot = () => ({ cpu: cpuOf(janus.pid), received: sum(subs), video: sum(subs, 'video'), sent: sent(), drops: udpDrops(), at: performance.now() });
+    const snapshot = () => ({ cpu: cpuOf(janus.pid), forwarded: forwarded(subs), received: sum(subs), video: sum(subs, 'video'), sent: sent(), drops: udpDrops(), at: performance.now() });
     const start = snapshot();
     await sleep(WINDOW_MS);
     const end = snapshot();
     const after = { server: rssOf(serverPid), janus: rssOf(janus.pid) };
     const seconds = (end.at - start.at) / 1000;
     const cpu = end.cpu - start.cpu;
-    const packets = end.received - start.received;
+    // What Janus sent, from the subscribers' sequence numbers: a subscriber too busy to read every packet does not lower it.
+    const packets = end.forwarded - start.forwarded;
+    const received = end.received - start.received;
     return {
       n,
       config,
@@ -130,8 +127,8 @@ async function trial(serverUrl: string, serverPid: number, janus: BenchJanus, no
       packetsPerSecond: packets / seconds,
       ...forwardingCost(cpu, packets),
       // Each publisher's packets go to its own call's subscribers: n / calls of them on average.
-      delivered: packets / (((end.sent - start.sent) / calls) * n),
-      videoShare: (end.video - start.video) / packets,
+      delivered: received / (((end.sent - start.sent) / calls) * n),
+      videoShare: (end.video - start.video) / received,
       udpDrops: end.drops - start.drops,
       serverMbPerParticipant: (after.server - before.server) / (n + calls),
       janusMbPerParticipant: (after.janus - before.janus) / (n + calls),
@@ -171,29 +168,36 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-forwarding-'));
 const load = [loadavg()[0]];
 try {
   for (const c of configs) januses.push(await startBenchJanus(adminKey, c.settings));
-  const server = await startServerProcess({
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    JANUS_URLS: januses.map((j) => j.url).join(','),
-    JANUS_ADMIN_KEY: adminKey,
-  });
+  // One server per Janus (its only JANUS_URLS node), so each trial's rooms are on the Janus under test
+  // whatever the server's placement policy; the idle ones wait beside it.
+  const servers: ServerProcess[] = [];
   const trials: Trial[] = [];
   try {
+    for (const [i, janus] of januses.entries()) {
+      servers.push(
+        await startServerProcess({
+          HOST: '127.0.0.1',
+          DATA_DIR: join(dataDir, `server-${i}`),
+          LOG_LEVEL: 'warn',
+          JANUS_URLS: janus.url,
+          JANUS_ADMIN_KEY: adminKey,
+        }),
+      );
+    }
     for (let round = 0; round < rounds; round++) {
       for (const n of ns) {
-        // A/B: which config goes first alternates with each round.
+        // A/B: the order of the configs reverses every other round.
         const order = configs.map((_, i) => i);
         if (round % 2 === 1) order.reverse();
         for (const i of order) {
-          const t = await trial(server.url, server.proc.pid as number, januses[i] as BenchJanus, i, januses.length, n, configs[i]?.name ?? '');
+          const t = await trial(servers[i] as ServerProcess, januses[i] as BenchJanus, n, configs[i]?.name ?? '');
           trials.push(t);
           console.log(table([t]).split('\n')[2]);
         }
       }
     }
   } finally {
-    await server.kill('SIGTERM');
+    await Promise.all(servers.map((s) => s.kill('SIGTERM')));
   }
   load.push(loadavg()[0]);
   console.log(`\nJanus ${januses.length > 1 ? 'configs' : 'config'}: ${configs.map((c) => c.name).join(' vs ')}; window ${WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up; load average ${load.map((l) => l?.toFixed(1)).join(' → ')} on 2 cores\n`);
