@@ -11,6 +11,8 @@ export class CandidateQueue {
   #remote: IceCandidate[] = [];
   #local: IceCandidate[] = [];
   #localOpen = false;
+  /** An ICE restart of ours waits for its answer: remote candidates are for that answer. */
+  #restarting = false;
 
   constructor(
     private readonly pc: PeerConnectionLike,
@@ -20,15 +22,25 @@ export class CandidateQueue {
 
   /** A candidate from the server; null means Janus has no more. */
   async addRemote(candidate: IceCandidate): Promise<void> {
-    if (!this.pc.remoteDescription) {
+    if (!this.pc.remoteDescription || this.#restarting) {
       this.#remote.push(candidate);
       return;
     }
     await this.#apply(candidate);
   }
 
-  /** Call once the remote description is set. */
+  /**
+   * Our ICE restart offer is out: Janus trickles the candidates of its answer, often before the
+   * answer itself arrives (it comes back through the server's request chain). Added now they would
+   * go to the description in place and be dropped with it: they wait for `flushRemote`.
+   */
+  holdRemote(): void {
+    this.#restarting = true;
+  }
+
+  /** Call once the remote description is set (or a restart's answer is applied, or given up). */
   async flushRemote(): Promise<void> {
+    this.#restarting = false;
     const queued = this.#remote;
     this.#remote = [];
     for (const candidate of queued) await this.#apply(candidate);

@@ -102,10 +102,15 @@ export class PublisherConnection extends PeerConnection {
     if (this.isClosed) return;
     const offer = await this.pc.createOffer({ iceRestart: true });
     if (this.isClosed) return;
-    await this.pc.setLocalDescription(offer);
-    const answer = await this.signaling.restartIce({ type: 'offer', sdp: offer.sdp ?? '' });
-    if (this.isClosed) return;
-    await this.pc.setRemoteDescription(answer);
+    this.candidates.holdRemote();
+    try {
+      await this.pc.setLocalDescription(offer);
+      const answer = await this.signaling.restartIce({ type: 'offer', sdp: offer.sdp ?? '' });
+      if (this.isClosed) return;
+      await this.pc.setRemoteDescription(answer);
+    } finally {
+      await this.candidates.flushRemote();
+    }
   }
 
   /** The camera's transceiver: send only, in simulcast layers where the codec and browser allow (simulcast.ts). */
