@@ -116,9 +116,10 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
       throw error;
     });
     console.log(`5 s down, new address: frames again ${aliceBack} ms (alice) and ${bobBack} ms (bob) after the link returned`);
-    // Issue 11 asks for 3 s here too; measured 7–14 s (the old signaling socket is half-open and must be
-    // found dead and resumed first). Held to "back within 20 s" (msUntilFramesRise) until that is faster.
-    expect(Math.max(aliceBack, bobBack)).toBeLessThanOrEqual(20_000);
+    // Issue 11 asks for 3 s here too. Measured: alice (bob's publisher, restarted once his socket resumed)
+    // 2.1–2.6 s; bob (his subscriber, restarted by Janus's new offer; its video then waits for a key frame)
+    // 4.0 s. Held to 8 s on this shared machine until the receiving side is faster.
+    expect(Math.max(aliceBack, bobBack)).toBeLessThanOrEqual(8_000);
     await sleep(500);
     await expectOneUnbrokenCall(alice, bob, 'nat-moved');
     const pairs = await selectedPairs(bob);
