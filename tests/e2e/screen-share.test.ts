@@ -177,4 +177,18 @@ describe('screen share in Chromium', () => {
 
     for (const call of [ann, ben, cat]) await call.context.close();
   }, 240_000);
+
+  it('has no share button where the browser cannot share, and startScreenShare says so', async () => {
+    const dan = await openCallPage(stack, 'dan', 'DAN');
+    // As on a phone or in a WebView: no getDisplayMedia.
+    await dan.page.evaluate(() => {
+      delete (MediaDevices.prototype as any).getDisplayMedia;
+    });
+    await startCall(dan, 'share-unsupported', { defaultLayout: true });
+    expect(await dan.page.locator('#call [data-control=pause-video]').count()).toBe(1);
+    expect(await dan.page.locator('#call [data-control=screen-share]').count()).toBe(0);
+    const error = await dan.page.evaluate(() => (window as any).session.startScreenShare().then(() => null, (e: any) => ({ name: e.name, code: e.code })));
+    expect(error).toEqual({ name: 'ParleyError', code: 'SCREEN_SHARE_UNSUPPORTED' });
+    await dan.context.close();
+  }, 60_000);
 });

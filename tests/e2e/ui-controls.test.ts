@@ -11,7 +11,7 @@ const env = uiTestStack();
 
 const join = (uid: string, sessionId: string, settings: Settings = {}): Promise<CallPage> => env.join(uid, sessionId, settings);
 
-const CONTROLS = ['layout', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode', 'record', 'switch-to-video', 'pip', 'end-call'];
+const CONTROLS = ['layout', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode', 'record', 'switch-to-video', 'screen-share', 'pip', 'end-call'];
 
 /** The controls a person can see, by data-control. */
 async function visibleControls(call: CallPage): Promise<string[]> {
@@ -23,10 +23,10 @@ async function visibleControls(call: CallPage): Promise<string[]> {
 const session = (call: CallPage, expr: string) => call.page.evaluate(`(async () => { const s = window.session; return ${expr}; })()`);
 
 describe('which controls show', () => {
-  it("with no settings, shows the seed's defaults: no recording button, no switch to video", async () => {
+  it("with no settings, shows the seed's defaults: no recording button, no switch to video; screen share where the browser can", async () => {
     const alice = await join('alice', 'ctl-default');
     await tilesReady(alice, 1);
-    expect(await visibleControls(alice)).toEqual(['layout', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode', 'pip', 'end-call']);
+    expect(await visibleControls(alice)).toEqual(['layout', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode', 'screen-share', 'pip', 'end-call']);
     // Every control has an accessible name.
     const unnamed = await ui(alice, 'button').evaluateAll((bs) => bs.filter((b) => !b.getAttribute('aria-label')).map((b) => b.outerHTML));
     expect(unnamed).toEqual([]);
@@ -42,11 +42,12 @@ describe('which controls show', () => {
         setAudioModeButtonDisable: true,
         setShowRecordingButton: true,
         setShowSwitchToVideoCall: true, // a video call: nothing to switch to
+        setShowScreenShareButton: false,
       },
     });
     await tilesReady(alice, 1);
     expect(await visibleControls(alice)).toEqual(['layout', 'record', 'pip']);
-    for (const gone of ['end-call', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode']) {
+    for (const gone of ['end-call', 'mute-audio', 'pause-video', 'switch-camera', 'audio-mode', 'screen-share']) {
       expect(await ui(alice, `[data-control="${gone}"]`).count()).toBe(0);
     }
   });
@@ -54,7 +55,7 @@ describe('which controls show', () => {
   it('in an audio-only call shows avatars only, switch-to-video when asked, and no camera controls', async () => {
     const alice = await join('alice', 'ctl-audio', { audioOnly: true, setters: { setShowSwitchToVideoCall: true } });
     await tilesReady(alice, 1, false);
-    expect(await visibleControls(alice)).toEqual(['layout', 'mute-audio', 'audio-mode', 'switch-to-video', 'pip', 'end-call']);
+    expect(await visibleControls(alice)).toEqual(['layout', 'mute-audio', 'audio-mode', 'switch-to-video', 'screen-share', 'pip', 'end-call']);
     expect(await ui(alice, '[data-tile]').getAttribute('data-video-off')).toBe('true');
     expect(await ui(alice, '[data-avatar-mode]').isVisible()).toBe(true);
     // The button asks the session to switch (a later issue implements it in the SDK).
