@@ -179,3 +179,18 @@ describe('a subscriber connection while everyone else is muted', () => {
     restarter.close();
   });
 });
+
+describe('a publisher connection that says connected but hears nothing from Janus', () => {
+  it("is restarted once Janus's feedback stopped for the silence window (an address change Chromium did not report)", async () => {
+    const pc = fakePc();
+    const { seen, restarter } = watch('publisher', pc);
+    for (let i = 0; i < 8; i++) {
+      pc.bytes += 100; // receiver reports and congestion feedback on our media
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(3_250);
+    expect(seen.slice(0, 2)).toEqual(['reconnecting', 'restart']);
+    restarter.close();
+  });
+});

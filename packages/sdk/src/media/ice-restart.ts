@@ -3,8 +3,9 @@
  * participant stays in the call (nobody sees a leave or a join).
  *
  * A path counts as lost when the connection is `failed`, `disconnected` for
- * longer than a moment, or — for the receiving connection — still
- * `connected` while nothing arrives: after a 10 s outage Chromium keeps the
+ * longer than a moment, or still `connected` while nothing at all arrives
+ * from Janus (receiving: its media, unless everyone is muted; sending: its
+ * RTCP feedback): after a 10 s outage or an address change Chromium keeps the
  * old pair "connected" while Janus stopped sending on it (NAT testbed). A
  * network change the browser reports (`online`, `navigator.connection`
  * `change`) restarts at once. Each attempt asks the server for a restart
@@ -134,10 +135,12 @@ export class IceRestarter {
     }
     if (receiving && !(this.#steps.expectsMedia?.() ?? true)) this.#mediaExpectedSince = now;
     if (this.#restart) return this.#continue(state, now, receiving);
+    // Sending, what comes back is Janus's RTCP feedback on our media (every second while it receives it).
+    const quietSince = receiving ? Math.max(this.#bytesChangedAt, this.#mediaExpectedSince) : this.#bytesChangedAt;
     const lost =
       state === 'failed' ||
       (this.#disconnectedSince !== undefined && now - this.#disconnectedSince >= this.#t.disconnectedMs) ||
-      (receiving && state === 'connected' && this.#lastBytes > 0 && now - Math.max(this.#bytesChangedAt, this.#mediaExpectedSince) >= this.#t.silentMs);
+      (state === 'connected' && this.#lastBytes > 0 && now - quietSince >= this.#t.silentMs);
     if (lost) {
       this.#steps.log.info(`${target}: media path lost (${state}), restarting ICE`);
       this.#begin();
