@@ -123,6 +123,8 @@ describe('screen share in Chromium', () => {
     const cat = await enter('cat', 'share-1', false);
     expect(await uids(cat, 'onScreenShareStarted')).toEqual(['ann']);
     await receivesScreen(cat, 'ann');
+    // cat's plain layout: a video of its own for the share
+    expect(await cat.page.locator('#call video[data-source=screen][data-uid=ann]').count()).toBe(1);
     await sleep(1_500);
 
     // ann stops with the stage's button: everyone hears it, the stage returns
@@ -132,6 +134,7 @@ describe('screen share in Chromium', () => {
     expect(await uids(cat, 'onScreenShareStopped')).toEqual(['ann']);
     await eventually(() => stage(ben), (s) => s.screenOf === null && s.tilesInStrip === 0, 5_000, "ben's stage back to the grid");
     await eventually(() => screenFrames(cat, 'ann'), (s) => s.frames === 0, 5_000, "ann's screen gone from cat's streams");
+    await eventually(() => cat.page.locator('#call video[data-source=screen]').count(), (n) => n === 0, 5_000, "ann's screen gone from cat's layout");
     expect(await ann.page.evaluate(() => (window as any).session.isSharingScreen)).toBe(false);
 
     // one share at a time: cat's share replaces ben's, and ben's capture is released

@@ -1,7 +1,8 @@
 /**
  * The plain layout (`setDefaultLayout(false)` with a host element): one
  * <video autoplay playsinline> per participant (data-uid; the local one muted
- * and data-local="true"). Remote audio plays through the same element. Like
+ * and data-local="true"), and one per screen share (data-uid of the sharer,
+ * data-source="screen"). Remote audio plays through the same elements. Like
  * the default UI, it knows the session only through its public API.
  */
 import type { CallSession } from '../session/call-session.ts';
@@ -12,6 +13,7 @@ export type PlainSession = Pick<CallSession, 'on' | 'off' | 'getLocalUser' | 'ge
 
 export class PlainRenderer implements SessionView {
   readonly #container: HTMLElement;
+  /** By `<source> <uid>` (a uid has no space): each participant's camera and microphone, and each screen share. */
   readonly #tiles = new Map<string, HTMLVideoElement>();
   readonly #unsubscribe: Array<() => void> = [];
   #localUid: string | undefined;
@@ -40,6 +42,15 @@ export class PlainRenderer implements SessionView {
     };
     const onRemote = (uid: string, stream: MediaStream | null): void => this.#show(uid, stream, false);
     const onLeft = (user: { uid: string }): void => this.#remove(user.uid);
+    // Someone's screen share: a video of its own (the participant's stream is their camera and microphone).
+    const onPublication = (info: { uid: string; source: string; stream: MediaStream }): void => {
+      if (info.source === 'screen') this.#show(info.uid, info.stream, false, 'screen');
+    };
+    const onPublicationGone = (info: { uid: string; source: string }): void => {
+      if (info.source === 'screen') this.#remove(info.uid, 'screen');
+    };
+    this.session.on('onRemoteStream', onPublication);
+    this.session.on('onRemoteStreamRemoved', onPublicationGone);
     this.session.on('stateChanged', onState);
     this.session.on('localStreamChanged', showLocal);
     this.session.on('remoteStreamChanged', onRemote);
@@ -49,23 +60,26 @@ export class PlainRenderer implements SessionView {
       () => this.session.off('localStreamChanged', showLocal),
       () => this.session.off('remoteStreamChanged', onRemote),
       () => this.session.off('onUserLeft', onLeft),
+      () => this.session.off('onRemoteStream', onPublication),
+      () => this.session.off('onRemoteStreamRemoved', onPublicationGone),
     );
   }
 
-  /** Shows (or updates, or with null removes) a participant's stream. */
-  #show(uid: string, stream: MediaStream | null, local: boolean): void {
+  /** Shows (or updates, or with null removes) a participant's stream, or their screen share's. */
+  #show(uid: string, stream: MediaStream | null, local: boolean, source: 'camera' | 'screen' = 'camera'): void {
     if (!stream) {
-      this.#remove(uid);
+      this.#remove(uid, source);
       return;
     }
     if (local) this.#localUid = uid;
-    let video = this.#tiles.get(uid);
+    let video = this.#tiles.get(`${source} ${uid}`);
     if (!video) {
       video = this.#container.ownerDocument.createElement('video');
       video.autoplay = true;
       video.playsInline = true;
       video.setAttribute('playsinline', '');
       video.dataset.uid = uid;
+      if (source === 'screen') video.dataset.source = 'screen';
       video.style.cssText = 'flex:1 1 320px;max-width:100%;min-width:160px;background:#000;object-fit:cover;';
       if (local) {
         video.muted = true; // never play our own microphone back
@@ -76,25 +90,26 @@ export class PlainRenderer implements SessionView {
         this.#container.appendChild(video);
         this.session.attachOutputElement(video);
       }
-      this.#tiles.set(uid, video);
+      this.#tiles.set(`${source} ${uid}`, video);
     }
     // Re-assigning makes the element pick up tracks that were added to the same stream.
     video.srcObject = stream;
     video.play().catch(() => undefined); // autoplay rules may block until a user gesture
   }
 
-  #remove(uid: string): void {
-    const video = this.#tiles.get(uid);
+  #remove(uid: string, source: 'camera' | 'screen' = 'camera'): void {
+    const key = `${source} ${uid}`;
+    const video = this.#tiles.get(key);
     if (!video) return;
-    this.#tiles.delete(uid);
-    if (uid !== this.#localUid) this.session.detachOutputElement(video);
+    this.#tiles.delete(key);
+    if (video.dataset.local !== 'true') this.session.detachOutputElement(video);
     video.srcObject = null;
     video.remove();
   }
 
   /** Video picture-in-picture of the first remote video; undefined when there is none. */
   enterPIPMode(): Promise<unknown> | undefined {
-    const remote = [...this.#tiles].find(([uid]) => uid !== this.#localUid)?.[1];
+    const remote = [...this.#tiles.values()].find((video) => video.dataset.local !== 'true');
     return remote?.requestPictureInPicture?.();
   }
 
@@ -106,7 +121,7 @@ export class PlainRenderer implements SessionView {
   /** Removes everything it rendered; idempotent. */
   destroy(): void {
     for (const off of this.#unsubscribe.splice(0)) off();
-    for (const uid of [...this.#tiles.keys()]) this.#remove(uid);
+    for (const video of [...this.#tiles.values()]) this.#remove(video.dataset.uid ?? '', video.dataset.source === 'screen' ? 'screen' : 'camera');
     this.#container.remove();
   }
 }
