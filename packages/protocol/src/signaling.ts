@@ -142,6 +142,12 @@ export const REQUESTS = {
   },
   trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },
   /**
+   * Our receiving connection carries media again after an ICE restart: the server asks its
+   * publishers for key frames (Janus tells of a connection's first start only), so the video
+   * does not wait for the browser's own key frame request.
+   */
+  'subscriber.restored': { params: Empty, result: z.object({}) },
+  /**
    * A screen share: the offer of a second publisher connection whose tracks (the screen's
    * video, the tab's audio when the browser gives it) are the `screen` publication. The first
    * offer makes the connection, later ones renegotiate it. Once its media flows everyone gets

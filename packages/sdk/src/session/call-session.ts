@@ -76,7 +76,11 @@ export class CallSession {
   /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
   readonly #iceWatch = new IceWatch({
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
-    reconnected: (connection) => this.#emit('onMediaReconnected', { connection }),
+    reconnected: (connection) => {
+      this.#emit('onMediaReconnected', { connection });
+      // Receiving again after a restart: key frames now, not when the browser gets round to asking.
+      if (connection === 'subscriber') this.#signaling?.request('subscriber.restored', {}).catch((error) => this.#log.debug('subscriber.restored failed', error));
+    },
     giveUp: () => this.#restartMedia(),
     checkSignaling: () => this.#checkSignaling(),
     expectsMedia: () => othersSendMedia(this.#roster.list(), this.#roster.selfUid),

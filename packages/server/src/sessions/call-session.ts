@@ -321,6 +321,12 @@ export class CallSession implements SessionView {
     await this.#member(view).answerSubscriber(answer);
   }
 
+  /** Their subscriber connection carries media again after an ICE restart: as when it first came up, its publishers send key frames. */
+  subscriberRestored(view: ParticipantView): void {
+    const participant = this.#member(view);
+    participant.subscriberConnected(participant.subscribedFeeds);
+  }
+
   /** How the participant's client shows each remote video (the layer each feed sends them): like a candidate, straight to their subscription. */
   setVideoViews(view: ParticipantView, views: readonly VideoView[]): void {
     this.#member(view).setVideoViews(views);

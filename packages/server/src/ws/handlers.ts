@@ -83,6 +83,12 @@ export const handlers: RequestHandlers = {
     return answer ? { jsep: answer } : {};
   },
 
+  async 'subscriber.restored'(conn) {
+    const { session, participant } = bound(conn);
+    session.subscriberRestored(participant);
+    return {};
+  },
+
   async 'subscriber.answer'(conn, { jsep }) {
     const { session, participant } = bound(conn);
     await session.subscriberAnswer(participant, jsep);
