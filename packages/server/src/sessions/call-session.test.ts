@@ -59,6 +59,22 @@ describe('publishing', () => {
     await until(() => publisherOf(ann).keyFrames > before, 'a key frame request to ann');
   });
 
+  it("asks them again when the newcomer's client says its connection carries media again after an ICE restart", async () => {
+    const { session, join, publisherOf } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    await session.publish(ann, fakeOffer(['audio', 'video']));
+    publisherOf(ann).connect();
+    await until(() => ann.publishing, "ann's media");
+    const { participant: ben, link: benLink } = await join('ben');
+    await until(() => benLink.got('subscriber.offer').length > 0, "ben's subscriber offer");
+    await session.subscriberAnswer(ben, ANSWER);
+    const before = publisherOf(ann).keyFrames;
+
+    session.subscriberRestored(ben);
+
+    await until(() => publisherOf(ann).keyFrames > before, 'a key frame request to ann');
+  });
+
   it('refuses a publish from someone who is no longer in the session', async () => {
     const { session, join } = sessionOnFakeMedia();
     const { participant: ann } = await join('ann');
