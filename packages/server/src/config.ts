@@ -35,6 +35,7 @@ const ENV_SCHEMA = z.object({
   JANUS_ADMIN_KEY: z.string().min(8).optional(),
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
   PARLEY_JANUS_LIB_DIR: z.string().min(1).optional(),
+  PARLEY_JANUS_LOG_LEVEL: int(0, 7).default(DEFAULTS.janusLogLevel),
   PARLEY_RECONNECT_GRACE_MS: int(0, 600_000).default(DEFAULTS.reconnectGraceMs),
   PARLEY_WS_HEARTBEAT_MS: int(100, 600_000).default(DEFAULTS.wsHeartbeat.intervalMs),
   PARLEY_WS_HEARTBEAT_MISSES: int(1, 100).default(DEFAULTS.wsHeartbeat.missedBeats),
@@ -65,6 +66,8 @@ export interface Config {
   readonly mediaInterface: string | undefined;
   /** Janus's modules (PARLEY_JANUS_LIB_DIR); undefined: found on the system (media/janus-lib-dir.ts). */
   readonly janusLibDir: string | undefined;
+  /** The embedded Janus's debug_level (PARLEY_JANUS_LOG_LEVEL): 3 warnings; 4 adds the info lines that explain an ICE or DTLS failure. */
+  readonly janusLogLevel: number;
   readonly reconnectGraceMs: number;
   /** Silent signaling sockets are pinged every `intervalMs` and cut after `missedBeats` silent beats (ws/socket-heartbeat.ts). */
   readonly wsHeartbeat: { readonly intervalMs: number; readonly missedBeats: number };
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     janusAdminKey: e.JANUS_ADMIN_KEY,
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
     janusLibDir: e.PARLEY_JANUS_LIB_DIR,
+    janusLogLevel: e.PARLEY_JANUS_LOG_LEVEL,
     reconnectGraceMs: e.PARLEY_RECONNECT_GRACE_MS,
     wsHeartbeat: Object.freeze({ intervalMs: e.PARLEY_WS_HEARTBEAT_MS, missedBeats: e.PARLEY_WS_HEARTBEAT_MISSES }),
     drainSeconds: e.PARLEY_DRAIN_SECONDS,

@@ -13,6 +13,8 @@ export const DEFAULTS = {
   wsHeartbeat: { intervalMs: 5_000, missedBeats: 2 }, // ms between pings of a silent socket, beats
   wsCloseHandshakeMs: 1_000, // ms a socket's close handshake may take as the server stops before it is cut
   janusRequestTimeoutMs: 10_000, // ms
+  /** The embedded Janus's debug_level: warnings only. Level 4's info lines cost about 10–15 % of its forwarding (docs/benchmarks.md, forwarding). */
+  janusLogLevel: 3,
   maxParticipantsPerSession: 16, // people in one session (also the most publishers its Janus room takes)
   videoBitrateBps: 2_000_000, // bit/s, each publisher's video cap in its Janus room (a simulcast camera's three layers together)
   /**

@@ -102,6 +102,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ...(config.mediaInterface === undefined ? {} : { mediaInterface: config.mediaInterface }),
           publicIp,
           janusLibDir: config.janusLibDir,
+          janusLogLevel: config.janusLogLevel,
           dataDir: config.dataDir,
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
           // Called only once sessions start (restore, joins), after `placement` below is made.

@@ -33,6 +33,8 @@ export interface MediaPlaneOptions {
   publicIp?: string | undefined;
   /** The embedded Janus's modules (PARLEY_JANUS_LIB_DIR); found on the system when absent. */
   janusLibDir?: string | undefined;
+  /** The embedded Janus's debug_level; its own default without it. */
+  janusLogLevel?: number;
   dataDir: string;
   requestTimeoutMs: number;
   /** Which of the answering nodes a new session's room goes to (cluster/room-placement.ts); the first listed without it. */
@@ -86,6 +88,7 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       ...(opts.mediaInterface === undefined ? {} : { mediaInterface: opts.mediaInterface }),
       publicIp: opts.publicIp,
       libDir: opts.janusLibDir,
+      ...(opts.janusLogLevel === undefined ? {} : { debugLevel: opts.janusLogLevel }),
       logger: opts.log,
     });
     await process.start();
