@@ -140,3 +140,21 @@ describe('the call itself', () => {
     expect(always.sort()).toEqual(['media.restart', 'session.ended', 'subscriber.offer', 'trickle']);
   });
 });
+
+describe('network quality of others', () => {
+  it('reports a participant\'s score when it changes, not when it repeats, and forgets it when they leave', () => {
+    const { emitted, serverSays } = tableTarget();
+    serverSays('participant.quality', { uid: 'bob', quality: 5 });
+    serverSays('participant.quality', { uid: 'bob', quality: 5 });
+    serverSays('participant.quality', { uid: 'bob', quality: 2 });
+    serverSays('participant.quality', { uid: 'nobody', quality: 1 });
+    serverSays('participant.left', { participant: person('bob'), reason: 'left' });
+    serverSays('participant.joined', { participant: person('bob') });
+    serverSays('participant.quality', { uid: 'bob', quality: 2 });
+    expect(emitted.filter(([event]) => event === 'onNetworkQualityChanged')).toEqual([
+      ['onNetworkQualityChanged', { uid: 'bob', quality: 5 }],
+      ['onNetworkQualityChanged', { uid: 'bob', quality: 2 }],
+      ['onNetworkQualityChanged', { uid: 'bob', quality: 2 }],
+    ]);
+  });
+});
