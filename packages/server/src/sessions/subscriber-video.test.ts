@@ -49,15 +49,10 @@ describe("a subscriber's video layers", () => {
     vi.useRealTimers();
   });
 
-  it('starts every video at the full picture, and never touches audio', async () => {
+  it('leaves a new video at the full picture Janus starts it with: no configure, whose key frame request would spend the one its connection needs', async () => {
     const { calls } = carol();
     await settle();
-    expect(calls).toEqual([
-      [
-        { mid: '1', send: true, layer: 2 },
-        { mid: '3', send: true, layer: 2 },
-      ],
-    ]);
+    expect(calls).toEqual([]);
   });
 
   it('sends the feed shown large at the full picture and the one shown small at the smallest layer', async () => {
@@ -87,7 +82,11 @@ describe("a subscriber's video layers", () => {
     const { video, calls } = carol(TRACKS.slice(0, 2));
     video.setViews([{ uid: 'alice', source: 'camera', width: 200, height: 112 }]);
     await settle();
-    expect(calls).toEqual([[{ mid: '1', send: true, layer: 2 }]]);
+    expect(calls).toEqual([]);
+    // The same tile once a third person's video arrives: now it fits the tile.
+    video.tracksChanged(TRACKS, describeTrack);
+    await settle();
+    expect(calls).toEqual([[{ mid: '1', send: true, layer: 0 }]]);
   });
 
   it('counts every slow-link report of the receiving connection, whichever direction Janus marks it', async () => {

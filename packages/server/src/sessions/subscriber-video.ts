@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
 import type { MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
 import { LinkAdaptation, type LinkState, type LinkTiming } from './link-adaptation.ts';
-import { chooseLayer, type RenderedSize, sameChoice, type VideoChoice } from './layer-selection.ts';
+import { chooseLayer, type RenderedSize, sameChoice, TOP_LAYER, type VideoChoice } from './layer-selection.ts';
 import type { DescribeTrack } from './participant-subscription.ts';
 
 export interface SubscriberVideoOwner {
@@ -29,6 +29,14 @@ interface Applied {
 }
 
 const viewKey = (uid: string, source: string): string => `${source}:${uid}`;
+
+/**
+ * What Janus does with a video line nobody configured: sends it, at the top layer. Telling it
+ * so again is not free — each substream change asks the publisher for a key frame, and Janus
+ * keeps one such request a second per publisher, so a configure sent while the subscriber's
+ * connection is still being set up spends the request its `connected` key frame needs.
+ */
+const JANUS_DEFAULT: VideoChoice = { send: true, layer: TOP_LAYER };
 
 export class SubscriberVideo {
   readonly #views = new Map<string, RenderedSize>();
@@ -129,10 +137,14 @@ export class SubscriberVideo {
     for (const { track, owner } of video) {
       const key = viewKey(owner.uid, owner.source);
       const choice = chooseLayer({ view: this.#views.get(key), oneToOne, linkCap: this.#link.cap });
-      const before = this.#applied.get(track.mid);
-      if (before?.owner === key && sameChoice(before.choice, choice)) continue;
+      // A video line never set on this connection sends the top layer already (Janus's default).
+      const before = this.#applied.get(track.mid) ?? { owner: key, choice: JANUS_DEFAULT };
+      if (before.owner === key && sameChoice(before.choice, choice)) {
+        this.#applied.set(track.mid, before);
+        continue;
+      }
       settings.push({ mid: track.mid, send: choice.send, ...(choice.send ? { layer: choice.layer } : {}) });
-      if (choice.send && before && !before.choice.send) resumed.add(track.feedId);
+      if (choice.send && !before.choice.send) resumed.add(track.feedId);
       this.#applied.set(track.mid, { owner: key, choice });
     }
     if (settings.length === 0) return;
