@@ -8,10 +8,7 @@ import { ParleyError, type ServerEventName, type ServerEvents, type SubscriberSt
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
 import type { AnswerJsep, IceCandidate, MediaSubscriber, ReceivedTrack, SubscriptionChange } from '../media/media-backend.ts';
-import { SubscriberVideo } from './subscriber-video.ts';
-
-/** Who publishes a received track and as what, for the client's stream map; undefined: nobody now. */
-export type DescribeTrack = (track: ReceivedTrack) => Pick<SubscriberStream, 'uid' | 'source'> | undefined;
+import { type DescribeTrack, SubscriberVideo } from './subscriber-video.ts';
 
 /** What the subscription needs of its participant. */
 export interface SubscriptionOwner {

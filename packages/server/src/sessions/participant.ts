@@ -21,7 +21,8 @@ import {
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { AnswerJsep, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
-import { type DescribeTrack, ParticipantSubscription } from './participant-subscription.ts';
+import { ParticipantSubscription } from './participant-subscription.ts';
+import type { DescribeTrack } from './subscriber-video.ts';
 import { type Publication, Publications, screen } from './publications.ts';
 
 /** The way back to the participant's client: its signaling connection. */

@@ -2,8 +2,7 @@ import type { ServerEvents } from '@parley/protocol';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MediaSubscriber, ReceivedTrack, VideoStreamSetting } from '../media/media-backend.ts';
-import type { DescribeTrack } from './participant-subscription.ts';
-import { SubscriberVideo } from './subscriber-video.ts';
+import { type DescribeTrack, SubscriberVideo } from './subscriber-video.ts';
 
 const TIMING = { settleMs: 2_000, raiseAfterQuietMs: 10_000, probeAfterMs: 5_000 };
 const ALICE = 11;

@@ -6,13 +6,12 @@
  * changed. When the link cannot carry even the smallest layer the client is
  * told its video is paused, and told again when the probe brings it back.
  */
-import type { ServerEventName, ServerEvents, VideoView } from '@parley/protocol';
+import type { ServerEventName, ServerEvents, SubscriberStream, VideoView } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
 import type { MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
 import { LinkAdaptation, type LinkState, type LinkTiming } from './link-adaptation.ts';
 import { chooseLayer, type RenderedSize, sameChoice, TOP_LAYER, type VideoChoice } from './layer-selection.ts';
-import type { DescribeTrack } from './participant-subscription.ts';
 
 export interface SubscriberVideoOwner {
   readonly uid: string;
@@ -27,6 +26,9 @@ interface Applied {
   owner: string;
   choice: VideoChoice;
 }
+
+/** Who publishes a received track and as what, for the client's stream map; undefined: nobody now. */
+export type DescribeTrack = (track: ReceivedTrack) => Pick<SubscriberStream, 'uid' | 'source'> | undefined;
 
 const viewKey = (uid: string, source: string): string => `${source}:${uid}`;
 

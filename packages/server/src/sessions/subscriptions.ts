@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { MediaRoom } from '../media/media-backend.ts';
 import { QueuePerKey } from '../util/queue-per-key.ts';
-import type { DescribeTrack } from './participant-subscription.ts';
+import type { DescribeTrack } from './subscriber-video.ts';
 import type { SessionParticipant } from './participant.ts';
 
 /** What the manager needs of its session. */
