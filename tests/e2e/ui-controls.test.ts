@@ -230,6 +230,24 @@ describe('what the controls do', () => {
     await eventually(inPip, (s) => !s.moved && !s.video, 5_000, 'back from picture-in-picture');
     await tilesReady(alice, 2);
   });
+
+  it('in a browser with video picture-in-picture only (no Document PiP, as Safari and Firefox), the PiP button puts the spotlight video into PiP and back', async () => {
+    const alice = await join('alice', 'ctl-video-pip');
+    await join('bob', 'ctl-video-pip');
+    await tilesReady(alice, 2);
+    await alice.page.evaluate(() => {
+      delete (Window.prototype as any).documentPictureInPicture;
+      delete (window as any).documentPictureInPicture;
+    });
+    // The document names the UI's shadow host; the shadow root names the video itself.
+    const inVideoPip = () => alice.page.evaluate(() => document.getElementById('call')!.shadowRoot!.pictureInPictureElement?.tagName ?? null);
+    await ui(alice, '[data-control="pip"]').click();
+    await eventually(inVideoPip, (tag) => tag === 'VIDEO', 5_000, 'the spotlight video in picture-in-picture');
+    // The call UI itself stayed in the page.
+    expect(await alice.page.evaluate(() => document.getElementById('call')!.shadowRoot!.querySelector('[data-parley]') !== null)).toBe(true);
+    await alice.page.evaluate(() => (window as any).Parley.ParleyCalls.exitPIPMode());
+    await eventually(inVideoPip, (tag) => tag === null, 5_000, 'back from picture-in-picture');
+  });
 });
 
 /** A page whose session hands the UI's onIdleWarning listener to `window.idleListener` (the server event comes later). */

@@ -12,6 +12,15 @@ function documentPiP(): DocumentPiP | undefined {
   return (globalThis as { documentPictureInPicture?: DocumentPiP }).documentPictureInPicture;
 }
 
+/**
+ * Whether `video` is the one in video picture-in-picture. Asked of the video's own root: the
+ * document retargets its pictureInPictureElement to the shadow host the UI lives in.
+ */
+function inVideoPiP(video: HTMLVideoElement): boolean {
+  const root = video.getRootNode() as Document | ShadowRoot;
+  return root.pictureInPictureElement === video;
+}
+
 export class PictureInPicture {
   #win: Window | undefined;
   #video: HTMLVideoElement | undefined;
@@ -27,7 +36,7 @@ export class PictureInPicture {
   ) {}
 
   get active(): boolean {
-    return this.#win !== undefined || (this.#video !== undefined && document.pictureInPictureElement === this.#video);
+    return this.#win !== undefined || (this.#video !== undefined && inVideoPiP(this.#video));
   }
 
   /** True when some form of picture-in-picture exists in this browser. */
@@ -68,7 +77,7 @@ export class PictureInPicture {
       win.close();
       return;
     }
-    if (this.#video && document.pictureInPictureElement === this.#video) await document.exitPictureInPicture();
+    if (this.#video && inVideoPiP(this.#video)) await document.exitPictureInPicture();
   }
 
   #returnHome(): void {
