@@ -54,14 +54,17 @@ describe("a subscriber's video layers", () => {
     expect(calls).toEqual([]);
   });
 
-  it('sends the feed shown large at the full picture and the one shown small at the smallest layer', async () => {
-    const { video, last } = carol();
+  it('sends the feed shown large at the full picture and the one shown small at the smallest layer, asking for a key frame of it', async () => {
+    const { video, last, keyFramesAskedOf } = carol();
     video.setViews([
       { uid: 'alice', source: 'camera', width: 1280, height: 720 },
       { uid: 'bob', source: 'camera', width: 240, height: 135 },
     ]);
     await settle();
     expect(last()).toEqual([{ mid: '3', send: true, layer: 0 }]);
+    // The switch waits for a key frame of the small layer: asked now and again, in case Janus spent its one a second.
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(keyFramesAskedOf).toEqual([[BOB], [BOB], [BOB]]);
   });
 
   it('stops a hidden tile, and brings it back asking for key frames when it is shown again', async () => {

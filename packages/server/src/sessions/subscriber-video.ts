@@ -135,7 +135,7 @@ export class SubscriberVideo {
     for (const mid of [...this.#applied.keys()]) if (!live.has(mid)) this.#applied.delete(mid);
     const oneToOne = new Set(video.map((v) => v.owner.uid)).size <= 1;
     const settings: VideoStreamSetting[] = [];
-    const resumed = new Set<number>();
+    const needKeyFrame = new Set<number>();
     for (const { track, owner } of video) {
       const key = viewKey(owner.uid, owner.source);
       const choice = chooseLayer({ view: this.#views.get(key), oneToOne, linkCap: this.#link.cap });
@@ -146,7 +146,8 @@ export class SubscriberVideo {
         continue;
       }
       settings.push({ mid: track.mid, send: choice.send, ...(choice.send ? { layer: choice.layer } : {}) });
-      if (choice.send && !before.choice.send) resumed.add(track.feedId);
+      // A feed that resumes, or switches layer, waits for a key frame of the layer it gets now.
+      if (choice.send && (!before.choice.send || before.choice.layer !== choice.layer)) needKeyFrame.add(track.feedId);
       this.#applied.set(track.mid, { owner: key, choice });
     }
     if (settings.length === 0) return;
@@ -159,14 +160,15 @@ export class SubscriberVideo {
       this.owner.log.warn({ err: error, uid: this.owner.uid }, 'setting subscriber video failed');
       return;
     }
-    if (resumed.size > 0) this.#askForKeyFrames(resumed);
+    if (needKeyFrame.size > 0) this.#askForKeyFrames(needKeyFrame);
   }
 
   /**
-   * A feed that resumes starts mid-picture: its publisher is asked for a key frame now and again
-   * after each of DEFAULTS.simulcast.keyFrameAgainMs — measured in e2e, the first request after a
-   * resume does not bring a decodable frame (Janus keeps one keyframe request a second per
-   * publisher, and the one at the resume is spent), and without one the video waits seconds.
+   * A feed that resumes, or switches to another layer, needs a key frame of that layer: its
+   * publisher is asked now and again after each of DEFAULTS.simulcast.keyFrameAgainMs — measured
+   * in e2e, the first request often brings nothing (Janus keeps one keyframe request a second per
+   * publisher, and another subscriber's may have spent it), and a switch then waits for the
+   * encoder's next key frame of its own, which can be many seconds away.
    */
   #askForKeyFrames(feeds: ReadonlySet<number>): void {
     this.owner.subscriberConnected(feeds);
