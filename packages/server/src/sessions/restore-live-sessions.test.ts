@@ -5,38 +5,15 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { RecordingRow } from '../recording/recordings-store.ts';
-import { sha256 } from '../secrets.ts';
 import type { LiveSessionRecord, LiveSessionsStore } from '../store/live-sessions-store.ts';
 import type { SessionsStore } from '../store/sessions-store.ts';
 import { FakeMediaBackend } from '../testing/fake-media-backend.ts';
+import { liveSessionRecord } from '../testing/live-session-record.ts';
 import { DomainEvents } from './domain-events.ts';
 import { restoreLiveSessions } from './restore.ts';
 import { SessionRegistry } from './session-registry.ts';
 
 const log = pino({ level: 'silent' });
-
-const session = (sessionId: string, recording: LiveSessionRecord['recording'] = null): LiveSessionRecord => ({
-  sessionId,
-  kind: 'group',
-  media: 'video',
-  recording,
-  participants: [
-    {
-      uid: 'ann',
-      name: 'Ann',
-      avatar: null,
-      joinedAt: new Date(),
-      feedId: 1,
-      canRecord: true,
-      audioMuted: false,
-      videoMuted: false,
-      audioOnly: false,
-      idleTimeoutSeconds: 180,
-      resumeTokenHash: sha256(`ann-${sessionId}`),
-      publications: [],
-    },
-  ],
-});
 
 /** A start with these live sessions persisted; `media` null: a server without media. */
 function startWith(sessions: LiveSessionRecord[], recordingStatus: Record<string, RecordingRow['status']>, media: FakeMediaBackend | null = new FakeMediaBackend()) {
@@ -57,7 +34,7 @@ function startWith(sessions: LiveSessionRecord[], recordingStatus: Record<string
 describe('rebuilding at start', () => {
   it('resumes a recording that still records, and not one whose stop was written already', async () => {
     const { registry, restoring } = startWith(
-      [session('s1', { id: 'rec-on', dir: '/d/rec-on' }), session('s2', { id: 'rec-stopped', dir: '/d/rec-stopped' })],
+      [liveSessionRecord('s1', { id: 'rec-on', dir: '/d/rec-on' }), liveSessionRecord('s2', { id: 'rec-stopped', dir: '/d/rec-stopped' })],
       { 'rec-on': 'recording', 'rec-stopped': 'processing' },
     );
     const restored = await restoring;
@@ -70,7 +47,7 @@ describe('rebuilding at start', () => {
   it('closes and forgets a session whose room cannot be made, keeping the others', async () => {
     const media = new FakeMediaBackend();
     media.failRooms = 1;
-    const { registry, restoring, kept, forgotten } = startWith([session('no-room'), session('ok')], {}, media);
+    const { registry, restoring, kept, forgotten } = startWith([liveSessionRecord('no-room'), liveSessionRecord('ok')], {}, media);
     expect((await restoring).sessionIds).toEqual(['ok']);
     expect(registry?.get('no-room')).toBeUndefined();
     expect(kept).toEqual([[{ sessionId: 'ok', uids: ['ann'] }]]);
@@ -78,7 +55,7 @@ describe('rebuilding at start', () => {
   });
 
   it('rebuilds nothing without media, and closes everything', async () => {
-    const { restoring, kept, forgotten } = startWith([session('s1')], {}, null);
+    const { restoring, kept, forgotten } = startWith([liveSessionRecord('s1')], {}, null);
     expect((await restoring).sessionIds).toEqual([]);
     expect(kept).toEqual([[]]);
     expect(forgotten).toEqual([[]]);

@@ -1,12 +1,12 @@
-/** A persisted live session for unit tests: Ann in it, nothing published, no recording. */
+/** A persisted live session for unit tests: Ann in it, nothing published, recording as given (none by default). */
 import { sha256 } from '../secrets.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 
-export const liveSessionRecord = (sessionId: string): LiveSessionRecord => ({
+export const liveSessionRecord = (sessionId: string, recording: LiveSessionRecord['recording'] = null): LiveSessionRecord => ({
   sessionId,
   kind: 'group',
   media: 'video',
-  recording: null,
+  recording,
   participants: [
     {
       uid: 'ann',
