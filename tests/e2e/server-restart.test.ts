@@ -28,6 +28,7 @@ let browser: Browser;
 let dataDir: string;
 let port: number;
 let server: ServerProcess | undefined;
+const started: ServerProcess[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -35,8 +36,9 @@ beforeAll(async () => {
   port = await freePort();
 });
 afterAll(async () => {
+  // Every server this file started, first: a browser close that hangs must not leave one running.
+  for (const s of started) await s.kill('SIGKILL');
   await browser?.close().catch(() => undefined);
-  await server?.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -54,6 +56,7 @@ async function startServer(env: Record<string, string> = {}): Promise<ServerProc
     PARLEY_RECONNECT_GRACE_MS: String(WINDOW_MS),
     ...env,
   });
+  started.push(server);
   return server;
 }
 
