@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findExecutable } from '../util/supervised-process.ts';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
@@ -30,7 +31,11 @@ export interface ServerCommand {
 /** Starts the server with `env` on top of this process's environment; resolves once it listens. */
 export async function startServerProcess(env: Record<string, string>, command?: ServerCommand): Promise<ServerProcess> {
   const args = command ? [command.builtMain] : ['--import', 'tsx', MAIN];
-  const proc = spawn(process.execPath, args, {
+  // setpriv execs the server (no wrapper stays) with a parent-death signal: a server still
+  // starting when its test gave up dies with the test process instead of running on.
+  const setpriv = await findExecutable('setpriv');
+  const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', process.execPath, ...args]] : [process.execPath, args];
+  const proc = spawn(file, argv, {
     cwd: command?.cwd ?? ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
