@@ -1,9 +1,9 @@
 import { isParleyError } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../defaults.ts';
 import { until } from '../testing/until.ts';
+import { useRealJanus } from '../testing/real-janus.ts';
 import { JanusClient } from './janus-client.ts';
-import type { JanusSession } from './janus-session.ts';
 import { JanusProcess } from './janus-process.ts';
 import { janusCodeOf } from './janus-errors.ts';
 import { iceUfragOf } from './janus-publisher.ts';
@@ -85,23 +85,11 @@ function answerTo(offer: string): { type: 'answer'; sdp: string } {
 let nextRoom = 1000;
 
 describe('JanusRoom (real Janus)', () => {
-  const janus = new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE });
-  let client: JanusClient;
-  let session: JanusSession;
-
-  beforeAll(async () => {
-    await janus.start();
-    client = await JanusClient.connect(janus.url);
-    session = await client.createSession();
-  });
-  afterAll(async () => {
-    await session?.destroy();
-    await client?.close();
-    await janus.stop();
-  });
+  const real = useRealJanus();
+  const { janus } = real;
 
   const create = (opts: Partial<Parameters<typeof JanusRoom.create>[1]> = {}) =>
-    JanusRoom.create(session, { roomId: ++nextRoom, description: 'test', adminKey: janus.adminKey, ...opts });
+    JanusRoom.create(real.session, { roomId: ++nextRoom, description: 'test', adminKey: janus.adminKey, ...opts });
 
   it('creates a room, lists no participants, destroys it twice without error', async () => {
     const room = await create();
@@ -161,7 +149,7 @@ describe('JanusRoom (real Janus)', () => {
 
   it('makes rooms that tell publishers who talks, by the thresholds in DEFAULTS', async () => {
     const room = await create();
-    const admin = await session.attach('janus.plugin.videoroom');
+    const admin = await real.session.attach('janus.plugin.videoroom');
     const { list } = await admin.request({ request: 'list', admin_key: janus.adminKey });
     await admin.detach();
     const listed = (list as Array<Record<string, unknown>>).find((r) => r.room === room.id);
@@ -189,14 +177,14 @@ describe('JanusRoom (real Janus)', () => {
   it("restarts a subscriber's ICE: Janus offers again with new credentials, and takes the answer", async () => {
     // A room with Janus's dummy publisher: something to subscribe to without a browser sending media.
     const roomId = ++nextRoom;
-    const admin = await session.attach('janus.plugin.videoroom');
+    const admin = await real.session.attach('janus.plugin.videoroom');
     await admin.request({ request: 'create', admin_key: janus.adminKey, room: roomId, permanent: false, dummy_publisher: true });
     const { participants } = await admin.request({ request: 'listparticipants', room: roomId });
     const dummy = (participants as Array<{ id: number }>)[0]?.id as number;
-    const sub = new JanusSubscriber(await session.attach('janus.plugin.videoroom'), roomId);
+    const sub = new JanusSubscriber(await real.session.attach('janus.plugin.videoroom'), roomId);
     const { offer } = await sub.subscribe([{ feedId: dummy }]);
     expect(offer).not.toBeNull();
-    const unjoined = new JanusSubscriber(await session.attach('janus.plugin.videoroom'), roomId);
+    const unjoined = new JanusSubscriber(await real.session.attach('janus.plugin.videoroom'), roomId);
     expect(isParleyError(await unjoined.restartIce().catch((e: unknown) => e), 'INVALID_STATE')).toBe(true); // nothing to restart yet
     await unjoined.close();
 

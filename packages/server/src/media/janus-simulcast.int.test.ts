@@ -5,11 +5,9 @@
  * substream) is accepted as MediaSubscriber.setVideo sends it (on Janus's dummy
  * publisher: a feed without a browser).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JanusClient } from './janus-client.ts';
-import { JanusProcess } from './janus-process.ts';
+import { describe, expect, it } from 'vitest';
+import { useRealJanus } from '../testing/real-janus.ts';
 import { JanusRoom } from './janus-room.ts';
-import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
 
 /** Chromium's offer for a camera with sendEncodings f/h/q (VP8), trimmed to what Janus reads. */
@@ -52,23 +50,11 @@ function simulcastOffer(): { type: 'offer'; sdp: string } {
 let nextRoom = 7000;
 
 describe('simulcast (real Janus)', () => {
-  const janus = new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE });
-  let client: JanusClient;
-  let session: JanusSession;
-
-  beforeAll(async () => {
-    await janus.start();
-    client = await JanusClient.connect(janus.url);
-    session = await client.createSession();
-  });
-  afterAll(async () => {
-    await session?.destroy();
-    await client?.close();
-    await janus.stop();
-  });
+  const real = useRealJanus();
+  const { janus } = real;
 
   it('answers a three-layer VP8 publisher taking all three layers', async () => {
-    const room = await JanusRoom.create(session, { roomId: ++nextRoom, description: 'simulcast', adminKey: janus.adminKey });
+    const room = await JanusRoom.create(real.session, { roomId: ++nextRoom, description: 'simulcast', adminKey: janus.adminKey });
     const publisher = await room.createPublisher({ feedId: 42, display: 'ann' });
     const answer = await publisher.publish(simulcastOffer());
     expect(answer.sdp).toMatch(/a=simulcast:recv f;h;q/);
@@ -79,11 +65,11 @@ describe('simulcast (real Janus)', () => {
   it('takes a subscriber stopping one m-line\'s video and picking a layer for it', async () => {
     // Janus's dummy publisher: a feed to subscribe to without a browser sending media.
     const roomId = ++nextRoom;
-    const admin = await session.attach('janus.plugin.videoroom');
+    const admin = await real.session.attach('janus.plugin.videoroom');
     await admin.request({ request: 'create', admin_key: janus.adminKey, room: roomId, permanent: false, dummy_publisher: true });
     const { participants } = await admin.request({ request: 'listparticipants', room: roomId });
     const dummy = (participants as Array<{ id: number }>)[0]?.id as number;
-    const subscriber = new JanusSubscriber(await session.attach('janus.plugin.videoroom'), roomId);
+    const subscriber = new JanusSubscriber(await real.session.attach('janus.plugin.videoroom'), roomId);
     const { tracks } = await subscriber.subscribe([{ feedId: dummy }]);
     const mid = tracks.find((t) => t.kind === 'video')?.mid;
     expect(mid).toBeDefined();
