@@ -10,6 +10,7 @@
 import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents, type SessionEndReason } from '@parley/protocol';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import type { SessionLeases } from '../cluster/session-leases.ts';
+import { ownedElsewhere } from '../cluster/owned-elsewhere.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink, ParticipantView } from './participant.ts';
@@ -165,7 +166,7 @@ export class SessionRegistry {
     let owning = this.#owned.get(session);
     if (!owning) {
       owning = leases.acquire(session.sessionId).then((acquired) => {
-        if (!acquired) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session is served by another server process (relaying to it is not built yet)');
+        if (!acquired) throw ownedElsewhere(session.sessionId); // the signaling relays the join to the owner
       });
       this.#owned.set(session, owning);
     }
