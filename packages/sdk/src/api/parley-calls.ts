@@ -10,9 +10,11 @@ import { BrowserMediaHandler } from '../media/browser-media-handler.ts';
 import { preferredVideoCodec, requireWebRtc, VIDEO_CODECS, type VideoCodec } from '../media/browser-support.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
 import { CallSession } from '../session/call-session.ts';
+import { EarlySignaling } from '../session/early-signaling.ts';
 import type { ReconnectPolicy } from '../session/reconnect-policy.ts';
-import type { WebSocketConstructor } from '../session/signaling-client.ts';
+import { SignalingClient, signalingUrl, type WebSocketConstructor } from '../session/signaling-client.ts';
 import { RingingScreen, type RingingScreenOptions } from '../ui/default/ringing-screen.ts';
+import { DEFAULTS } from '../defaults.ts';
 import { consoleLogger, type Logger, setLogger } from '../util/logger.ts';
 import { type CallSettings, CallSettingsBuilder, defaultCallSettings } from './call-settings.ts';
 import type { AudioMode } from './events.ts';
@@ -57,6 +59,8 @@ interface Config {
   rtcConfig: RTCConfiguration;
   reconnectPolicy: ReconnectPolicy | undefined;
   videoCodec: VideoCodec;
+  /** The signaling socket generateToken opens for the session that follows (session/early-signaling.ts). */
+  earlySignaling: EarlySignaling;
 }
 
 let config: Config | undefined;
@@ -126,8 +130,10 @@ export class ParleyCalls {
       throw new ParleyError('VALIDATION_FAILED', `videoCodec must be one of ${VIDEO_CODECS.join(', ')}`);
     }
     setLogger(options.logger ?? consoleLogger({ debug: options.debug ?? false }));
+    config?.earlySignaling.close();
+    const serverUrl = url.toString().replace(/\/+$/, '');
     config = {
-      serverUrl: url.toString().replace(/\/+$/, ''),
+      serverUrl,
       media: options.mediaHandler,
       WebSocket: options.WebSocket,
       rtcConfig: {
@@ -137,6 +143,7 @@ export class ParleyCalls {
       },
       reconnectPolicy: policy,
       videoCodec: options.videoCodec ?? preferredVideoCodec(globalThis.navigator?.userAgent ?? ''),
+      earlySignaling: new EarlySignaling(() => new SignalingClient(signalingUrl(serverUrl), { WebSocket: options.WebSocket }), DEFAULTS.earlySignalingIdleMs),
     };
   }
 
@@ -144,10 +151,15 @@ export class ParleyCalls {
     return config !== undefined;
   }
 
-  /** A call token for `sessionId`, for the user `authToken` belongs to. */
+  /**
+   * A call token for `sessionId`, for the user `authToken` belongs to. A session is likely
+   * to start next: its signaling socket opens meanwhile, for startSession to adopt.
+   */
   static async generateToken(authToken: string, sessionId: string, options?: GenerateTokenOptions): Promise<CallToken> {
-    const { serverUrl } = requireConfig();
-    return requestCallToken(serverUrl, authToken, sessionId, options);
+    const { serverUrl, earlySignaling } = requireConfig();
+    const token = requestCallToken(serverUrl, authToken, sessionId, options);
+    earlySignaling.open();
+    return token;
   }
 
   /** Joins the session the token is for and renders it into `element`. */
@@ -176,6 +188,7 @@ export class ParleyCalls {
       rtcConfig: cfg.rtcConfig,
       videoCodec: cfg.videoCodec,
       ...(cfg.reconnectPolicy ? { reconnectPolicy: cfg.reconnectPolicy } : {}),
+      earlySignaling: cfg.earlySignaling,
     });
     current = session;
     try {
@@ -357,6 +370,7 @@ export class ParleyCalls {
   static reset(): void {
     ringing?.logout();
     ringing = undefined;
+    config?.earlySignaling.close();
     config = undefined;
     current = undefined;
     setLogger(undefined);

@@ -41,7 +41,7 @@ import { screenSharerIs } from './screen-share-events.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
 import { othersSendMedia } from './remote-media.ts';
-import { resumeOnNewSocket } from './resume.ts';
+import { ResumeRace } from './resume.ts';
 import { VideoViewReporter } from './video-view-reporter.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
@@ -73,6 +73,8 @@ export class CallSession {
   readonly #actions = new SerialQueue();
   readonly #roster = new Roster();
   #checkingSignaling = false;
+  /** While reconnecting: the resume attempts (session/resume.ts). */
+  #resume: ResumeRace<SignalingClient> | undefined;
   /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
   readonly #iceWatch = new IceWatch({
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
@@ -83,6 +85,7 @@ export class CallSession {
     },
     giveUp: () => this.#restartMedia(),
     checkSignaling: () => this.#checkSignaling(),
+    networkChanged: () => this.#resume?.networkChanged(),
     expectsMedia: () => othersSendMedia(this.#roster.list(), this.#roster.selfUid),
     log: scoped('ice'),
   });
@@ -337,7 +340,7 @@ export class CallSession {
     if (!this.#machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
   }
 
-  /** `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeConnectTimeoutMs). */
+  /** `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeAttempts). */
   #newSignalingClient(connectTimeoutMs?: number): SignalingClient {
     return new SignalingClient(signalingUrl(this.#opts.serverUrl), {
       ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
@@ -347,15 +350,24 @@ export class CallSession {
   }
 
   async #connect(): Promise<void> {
-    const signaling = this.#newSignalingClient();
-    this.#signaling = signaling;
-    this.#listen(signaling);
-    // The handshake first: the receiving peer connection and the view are made while it is under way.
-    const open = signaling.connect();
+    // The handshake first (or the early socket's, under way since generateToken): the receiving
+    // peer connection and the view are made while it is under way.
+    const early = this.#opts.earlySignaling?.take();
+    const open = early ? early.then((client) => this.#useSignaling(client)) : this.#useSignaling(undefined);
     open.catch(() => undefined); // awaited below; this only keeps a failure meanwhile from counting as unhandled
     this.#openSubscriber();
     this.#view = this.#opts.view?.(this);
     await open;
+  }
+
+  /** Our socket: the early one when it opened (session/early-signaling.ts), else a new one. */
+  async #useSignaling(early: SignalingClient | undefined): Promise<void> {
+    if (early && !this.#machine.is('connecting')) early.close(); // the session ended while it opened
+    this.#checkStarting();
+    const signaling = early ?? this.#newSignalingClient();
+    this.#signaling = signaling;
+    this.#listen(signaling);
+    if (!early) await signaling.connect();
   }
 
   /** Our receiving connection; the server's next subscriber offer goes to it. */
@@ -501,19 +513,24 @@ export class CallSession {
   async #reconnect(cause: ParleyError): Promise<void> {
     this.#machine.to('reconnecting');
     this.#emit('onReconnecting');
-    const resumed = await resumeOnNewSocket({
+    this.#resume = new ResumeRace({
       resumeToken: this.#joined!.resumeToken,
       policy: this.#opts.reconnectPolicy ?? new BackoffReconnectPolicy(),
       cause,
       openClient: () => {
-        const signaling = this.#newSignalingClient(DEFAULTS.resumeConnectTimeoutMs);
-        this.#signaling = signaling; // before resume: the server resends a waiting offer at once
+        const signaling = this.#newSignalingClient(DEFAULTS.resumeAttempts.connectTimeoutMs);
         this.#listen(signaling);
         return signaling;
       },
+      use: (signaling) => {
+        this.#signaling = signaling; // before resume: the server resends a waiting offer at once
+      },
       stillWanted: () => this.#machine.is('reconnecting'),
+      overlapMs: DEFAULTS.resumeAttempts.overlapMs,
       log: this.#log,
     });
+    const resumed = await this.#resume.outcome;
+    this.#resume = undefined;
     if (!this.#machine.is('reconnecting')) return;
     if (!resumed || resumed === 'session-ended') {
       // The server stayed unreachable past the window, or it has no session left for us to resume.
@@ -816,6 +833,7 @@ export class CallSession {
     this.#quality.stop();
     this.#videoViews.stop();
     this.#iceWatch.close();
+    this.#resume?.cancel();
     this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();

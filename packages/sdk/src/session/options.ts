@@ -2,6 +2,7 @@
 import type { CallSettings } from '../api/call-settings.ts';
 import type { VideoCodec } from '../media/browser-support.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
+import type { EarlySignaling } from './early-signaling.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
 import type { SessionViewFactory } from './session-view.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
@@ -23,4 +24,6 @@ export interface CallSessionOptions {
   requestTimeoutMs?: number;
   /** When to try resuming after the signaling socket dropped; default BackoffReconnectPolicy. */
   reconnectPolicy?: ReconnectPolicy;
+  /** A socket opened ahead (at generateToken) that the session adopts instead of opening its own. */
+  earlySignaling?: EarlySignaling;
 }
