@@ -5,11 +5,11 @@
  * before that, without a second copy of openCallPage.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import type { Stack } from '../tests/e2e/harness.ts';
 
-const SDK_BUNDLE = new URL('../packages/sdk/dist/browser/parley.js', import.meta.url);
+const SDK_DIR = new URL('../packages/sdk/dist/browser/', import.meta.url);
 
 /** The same stack, but every context it opens has `prepare` applied before anything loads in it. */
 export function preparingContexts(stack: Stack, prepare: (context: BrowserContext) => Promise<void>): Stack {
@@ -26,15 +26,25 @@ export function preparingContexts(stack: Stack, prepare: (context: BrowserContex
 
 /**
  * Other work on this machine may rebuild the SDK while the bench runs: every
- * page gets /sdk/parley.js as it was when this was called, so one run
- * measures one SDK. Returns the preparation and the bundle's sha256 (12 hex digits), for the report.
+ * page gets /sdk/parley.js and its chunks as they were when this was called
+ * (a rebuild renames the chunks, and a page would then import one that is
+ * gone), so one run measures one SDK. Returns the preparation and the
+ * bundle's sha256 (12 hex digits), for the report.
  */
 export function pinnedSdk(): { prepare: (context: BrowserContext) => Promise<void>; sha256: string } {
-  const body = readFileSync(SDK_BUNDLE);
+  const files = new Map<string, Buffer>();
+  for (const name of readdirSync(SDK_DIR, { recursive: true, encoding: 'utf8' })) {
+    if (name.endsWith('.js')) files.set(name, readFileSync(new URL(name, SDK_DIR)));
+  }
+  const main = files.get('parley.js');
+  if (!main) throw new Error('No SDK bundle: run node packages/sdk/build.mjs');
   return {
-    sha256: createHash('sha256').update(body).digest('hex').slice(0, 12),
+    sha256: createHash('sha256').update(main).digest('hex').slice(0, 12),
     prepare: async (context) => {
-      await context.route('**/sdk/parley.js', (route) => route.fulfill({ body, contentType: 'text/javascript' }));
+      await context.route(/\/sdk\/.*\.js$/, (route) => {
+        const body = files.get(new URL(route.request().url()).pathname.replace(/^\/sdk\//, ''));
+        return body ? route.fulfill({ body, contentType: 'text/javascript' }) : route.continue();
+      });
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Join benchmark. A guest joins a call whose host is already publishing, N
- * times; each join is timed phase by phase from startSession(), measured from
- * outside the SDK (bench/page/join-probe.ts). Alternating with those joins, a
- * bare Janus client with no Parley code (bench/page/bare-janus-client.ts)
- * subscribes to the same host's feed in the same Janus, timed from its
- * subscribe request: the baseline. Then the same for audio-only calls, then
- * Janus's CPU with 2, 4 and 6 participants in one call. Run with
+ * times; each join is timed phase by phase from startSession() (and from the
+ * generateToken() before it), measured from outside the SDK
+ * (bench/page/join-probe.ts). Alternating with those joins, a bare Janus
+ * client with no Parley code (bench/page/bare-janus-client.ts) subscribes to
+ * the same host's feed in the same Janus, timed from its subscribe request:
+ * the baseline. Then the same for audio-only calls, then Janus's CPU with 2, 4
+ * and 6 participants in one call (CPU_WINDOW_MS=0 leaves that out). Run with
  * `npm run bench:join` (inside a private network namespace); prints markdown.
  *
  *   JOINS=20 npm run bench:join
@@ -15,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type CallPage, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack } from '../tests/e2e/harness.ts';
 import { pinnedSdk, preparingContexts } from './bench-contexts.ts';
-import { type PhaseRow, phaseTable, ratioLine } from './join-report.ts';
+import { type PhaseRow, percentile, phaseTable, ratioLine, valuesOf } from './join-report.ts';
 import { pageScript } from './page-script.ts';
 import type { BareTarget } from './page/bare-janus-client.ts';
 import type { Marks, Phase } from './page/timeline.ts';
@@ -61,7 +62,10 @@ function cpuSeconds(pid: number): number {
 
 /**
  * A fresh guest page (its context made by `guests`, so the probe is in place)
- * joins with the SDK and leaves again; returns its phase marks since startSession().
+ * fetches its call token and joins with the SDK, as the seed does, and leaves
+ * again; returns its phase marks since generateToken() (the SDK opens its
+ * socket meanwhile, so that is where the join starts), `session` being when
+ * startSession() was called.
  */
 async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOnly: boolean): Promise<Marks> {
   const guest = await openCallPage(guests, uid);
@@ -71,12 +75,13 @@ async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOn
       async ({ authToken, sessionId, audioOnly, wait, timeoutMs }) => {
         const w = window as any;
         const { ParleyCalls, CallSettingsBuilder } = w.Parley;
-        const token = await ParleyCalls.generateToken(authToken, sessionId);
+        const { timeline } = w.JoinProbe;
         const el = document.createElement('div');
         document.body.append(el);
         const settings = new CallSettingsBuilder().setDefaultLayout(false).setIsAudioOnly(audioOnly).build();
-        const { timeline } = w.JoinProbe;
         timeline.start();
+        const token = await ParleyCalls.generateToken(authToken, sessionId);
+        timeline.mark('session');
         w.session = await ParleyCalls.startSession(token, settings, el);
         timeline.mark('resolved');
         return timeline.reached(wait, timeoutMs);
@@ -133,12 +138,14 @@ function bareTarget(stack: Stack, sessionId: string, uid: string): BareTarget {
 async function joinRounds(stack: Stack, guests: Stack, sessionId: string, host: CallPage, audioOnly: boolean) {
   const target = bareTarget(stack, sessionId, host.uid);
   const parley: Marks[] = [];
+  const parleyFromToken: Marks[] = [];
   const bare: Marks[] = [];
   const kind = audioOnly ? 'audio-only' : 'video';
   const last = mediaPhases(audioOnly).at(-1) as Phase;
   const runParley = async (i: number) => {
     const marks = await parleyJoin(guests, sessionId, `bench-${kind}-guest-${i}`, audioOnly);
-    parley.push(marks);
+    parleyFromToken.push(marks);
+    parley.push(sinceStartSession(marks));
     console.error(`${kind} join ${i + 1}/${JOINS}: Parley ${marks[last]?.toFixed(0)} ms`);
     await sleep(SETTLE_MS);
   };
@@ -157,7 +164,24 @@ async function joinRounds(stack: Stack, guests: Stack, sessionId: string, host: 
       await runParley(i);
     }
   }
-  return { parley, bare };
+  return { parley, parleyFromToken, bare };
+}
+
+/** A Parley join's marks since startSession() (a socket opened before it is negative) instead of since generateToken(). */
+function sinceStartSession(marks: Marks): Marks {
+  const zero = marks.session ?? 0;
+  return Object.fromEntries(Object.entries(marks).map(([phase, ms]) => [phase, ms - zero]));
+}
+
+/** The figures that count from generateToken(), so that a socket opened there hides nothing. */
+function fromTokenLines(joins: Marks[], audioOnly: boolean): string {
+  const p = (phase: Phase, n: number) => `${percentile(valuesOf(joins, phase), n)?.toFixed(0)} ms`;
+  const lines = [`- generateToken() → startSession(): p50 ${p('session', 50)}, p95 ${p('session', 95)}`];
+  for (const phase of mediaPhases(audioOnly)) {
+    const label = phase === 'audio' ? 'first audio packet' : 'first video frame';
+    lines.push(`- generateToken() → ${label}: p50 ${p(phase, 50)}, p95 ${p(phase, 95)}`);
+  }
+  return lines.join('\n');
 }
 
 /** Janus's CPU share with 2, 4 and 6 participants, everyone publishing audio+video. */
@@ -215,7 +239,7 @@ try {
   await audioHost.page.evaluate(() => (window as any).session.endSession());
   await audioHost.context.close();
 
-  const cpuRows = await janusCpuRows(pages, host);
+  const cpuRows = CPU_WINDOW_MS > 0 ? await janusCpuRows(pages, host) : []; // CPU_WINDOW_MS=0: joins only
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const audioPhases = PHASES.filter((r) => r.phase !== 'video');
@@ -224,9 +248,11 @@ try {
   console.log(`Video call, ${JOINS} Parley joins (ms since startSession()) alternating with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
   console.log(phaseTable(PHASES, video.parley, video.bare));
   console.log(`\nFirst video frame decoded: ${ratioLine('video', video.parley, video.bare)}\n`);
+  console.log(`${fromTokenLines(video.parleyFromToken, false)}\n`);
   console.log(`Audio-only call, ${JOINS} + ${JOINS} joins the same way:\n`);
   console.log(phaseTable(audioPhases, audio.parley, audio.bare));
   console.log(`\nFirst audio packet received: ${ratioLine('audio', audio.parley, audio.bare)}\n`);
+  console.log(`${fromTokenLines(audio.parleyFromToken, true)}\n`);
   console.log(`Janus CPU (share of one core, ${CPU_WINDOW_MS / 1000} s window) with everyone publishing audio+video:\n`);
   console.log('| participants | video subscriptions | Janus CPU |\n| --- | --- | --- |');
   for (const row of cpuRows) console.log(row);

@@ -4,6 +4,8 @@
  */
 
 export type Phase =
+  /** startSession() called (the Parley page's time zero is generateToken(), just before) */
+  | 'session'
   /** getUserMedia resolved */
   | 'devices'
   /** the signaling WebSocket opened */
