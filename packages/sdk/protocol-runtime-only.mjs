@@ -2,12 +2,61 @@
 // (ParleyError, ERROR_CODES, isErrorCode, CLOSE_CODES, the kit). Resolving the
 // package there keeps zod and the schemas out of the browser bundle; importing
 // any other value from the protocol fails the build instead of silently growing it.
-// Used by build.mjs and by the headless bundle test (src/core.test.ts).
+// Used by build.mjs, the headless bundle test (src/core.test.ts) and the React e2e page.
+import { readFile } from 'node:fs/promises';
+
+const ERRORS = new URL('../protocol/src/errors.ts', import.meta.url).pathname;
+
+/**
+ * The codes the browser SDK raises itself (a test checks every `new ParleyError('…')` under
+ * src/ is listed): their default messages ship in the bundle. Every other code reaches the
+ * browser from the server, with the server's message in the error body or frame, so in the
+ * bundle its `ERROR_CODES` entry keeps its status and carries the code as its message.
+ */
+export const BROWSER_RAISED_CODES = new Set([
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'INVALID_STATE',
+  'NOT_LOGGED_IN',
+  'MEDIA_ERROR',
+  'NOT_INITIALIZED',
+  'NETWORK_ERROR',
+  'CONNECTION_CLOSED',
+  'REQUEST_TIMEOUT',
+  'DEVICE_ERROR',
+  'UNSUPPORTED_BROWSER',
+  'NO_ACTIVE_SESSION',
+  'SCREEN_SHARE_UNSUPPORTED',
+  'SCREEN_SHARE_CANCELLED',
+  'SCREEN_SHARE_FAILED',
+  'INTERNAL_ERROR',
+]);
+
+/** One entry of errors.ts's ERROR_CODES table: `  CODE: { status: 400, message: '…' },`. */
+const ENTRY = /^( +([A-Z_]+): \{ status: \d+, message: )'(?:[^'\\]|\\.)*'( \},)$/gm;
+
+/** errors.ts with the server's messages left out (docs/errors.md and the server keep them). */
+async function browserErrors(path) {
+  const source = await readFile(path, 'utf8');
+  let entries = 0;
+  const contents = source.replace(ENTRY, (line, head, code, tail) => {
+    entries++;
+    return BROWSER_RAISED_CODES.has(code) ? line : `${head}'${code}'${tail}`;
+  });
+  // A table written another way would ship whole: say so rather than grow quietly.
+  const codes = source.match(/^ +[A-Z_]+: \{ status:/gm)?.length ?? 0;
+  if (entries !== codes) {
+    return { errors: [{ text: `protocol-runtime-only: ${entries} of ${codes} ERROR_CODES entries matched the one-line form` }] };
+  }
+  return { contents, loader: 'ts' };
+}
+
 export const protocolRuntimeOnly = {
   name: 'protocol-runtime-only',
   setup(b) {
     b.onResolve({ filter: /^@parley\/protocol$/ }, () => ({
       path: new URL('../protocol/src/runtime.ts', import.meta.url).pathname,
     }));
+    b.onLoad({ filter: /[\\/]protocol[\\/]src[\\/]errors\.ts$/ }, (args) => (args.path === ERRORS ? browserErrors(args.path) : undefined));
   },
 };
