@@ -36,6 +36,10 @@ export const DEFAULTS = {
     probeAfterMs: 5_000, // ms a paused link waits, quiet, before trying the lowest layer again
     keyFrameAgainMs: [300, 1_100], // ms after a feed resumes for one subscriber: its key frame requests after the first (Janus keeps one a second)
   },
+  /** Janus's own view of each connection (media/janus-events*.ts), from its WebSocket event handler. */
+  janusEvents: {
+    statsPeriodS: 2, // s between Janus's stats events per handle (Janus's default is 5; its link qualities are filtered over RTCP intervals anyway)
+  },
   /**
    * Who is talking, from the audio level browsers put in each packet (RFC 6464, 0 = loudest,
    * 127 = silence), averaged by Janus over a window: louder than this on average counts as
@@ -93,5 +97,9 @@ export const DEFAULTS = {
     redisPrefix: 'parley:', // before every Redis key and channel name
     nodeLoadTtlMs: 5_000, // ms a process's posted Janus node load counts without being posted again
     nodeLoadRepostMs: 1_500, // ms between reposts of a process's node load
+    relayRequestTimeoutMs: 20_000, // ms a client's request relayed to its session's owner may take (a join or publish there waits on Janus)
+    takeoverSweepMs: 2_000, // ms between a process's sweeps for sessions and calls a dead process left (cluster/session-takeover.ts)
+    takeoverPollMs: 250, // ms between reads of a dead owner's lease running out, while a resume waits for it
+    ringingLeftMarginMs: 5_000, // ms past the ring timeout (join grace, once answered) before a call still ringing counts as left by a dead process (times are the database's)
   },
 } as const;

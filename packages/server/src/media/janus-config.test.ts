@@ -66,6 +66,28 @@ describe('writeJanusConfig', () => {
     expect(await readFile(join(dir, 'janus.jcfg'), 'utf8')).toMatch(/nat: \{[^}]*nat_1_1_mapping = "203\.0\.113\.7"/);
   });
 
+  it("turns on only the WebSocket event handler, for media events to the server's endpoint, when given one", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parley-cfg-'));
+    const base = { dir, wsPort: 1, rtpPortRange: { min: 1, max: 2 }, mediaInterface: { name: 'x', address: '1.2.3.4' }, adminKey: 'k', libDir: '/usr/lib/janus' };
+    await writeJanusConfig(base);
+    expect(await readFile(join(dir, 'janus.jcfg'), 'utf8')).toMatch(/events: \{\n\tbroadcast = false\n\tdisable = "[^"]*libjanus_wsevh\.so/);
+    await expect(stat(join(dir, 'janus.eventhandler.wsevh.jcfg'))).rejects.toThrow();
+
+    await writeJanusConfig({ ...base, eventsUrl: 'ws://127.0.0.1:4567/janus-events/t0ken' });
+    const core = await readFile(join(dir, 'janus.jcfg'), 'utf8');
+    const events = core.match(/events: \{[^}]*\}/)?.[0] ?? '';
+    expect(events).toContain('broadcast = true');
+    expect(events).toContain('combine_media_stats = true');
+    expect(events).toMatch(/stats_period = [1-9]/);
+    expect(events).toContain('libjanus_sampleevh.so');
+    expect(events).not.toContain('libjanus_wsevh.so');
+    const wsevh = await readFile(join(dir, 'janus.eventhandler.wsevh.jcfg'), 'utf8');
+    expect(wsevh).toContain('enabled = true');
+    expect(wsevh).toContain('events = "media"');
+    expect(wsevh).toContain('backend = "ws://127.0.0.1:4567/janus-events/t0ken"');
+    expect((await stat(join(dir, 'janus.eventhandler.wsevh.jcfg'))).mode & 0o077).toBe(0);
+  });
+
   it('disables every plugin and transport Debian ships except ours', async () => {
     dir = await mkdtemp(join(tmpdir(), 'parley-cfg-'));
     await writeJanusConfig({

@@ -1,6 +1,6 @@
 import { ParleyError } from '@parley/protocol';
 import { pluginError } from './janus-errors.ts';
-import type { SlowLink } from './media-backend.ts';
+import type { ConnectionStats, SlowLink } from './media-backend.ts';
 import type { IceCandidate, JanusMessage, JanusSessionRef, Jsep, PluginData } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
@@ -10,6 +10,8 @@ export interface MediaInfo {
   type: 'audio' | 'video';
   receiving: boolean;
   mid?: string;
+  /** The simulcast layer the change is about (0 the smallest); absent without simulcast. */
+  substream?: number;
 }
 
 export interface JanusHandleEvents {
@@ -20,6 +22,8 @@ export interface JanusHandleEvents {
   /** Janus started or stopped receiving a stream. */
   media: [info: MediaInfo];
   slowlink: [info: SlowLink];
+  /** Janus's periodic stats of this handle's PeerConnection (from its event handler, when configured). */
+  stats: [stats: ConnectionStats];
   /** A candidate of Janus's own, for the browser; null once Janus has gathered all. */
   trickle: [candidate: IceCandidate | null];
   /** A plugin event that answers no request of ours. */
@@ -122,6 +126,7 @@ export class JanusHandle extends TypedEmitter<JanusHandleEvents> {
           type: msg.type === 'audio' ? 'audio' : 'video',
           receiving: msg.receiving === true,
           ...(typeof msg.mid === 'string' ? { mid: msg.mid } : {}),
+          ...(typeof msg.substream === 'number' ? { substream: msg.substream } : {}),
         });
         break;
       case 'slowlink':
@@ -146,6 +151,11 @@ export class JanusHandle extends TypedEmitter<JanusHandleEvents> {
       default:
         this.log.debug({ janus: msg.janus }, 'unhandled janus handle message');
     }
+  }
+
+  /** Janus's stats of this handle, which reach us apart from the Janus API (its event handler). */
+  dispatchStats(stats: ConnectionStats): void {
+    if (!this.#detached) this.emit('stats', stats);
   }
 
   #assertUsable(what: string): void {

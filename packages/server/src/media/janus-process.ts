@@ -9,6 +9,7 @@ import { findExecutable, SupervisedProcess, type SupervisedProcessEvents } from 
 import { freeTcpPort, freeUdpPortRange } from './free-ports.ts';
 import { JanusClient } from './janus-client.ts';
 import { detectMediaInterface, type MediaInterface, writeJanusConfig } from './janus-config.ts';
+import { JanusEventsServer } from './janus-events-server.ts';
 import { requireJanusLibDir } from './janus-lib-dir.ts';
 
 export interface JanusProcessOptions {
@@ -53,6 +54,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
   #configDir: string | undefined;
   #tempDir = false;
   #rtpRange: { min: number; max: number } | undefined;
+  #events: JanusEventsServer | undefined;
   /** Only the holder of this key can create rooms in this Janus. */
   readonly adminKey: string;
 
@@ -92,6 +94,11 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
     return this.#rtpRange;
   }
 
+  /** Janus's media stats per handle, from its WebSocket event handler (once started). */
+  get events(): JanusEventsServer | undefined {
+    return this.#events;
+  }
+
   /** Writes the config, spawns Janus and resolves once it answers `info`. */
   async start(): Promise<void> {
     if (this.#process) throw new Error('JanusProcess already started');
@@ -101,6 +108,8 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
     this.#media = detectMediaInterface(this.#opts.mediaInterface);
     this.#port = await freeTcpPort();
     this.#rtpRange = await freeUdpPortRange(this.#opts.rtpPorts ?? 200);
+    // Listening before Janus starts: its event handler connects at once (and again after each restart).
+    this.#events = await JanusEventsServer.listen(this.#log);
     if (this.#opts.dataDir) this.#configDir = join(this.#opts.dataDir, 'janus');
     else {
       this.#configDir = await mkdtemp(join(tmpdir(), 'parley-janus-'));
@@ -115,6 +124,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
       adminKey: this.adminKey,
       libDir,
       debugLevel: this.#opts.debugLevel ?? 4,
+      eventsUrl: this.#events.url,
     });
     const supervised = new SupervisedProcess({
       name: 'janus',
@@ -137,6 +147,7 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       await this.#process?.stop();
+      await this.#events?.close();
       if (this.#tempDir && this.#configDir) await rm(this.#configDir, { recursive: true, force: true });
       this.#log.info('janus stopped');
     })();

@@ -44,6 +44,12 @@ export class JanusPublisher extends TypedEmitter<MediaPublisherEvents> implement
     handle.on('hangup', (reason) => this.emit('disconnected', reason));
     handle.on('trickle', (candidate) => this.emit('candidate', candidate));
     handle.on('slowlink', (info) => this.emit('slowLink', info));
+    handle.on('stats', (stats) => this.emit('stats', stats));
+    handle.on('media', ({ type, receiving, substream }) => {
+      // A simulcast feed's upper layers come and go with the browser's bandwidth estimate; its
+      // smallest one stops only when nothing gets through.
+      if (substream === undefined || substream === 0) this.emit('receiving', receiving, type);
+    });
     handle.on('event', (data) => {
       // Janus tells every publisher in the room who talks; each publisher reports only its own.
       if ((data.videoroom === 'talking' || data.videoroom === 'stopped-talking') && data.id === this.feedId) {

@@ -1,4 +1,5 @@
 import { JanusHandle } from './janus-handle.ts';
+import type { ConnectionStats } from './media-backend.ts';
 import type { JanusMessage, JanusRequester, JanusSessionRef } from './janus-types.ts';
 import type { Logger } from '../util/logger.ts';
 import { TypedEmitter } from '@parley/protocol';
@@ -86,6 +87,11 @@ export class JanusSession extends TypedEmitter<JanusSessionEvents> implements Ja
     const handle = msg.sender === undefined ? undefined : this.#handles.get(msg.sender);
     if (handle) handle.dispatch(msg);
     else this.log.debug({ janus: msg.janus, sender: msg.sender }, 'janus message for no known handle');
+  }
+
+  /** Janus's stats of one of this session's handles, from its event handler (janus-events-server.ts). */
+  deliverStats(handleId: number, stats: ConnectionStats): void {
+    this.#handles.get(handleId)?.dispatchStats(stats);
   }
 
   /** Called by the client when its socket closed. */

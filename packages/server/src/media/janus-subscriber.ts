@@ -52,6 +52,7 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> impleme
     handle.on('hangup', (reason) => this.emit('disconnected', reason));
     handle.on('trickle', (candidate) => this.emit('candidate', candidate));
     handle.on('slowlink', (info) => this.emit('slowLink', info));
+    handle.on('stats', (stats) => this.emit('stats', stats));
     handle.on('event', (data, jsep) => {
       if (data.videoroom !== 'updated') return;
       this.#tracks = toTracks(data) ?? this.#tracks;

@@ -86,6 +86,26 @@ export interface SlowLink {
   lost: number;
 }
 
+/** What the media server measured of one direction of a connection over its last interval. */
+export interface LinkReading {
+  /** Packets lost on the network, 0–100 (before retransmissions recover some). */
+  lossPercent: number;
+  jitterMs: number;
+  /** What moved that way in the last second. */
+  bytesPerSecond: number;
+}
+
+/**
+ * The media server's own view of one connection, reported every few seconds: what it received
+ * (a publisher's uplink) and what it sent (a subscriber's downlink), each only when media moved
+ * that way, and the round trip it measured (null before one was).
+ */
+export interface ConnectionStats {
+  received?: LinkReading;
+  sent?: LinkReading;
+  rttMs: number | null;
+}
+
 export interface MediaBackendEvents {
   /** A media node went away; its rooms emitted `lost` first. */
   nodeLost: [node: string];
@@ -127,11 +147,15 @@ export interface ConnectionEvents {
   /** A candidate of the media server's, for the browser; null once it has gathered all. */
   candidate: [candidate: IceCandidate | null];
   slowLink: [info: SlowLink];
+  /** The media server's view of the connection (backends that have one: Janus with its event handler). */
+  stats: [stats: ConnectionStats];
 }
 
 export interface MediaPublisherEvents extends ConnectionEvents {
   /** The audio started (true) or stopped (false) being loud enough to count as talking. */
   talking: [talking: boolean];
+  /** The media server stopped (false) or started again (true) receiving this publisher's `kind` of media. */
+  receiving: [receiving: boolean, kind: TrackKind];
 }
 
 export interface MediaPublisher extends Observable<MediaPublisherEvents> {

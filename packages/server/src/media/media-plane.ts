@@ -156,7 +156,9 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       try {
         const client = await JanusClient.connect(node.url, { requestTimeoutMs: this.#opts.requestTimeoutMs, logger: this.#opts.log });
         client.on('closed', () => this.#lost(node));
-        return { client, janus: await client.createSession() };
+        const janus = await client.createSession();
+        this.#routeStats(node, janus);
+        return { client, janus };
       } catch (error) {
         node.session = undefined;
         throw error instanceof ParleyError ? error : new ParleyError('MEDIA_UNAVAILABLE', `Janus at ${node.url}: ${String(error)}`, { cause: error });
@@ -164,6 +166,16 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
     };
     node.session ??= open();
     return node.session;
+  }
+
+  /** The embedded Janus's stats events go to the handles of the session this server holds on it. */
+  #routeStats(node: MediaNode, janus: JanusSession): void {
+    const events = this.#process?.events;
+    if (!events || node !== this.#nodes[0]) return;
+    const off = events.on('stats', ({ sessionId, handleId, stats }) => {
+      if (sessionId === janus.id) janus.deliverStats(handleId, stats);
+    });
+    janus.on('gone', off);
   }
 
   #lost(node: MediaNode): void {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseJanusEvents } from './janus-events.ts';
+
+/** One medium as Janus 1.1.2's stats event carries it (src/ice.c), with the fields we read. */
+const medium = (over: Record<string, unknown> = {}) => ({
+  mid: '0',
+  mindex: 0,
+  media: 'audio',
+  codec: 'opus',
+  base: 48_000,
+  rtt: 12,
+  lost: 0,
+  'lost-by-remote': 0,
+  'jitter-local': 3,
+  'jitter-remote': 4,
+  'in-link-quality': 100,
+  'in-media-link-quality': 100,
+  'out-link-quality': 0,
+  'out-media-link-quality': 0,
+  'packets-received': 500,
+  'packets-sent': 0,
+  'bytes-received': 40_000,
+  'bytes-sent': 0,
+  'bytes-received-lastsec': 4_000,
+  'bytes-sent-lastsec': 0,
+  ...over,
+});
+const statsEvent = (handleId: number, event: unknown) => ({
+  emitter: 'parley-janus',
+  type: 32,
+  subtype: 3,
+  timestamp: 1_700_000_000_000_000,
+  session_id: 77,
+  handle_id: handleId,
+  event,
+});
+
+describe('reading Janus event handler messages', () => {
+  it("turns a publisher's combined stats into what it received: the worst layer's loss, every layer's bytes", () => {
+    const text = JSON.stringify([
+      statsEvent(5, [
+        medium(),
+        medium({ mid: '1', media: 'video', rtt: 30, 'in-link-quality': 92, 'jitter-local': 9, 'bytes-received-lastsec': 50_000 }),
+        medium({ mid: '1', media: 'video-sim1', rtt: undefined, 'in-link-quality': 97, 'bytes-received-lastsec': 20_000 }),
+      ]),
+    ]);
+    expect(parseJanusEvents(text)).toEqual({
+      stats: [{ sessionId: 77, handleId: 5, stats: { received: { lossPercent: 8, jitterMs: 9, bytesPerSecond: 74_000 }, rttMs: 30 } }],
+      rejected: 0,
+    });
+  });
+
+  it("reads a subscriber's sent side from its receiver reports, and gathers per-medium events of one handle", () => {
+    const sent = { 'bytes-received-lastsec': 0, 'in-link-quality': 0, 'bytes-sent-lastsec': 30_000, 'out-media-link-quality': 85 };
+    const text = JSON.stringify([statsEvent(9, medium(sent)), statsEvent(9, medium({ ...sent, mid: '1', media: 'video', 'jitter-remote': 21 }))]);
+    const [only] = parseJanusEvents(text).stats;
+    expect(only?.stats).toEqual({ sent: { lossPercent: 15, jitterMs: 21, bytesPerSecond: 60_000 }, rttMs: 12 });
+  });
+
+  it('leaves out a direction that carried nothing, or was not measured yet (Janus reports 0 before its first estimate)', () => {
+    const text = JSON.stringify(statsEvent(3, [medium({ 'in-link-quality': 0, rtt: 0 }), medium({ media: 'data', 'bytes-received-lastsec': 10 })]));
+    expect(parseJanusEvents(text).stats[0]?.stats).toEqual({ rttMs: null });
+  });
+
+  it('refuses events with a field out of range or not a number, and events that are not media events, keeping the good ones', () => {
+    const text = JSON.stringify([
+      statsEvent(1, [medium({ 'in-link-quality': 140 })]),
+      statsEvent(2, [medium({ 'jitter-local': -1 })]),
+      statsEvent(3, [medium({ 'bytes-received-lastsec': '4000' })]),
+      { ...statsEvent(4, [medium()]), handle_id: 'x' },
+      { type: 2, session_id: 77, handle_id: 5, event: { name: 'attached' } },
+      statsEvent(6, [medium()]),
+      // A media state change: read on the Janus API instead, not an error.
+      { ...statsEvent(7, { media: 'audio', receiving: false }), subtype: 1 },
+    ]);
+    const parsed = parseJanusEvents(text);
+    expect(parsed.rejected).toBe(5);
+    expect(parsed.stats.map((s) => s.handleId)).toEqual([6]);
+  });
+
+  it('counts a message that is not JSON as one rejected event', () => {
+    expect(parseJanusEvents('{nope')).toEqual({ stats: [], rejected: 1 });
+  });
+});

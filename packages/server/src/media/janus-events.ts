@@ -1,0 +1,127 @@
+/**
+ * What Janus's WebSocket event handler (libjanus_wsevh) sends us, checked and
+ * turned into the media backend's ConnectionStats per handle. We ask it for
+ * media events only (janus-config.ts); of those, the periodic stats (type 32,
+ * subtype 3) are read — one event per handle with every medium in an array
+ * (`combine_media_stats`), or one per medium. Anything malformed is counted
+ * and dropped: the sender is a process we started, but a bad number must not
+ * reach the quality scores.
+ *
+ * Per medium Janus reports (src/ice.c, 1.1.2): `in-link-quality` and
+ * `out-media-link-quality`, 0–100, filtered over RTCP intervals — the share
+ * of packets that reached Janus from the browser, and that reached the browser
+ * from Janus (its receiver reports); `jitter-local` / `jitter-remote` in ms;
+ * `rtt` in ms on the first layer; `bytes-received-lastsec` /
+ * `bytes-sent-lastsec`. A quality of exactly 0 is also what Janus reports
+ * before it measured anything (and for a direction that carries nothing), so it
+ * is read as "not measured"; a link that loses everything shows otherwise
+ * (Janus stops receiving, slow links).
+ */
+import type { ConnectionStats, LinkReading } from './media-backend.ts';
+
+/** Janus's event type for media events and the subtype of its periodic stats (src/events.h). */
+const MEDIA_EVENT = 32;
+const MEDIA_STATS = 3;
+/** The first layer of audio and video; simulcast's other layers are `video-sim1`, `video-sim2`. */
+const LAYERED = /^(audio|video)(-sim[12])?$/;
+
+export interface HandleStats {
+  sessionId: number;
+  handleId: number;
+  stats: ConnectionStats;
+}
+
+export interface ParsedEvents {
+  stats: HandleStats[];
+  /** Events that were neither stats nor another media event, or had a field out of range. */
+  rejected: number;
+}
+
+interface Medium {
+  media: string;
+  rtt: number;
+  inQuality: number;
+  outQuality: number;
+  jitterLocal: number;
+  jitterRemote: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+const percent = (v: unknown): number | undefined => {
+  const n = count(v);
+  return n !== undefined && n <= 100 ? n : undefined;
+};
+
+/** One medium's entry; undefined: not audio or video (nothing to read); null: a field missing or out of range. */
+function medium(raw: unknown): Medium | undefined | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const m = raw as Record<string, unknown>;
+  if (typeof m.media !== 'string') return null;
+  // Data channels carry no link measures; not an error.
+  if (!LAYERED.test(m.media)) return undefined;
+  const fields = {
+    rtt: count(m.rtt ?? 0),
+    inQuality: percent(m['in-link-quality']),
+    outQuality: percent(m['out-media-link-quality']),
+    jitterLocal: count(m['jitter-local']),
+    jitterRemote: count(m['jitter-remote']),
+    bytesIn: count(m['bytes-received-lastsec']),
+    bytesOut: count(m['bytes-sent-lastsec']),
+  };
+  for (const v of Object.values(fields)) if (v === undefined) return null;
+  return { media: m.media, ...(fields as Omit<Medium, 'media'>) };
+}
+
+/** The worst measured medium one way, and everything that moved that way; undefined if nothing moved or nothing was measured. */
+function reading(media: readonly Medium[], way: 'in' | 'out'): LinkReading | undefined {
+  const moving = media.filter((m) => (way === 'in' ? m.bytesIn : m.bytesOut) > 0);
+  const measured = moving.filter((m) => (way === 'in' ? m.inQuality : m.outQuality) > 0);
+  if (measured.length === 0) return undefined;
+  return {
+    lossPercent: Math.max(...measured.map((m) => 100 - (way === 'in' ? m.inQuality : m.outQuality))),
+    jitterMs: Math.max(...measured.map((m) => (way === 'in' ? m.jitterLocal : m.jitterRemote))),
+    bytesPerSecond: moving.reduce((sum, m) => sum + (way === 'in' ? m.bytesIn : m.bytesOut), 0),
+  };
+}
+
+function connectionStats(media: readonly Medium[]): ConnectionStats {
+  const rtts = media.map((m) => m.rtt).filter((r) => r > 0);
+  const received = reading(media, 'in');
+  const sent = reading(media, 'out');
+  return { ...(received ? { received } : {}), ...(sent ? { sent } : {}), rttMs: rtts.length > 0 ? Math.max(...rtts) : null };
+}
+
+/** Parses one message of the event handler: a single event or, grouped, an array of them. */
+export function parseJanusEvents(text: string): ParsedEvents {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { stats: [], rejected: 1 };
+  }
+  const events = Array.isArray(body) ? body : [body];
+  // Per-medium events of one handle (combine_media_stats off) are gathered into one reading.
+  const byHandle = new Map<number, { sessionId: number; media: Medium[] }>();
+  let rejected = 0;
+  for (const raw of events) {
+    const e = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    if (e.type !== MEDIA_EVENT || !isId(e.session_id) || !isId(e.handle_id)) {
+      rejected++;
+      continue;
+    }
+    if (e.subtype !== MEDIA_STATS) continue; // media state and slow links come on the Janus API too
+    const entries = (Array.isArray(e.event) ? e.event : [e.event]).map(medium);
+    if (entries.includes(null)) {
+      rejected++;
+      continue;
+    }
+    const known = byHandle.get(e.handle_id) ?? { sessionId: e.session_id, media: [] };
+    known.media.push(...entries.filter((m): m is Medium => m !== undefined && m !== null));
+    byHandle.set(e.handle_id, known);
+  }
+  const stats = [...byHandle].map(([handleId, { sessionId, media }]) => ({ sessionId, handleId, stats: connectionStats(media) }));
+  return { stats, rejected };
+}
