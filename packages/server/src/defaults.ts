@@ -97,5 +97,6 @@ export const DEFAULTS = {
     redisPrefix: 'parley:', // before every Redis key and channel name
     nodeLoadTtlMs: 5_000, // ms a process's posted Janus node load counts without being posted again
     nodeLoadRepostMs: 1_500, // ms between reposts of a process's node load
+    relayRequestTimeoutMs: 20_000, // ms a client's request relayed to its session's owner may take (a join or publish there waits on Janus)
   },
 } as const;

@@ -33,6 +33,8 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { Webhooks } from './webhooks/webhooks.ts';
 import { CallQualityReader, QualityRetention, QualityService, QualityStore, qualityRoutes } from './quality/index.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
+import { RelayedClients } from './ws/relayed-clients.ts';
+import type { SignalingDeps } from './ws/request-context.ts';
 import { discoverPublicIp } from './turn/public-address.ts';
 import { TurnService } from './turn/turn-service.ts';
 
@@ -43,7 +45,7 @@ export interface RunningServer {
   readonly registry: SessionRegistry | undefined;
   /** What live sessions do, for whoever wants to listen (see event-wiring.ts). */
   readonly events: DomainEvents;
-  /** The bus between server processes and the session leases (REDIS_URL; in memory without it). The leases decide which sessions live here; the bus is not in the session path yet. */
+  /** The bus between server processes and the session leases (REDIS_URL; in memory without it). The leases decide which sessions live here; clients of sessions owned elsewhere are relayed over the bus. */
   readonly cluster: Cluster;
   /** Which TURN server clients are given, for the startup line ("off" without one). */
   readonly turn: string;
@@ -117,7 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         media,
         maxParticipants: DEFAULTS.maxParticipantsPerSession,
         reconnectGraceMs: config.reconnectGraceMs,
-      }, cluster.leases)
+      }, cluster.ownership)
     : undefined;
   // A new session's room goes to the least loaded Janus node (the cluster's totals with REDIS_URL).
   const placement: RoomPlacement = new RoomPlacement({
@@ -174,10 +176,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
 
   const drain = new Drain();
+  const signaling: SignalingDeps | undefined = registry && {
+    registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits), quality, relay: cluster.relay,
+  };
+  // In a cluster, each session this process owns answers the clients other processes relay to it.
+  if (signaling && cluster.relay) cluster.ownership?.serveWith(new RelayedClients(signaling, cluster.relay));
   const app = await buildApp(services, {
-    plugins: registry
-      ? [signalingPlugin({ registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits), quality }, { heartbeat: config.wsHeartbeat })]
-      : [],
+    plugins: signaling ? [signalingPlugin(signaling, { heartbeat: config.wsHeartbeat })] : [],
     routes: [
       ...recordingRoutes(recordings),
       ...callLogRoutes(new CallLogReader(store.sessions, recordingsStore)),

@@ -63,6 +63,7 @@ export function clusterBusContract(name: string, makeProcesses: ProcessesFactory
       const relayed = await edge.publish(Topics.owner('s1'), 'client.request', {
         requestId: 'r1',
         replyTo: edge.processId,
+        connectionId: 'c1',
         uid: 'bob',
         type: 'mute',
         params: { audioMuted: true },
@@ -75,7 +76,7 @@ export function clusterBusContract(name: string, makeProcesses: ProcessesFactory
 
     it('answers 0 when no process listens on the topic (a session whose owner is gone)', async () => {
       const [edge] = (await processes(1)) as [ClusterBus];
-      expect(await edge.publish(Topics.owner('gone'), 'client.disconnected', { uid: 'bob' })).toBe(0);
+      expect(await edge.publish(Topics.owner('gone'), 'client.disconnected', { uid: 'bob', replyTo: edge.processId, connectionId: 'c1' })).toBe(0);
     });
 
     it('keeps topics apart: another kind, or another session, reaches nobody', async () => {
@@ -84,12 +85,12 @@ export function clusterBusContract(name: string, makeProcesses: ProcessesFactory
       await owner.subscribe(Topics.owner('s1'), received.handler);
 
       expect(await sender.publish(Topics.members('s1'), 'session.event', WARNING)).toBe(0);
-      expect(await sender.publish(Topics.owner('s2'), 'client.disconnected', { uid: 'x' })).toBe(0);
+      expect(await sender.publish(Topics.owner('s2'), 'client.disconnected', { uid: 'x', replyTo: sender.processId, connectionId: 'c1' })).toBe(0);
       expect(await sender.publish(Topics.user('s1'), 'user.event', WARNING)).toBe(0);
-      expect(await sender.publish(Topics.owner('s1'), 'client.disconnected', { uid: 'bob' })).toBe(1);
+      expect(await sender.publish(Topics.owner('s1'), 'client.disconnected', { uid: 'bob', replyTo: sender.processId, connectionId: 'c2' })).toBe(1);
 
       await until(() => received.messages.length > 0, 'the one message for the owner of s1');
-      expect(received.messages.map((m) => m.payload)).toEqual([{ uid: 'bob' }]);
+      expect(received.messages.map((m) => m.payload)).toEqual([{ uid: 'bob', replyTo: sender.processId, connectionId: 'c2' }]);
     });
 
     it("delivers one publisher's messages in the order it sent them, never inside publish", async () => {

@@ -11,7 +11,9 @@
  *   owner sends the session's events there for those clients.
  * - `user`: every process where the user has a socket (the ringing flow's
  *   user channel).
- * - `process`: one process — the answers to the requests it relayed.
+ * - `process`: one process — the answers to the requests it relayed, and
+ *   what the owner sends the relayed clients on it (each client's own events,
+ *   in the order sent, after or before the answers as the owner sent them).
  *
  * Payloads are JSON: no Buffer, Date or class instances.
  */
@@ -23,11 +25,24 @@ export type RelayedRequest = {
   requestId: string;
   /** The relaying process (its `process` topic gets the answer). */
   replyTo: string;
+  /** The client's socket on the relaying process: what the owner's events for it name. */
+  connectionId: string;
+  /** The user, as far as the relaying process knows (logs; the owner trusts only what `join` verifies). */
   uid: string;
 } & { [T in RequestType]: { type: T; params: RequestParams<T> } }[RequestType];
 
 /** The owner's answer to a relayed request. */
 export type RelayedResponse = { requestId: string } & ({ ok: true; result: unknown } | { ok: false; error: ErrorBody['error'] });
+
+/** The owner's event for one relayed client (its participant's `send`). */
+export type ClientEventMessage = { connectionId: string } & { [E in ServerEventName]: { event: E; data: ServerEvents[E] } }[ServerEventName];
+
+/** A relayed client, as the owner's session addresses it. */
+export interface RelayedClientAddress {
+  /** The process its socket is on. */
+  replyTo: string;
+  connectionId: string;
+}
 
 /** A server event for clients on another process: everyone in the session there but `except`, or only `to`. */
 export type SessionEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E]; except?: string; to?: string } }[ServerEventName];
@@ -39,7 +54,7 @@ export interface ClusterMessageMap {
   owner: {
     'client.request': RelayedRequest;
     /** A relayed client's socket closed: the owner starts its reconnect grace. */
-    'client.disconnected': { uid: string };
+    'client.disconnected': RelayedClientAddress & { uid: string };
   };
   members: {
     'session.event': SessionEventMessage;
@@ -49,6 +64,10 @@ export interface ClusterMessageMap {
   };
   process: {
     'client.response': RelayedResponse;
+    /** For a client whose requests this process relays. */
+    'client.event': ClientEventMessage;
+    /** The session is done with a relayed client: its socket closes (the session ended for it, or it resumed elsewhere). */
+    'client.close': { connectionId: string; reason: string };
   };
 }
 

@@ -6,6 +6,8 @@ import type { RelayedRequest } from './cluster-messages.ts';
 import { MemoryClusterBus, MemoryClusterHub } from './memory-cluster-bus.ts';
 import { OwnerRelay, type RelayedRequestHandler } from './owner-relay.ts';
 
+const BOB = { uid: 'bob', connectionId: 'c1' };
+
 let relays: OwnerRelay[] = [];
 afterEach(async () => {
   await Promise.all(relays.map((r) => r.close()));
@@ -40,10 +42,10 @@ describe("a client's request relayed to the session's owner", () => {
       return { participant: { uid: request.uid } };
     });
 
-    const result = await edge.request('s1', 'bob', 'mute', { audioMuted: true });
+    const result = await edge.request('s1', BOB, 'mute', { audioMuted: true });
 
     expect(result).toEqual({ participant: { uid: 'bob' } });
-    expect(seen).toEqual([{ requestId: expect.any(String), replyTo: edgeId, uid: 'bob', type: 'mute', params: { audioMuted: true } }]);
+    expect(seen).toEqual([{ requestId: expect.any(String), replyTo: edgeId, connectionId: 'c1', uid: 'bob', type: 'mute', params: { audioMuted: true } }]);
   });
 
   it("rejects with the owner's own error: its code, message and details", async () => {
@@ -52,7 +54,7 @@ describe("a client's request relayed to the session's owner", () => {
       throw new ParleyError('SESSION_FULL', 'No room for a 17th', { details: { max: 16 } });
     });
 
-    const error = await refusal(edge.request('s1', 'bob', 'leave', {}));
+    const error = await refusal(edge.request('s1', BOB, 'leave', {}));
 
     expect([error.code, error.message, error.details]).toEqual(['SESSION_FULL', 'No room for a 17th', { max: 16 }]);
   });
@@ -63,7 +65,7 @@ describe("a client's request relayed to the session's owner", () => {
       throw new TypeError('bug');
     });
 
-    expect((await refusal(edge.request('s1', 'bob', 'leave', {}))).code).toBe('INTERNAL_ERROR');
+    expect((await refusal(edge.request('s1', BOB, 'leave', {}))).code).toBe('INTERNAL_ERROR');
     expect(logged).toHaveLength(1);
   });
 
@@ -71,7 +73,7 @@ describe("a client's request relayed to the session's owner", () => {
     const { edge } = await twoProcesses(60_000);
     const startedAt = Date.now();
 
-    const error = await refusal(edge.request('nobody', 'bob', 'leave', {}));
+    const error = await refusal(edge.request('nobody', BOB, 'leave', {}));
 
     expect(error.code).toBe('CLUSTER_UNAVAILABLE');
     expect(error.details).toEqual({ sessionId: 'nobody' });
@@ -83,7 +85,7 @@ describe("a client's request relayed to the session's owner", () => {
     const serving = await owner.serve('s1', async () => ({}));
     await serving.unsubscribe();
 
-    expect((await refusal(edge.request('s1', 'bob', 'leave', {}))).code).toBe('CLUSTER_UNAVAILABLE');
+    expect((await refusal(edge.request('s1', BOB, 'leave', {}))).code).toBe('CLUSTER_UNAVAILABLE');
   });
 
   it('times out with REQUEST_TIMEOUT when the owner does not answer', async () => {
@@ -91,18 +93,70 @@ describe("a client's request relayed to the session's owner", () => {
     const never: RelayedRequestHandler = () => new Promise(() => {});
     await owner.serve('s1', never);
 
-    expect((await refusal(edge.request('s1', 'bob', 'leave', {}))).code).toBe('REQUEST_TIMEOUT');
+    expect((await refusal(edge.request('s1', BOB, 'leave', {}))).code).toBe('REQUEST_TIMEOUT');
   });
 
   it('rejects what still waits when the relay closes, and refuses new requests', async () => {
     const { owner, edge } = await twoProcesses(60_000);
     await owner.serve('s1', () => new Promise(() => {}));
-    const waiting = refusal(edge.request('s1', 'bob', 'leave', {}));
+    const waiting = refusal(edge.request('s1', BOB, 'leave', {}));
     await new Promise((r) => setTimeout(r, 10));
 
     await edge.close();
 
     expect((await waiting).code).toBe('CLUSTER_UNAVAILABLE');
-    expect((await refusal(edge.request('s1', 'bob', 'leave', {}))).code).toBe('CLUSTER_UNAVAILABLE');
+    expect((await refusal(edge.request('s1', BOB, 'leave', {}))).code).toBe('CLUSTER_UNAVAILABLE');
   });
 });
+
+describe("the owner's events for a relayed client", () => {
+  function socket() {
+    const sent: Array<{ event: string; data: unknown }> = [];
+    const closed: string[] = [];
+    return { sent, closed, link: { send: (event: string, data: unknown) => void sent.push({ event, data }), close: (reason: string) => void closed.push(reason) } };
+  }
+
+  it("reach the client's socket in the order sent, and its close closes it", async () => {
+    const { owner, edge, edgeId } = await twoProcesses();
+    const bob = socket();
+    edge.attach('c1', bob.link);
+    const toBob = owner.linkTo({ replyTo: edgeId, connectionId: 'c1' });
+
+    toBob.send('session.idleWarning', { secondsLeft: 2 });
+    toBob.send('session.idleWarning', { secondsLeft: 1 });
+    toBob.close('idle');
+
+    await until(() => bob.closed.length === 1);
+    expect(bob.sent.map((s) => s.data)).toEqual([{ secondsLeft: 2 }, { secondsLeft: 1 }]);
+    expect(bob.closed).toEqual(['idle']);
+  });
+
+  it('reach nobody once the socket was detached (it closed)', async () => {
+    const { owner, edge, edgeId } = await twoProcesses();
+    const bob = socket();
+    edge.attach('c1', bob.link);
+    edge.detach('c1');
+    await owner.serve('s1', async () => ({}));
+
+    owner.linkTo({ replyTo: edgeId, connectionId: 'c1' }).send('session.idleWarning', { secondsLeft: 1 });
+    await edge.request('s1', BOB, 'ping', {}); // its answer comes after what the owner sent before it
+
+    expect(bob.sent).toEqual([]);
+  });
+
+  it("tell the owner when the relayed client's socket closed", async () => {
+    const { owner, edge, edgeId } = await twoProcesses();
+    const gone: unknown[] = [];
+    await owner.serve('s1', async () => ({}), (client) => gone.push(client));
+
+    await edge.disconnected('s1', BOB);
+
+    await until(() => gone.length === 1);
+    expect(gone).toEqual([{ uid: 'bob', connectionId: 'c1', replyTo: edgeId }]);
+  });
+});
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!done()) throw new Error('timed out');
+}

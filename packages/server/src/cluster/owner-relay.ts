@@ -1,8 +1,8 @@
 /**
- * Requests to a session's owner over the cluster bus, and their answers — the
- * request/response layer the relay of clients between processes will use
- * (issue 17.2). Like every request in Parley (STYLE 4) each has an id, waits
- * in a pending map, and times out:
+ * A client connected to one process in a session owned by another (issue
+ * 17.2): its requests go to the owner over the cluster bus, the owner's events
+ * for it come back. Like every request in Parley (STYLE 4) each has an id,
+ * waits in a pending map, and times out:
  *
  * - `request` (the process a client's socket is on) publishes on the session's
  *   `owner` topic and waits for the answer on its own `process` topic. Nobody
@@ -12,12 +12,19 @@
  *   request through its handler and answers: the result, or the handler's
  *   ParleyError with its code (anything else is INTERNAL_ERROR, as at the edge).
  * - `close` rejects everything still waiting with CLUSTER_UNAVAILABLE.
+ *
+ * Events go the other way on the relaying process's `process` topic, named by
+ * the client's connection id: the owner's `linkTo(client)` is the relayed
+ * participant's link (its `send` and `close` publish), and the relaying
+ * process `attach`es the client's socket to get them. A relayed client's socket
+ * closing is told to the owner with `disconnected`.
  */
 import { randomUUID } from 'node:crypto';
 import { type ErrorBody, isErrorCode, isParleyError, ParleyError, type RequestParams, type RequestResult, type RequestType } from '@parley/protocol';
+import type { ParticipantLink } from '../sessions/participant.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ClusterBus, ClusterSubscription } from './cluster-bus.ts';
-import { type RelayedRequest, type RelayedResponse, Topics } from './cluster-messages.ts';
+import { type ClusterEnvelope, type RelayedClientAddress, type RelayedRequest, type RelayedResponse, Topics } from './cluster-messages.ts';
 
 interface Pending {
   resolve(result: unknown): void;
@@ -27,12 +34,20 @@ interface Pending {
 
 export type RelayedRequestHandler = (request: RelayedRequest) => Promise<unknown>;
 
+/** A relayed client, as the relaying process names it. */
+export interface RelayedClient {
+  uid: string;
+  connectionId: string;
+}
+
 export class OwnerRelay {
   readonly #bus: ClusterBus;
   readonly #timeoutMs: number;
   readonly #log: Logger;
   readonly #pending = new Map<string, Pending>();
   readonly #serving = new Set<ClusterSubscription>();
+  /** The sockets here whose sessions are owned elsewhere, by connection id. */
+  readonly #attached = new Map<string, ParticipantLink>();
   #answers: ClusterSubscription | undefined;
   #closed = false;
 
@@ -45,19 +60,23 @@ export class OwnerRelay {
   /** Ready once it listens for the answers to this process's requests. */
   static async start(bus: ClusterBus, opts: { timeoutMs: number; log: Logger }): Promise<OwnerRelay> {
     const relay = new OwnerRelay(bus, opts);
-    relay.#answers = await bus.subscribe(Topics.process(bus.processId), (message) => relay.#answered(message.payload));
+    relay.#answers = await bus.subscribe(Topics.process(bus.processId), (message) => relay.#received(message));
     return relay;
   }
 
+  get processId(): string {
+    return this.#bus.processId;
+  }
+
   /** Sends a client's request to the session's owner; resolves with its result or rejects with its error. */
-  async request<T extends RequestType>(sessionId: string, uid: string, type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+  async request<T extends RequestType>(sessionId: string, client: RelayedClient, type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
     if (this.#closed) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The relay to session owners is closed');
     const requestId = randomUUID();
     const answer = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => this.#settle(requestId)?.reject(new ParleyError('REQUEST_TIMEOUT', `The owner of session ${sessionId} did not answer ${type} in time`)), this.#timeoutMs);
       this.#pending.set(requestId, { resolve, reject, timer });
     });
-    const request = { requestId, replyTo: this.#bus.processId, uid, type, params } as RelayedRequest;
+    const request = { requestId, replyTo: this.#bus.processId, connectionId: client.connectionId, uid: client.uid, type, params } as RelayedRequest;
     let listeners: number;
     try {
       listeners = await this.#bus.publish(Topics.owner(sessionId), 'client.request', request);
@@ -72,10 +91,42 @@ export class OwnerRelay {
     return (await answer) as RequestResult<T>;
   }
 
-  /** Answers the requests relayed to the owner of `sessionId` until unsubscribed (when the lease is released or lost). */
-  async serve(sessionId: string, handle: RelayedRequestHandler): Promise<ClusterSubscription> {
+  /** Tells the session's owner that a relayed client's socket closed (at most once: a lost word leaves the owner's heartbeat-less participant until it resumes or leaves). */
+  async disconnected(sessionId: string, client: RelayedClient): Promise<void> {
+    if (this.#closed) return;
+    await this.#bus.publish(Topics.owner(sessionId), 'client.disconnected', { ...client, replyTo: this.#bus.processId }).catch((error: unknown) => {
+      this.#log.warn({ err: error, sessionId, uid: client.uid }, "a relayed client's close was not told to its owner");
+    });
+  }
+
+  /** The owner's events for the client `connectionId` of this process reach `link` (its socket) until `detach`. */
+  attach(connectionId: string, link: ParticipantLink): void {
+    this.#attached.set(connectionId, link);
+  }
+
+  detach(connectionId: string): void {
+    this.#attached.delete(connectionId);
+  }
+
+  /** On the owner: the way to a relayed client (its participant's link). Sending is fire and forget, in order. */
+  linkTo(client: RelayedClientAddress): ParticipantLink {
+    const to = Topics.process(client.replyTo);
+    const lost = (error: unknown) => this.#log.debug({ err: error, to: client.replyTo }, 'an event for a relayed client was not sent');
+    return {
+      send: (event, data) => void this.#bus.publish(to, 'client.event', { connectionId: client.connectionId, event, data } as never).catch(lost),
+      close: (reason) => void this.#bus.publish(to, 'client.close', { connectionId: client.connectionId, reason }).catch(lost),
+    };
+  }
+
+  /**
+   * Answers the requests relayed to the owner of `sessionId`, and hears of its
+   * relayed clients' sockets closing, until unsubscribed (when the lease is
+   * released or lost).
+   */
+  async serve(sessionId: string, handle: RelayedRequestHandler, disconnected: (client: RelayedClientAddress & { uid: string }) => void = () => {}): Promise<ClusterSubscription> {
     const subscription = await this.#bus.subscribe(Topics.owner(sessionId), (message) => {
       if (message.type === 'client.request') void this.#answer(message.payload, handle);
+      else disconnected(message.payload);
     });
     this.#serving.add(subscription);
     return {
@@ -92,6 +143,7 @@ export class OwnerRelay {
     for (const requestId of [...this.#pending.keys()]) this.#settle(requestId)?.reject(new ParleyError('CLUSTER_UNAVAILABLE', 'The relay to session owners closed'));
     await Promise.allSettled([this.#answers?.unsubscribe(), ...[...this.#serving].map((s) => s.unsubscribe())]);
     this.#serving.clear();
+    this.#attached.clear();
   }
 
   async #answer(request: RelayedRequest, handle: RelayedRequestHandler): Promise<void> {
@@ -105,6 +157,17 @@ export class OwnerRelay {
     }
     // The relaying process may be gone; its client then resumes elsewhere and asks again.
     await this.#bus.publish(Topics.process(request.replyTo), 'client.response', response).catch(() => {});
+  }
+
+  #received(message: ClusterEnvelope<'process'>): void {
+    if (message.type === 'client.response') {
+      this.#answered(message.payload);
+      return;
+    }
+    const link = this.#attached.get(message.payload.connectionId);
+    if (!link) return; // its socket closed meanwhile
+    if (message.type === 'client.close') link.close(message.payload.reason);
+    else link.send(message.payload.event, message.payload.data);
   }
 
   #answered(response: RelayedResponse): void {

@@ -2,6 +2,10 @@
  * One client's signaling WebSocket. Every frame is validated against the
  * protocol; after `join` the connection is bound to one (session, user) and
  * every later request acts there and nowhere else.
+ *
+ * In a cluster, a `join` or `resume` of a session another process owns is
+ * relayed there, and from then on so is every session request of this socket
+ * (relayed-session.ts): the owner binds it, and its events come back here.
  */
 import {
   CLOSE_CODES,
@@ -13,12 +17,15 @@ import {
   type ServerEvents,
   type ServerFrame,
 } from '@parley/protocol';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { toParleyError } from '../http/errors.ts';
 import { rateLimited } from '../http/rate-limits.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { handlers } from './handlers.ts';
+import { isRelayed, ownerSessionOf } from './relay-route.ts';
+import { RelayedSession } from './relayed-session.ts';
 import type { FrameBudget } from './signaling-limits.ts';
 import type { Binding, RequestContext, RequestHandlers, SignalingDeps } from './request-context.ts';
 
@@ -27,6 +34,10 @@ const MAX_BAD_FRAMES = 20; // a client that keeps sending garbage is cut off
 export class ClientConnection implements RequestContext {
   readonly log: Logger;
   binding: Binding | undefined;
+  /** How the owner's events for this socket name it, when its session is owned by another process. */
+  readonly connectionId = randomUUID();
+  /** Its session, owned by another process: session requests go there. */
+  #relayed: RelayedSession | undefined;
   #badFrames = 0;
   readonly #budget: FrameBudget;
   #closed = false;
@@ -51,6 +62,7 @@ export class ClientConnection implements RequestContext {
   close(reason: string): void {
     if (this.#closed) return;
     this.binding = undefined; // the session is done with us; our close must not touch it
+    this.#endRelay();
     this.socket.close(CLOSE_CODES.sessionEnded, reason.slice(0, 120));
   }
 
@@ -75,8 +87,7 @@ export class ClientConnection implements RequestContext {
       if (!Object.hasOwn(REQUESTS, frame.type)) throw new ParleyError('VALIDATION_FAILED', `Unknown request type "${frame.type}"`);
       type = frame.type as RequestType;
       const params = parseOrThrow(REQUESTS[type].params, frame.params ?? {}, 'params');
-      const handler = handlers[type] as RequestHandlers[RequestType];
-      const result = await handler(this, params as never);
+      const result = await this.#run(type, params);
       this.#badFrames = 0;
       this.#write({ type: 'response', id, ok: true, result: result ?? {} });
       this.deps.observed.emit('request.answered', { type, code: null });
@@ -91,10 +102,44 @@ export class ClientConnection implements RequestContext {
     }
   }
 
+  /** Runs a request here, or at the owner of this socket's session. */
+  async #run(type: RequestType, params: unknown): Promise<unknown> {
+    const relayed = this.#relayed;
+    if (relayed && isRelayed(type)) {
+      const result = await relayed.request(type, params as never);
+      if (type === 'leave') this.#endRelay();
+      return result;
+    }
+    try {
+      return await (handlers[type] as RequestHandlers[RequestType])(this, params as never);
+    } catch (error) {
+      const relay = this.deps.relay;
+      const sessionId = relay && !this.binding && !this.#relayed ? ownerSessionOf(type, params, error, this.deps.registry) : undefined;
+      if (!relay || sessionId === undefined) throw error;
+      return this.#relayTo(RelayedSession.open(relay, sessionId, this, type as 'join' | 'resume', params as never));
+    }
+  }
+
+  /** A join or resume accepted by the owner binds this socket there; TURN servers are this socket's own (its Host). */
+  async #relayTo(opening: ReturnType<typeof RelayedSession.open<'join' | 'resume'>>): Promise<unknown> {
+    const { relayed, result } = await opening;
+    if (this.#closed) relayed.socketClosed(); // it closed while the owner answered
+    else this.#relayed = relayed;
+    const iceServers = this.deps.iceServers?.(relayed.uid);
+    return iceServers ? { ...result, iceServers } : result;
+  }
+
+  #endRelay(): void {
+    this.#relayed?.end();
+    this.#relayed = undefined;
+  }
+
   #onClose(): void {
     this.#closed = true;
     this.deps.observed.emit('connection.closed');
     this.deps.ringing?.channelClosed(this);
+    this.#relayed?.socketClosed();
+    this.#relayed = undefined;
     const binding = this.binding;
     this.binding = undefined;
     if (binding) binding.session.disconnected(binding.participant, this);

@@ -3,12 +3,12 @@
  * request acts only on the session and participant that binding names.
  */
 import { ParleyError, type RequestResult } from '@parley/protocol';
-import { randomBytes } from 'node:crypto';
 import { sha256 } from '../secrets.ts';
 import type { CallSession } from '../sessions/call-session.ts';
 import type { ParticipantView } from '../sessions/participant.ts';
 import { verifyCallToken } from '../tokens/call-token.ts';
 import type { Binding, RequestContext, RequestHandlers } from './request-context.ts';
+import { newResumeToken } from './resume-tokens.ts';
 import { ringingHandlers } from './ringing-handlers.ts';
 
 function bound(conn: RequestContext): Binding {
@@ -44,7 +44,7 @@ export const handlers: RequestHandlers = {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
     const claims = await verifyCallToken(conn.deps.tokenSecret, params.token, params.sessionId);
     conn.deps.limits.joins.take(claims.uid);
-    const resumeToken = randomBytes(24).toString('base64url');
+    const resumeToken = newResumeToken(claims.sessionId); // names its session: any process finds the owner
     const { session, participant } = await conn.deps.registry.join(claims, params, conn, sha256(resumeToken));
     conn.binding = { session, participant };
     conn.log.info({ sessionId: session.sessionId, uid: participant.uid }, 'joined');

@@ -6,6 +6,7 @@
 import type { ParsedParams, RequestResult, RequestType } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { RingingService } from '../calls/ringing-service.ts';
+import type { OwnerRelay } from '../cluster/owner-relay.ts';
 import type { QualityService } from '../quality/quality-service.ts';
 import type { RecordingService } from '../recording/recording-service.ts';
 import type { CallSession } from '../sessions/call-session.ts';
@@ -33,6 +34,8 @@ export interface SignalingDeps {
   limits: SignalingLimits;
   /** Where `quality.sample`s go; absent: they are answered `stored: false`. */
   quality?: Pick<QualityService, 'record'>;
+  /** A cluster's relay to the owners of sessions other processes own (REDIS_URL); absent: every session is here. */
+  relay?: OwnerRelay | undefined;
 }
 
 /** After `join` (or `resume`), the one session and participant a connection acts for. */

@@ -1,0 +1,28 @@
+/**
+ * Which requests a socket of this process sends to the owner of its session
+ * when another process owns it (issue 17.2), and where a `join` or `resume`
+ * that failed here goes instead.
+ */
+import type { ParsedParams, RequestType } from '@parley/protocol';
+import { sessionOwnedElsewhere } from '../cluster/owned-elsewhere.ts';
+import type { SessionRegistry } from '../sessions/session-registry.ts';
+import { sessionOfResumeToken } from './resume-tokens.ts';
+
+/** Answered by the process the socket is on, whoever owns its session: user channels are this process's, and a ping measures this socket. */
+const ANSWERED_HERE: ReadonlySet<RequestType> = new Set(['ping', 'user.login', 'call.initiate', 'call.accept', 'call.reject', 'call.cancel', 'call.end']);
+
+export function isRelayed(type: RequestType): boolean {
+  return !ANSWERED_HERE.has(type);
+}
+
+/**
+ * The session a failed `join` or `resume` is owned by elsewhere: a join the
+ * registry refused because another process holds the lease, or a resume whose
+ * token names a session not live here. Undefined: the failure is the answer.
+ */
+export function ownerSessionOf(type: RequestType, params: unknown, error: unknown, registry: Pick<SessionRegistry, 'get'>): string | undefined {
+  if (type === 'join') return sessionOwnedElsewhere(error);
+  if (type !== 'resume') return undefined;
+  const sessionId = sessionOfResumeToken((params as ParsedParams<'resume'>).resumeToken);
+  return sessionId !== undefined && !registry.get(sessionId)?.isOpen ? sessionId : undefined;
+}
