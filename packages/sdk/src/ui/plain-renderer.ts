@@ -16,12 +16,11 @@ export class PlainRenderer implements SessionView {
   /** By `<source> <uid>` (a uid has no space): each participant's camera and microphone, and each screen share. */
   readonly #tiles = new Map<string, HTMLVideoElement>();
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #session: PlainSession;
   #localUid: string | undefined;
 
-  constructor(
-    host: HTMLElement,
-    private readonly session: PlainSession,
-  ) {
+  constructor(host: HTMLElement, session: PlainSession) {
+    this.#session = session;
     const doc = host.ownerDocument;
     this.#container = doc.createElement('div');
     this.#container.dataset.parley = 'plain';
@@ -32,8 +31,8 @@ export class PlainRenderer implements SessionView {
 
   #listen(): void {
     const showLocal = (): void => {
-      const self = this.session.getLocalUser();
-      const stream = this.session.getLocalStream();
+      const self = this.#session.getLocalUser();
+      const stream = this.#session.getLocalStream();
       if (self && stream) this.#show(self.uid, stream, true);
     };
     const onState = (state: string): void => {
@@ -49,19 +48,19 @@ export class PlainRenderer implements SessionView {
     const onPublicationGone = (info: { uid: string; source: string }): void => {
       if (info.source === 'screen') this.#remove(info.uid, 'screen');
     };
-    this.session.on('onRemoteStream', onPublication);
-    this.session.on('onRemoteStreamRemoved', onPublicationGone);
-    this.session.on('stateChanged', onState);
-    this.session.on('localStreamChanged', showLocal);
-    this.session.on('remoteStreamChanged', onRemote);
-    this.session.on('onUserLeft', onLeft);
+    this.#session.on('onRemoteStream', onPublication);
+    this.#session.on('onRemoteStreamRemoved', onPublicationGone);
+    this.#session.on('stateChanged', onState);
+    this.#session.on('localStreamChanged', showLocal);
+    this.#session.on('remoteStreamChanged', onRemote);
+    this.#session.on('onUserLeft', onLeft);
     this.#unsubscribe.push(
-      () => this.session.off('stateChanged', onState),
-      () => this.session.off('localStreamChanged', showLocal),
-      () => this.session.off('remoteStreamChanged', onRemote),
-      () => this.session.off('onUserLeft', onLeft),
-      () => this.session.off('onRemoteStream', onPublication),
-      () => this.session.off('onRemoteStreamRemoved', onPublicationGone),
+      () => this.#session.off('stateChanged', onState),
+      () => this.#session.off('localStreamChanged', showLocal),
+      () => this.#session.off('remoteStreamChanged', onRemote),
+      () => this.#session.off('onUserLeft', onLeft),
+      () => this.#session.off('onRemoteStream', onPublication),
+      () => this.#session.off('onRemoteStreamRemoved', onPublicationGone),
     );
   }
 
@@ -88,7 +87,7 @@ export class PlainRenderer implements SessionView {
         this.#container.prepend(video);
       } else {
         this.#container.appendChild(video);
-        this.session.attachOutputElement(video);
+        this.#session.attachOutputElement(video);
       }
       this.#tiles.set(`${source} ${uid}`, video);
     }
@@ -102,7 +101,7 @@ export class PlainRenderer implements SessionView {
     const video = this.#tiles.get(key);
     if (!video) return;
     this.#tiles.delete(key);
-    if (video.dataset.local !== 'true') this.session.detachOutputElement(video);
+    if (video.dataset.local !== 'true') this.#session.detachOutputElement(video);
     video.srcObject = null;
     video.remove();
   }

@@ -46,13 +46,11 @@ export class Controls {
   readonly el: HTMLDivElement;
   readonly #b: Partial<Record<string, HTMLButtonElement>> = {};
   readonly #menu: HTMLDivElement;
+  readonly #act: ControlActions;
   #state: ControlState | undefined;
 
-  constructor(
-    settings: CallSettings,
-    private readonly act: ControlActions,
-    pipSupported: boolean,
-  ) {
+  constructor(settings: CallSettings, act: ControlActions, pipSupported: boolean) {
+    this.#act = act;
     this.el = h('div', { class: 'bar', role: 'toolbar', 'aria-label': 'Call controls', part: 'controls' });
     this.#menu = h('div', { class: 'menu', role: 'menu', id: 'pl-audio-menu', 'aria-label': 'Audio output', hidden: true, part: 'audio-menu' });
     const add = (show: boolean, control: string, label: string, ic: Parameters<typeof iconButton>[2], onClick: () => void, extra = {}) => {
@@ -114,13 +112,13 @@ export class Controls {
   }
 
   #chooseAudioOutput(): void {
-    if (this.#state?.audioOutput === 'picker') this.act.pickAudioOutput();
+    if (this.#state?.audioOutput === 'picker') this.#act.pickAudioOutput();
     else void this.#toggleMenu();
   }
 
   async #toggleMenu(): Promise<void> {
     if (this.menuOpen) return this.#closeMenu(true);
-    const outputs = await this.act.listAudioOutputs().catch(() => [] as AudioOutputInfo[]);
+    const outputs = await this.#act.listAudioOutputs().catch(() => [] as AudioOutputInfo[]);
     const current = this.#state?.audioMode;
     const items = outputs.map((o) => {
       const label = o.label && o.label !== MODE_NAMES[o.mode] ? o.label : '';
@@ -133,7 +131,7 @@ export class Controls {
       item.setAttribute('aria-label', label ? `${MODE_NAMES[o.mode]}: ${label}` : MODE_NAMES[o.mode]);
       item.onclick = () => {
         this.#closeMenu(true);
-        this.act.pickAudioMode(o.mode);
+        this.#act.pickAudioMode(o.mode);
       };
       return item;
     });

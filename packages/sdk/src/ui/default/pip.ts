@@ -22,18 +22,29 @@ function inVideoPiP(video: HTMLVideoElement): boolean {
 }
 
 export class PictureInPicture {
+  /** The UI's root element and stylesheet, moved together. */
+  readonly #root: HTMLElement;
+  readonly #style: HTMLStyleElement;
+  /** Where the root lives when not in PiP. */
+  readonly #home: ShadowRoot;
+  readonly #spotlightVideo: () => HTMLVideoElement | undefined;
+  readonly #onChange: (active: boolean) => void;
   #win: Window | undefined;
   #video: HTMLVideoElement | undefined;
 
   constructor(
-    /** The UI's root element and stylesheet, moved together. */
-    private readonly root: HTMLElement,
-    private readonly style: HTMLStyleElement,
-    /** Where the root lives when not in PiP. */
-    private readonly home: ShadowRoot,
-    private readonly spotlightVideo: () => HTMLVideoElement | undefined,
-    private readonly onChange: (active: boolean) => void,
-  ) {}
+    root: HTMLElement,
+    style: HTMLStyleElement,
+    home: ShadowRoot,
+    spotlightVideo: () => HTMLVideoElement | undefined,
+    onChange: (active: boolean) => void,
+  ) {
+    this.#root = root;
+    this.#style = style;
+    this.#home = home;
+    this.#spotlightVideo = spotlightVideo;
+    this.#onChange = onChange;
+  }
 
   get active(): boolean {
     return this.#win !== undefined || (this.#video !== undefined && inVideoPiP(this.#video));
@@ -48,26 +59,26 @@ export class PictureInPicture {
     if (this.active) return;
     const dpip = documentPiP();
     if (dpip) {
-      const box = this.root.getBoundingClientRect();
+      const box = this.#root.getBoundingClientRect();
       const win = await dpip.requestWindow({ width: Math.round(Math.min(480, box.width || 480)), height: Math.round(Math.min(360, box.height || 360)) });
       const host = win.document.createElement('div');
       host.style.cssText = 'position:fixed;inset:0';
       win.document.body.style.margin = '0';
       win.document.body.append(host);
       const shadow = host.attachShadow({ mode: 'open' });
-      shadow.append(this.style.cloneNode(true), this.root);
+      shadow.append(this.#style.cloneNode(true), this.#root);
       this.#win = win;
       this.#replay();
       win.addEventListener('pagehide', () => this.#returnHome(), { once: true });
-      this.onChange(true);
+      this.#onChange(true);
       return;
     }
-    const video = this.spotlightVideo();
+    const video = this.#spotlightVideo();
     if (!video || !document.pictureInPictureEnabled) throw new Error('Picture-in-picture is not available in this browser');
     await video.requestPictureInPicture();
     this.#video = video;
     video.addEventListener('leavepictureinpicture', () => this.#leftVideo(video), { once: true });
-    this.onChange(true);
+    this.#onChange(true);
   }
 
   async exit(): Promise<void> {
@@ -83,19 +94,19 @@ export class PictureInPicture {
   #returnHome(): void {
     if (!this.#win) return;
     this.#win = undefined;
-    this.home.append(this.root);
+    this.#home.append(this.#root);
     this.#replay();
-    this.onChange(false);
+    this.#onChange(false);
   }
 
   #leftVideo(video: HTMLVideoElement): void {
     if (this.#video !== video) return;
     this.#video = undefined;
-    this.onChange(false);
+    this.#onChange(false);
   }
 
   /** Media elements pause when moved between documents: start them again. */
   #replay(): void {
-    for (const v of this.root.querySelectorAll('video')) if (v.srcObject && v.paused) v.play().catch(() => undefined);
+    for (const v of this.#root.querySelectorAll('video')) if (v.srcObject && v.paused) v.play().catch(() => undefined);
   }
 }

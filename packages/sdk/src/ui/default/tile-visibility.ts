@@ -20,8 +20,10 @@ export class TileVisibility {
   readonly #watched = new Map<Element, Watched>();
   readonly #resize: ResizeObserver | undefined;
   readonly #intersect: IntersectionObserver | undefined;
+  readonly #report: ReportView;
 
-  constructor(private readonly report: ReportView) {
+  constructor(report: ReportView) {
+    this.#report = report;
     // Without these observers (an old browser) nothing is reported: every video comes at the full picture.
     if (typeof ResizeObserver === 'function') {
       this.#resize = new ResizeObserver((entries) => {
@@ -68,6 +70,6 @@ export class TileVisibility {
 
   #send(w: Watched): void {
     const shown = w.inView && w.width > 0 && w.height > 0;
-    this.report(w.uid, shown ? { width: w.width, height: w.height } : { width: 0, height: 0 });
+    this.#report(w.uid, shown ? { width: w.width, height: w.height } : { width: 0, height: 0 });
   }
 }

@@ -33,13 +33,12 @@ export class Tile {
   readonly #bars = new SignalBars();
   #stream: MediaStream | null = null;
   #user: RTCUser;
+  /** Whether the session is audio only now (it can switch to video). */
+  readonly #audioOnly: () => boolean;
   #onTracks = (): void => this.refresh();
 
-  constructor(
-    user: RTCUser,
-    avatarMode: AvatarMode,
-    private readonly audioOnly: () => boolean,
-  ) {
+  constructor(user: RTCUser, avatarMode: AvatarMode, audioOnly: () => boolean) {
+    this.#audioOnly = audioOnly;
     this.#user = user;
     const local = user.isLocalUser;
     this.video = h('video', { autoplay: true, playsinline: true, part: 'video' });
@@ -105,7 +104,7 @@ export class Tile {
 
   get videoOff(): boolean {
     const live = this.#stream?.getVideoTracks().some((t) => t.readyState === 'live') ?? false;
-    return this.audioOnly() || this.#user.isAudioOnly || this.#user.isVideoMuted || !live || this.video.videoWidth === 0;
+    return this.#audioOnly() || this.#user.isAudioOnly || this.#user.isVideoMuted || !live || this.video.videoWidth === 0;
   }
 
   /** Re-derives the data-* state from the participant and the stream. */
