@@ -12,10 +12,11 @@ export const DEFAULTS = {
   /** A signaling socket opened ahead by generateToken (session/early-signaling.ts) is closed if no session adopts it this long. */
   earlySignalingIdleMs: 60_000, // ms
   /**
-   * How long each resume attempt's socket may take to open before it is abandoned for the next:
-   * one opened while the link was down may hang on a lost SYN, and the link's return must not wait for it.
+   * Resume attempts (session/resume.ts): each socket may take `connectTimeoutMs` to open (one opened while the
+   * link was down may hang on a lost SYN, sent again by TCP after 1 s); one still opening after `overlapMs`
+   * makes way for the next beside it, so a returning link is used within about half a second.
    */
-  resumeConnectTimeoutMs: 2_000, // ms
+  resumeAttempts: { connectTimeoutMs: 2_000, overlapMs: 300 }, // ms
   /**
    * The signaling socket's heartbeat (session/signaling-heartbeat.ts): silent for a beat, it is pinged;
    * `missedBeats` pings in a row unanswered and it counts as dead (3–4 s of silence): the session resumes.
@@ -23,13 +24,14 @@ export const DEFAULTS = {
   signalingHeartbeat: { intervalMs: 1_000, missedBeats: 2 }, // ms, pings
   /**
    * Resuming after the signaling socket dropped (session/reconnect-policy.ts):
-   * the pause before each attempt (the last one repeats), each made longer or
-   * shorter at random by up to `jitter` of itself so that clients cut off
-   * together do not come back in step, and no attempt after `giveUpAfterMs`:
-   * the server keeps us in the call that long by default (PARLEY_RECONNECT_GRACE_MS).
+   * the pause before each attempt (the last one repeats; at most `unreachableDelayMs` after an
+   * attempt whose socket did not open), each made longer or shorter at random by up to `jitter`
+   * of itself so that clients cut off together do not come back in step, and no attempt after
+   * `giveUpAfterMs`: the server keeps us in the call that long by default (PARLEY_RECONNECT_GRACE_MS).
    */
   reconnect: {
     delaysMs: [0, 250, 500, 1_000, 2_000], // ms
+    unreachableDelayMs: 200, // ms
     jitter: 0.3, // fraction of each delay, 0..1
     giveUpAfterMs: 10_000, // ms since the socket dropped
   },

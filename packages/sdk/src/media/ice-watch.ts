@@ -24,6 +24,8 @@ export interface IceWatchOptions {
   giveUp(connection: PeerTarget): void;
   /** A path was lost or the network changed: is the signaling socket still alive? (drops it if not) */
   checkSignaling(): void;
+  /** The browser reported a network change (the session's resume attempts, if any, try at once). */
+  networkChanged(): void;
   /** Whether anyone else sends us media now (not everyone muted): the receiving connection's silence means something only then. */
   expectsMedia(): boolean;
   log: Logger;
@@ -39,6 +41,7 @@ export class IceWatch {
   constructor(opts: IceWatchOptions) {
     this.#opts = opts;
     const onChange = (reason: string) => () => {
+      opts.networkChanged();
       for (const r of this.#restarters.values()) r.networkChanged(reason);
     };
     const win = globalThis as unknown as Partial<EventTarget>;

@@ -41,7 +41,7 @@ import { screenSharerIs } from './screen-share-events.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
 import { othersSendMedia } from './remote-media.ts';
-import { resumeOnNewSocket } from './resume.ts';
+import { ResumeRace } from './resume.ts';
 import { VideoViewReporter } from './video-view-reporter.ts';
 import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
@@ -73,6 +73,8 @@ export class CallSession {
   readonly #actions = new SerialQueue();
   readonly #roster = new Roster();
   #checkingSignaling = false;
+  /** While reconnecting: the resume attempts (session/resume.ts). */
+  #resume: ResumeRace<SignalingClient> | undefined;
   /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
   readonly #iceWatch = new IceWatch({
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
@@ -83,6 +85,7 @@ export class CallSession {
     },
     giveUp: () => this.#restartMedia(),
     checkSignaling: () => this.#checkSignaling(),
+    networkChanged: () => this.#resume?.networkChanged(),
     expectsMedia: () => othersSendMedia(this.#roster.list(), this.#roster.selfUid),
     log: scoped('ice'),
   });
@@ -337,7 +340,7 @@ export class CallSession {
     if (!this.#machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
   }
 
-  /** `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeConnectTimeoutMs). */
+  /** `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeAttempts). */
   #newSignalingClient(connectTimeoutMs?: number): SignalingClient {
     return new SignalingClient(signalingUrl(this.#opts.serverUrl), {
       ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
@@ -510,19 +513,24 @@ export class CallSession {
   async #reconnect(cause: ParleyError): Promise<void> {
     this.#machine.to('reconnecting');
     this.#emit('onReconnecting');
-    const resumed = await resumeOnNewSocket({
+    this.#resume = new ResumeRace({
       resumeToken: this.#joined!.resumeToken,
       policy: this.#opts.reconnectPolicy ?? new BackoffReconnectPolicy(),
       cause,
       openClient: () => {
-        const signaling = this.#newSignalingClient(DEFAULTS.resumeConnectTimeoutMs);
-        this.#signaling = signaling; // before resume: the server resends a waiting offer at once
+        const signaling = this.#newSignalingClient(DEFAULTS.resumeAttempts.connectTimeoutMs);
         this.#listen(signaling);
         return signaling;
       },
+      use: (signaling) => {
+        this.#signaling = signaling; // before resume: the server resends a waiting offer at once
+      },
       stillWanted: () => this.#machine.is('reconnecting'),
+      overlapMs: DEFAULTS.resumeAttempts.overlapMs,
       log: this.#log,
     });
+    const resumed = await this.#resume.outcome;
+    this.#resume = undefined;
     if (!this.#machine.is('reconnecting')) return;
     if (!resumed || resumed === 'session-ended') {
       // The server stayed unreachable past the window, or it has no session left for us to resume.
@@ -825,6 +833,7 @@ export class CallSession {
     this.#quality.stop();
     this.#videoViews.stop();
     this.#iceWatch.close();
+    this.#resume?.cancel();
     this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();

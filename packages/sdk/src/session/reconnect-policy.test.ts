@@ -13,6 +13,16 @@ describe('the default reconnect policy', () => {
     expect(delays).toEqual([0, 250, 500, 1_000, 2_000, 2_000, 2_000]);
   });
 
+  it('waits little after an attempt that did not reach the server: the link may be back any moment', () => {
+    const middle = new BackoffReconnectPolicy({}, () => 0.5);
+    const unreachable = new ParleyError('NETWORK_ERROR', 'resume attempt 6 still opening after 300 ms');
+    const refused = new ParleyError('INTERNAL_ERROR', 'the server refused the resume');
+    expect(middle.nextRetryDelayMs({ retryCount: 6, elapsedMs: 0, retryReason: unreachable })).toBe(DEFAULTS.reconnect.unreachableDelayMs);
+    expect(middle.nextRetryDelayMs({ retryCount: 0, elapsedMs: 0, retryReason: unreachable })).toBe(0);
+    // An answer from the server backs off as listed: many clients returning at once must not pound it.
+    expect(middle.nextRetryDelayMs({ retryCount: 6, elapsedMs: 0, retryReason: refused })).toBe(2_000);
+  });
+
   it('keeps each jittered pause within jitter of its base, and spreads them', () => {
     const policy = new BackoffReconnectPolicy({ delaysMs: [1_000], jitter: 0.3 });
     const samples = Array.from({ length: 500 }, () => policy.nextRetryDelayMs(at(3)) as number);
@@ -48,6 +58,7 @@ describe('the default reconnect policy', () => {
     expect(code(() => new BackoffReconnectPolicy({ delaysMs: [100, -1] }))).toBe('VALIDATION_FAILED');
     expect(code(() => new BackoffReconnectPolicy({ jitter: 1.5 }))).toBe('VALIDATION_FAILED');
     expect(code(() => new BackoffReconnectPolicy({ giveUpAfterMs: Number.NaN }))).toBe('VALIDATION_FAILED');
+    expect(code(() => new BackoffReconnectPolicy({ unreachableDelayMs: -1 }))).toBe('VALIDATION_FAILED');
     expect(code(() => new BackoffReconnectPolicy({ jitter: 0 }))).toBe('accepted');
   });
 });
