@@ -20,6 +20,7 @@ import { SessionRegistry } from './sessions/session-registry.ts';
 import { Drain } from './sessions/drain.ts';
 import { LiveStateWriter } from './sessions/live-state-writer.ts';
 import { restoreLiveSessions } from './sessions/restore.ts';
+import { SessionTakeover } from './cluster/session-takeover.ts';
 import { readinessRoutes } from './http/readiness-route.ts';
 import { openStore, type Store } from './store/index.ts';
 import { type Cluster, startCluster } from './cluster/cluster.ts';
@@ -140,6 +141,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
   await recordings.recover(restored.recordingIds);
+  // In a cluster, what a process that dies from now on leaves live is taken over while this one runs.
+  const takeover =
+    registry && cluster.leases
+      ? new SessionTakeover({
+          live: store.live,
+          sessions: store.sessions,
+          recordings: recordingsStore,
+          registry,
+          graceMs: config.reconnectGraceMs,
+          leases: cluster.leases,
+          sweepEveryMs: DEFAULTS.cluster.takeoverSweepMs,
+          pollMs: DEFAULTS.cluster.takeoverPollMs,
+          ttlMs: DEFAULTS.cluster.sessionLeaseTtlMs,
+          renewEveryMs: DEFAULTS.cluster.sessionLeaseRenewMs,
+          ringingLeftAfterMs: config.ringTimeoutMs + DEFAULTS.cluster.ringingLeftMarginMs,
+          answeredLeftAfterMs: DEFAULTS.ringJoinGraceMs + DEFAULTS.cluster.ringingLeftMarginMs,
+          log: log.child({ component: 'cluster' }),
+        })
+      : undefined;
+  if (takeover) {
+    registry?.takeOverWith(takeover);
+    takeover.start();
+  }
 
   const webhooks = new Webhooks(store.db, log.child({ component: 'webhooks' }));
   // Call-quality samples: written from the signaling, read by the quality route, purged past their retention.
@@ -228,6 +252,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close(opts = {}) {
       closing ??= (async () => {
         ringing?.close();
+        takeover?.close();
         if (opts.handOver) await registry?.handOverAll();
         else await registry?.closeAll('server-shutdown');
         // What the next start rebuilds from must say what happened: an ended session must not come back.

@@ -95,6 +95,18 @@ export class SessionLeases extends TypedEmitter<SessionLeasesEvents> {
     return redisCommand('reading a session lease', () => this.#opts.redis.get(this.#key(sessionId)));
   }
 
+  /** Each session's owner now (null: nobody), in one MGET. */
+  async owners(sessionIds: readonly string[]): Promise<(string | null)[]> {
+    if (sessionIds.length === 0) return [];
+    return redisCommand('reading session leases', () => this.#opts.redis.mget(...sessionIds.map((s) => this.#key(s))));
+  }
+
+  /** How long the session's lease lasts unless renewed, in ms; 0 when nobody holds it. */
+  async timeLeft(sessionId: string): Promise<number> {
+    const ms = await redisCommand('reading a session lease', () => this.#opts.redis.pttl(this.#key(sessionId)));
+    return Math.max(ms, 0);
+  }
+
   holds(sessionId: string): boolean {
     return this.#held.has(sessionId);
   }

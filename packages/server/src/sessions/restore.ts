@@ -38,8 +38,12 @@ export interface Restored {
   recordingIds: Set<string>;
 }
 
-export async function restoreLiveSessions(deps: RestoreDeps): Promise<Restored> {
-  const within = deps.leases ? await takeFreeLeases(deps.leases, deps) : undefined;
+/**
+ * `only`: these sessions, not every one left live in the database — a running
+ * process taking over the sessions of one that died (cluster/session-takeover.ts).
+ */
+export async function restoreLiveSessions(deps: RestoreDeps, only?: readonly string[]): Promise<Restored> {
+  const within = deps.leases ? await takeFreeLeases(deps.leases, deps, only) : undefined;
   // Loaded after the leases were taken: what their last owner wrote before it stopped is all there.
   const loaded = await deps.live.load();
   const mine = (id: string) => within === undefined || within.includes(id);
@@ -83,12 +87,17 @@ async function withLiveRecording(record: LiveSessionRecord, deps: RestoreDeps): 
   return { ...record, recording: null };
 }
 
-/** The sessions left live in the database (persisted, or ongoing in the call log) whose lease this process could take. */
-async function takeFreeLeases(leases: Pick<SessionLeases, 'acquire'>, deps: RestoreDeps): Promise<string[]> {
-  const { sessions, refused } = await deps.live.load();
-  const candidates = [...new Set([...sessions.map((s) => s.sessionId), ...refused.map((r) => r.sessionId), ...(await deps.sessions.ongoingIds())])];
+/** The sessions left live in the database (persisted, or ongoing in the call log), or `only` those, whose lease this process could take. */
+async function takeFreeLeases(leases: Pick<SessionLeases, 'acquire'>, deps: RestoreDeps, only: readonly string[] | undefined): Promise<string[]> {
+  const candidates = only ?? (await liveSessionIds(deps));
   const taken = await Promise.all(candidates.map(async (id) => ((await leases.acquire(id)) ? [id] : [])));
   const free = taken.flat();
   if (free.length < candidates.length) deps.log.info(`${candidates.length - free.length} live session(s) owned by other processes left to them`);
   return free;
+}
+
+/** Every session left live in the database: persisted (a row that does not parse too), or ongoing in the call log (for `ongoingForMs` at least). */
+export async function liveSessionIds(deps: Pick<RestoreDeps, 'live' | 'sessions'>, ongoingForMs = 0): Promise<string[]> {
+  const { sessions, refused } = await deps.live.load();
+  return [...new Set([...sessions.map((s) => s.sessionId), ...refused.map((r) => r.sessionId), ...(await deps.sessions.ongoingIds(ongoingForMs))])];
 }

@@ -10,6 +10,7 @@
 import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents, type SessionEndReason } from '@parley/protocol';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import type { SessionLeases } from '../cluster/session-leases.ts';
+import type { SessionTakeover } from '../cluster/session-takeover.ts';
 import { ownedElsewhere } from '../cluster/owned-elsewhere.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
@@ -34,6 +35,7 @@ export class SessionRegistry {
   readonly #owned = new WeakMap<CallSession, Promise<void>>();
   #draining = false;
   readonly #emptyListeners = new Set<() => void>();
+  #takeover: Pick<SessionTakeover, 'forSession'> | undefined;
 
   /** `leases`: a cluster's (REDIS_URL); without them this process owns every session. */
   constructor(
@@ -82,7 +84,13 @@ export class SessionRegistry {
     return false;
   }
 
+  /** A cluster's takeover of sessions left by a process that died (before a first join or a resume finds them here). */
+  takeOverWith(takeover: Pick<SessionTakeover, 'forSession'>): void {
+    this.#takeover = takeover;
+  }
+
   async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer) {
+    if (!this.#sessions.get(claims.sessionId)?.isOpen && !this.#draining) await this.#takeover?.forSession(claims.sessionId);
     let session = this.#sessions.get(claims.sessionId);
     if (!session?.isOpen) {
       if (this.#draining) throw new ParleyError('SERVER_DRAINING');
@@ -126,6 +134,14 @@ export class SessionRegistry {
       }
     }
     return undefined;
+  }
+
+  /** As `findByResumeToken`; in a cluster, the token's session (`sessionId`), if a process that died left it live, is rebuilt here first. */
+  async findOrTakeOver(resumeTokenHash: Buffer, sessionId: string | undefined): Promise<{ session: CallSession; participant: ParticipantView } | undefined> {
+    const here = this.findByResumeToken(resumeTokenHash);
+    if (here || !this.#takeover || sessionId === undefined) return here;
+    await this.#takeover.forSession(sessionId);
+    return this.findByResumeToken(resumeTokenHash);
   }
 
   /** The server stops soon (drain.ts): no new session starts here; those in progress go on. */

@@ -144,6 +144,10 @@ export class LiveSessionsStore {
     await this.db.query('delete from live_participants where session_id = $1 and uid = $2', [sessionId, uid]);
   }
 
+  async isLive(sessionId: string): Promise<boolean> {
+    return (await this.db.query('select 1 from live_sessions where session_id = $1', [sessionId])).length > 0;
+  }
+
   /** Every live session with its participants, each row checked; a session left with nobody valid is refused. */
   async load(): Promise<LoadedLiveSessions> {
     const sessionRows = await this.db.query('select * from live_sessions order by session_id');

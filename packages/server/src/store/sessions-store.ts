@@ -195,9 +195,26 @@ export class SessionsStore {
     if (!scoped) await this.db.query(`update call_sessions set status = 'cancelled', ended_at = now(), end_reason = $1 where status = 'initiated'`, [reason]);
   }
 
-  /** The calls under way (`ongoing`) in the call log, whichever process serves them. */
-  async ongoingIds(): Promise<string[]> {
-    const rows = await this.db.query(`select session_id from call_sessions where status = 'ongoing' order by session_id`);
+  /** The calls under way (`ongoing`) in the call log, whichever process serves them; `olderThanMs`: only those started (or answered) that long ago. */
+  async ongoingIds(olderThanMs = 0): Promise<string[]> {
+    const rows = await this.db.query(
+      `select session_id from call_sessions where status = 'ongoing' and coalesce(accepted_at, created_at) <= now() - $1 * interval '1 millisecond' order by session_id`,
+      [olderThanMs],
+    );
+    return rows.map((r) => String(r.session_id));
+  }
+
+  /**
+   * Calls still ringing that were made `olderThanMs` ago, cancelled with
+   * `reason`; their ids. For a cluster's process whose ringing died with it
+   * (cluster/session-takeover.ts): a live one ends its calls at the ring timeout.
+   */
+  async cancelRingingOlderThan(olderThanMs: number, reason: string): Promise<string[]> {
+    const rows = await this.db.query(
+      `update call_sessions set status = 'cancelled', ended_at = now(), end_reason = $2
+       where status = 'initiated' and created_at < now() - $1 * interval '1 millisecond' returning session_id`,
+      [olderThanMs, reason],
+    );
     return rows.map((r) => String(r.session_id));
   }
 

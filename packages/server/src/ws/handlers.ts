@@ -8,7 +8,7 @@ import type { CallSession } from '../sessions/call-session.ts';
 import type { ParticipantView } from '../sessions/participant.ts';
 import { verifyCallToken } from '../tokens/call-token.ts';
 import type { Binding, RequestContext, RequestHandlers } from './request-context.ts';
-import { newResumeToken } from './resume-tokens.ts';
+import { newResumeToken, sessionOfResumeToken } from './resume-tokens.ts';
 import { ringingHandlers } from './ringing-handlers.ts';
 
 function bound(conn: RequestContext): Binding {
@@ -53,7 +53,7 @@ export const handlers: RequestHandlers = {
 
   async resume(conn, { resumeToken }) {
     if (conn.binding) throw new ParleyError('ALREADY_JOINED');
-    const found = conn.deps.registry.findByResumeToken(sha256(resumeToken));
+    const found = await conn.deps.registry.findOrTakeOver(sha256(resumeToken), sessionOfResumeToken(resumeToken));
     if (!found) throw new ParleyError('SESSION_ENDED', 'Nothing to resume: the session ended or the participant was removed');
     const { mediaRestart } = await found.session.resume(found.participant, conn);
     conn.binding = found;

@@ -1,0 +1,200 @@
+/**
+ * Issue 17.4 (process loss while the cluster runs): server processes on one
+ * PostgreSQL and one Redis. When the process owning a session is killed (-9),
+ * the live ones take the session over once its lease lapsed — at once when a
+ * client resumes into it, or by their sweep when nobody does; two racing for
+ * it, only the lease's winner rebuilds it (the other relays its client
+ * there). Calls left ringing by the dead are
+ * cancelled. Needs TEST_DATABASE_URL and the test network namespace
+ * (scripts/in-netns.sh), like every test with a real Janus.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../defaults.ts';
+import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { TestSignalingClient } from '../testing/signaling-client.ts';
+import { createTestDatabase } from '../testing/test-store.ts';
+import { signCallToken } from '../tokens/call-token.ts';
+import { noopLogger } from '../util/logger.ts';
+import { connectRedis } from './redis-connection.ts';
+
+const API_KEY = 'takeover-api-key-0123456789abcdef';
+const TOKEN_SECRET = 'takeover-token-secret-0123456789abcdefghijklmnop';
+const { sessionLeaseTtlMs, takeoverSweepMs } = DEFAULTS.cluster;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups.length = 0;
+});
+
+/** One PostgreSQL database and one Redis, and server processes started on them. */
+async function cluster() {
+  const database = await createTestDatabase();
+  cleanups.push(() => database.drop());
+  const redis: TestRedis = await startTestRedis();
+  cleanups.push(() => redis.stop());
+  const admin = await connectRedis(redis.url, 'test', noopLogger);
+  cleanups.push(() => admin.disconnect());
+  return {
+    databaseUrl: database.url,
+    leaseOwner: (sessionId: string) => admin.get(`${DEFAULTS.cluster.redisPrefix}lease:${sessionId}`),
+    async start(env: Record<string, string> = {}): Promise<ServerProcess> {
+      const dataDir = mkdtempSync(join(tmpdir(), 'parley-takeover-'));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const s = await startServerProcess({
+        DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        REDIS_URL: redis.url,
+        PARLEY_API_KEY: API_KEY,
+        PARLEY_TOKEN_SECRET: TOKEN_SECRET,
+        PARLEY_RECONNECT_GRACE_MS: '20000',
+        ...env,
+      });
+      cleanups.push(() => s.kill('SIGKILL'));
+      return s;
+    },
+  };
+}
+
+async function joinCall(s: ServerProcess, sessionId: string, uid: string): Promise<{ client: TestSignalingClient; resumeToken: string }> {
+  const { token } = await signCallToken(new TextEncoder().encode(TOKEN_SECRET), 600, { sessionId, uid, name: uid, avatar: null, kind: 'group' });
+  const client = await TestSignalingClient.open(s.url);
+  cleanups.push(() => client.close());
+  const res = await client.request('join', { token, sessionId });
+  expect(res.ok).toBe(true);
+  return { client, resumeToken: res.result.resumeToken };
+}
+
+async function resume(s: ServerProcess, resumeToken: string): Promise<any> {
+  const client = await TestSignalingClient.open(s.url);
+  cleanups.push(() => client.close());
+  return client.request('resume', { resumeToken });
+}
+
+/** As the SDK does: tries again while the answer is CLUSTER_UNAVAILABLE (nobody serves the session yet), for 10 s at most. */
+async function resumeRetrying(s: ServerProcess, resumeToken: string): Promise<any> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const res = await resume(s, resumeToken);
+    if (res.ok || res.error.code !== 'CLUSTER_UNAVAILABLE' || Date.now() > until) return res;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function callLog(s: ServerProcess, sessionId: string): Promise<any> {
+  const r = await fetch(`${s.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+  return r.json();
+}
+
+const stays = (log: any) => log.participants.map((p: any) => [p.uid, p.leftAt]);
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a process killed mid-call while others run', () => {
+  it('its session is rebuilt on the process a client resumes on, as soon as its lease lapsed; one unbroken stay each', async () => {
+    const c = await cluster();
+    const first = await c.start();
+    const second = await c.start();
+    const ann = await joinCall(first, 'resumed', 'ann');
+    const bob = await joinCall(first, 'resumed', 'bob');
+    const deadOwner = await c.leaseOwner('resumed');
+
+    await first.kill('SIGKILL');
+    const killedAt = Date.now();
+    const annBack = await resumeRetrying(second, ann.resumeToken);
+    const tookMs = Date.now() - killedAt;
+    console.log(`ann resumed on the second process ${tookMs} ms after the kill`);
+    expect(annBack.ok).toBe(true);
+    expect(annBack.result.mediaRestart).toBe('server-restarted');
+    expect(annBack.result.participants.map((p: any) => p.uid)).toEqual(['bob']);
+    expect(tookMs).toBeLessThan(sessionLeaseTtlMs + 2_000);
+    const newOwner = await c.leaseOwner('resumed');
+    expect(newOwner).toEqual(expect.any(String));
+    expect(newOwner).not.toBe(deadOwner);
+
+    const bobBack = await resume(second, bob.resumeToken);
+    expect(bobBack.ok).toBe(true);
+    const log = await callLog(second, 'resumed');
+    expect(log.status).toBe('ongoing');
+    expect(stays(log)).toEqual([
+      ['ann', null],
+      ['bob', null],
+    ]);
+  });
+
+  it('two processes asked at once: only the lease winner rebuilds the session', async () => {
+    const c = await cluster();
+    const first = await c.start();
+    const [second, third] = await Promise.all([c.start(), c.start()]);
+    const ann = await joinCall(first, 'raced', 'ann');
+    const bob = await joinCall(first, 'raced', 'bob');
+
+    await first.kill('SIGKILL');
+    // Both wait for the lease to run out, then both try to take it.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const [annBack, bobBack] = await Promise.all([resumeRetrying(second, ann.resumeToken), resumeRetrying(third, bob.resumeToken)]);
+    // Both are back: one on the winner, the other relayed to it by the loser, which rebuilt nothing.
+    expect([annBack.ok, bobBack.ok]).toEqual([true, true]);
+    expect(annBack.result.participants.map((p: any) => p.uid)).toEqual(['bob']);
+    expect(bobBack.result.participants.map((p: any) => p.uid)).toEqual(['ann']);
+    const owner = await c.leaseOwner('raced');
+    expect(owner).toEqual(expect.any(String));
+    expect(stays(await callLog(second, 'raced'))).toEqual([
+      ['ann', null],
+      ['bob', null],
+    ]);
+  });
+
+  it('a session nobody resumes is taken over by the sweep; its clients then resume at once', async () => {
+    const c = await cluster();
+    const first = await c.start();
+    const second = await c.start();
+    const ann = await joinCall(first, 'swept', 'ann');
+    const deadOwner = await c.leaseOwner('swept');
+
+    await first.kill('SIGKILL');
+    const killedAt = Date.now();
+    // The lease lapses within its TTL; the sweep takes a session it found without an owner twice in a row.
+    const owner = await waitFor(() => c.leaseOwner('swept'), (o) => o !== null && o !== deadOwner, sessionLeaseTtlMs + 3 * takeoverSweepMs + 2_000, 'the lease');
+    console.log(`taken over by the sweep ${Date.now() - killedAt} ms after the kill`);
+    expect(owner).not.toBe(deadOwner);
+    const resumedAt = Date.now();
+    const annBack = await resume(second, ann.resumeToken);
+    expect(annBack.ok).toBe(true);
+    expect(annBack.result.mediaRestart).toBe('server-restarted');
+    expect(Date.now() - resumedAt).toBeLessThan(1_000);
+    expect(stays(await callLog(second, 'swept'))).toEqual([['ann', null]]);
+  });
+
+  it('calls left ringing, or answered and never started, by a process that died are closed', async () => {
+    const c = await cluster();
+    const server = await c.start({ PARLEY_RING_TIMEOUT_MS: '1000' });
+    // What a process killed while ringing leaves: a call still `initiated`, and an answered one whose session never started.
+    const db = new pg.Client({ connectionString: c.databaseUrl });
+    await db.connect();
+    cleanups.push(() => db.end());
+    await db.query(`insert into call_sessions (session_id, kind, status, created_at) values ('left-ringing', 'direct', 'initiated', now())`);
+    await db.query(
+      `insert into call_sessions (session_id, kind, status, created_at, accepted_at) values ('left-answered', 'direct', 'ongoing', now() - interval '10 minutes', now() - interval '10 minutes')`,
+    );
+    const status = async (id: string) => (await callLog(server, id)).status;
+
+    const ringingWithin = 1_000 + DEFAULTS.cluster.ringingLeftMarginMs + 2 * takeoverSweepMs + 1_000;
+    expect(await waitFor(() => status('left-ringing'), (s) => s !== 'initiated', ringingWithin, 'the ringing call')).toBe('cancelled');
+    expect(await waitFor(() => status('left-answered'), (s) => s !== 'ongoing', 3 * takeoverSweepMs + 1_000, 'the answered call')).toBe('ended');
+    expect(await c.leaseOwner('left-answered')).toBeNull();
+  });
+});
