@@ -76,4 +76,12 @@ describe('the served bundle (@parley/sdk, /sdk/parley.js)', () => {
     expect(uiChunk).toBeDefined();
     expect(uiChunk?.file).not.toBe(entry.file);
   });
+
+  it('shares with the default UI only the few modules the UI imports, not the protocol runtime', async () => {
+    // Each module both reach goes into a chunk of its own, gzipped apart from parley.js: the
+    // protocol's errors and kit there cost 0.45 kB gzipped (docs/benchmarks.md, "Bundle size").
+    const outputs = await servedOutputs();
+    const shared = outputs.filter((o) => o.entryPoint === undefined).flatMap((o) => o.inputs);
+    expect(shared.filter((f) => f.startsWith('packages/protocol/'))).toEqual([]);
+  });
 });

@@ -15,11 +15,6 @@ export function requireWebRtc(): void {
   }
 }
 
-/** Whether this browser can capture the screen (getDisplayMedia: desktop browsers over https, not phones or WebViews). */
-export function screenShareSupported(): boolean {
-  return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === 'function';
-}
-
 /**
  * H.264 on Safari and every iOS browser (Apple's hardware encoder; VP8 is
  * software there), VP8 elsewhere (every browser has it; Firefox may lack

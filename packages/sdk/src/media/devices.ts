@@ -1,6 +1,8 @@
 /**
  * Audio output devices, each reported with the seed's AudioMode guessed from
- * its label, and camera selection for switchCamera.
+ * its label, camera selection for switchCamera, and whether the screen can be
+ * captured. The default UI uses it too, so it imports no value from the
+ * protocol: the UI's chunk then shares only these with the SDK's core.
  */
 import { AUDIO_MODES, type AudioMode } from '../api/events.ts';
 import type { MediaHandler } from './media-handler.ts';
@@ -50,6 +52,11 @@ export function availableModes(outputs: AudioOutput[]): AudioMode[] {
 export function outputForMode(outputs: AudioOutput[], mode: AudioMode): AudioOutput | undefined {
   const matching = outputs.filter((o) => o.mode === mode);
   return matching.find((o) => o.deviceId === 'default' || o.deviceId === DEFAULT_OUTPUT.deviceId) ?? matching[0];
+}
+
+/** Whether this browser can capture the screen (getDisplayMedia: desktop browsers over https, not phones or WebViews). */
+export function screenShareSupported(): boolean {
+  return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === 'function';
 }
 
 /** The camera after `currentDeviceId`, round robin; undefined when there is no other. */

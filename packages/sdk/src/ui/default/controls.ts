@@ -5,7 +5,7 @@
  */
 import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode } from '../../api/events.ts';
-import { screenShareSupported } from '../../media/browser-support.ts';
+import { screenShareSupported } from '../../media/devices.ts';
 import type { AudioOutputChoice } from '../../session/audio-output.ts';
 import { h, icon, iconButton } from './dom.ts';
 import { MODE_LABELS } from './layout.ts';
