@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { MAX_SAMPLE_CONNECTIONS, type NetworkQuality as Score } from './network-quality.ts';
 import { SESSION_ID, UID } from './rest.ts';
 
-export { MAX_SAMPLE_CONNECTIONS, NETWORK_QUALITY } from './network-quality.ts';
+export { MAX_SAMPLE_CONNECTIONS, NETWORK_QUALITY, type NetworkMeasures, networkQuality, QUALITY_THRESHOLDS } from './network-quality.ts';
 /** 0 lost (no media flows), 1 bad, 2 poor, 3 fair, 4 good, 5 excellent (NETWORK_QUALITY). */
 export const NetworkQuality = z.literal([0, 1, 2, 3, 4, 5]);
 export type NetworkQuality = Score;

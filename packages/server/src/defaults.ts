@@ -35,6 +35,12 @@ export const DEFAULTS = {
     raiseAfterQuietMs: 10_000, // ms without a slow link before a limited link goes one layer up
     probeAfterMs: 5_000, // ms a paused link waits, quiet, before trying the lowest layer again
     keyFrameAgainMs: [300, 1_100], // ms after a feed resumes for one subscriber: its key frame requests after the first (Janus keeps one a second)
+    congestedLossPercent: 10, // % of what Janus sent a subscriber lost (its stats, from the receiver reports): a layer down, like a slow link
+  },
+  /** When a receiver's losses are its sender's fault (sessions/sender-health.ts), they do not step the receiver down. */
+  senderHealth: {
+    recoveryMs: 6_000, // ms after a sender's media returns (or its last lossy reading) during which receivers' losses are blamed on it
+    lossPercent: 5, // % uplink loss in Janus's stats of a sender that makes its receivers' losses its own
   },
   /** Janus's own view of each connection (media/janus-events*.ts), from its WebSocket event handler. */
   janusEvents: {

@@ -35,7 +35,7 @@ export interface Subscribers {
   /** Prometheus metrics, from the domain events, the signaling socket and the embedded Janus. */
   metrics: { registry: ParleyMetrics; signaling: SignalingEvents; janusNodes: number; janus: JanusProcess | undefined };
   /** Network quality scores: a newcomer hears everyone's, and they are forgotten as people leave. */
-  quality: Pick<QualityService, 'joined' | 'left' | 'ended'>;
+  quality: Pick<QualityService, 'joined' | 'left' | 'ended' | 'connectionStats'>;
   /** The webhook outbox, and the recordings' rows its events describe. */
   webhooks: { service: Webhooks; recordings: RecordingsStore };
   log: Logger;
@@ -68,6 +68,8 @@ export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
   events.on('participant.joined', (e) => s.quality.joined(e));
   events.on('participant.left', (e) => s.quality.left(e));
   events.on('session.ended', (e) => s.quality.ended(e));
+  // The media server's view of each connection joins the clients' own in the scores the others hear.
+  events.on('participant.connectionStats', (e) => s.quality.connectionStats(e));
 
   // Metrics: observers only.
   observeForMetrics(s.metrics.registry, { events, ...s.metrics, webhooks: s.webhooks.service.dispatcher });

@@ -110,6 +110,58 @@ describe('relaying network quality', () => {
   });
 });
 
+describe("the media server's view beside the client's own", () => {
+  const stats = (connection: 'publisher' | 'subscriber', lossPercent: number) => ({
+    rttMs: 20,
+    ...(connection === 'publisher' ? { received: { lossPercent, jitterMs: 5, bytesPerSecond: 100_000 } } : { sent: { lossPercent, jitterMs: 5, bytesPerSecond: 100_000 } }),
+  });
+  const fromJanus = (session: SessionView, uid: string, connection: 'publisher' | 'subscriber', lossPercent: number) =>
+    ({ session, participant: participant(uid), connection, stats: stats(connection, lossPercent) }) as const;
+
+  it("reports someone whose uplink Janus sees losing packets lower, even while their client says all is well", async () => {
+    const { service } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    await service.record(session, participant('ada'), sample('s1', 5));
+    service.connectionStats(fromJanus(session, 'ada', 'publisher', 8));
+    expect(told).toEqual([
+      ['participant.quality', { uid: 'ada', quality: 5 }, 'ada'],
+      ['participant.quality', { uid: 'ada', quality: 2 }, 'ada'],
+    ]);
+  });
+
+  it('scores someone whose client sends no samples from the server\'s view alone, and keeps them alive while media moves', () => {
+    const { service, advance } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    service.connectionStats(fromJanus(session, 'bob', 'publisher', 0));
+    for (let i = 0; i < 5; i++) {
+      advance(5_000);
+      service.connectionStats(fromJanus(session, 'bob', 'subscriber', 0));
+      service.sweep();
+    }
+    expect(told).toEqual([['participant.quality', { uid: 'bob', quality: 5 }, 'bob']]);
+  });
+
+  it("does not hold a receiver's losses against them when a sender's uplink explains them", () => {
+    const { service } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    service.connectionStats(fromJanus(session, 'ada', 'publisher', 9));
+    service.connectionStats(fromJanus(session, 'cy', 'subscriber', 9));
+    expect(told.filter(([, data]) => (data as { uid: string }).uid === 'cy')).toEqual([['participant.quality', { uid: 'cy', quality: 5 }, 'cy']]);
+  });
+
+  it('goes back to the client\'s own score once the server\'s bad reading is stale, and says nothing for stats without media', async () => {
+    const { service, advance } = serviceWith({ maxSamplesPerParticipant: 100, minSampleIntervalMs: 0 });
+    const { session, told } = sessionNamed('s1');
+    service.connectionStats({ session, participant: participant('ada'), connection: 'publisher', stats: { rttMs: null } });
+    expect(told).toEqual([]);
+    service.connectionStats(fromJanus(session, 'ada', 'publisher', 20));
+    await service.record(session, participant('ada'), sample('s1', 4));
+    advance(16_000);
+    await service.record(session, participant('ada'), sample('s1', 4));
+    expect(told.map(([, data]) => (data as { quality: number }).quality)).toEqual([1, 4]);
+  });
+});
+
 describe('someone whose samples stop', () => {
   it('is told to the others as lost once none came for a while, and as their score again when samples resume', async () => {
     const { service, advance } = serviceWith({ maxSamplesPerParticipant: 100, minSampleIntervalMs: 0 });

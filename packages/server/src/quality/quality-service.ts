@@ -3,16 +3,23 @@
  * call's quality timeline (bounded per participant and paced, so a client
  * cannot fill the database), and tells the others the sender's score when it
  * changed (`participant.quality`), and a newcomer everyone's current score.
- * Someone whose samples stop (their socket is gone, their page froze) is
- * told as `lost` (0) once none came for `staleAfterMs`. The join path never
- * waits for any of it.
+ *
+ * The score the others hear is the worse of two views: the client's own
+ * (its sample's score, from getStats()) and the media server's (Janus's stats
+ * of their connections, media-view.ts) — so someone whose uplink Janus sees
+ * losing packets is reported lower even when their client says nothing, or
+ * says all is well. Each view counts for `staleAfterMs` after its last
+ * reading; someone with neither (their socket is gone, their page froze, no
+ * media moves) is told as `lost` (0). The join path never waits for any of it.
  */
 import { type NetworkQuality, ParleyError, type QualitySample } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
+import type { ConnectionStats } from '../media/media-backend.ts';
 import type { DomainEvent } from '../sessions/domain-events.ts';
 import type { ParticipantView } from '../sessions/participant.ts';
 import type { SessionView } from '../sessions/domain-events.ts';
+import { mediaViewQuality } from './media-view.ts';
 import type { QualityStore } from './quality-store.ts';
 
 export interface QualityLimits {
@@ -20,14 +27,32 @@ export interface QualityLimits {
   maxSamplesPerParticipant: number;
   /** A sample sooner than this after the last one kept is dropped. */
   minSampleIntervalMs: number;
-  /** No sample from someone for this long: the others hear their quality as 0 (lost). */
+  /** A view (the client's samples, the media server's stats) older than this no longer counts; with neither, the others hear 0 (lost). */
   staleAfterMs: number;
 }
 
-/** A live session's latest scores, by uid, with when each was last reported. */
+interface Reading {
+  quality: NetworkQuality;
+  at: number;
+}
+
+/** One participant's views and what the others were last told. */
+interface Score {
+  /** Their client's own score, from its last sample. */
+  own?: Reading;
+  /** The media server's score of their connections. */
+  server?: Reading;
+  /** The server's latest stats of each of their connections. */
+  publisher?: ConnectionStats;
+  subscriber?: ConnectionStats;
+  /** What the others were told last. */
+  told: NetworkQuality | undefined;
+}
+
+/** A live session's scores, by uid. */
 interface SessionScores {
   session: SessionView;
-  scores: Map<string, { quality: NetworkQuality; at: number }>;
+  scores: Map<string, Score>;
 }
 
 /** How much one participant has sent (per stay: a new join starts again). */
@@ -62,15 +87,10 @@ export class QualityService {
     this.#sessions.clear();
   }
 
-  /** Whoever sent nothing for `staleAfterMs` is told to the others as lost (public for tests). */
+  /** Views older than `staleAfterMs` stop counting; whoever is left with none is told to the others as lost (public for tests). */
   sweep(): void {
-    const now = this.now();
     for (const { session, scores } of this.#sessions.values()) {
-      for (const [uid, score] of scores) {
-        if (score.quality === 0 || now - score.at < this.limits.staleAfterMs) continue;
-        score.quality = 0;
-        session.broadcast('participant.quality', { uid, quality: 0 }, uid);
-      }
+      for (const uid of scores.keys()) this.#tell(session, uid);
     }
   }
 
@@ -79,7 +99,8 @@ export class QualityService {
     if (sample.sessionId !== session.sessionId) {
       throw new ParleyError('FORBIDDEN', 'A quality sample may only be about the session this connection joined');
     }
-    this.#score(session, participant.uid, sample.quality);
+    this.#entry(session, participant.uid).own = { quality: sample.quality, at: this.now() };
+    this.#tell(session, participant.uid);
     const now = this.now();
     const tally = this.#tallies.get(participant) ?? { count: 0, lastAt: -Infinity };
     if (tally.count >= this.limits.maxSamplesPerParticipant || now - tally.lastAt < this.limits.minSampleIntervalMs) return { stored: false };
@@ -95,9 +116,26 @@ export class QualityService {
     return { stored: true };
   }
 
+  /**
+   * The media server's stats of one of their connections: their score from the server's view is
+   * read again. A downlink loss their senders' uplinks explain is not counted against them.
+   */
+  connectionStats({ session, participant, connection, stats }: DomainEvent<'participant.connectionStats'>): void {
+    const entry = this.#entry(session, participant.uid);
+    entry[connection] = stats;
+    const others = [...(this.#sessions.get(session.sessionId)?.scores ?? [])].filter(([uid]) => uid !== participant.uid);
+    const othersUplinkLossPercent = Math.max(0, ...others.map(([, o]) => o.publisher?.received?.lossPercent ?? 0));
+    const quality = mediaViewQuality({ publisher: entry.publisher, subscriber: entry.subscriber, othersUplinkLossPercent });
+    if (quality === undefined) return;
+    entry.server = { quality, at: this.now() };
+    this.#tell(session, participant.uid);
+  }
+
   /** Someone joined: they hear everyone's current score (the others hear nothing new: their SDKs report changes only). */
   joined({ session }: DomainEvent<'participant.joined'>): void {
-    for (const [uid, { quality }] of this.#sessions.get(session.sessionId)?.scores ?? []) session.broadcast('participant.quality', { uid, quality }, uid);
+    for (const [uid, { told }] of this.#sessions.get(session.sessionId)?.scores ?? []) {
+      if (told !== undefined) session.broadcast('participant.quality', { uid, quality: told }, uid);
+    }
   }
 
   left({ session, participant }: DomainEvent<'participant.left'>): void {
@@ -108,13 +146,26 @@ export class QualityService {
     this.#sessions.delete(session.sessionId);
   }
 
-  #score(session: SessionView, uid: string, quality: NetworkQuality): void {
-    const known = this.#sessions.get(session.sessionId) ?? { session, scores: new Map() };
+  #entry(session: SessionView, uid: string): Score {
+    const known = this.#sessions.get(session.sessionId) ?? { session, scores: new Map<string, Score>() };
     this.#sessions.set(session.sessionId, known);
-    const before = known.scores.get(uid)?.quality;
-    known.scores.set(uid, { quality, at: this.now() });
-    if (before === quality) return;
-    this.log.debug({ sessionId: session.sessionId, uid, quality }, 'network quality changed');
+    const entry = known.scores.get(uid) ?? { told: undefined };
+    known.scores.set(uid, entry);
+    return entry;
+  }
+
+  /** Tells the others their score if it changed: the worse of the views still fresh, or lost with none. */
+  #tell(session: SessionView, uid: string): void {
+    const entry = this.#sessions.get(session.sessionId)?.scores.get(uid);
+    if (!entry) return;
+    const now = this.now();
+    const fresh = [entry.own, entry.server].filter((r): r is Reading => r !== undefined && now - r.at < this.limits.staleAfterMs);
+    // Someone never scored (no sample, no media yet) is not told as lost.
+    if (fresh.length === 0 && entry.told === undefined) return;
+    const quality = (fresh.length === 0 ? 0 : Math.min(...fresh.map((r) => r.quality))) as NetworkQuality;
+    if (entry.told === quality) return;
+    entry.told = quality;
+    this.log.debug({ sessionId: session.sessionId, uid, quality, own: entry.own?.quality, server: entry.server?.quality }, 'network quality changed');
     session.broadcast('participant.quality', { uid, quality }, uid);
   }
 }

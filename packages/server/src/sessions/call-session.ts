@@ -32,6 +32,7 @@ import { ActiveSpeaker } from './active-speaker.ts';
 import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
 import { IdleWatch } from './idle-timer.ts';
 import { remakeRoom } from './media-recovery.ts';
+import { SenderHealth } from './sender-health.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import { type ParticipantInit, type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
@@ -85,6 +86,8 @@ export class CallSession implements SessionView {
   readonly #video: VideoSwitch;
   readonly #speaker: ActiveSpeaker;
   readonly #screens: ScreenShares;
+  /** Whose uplink is in trouble now, so their receivers' losses are not read as the receivers' own. */
+  readonly #senders = new SenderHealth();
 
   constructor(
     sessionId: string,
@@ -491,6 +494,13 @@ export class CallSession implements SessionView {
         talking: (p, talking) => {
           if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
         },
+        // Observers only, not on the queue: the media server's view changes no session state.
+        connectionStats: (p, connection, stats) => {
+          if (connection === 'publisher' && stats.received) this.#senders.uplinkLoss(p.feedId, stats.received.lossPercent);
+          if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats });
+        },
+        receiving: (p, kind, receiving) => this.#senders.receiving(p.feedId, kind, receiving),
+        senderInTrouble: (feedId) => this.#senders.inTrouble(feedId),
       },
     });
   }
@@ -593,6 +603,7 @@ export class CallSession implements SessionView {
     this.#idle.remove(participant);
     this.#video.left(participant);
     this.#speaker.left(participant.uid);
+    this.#senders.forget(participant.feedId);
     const feeds = participant.feeds;
     const removed = await participant.close();
     for (const publication of removed) await this.#emit('publication.removed', { session: this, participant, publication });

@@ -23,6 +23,7 @@ import {
   type SessionEndReason,
   TypedEmitter,
 } from '@parley/protocol';
+import type { ConnectionStats } from '../media/media-backend.ts';
 import type { ParticipantView } from './participant.ts';
 import type { Publication } from './publications.ts';
 import type { SessionMedia } from './video-switch.ts';
@@ -58,6 +59,8 @@ export interface DomainEventMap {
   'participant.left': [e: OfParticipant & { reason: LeaveReason; leftAt: Date }];
   /** Their mute state changed (`participant.info` has the new one); `by` is who changed it. */
   'participant.muted': [e: OfParticipant & { by: string }];
+  /** The media server's periodic view of their camera publisher or their subscriber connection. */
+  'participant.connectionStats': [e: OfParticipant & { connection: 'publisher' | 'subscriber'; stats: ConnectionStats }];
   /** Others can receive it now. */
   'publication.added': [e: OfParticipant & { publication: Publication }];
   'publication.removed': [e: OfParticipant & { publication: Publication }];

@@ -13,7 +13,7 @@ function link() {
 /** Slow-link reports a little more than the settle time apart, as a link that stays bad sends them. */
 function losing(adaptation: LinkAdaptation, times: number): void {
   for (let i = 0; i < times; i++) {
-    adaptation.slowLink();
+    adaptation.trouble('slowLink');
     vi.advanceTimersByTime(TIMING.settleMs + 100);
   }
 }
@@ -30,6 +30,20 @@ describe('the transition table', () => {
 
   it('sends a failed probe back to paused', () => {
     expect(nextLinkState('probing', 'slowLink')).toBe('paused');
+  });
+
+  it("steps down on congestion in Janus's stats (the stand-in for REMB) as on a slow link, and only quiet steps up", () => {
+    const expected: Array<[LinkState, LinkState, LinkState, LinkState]> = [
+      // from       slowLink   congested  quiet
+      ['full', 'reduced', 'reduced', 'full'],
+      ['reduced', 'lowest', 'lowest', 'full'],
+      ['lowest', 'paused', 'paused', 'reduced'],
+      ['paused', 'paused', 'paused', 'probing'],
+      ['probing', 'paused', 'paused', 'lowest'],
+    ];
+    for (const [from, slowLink, congested, quiet] of expected) {
+      expect({ from, ...LINK_TRANSITIONS[from] }).toEqual({ from, slowLink, congested, quiet });
+    }
   });
 
   it('has a row for every state', () => {
@@ -57,10 +71,10 @@ describe("a subscriber's link", () => {
 
   it('does not step again on reports that came while the last step settled', () => {
     const { adaptation, states } = link();
-    adaptation.slowLink();
+    adaptation.trouble('slowLink');
     vi.advanceTimersByTime(500);
-    adaptation.slowLink();
-    adaptation.slowLink();
+    adaptation.trouble('slowLink');
+    adaptation.trouble('slowLink');
     expect(states).toEqual(['reduced']);
   });
 
@@ -80,7 +94,7 @@ describe("a subscriber's link", () => {
     const { adaptation } = link();
     losing(adaptation, 3);
     vi.advanceTimersByTime(TIMING.probeAfterMs);
-    adaptation.slowLink();
+    adaptation.trouble('slowLink');
     expect(adaptation.state).toBe('paused');
   });
 
@@ -89,9 +103,21 @@ describe("a subscriber's link", () => {
     losing(adaptation, 3);
     for (let i = 0; i < 5; i++) {
       vi.advanceTimersByTime(TIMING.probeAfterMs - 1_000);
-      adaptation.slowLink();
+      adaptation.trouble('slowLink');
     }
     expect(adaptation.state).toBe('paused');
+  });
+
+  it('steps down on congestion reports too, settling like slow links, and climbs back after a quiet while', () => {
+    const { adaptation, states } = link();
+    adaptation.trouble('congested');
+    vi.advanceTimersByTime(TIMING.settleMs + 100);
+    adaptation.trouble('congested');
+    vi.advanceTimersByTime(500);
+    adaptation.trouble('slowLink');
+    expect(states).toEqual(['reduced', 'lowest']);
+    vi.advanceTimersByTime(TIMING.raiseAfterQuietMs);
+    expect(states).toEqual(['reduced', 'lowest', 'reduced']);
   });
 
   it('leaves no timer behind once closed', () => {

@@ -1,10 +1,12 @@
 /**
- * What one subscriber's link carries, from the media server's slow-link
- * reports: each report steps down a layer, down to none (video from everyone
+ * What one subscriber's link carries, from the media server's view of it: its
+ * slow-link reports, and its periodic stats of what reached the subscriber.
+ * Each report of trouble steps down a layer, down to none (video from everyone
  * paused, audio untouched); a quiet while steps back up, and a paused link is
  * probed again with the lowest layer. The states and their transitions are
  * written once, in LINK_TRANSITIONS; the class only feeds it events and keeps
- * the timers.
+ * the timers. Whether trouble is the subscriber's own (and not a sender's)
+ * is decided before it gets here (subscriber-video.ts).
  */
 import { TypedEmitter } from '@parley/protocol';
 import { DEFAULTS } from '../defaults.ts';
@@ -17,15 +19,20 @@ import type { Layer } from './layer-selection.ts';
  */
 export type LinkState = 'full' | 'reduced' | 'lowest' | 'paused' | 'probing';
 
-/** `slowLink`: the media server saw the subscriber lose packets. `quiet`: none for a while. */
-export type LinkEvent = 'slowLink' | 'quiet';
+/**
+ * `slowLink`: the media server saw the subscriber ask again for lost packets (Janus's slowlink).
+ * `congested`: its stats of the connection show the subscriber losing at least
+ * DEFAULTS.simulcast.congestedLossPercent of what it was sent — the link carries less than it is
+ * given (our stand-in for REMB, which VideoRoom does not expose). `quiet`: neither for a while.
+ */
+export type LinkEvent = 'slowLink' | 'congested' | 'quiet';
 
 export const LINK_TRANSITIONS: { readonly [S in LinkState]: { readonly [E in LinkEvent]: LinkState } } = {
-  full: { slowLink: 'reduced', quiet: 'full' },
-  reduced: { slowLink: 'lowest', quiet: 'full' },
-  lowest: { slowLink: 'paused', quiet: 'reduced' },
-  paused: { slowLink: 'paused', quiet: 'probing' },
-  probing: { slowLink: 'paused', quiet: 'lowest' },
+  full: { slowLink: 'reduced', congested: 'reduced', quiet: 'full' },
+  reduced: { slowLink: 'lowest', congested: 'lowest', quiet: 'full' },
+  lowest: { slowLink: 'paused', congested: 'paused', quiet: 'reduced' },
+  paused: { slowLink: 'paused', congested: 'paused', quiet: 'probing' },
+  probing: { slowLink: 'paused', congested: 'paused', quiet: 'lowest' },
 };
 
 /** The highest layer each state lets through; null: none. */
@@ -71,13 +78,14 @@ export class LinkAdaptation extends TypedEmitter<LinkAdaptationEvents> {
     return LINK_CAP[this.#state];
   }
 
-  /** The media server reports packets lost towards the subscriber. */
-  slowLink(): void {
+  /** The media server reports packets lost towards the subscriber (`slowLink`), or its stats show the link losing much of what it is sent (`congested`). */
+  trouble(event: Exclude<LinkEvent, 'quiet'>): void {
     // Right after a step the losses are still the old layer's — except in a probe, which follows silence.
     const settling = this.#state !== 'probing' && Date.now() - this.#changedAt < this.timing.settleMs;
-    if (!settling) this.#apply('slowLink');
+    if (!settling) this.#apply(event);
     this.#armQuiet();
   }
+
 
   /** Stops the timers (the subscription closed). */
   close(): void {

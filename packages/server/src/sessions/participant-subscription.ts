@@ -7,7 +7,7 @@
 import { ParleyError, type ServerEventName, type ServerEvents, type SubscriberStream } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
-import type { AnswerJsep, IceCandidate, MediaSubscriber, ReceivedTrack, SubscriptionChange } from '../media/media-backend.ts';
+import type { AnswerJsep, ConnectionStats, IceCandidate, MediaSubscriber, ReceivedTrack, SubscriptionChange } from '../media/media-backend.ts';
 import { type DescribeTrack, SubscriberVideo } from './subscriber-video.ts';
 
 /** What the subscription needs of its participant. */
@@ -18,6 +18,10 @@ export interface SubscriptionOwner {
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
   /** Media can flow to the client now: the feeds it receives should send a key frame at once. */
   subscriberConnected(feeds: ReadonlySet<number>): void;
+  /** The feed's publisher is in trouble on its own uplink: losses of its media are not this participant's. */
+  senderInTrouble(feedId: number): boolean;
+  /** The media server's view of the subscriber connection (for the participant's network quality). */
+  subscriberStats(stats: ConnectionStats): void;
 }
 
 type Offer = ServerEvents['subscriber.offer'];
@@ -136,6 +140,10 @@ export class ParticipantSubscription {
     subscriber.on('slowLink', (info) => {
       this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link');
       this.video.slowLink(info);
+    });
+    subscriber.on('stats', (stats) => {
+      this.video.stats(stats);
+      this.owner.subscriberStats(stats);
     });
     this.#subscriber = subscriber;
     this.video.attach(subscriber);

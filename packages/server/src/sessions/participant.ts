@@ -20,7 +20,7 @@ import {
   type VideoView,
 } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { AnswerJsep, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
+import type { AnswerJsep, ConnectionStats, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack, TrackKind } from '../media/media-backend.ts';
 import { ParticipantSubscription } from './participant-subscription.ts';
 import type { DescribeTrack } from './subscriber-video.ts';
 import { type Publication, Publications, screen } from './publications.ts';
@@ -78,6 +78,12 @@ export interface ParticipantHooks {
   /** Their subscriber connection is up: the publishers of `feeds` should send key frames now. */
   subscriberConnected(participant: SessionParticipant, feeds: ReadonlySet<number>): void;
   talking(participant: SessionParticipant, talking: boolean): void;
+  /** The media server's view of their camera publisher or subscriber connection. */
+  connectionStats(participant: SessionParticipant, connection: 'publisher' | 'subscriber', stats: ConnectionStats): void;
+  /** The media server stopped or started again receiving their camera publisher's `kind` of media. */
+  receiving(participant: SessionParticipant, kind: TrackKind, receiving: boolean): void;
+  /** Whether the publisher of `feedId` is in trouble on its own uplink (sender-health.ts). */
+  senderInTrouble(feedId: number): boolean;
 }
 
 export interface ParticipantInit {
@@ -193,6 +199,14 @@ export class SessionParticipant implements ParticipantView {
 
   subscriberConnected(feeds: ReadonlySet<number>): void {
     this.#hooks.subscriberConnected(this, feeds);
+  }
+
+  senderInTrouble(feedId: number): boolean {
+    return this.#hooks.senderInTrouble(feedId);
+  }
+
+  subscriberStats(stats: ConnectionStats): void {
+    this.#hooks.connectionStats(this, 'subscriber', stats);
   }
 
   /** Asks their publisher connections for a key frame (someone new receives them); nothing before they publish. */
@@ -386,6 +400,8 @@ export class SessionParticipant implements ParticipantView {
     publisher.on('talking', (talking) => this.#hooks.talking(this, talking));
     publisher.on('disconnected', (reason) => this.log.info({ uid: this.uid, reason }, 'publisher hung up'));
     publisher.on('slowLink', (info) => this.log.debug({ uid: this.uid, ...info }, 'publisher slow link'));
+    publisher.on('stats', (stats) => this.#hooks.connectionStats(this, 'publisher', stats));
+    publisher.on('receiving', (receiving, kind) => this.#hooks.receiving(this, kind, receiving));
     return publisher;
   }
 }

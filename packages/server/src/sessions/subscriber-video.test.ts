@@ -17,7 +17,7 @@ const TRACKS: ReceivedTrack[] = [
 ];
 const describeTrack: DescribeTrack = (t) => ({ uid: t.feedId === ALICE ? 'alice' : 'bob', source: t.kind === 'video' ? 'camera' : 'microphone' });
 
-function carol(tracks = TRACKS) {
+function carol(tracks = TRACKS, troubled: ReadonlySet<number> = new Set()) {
   const calls: VideoStreamSetting[][] = [];
   const told: Array<ServerEvents['subscriber.videoPaused']> = [];
   const keyFramesAskedOf: number[][] = [];
@@ -30,6 +30,7 @@ function carol(tracks = TRACKS) {
         if (event === 'subscriber.videoPaused') told.push(data as ServerEvents['subscriber.videoPaused']);
       },
       subscriberConnected: (feeds) => keyFramesAskedOf.push([...feeds]),
+      senderInTrouble: (feedId) => troubled.has(feedId),
     },
     TIMING,
   );
@@ -130,6 +131,32 @@ describe("a subscriber's video layers", () => {
       { mid: '1', send: true, layer: 2 },
       { mid: '3', send: true, layer: 2 },
     ]);
+  });
+
+  it("steps down when Janus's stats show the link losing a tenth of what it is sent (the stand-in for REMB), not for less", async () => {
+    const { video } = carol();
+    await settle();
+    video.stats({ sent: { lossPercent: 4, jitterMs: 10, bytesPerSecond: 90_000 }, rttMs: 20 });
+    expect(video.linkState).toBe('full');
+    video.stats({ sent: { lossPercent: 18, jitterMs: 10, bytesPerSecond: 90_000 }, rttMs: 20 });
+    expect(video.linkState).toBe('reduced');
+  });
+
+  it("does not step down for a sender's outage: slow links on its video, and losses while it recovers, are its own", async () => {
+    const { video, calls, told } = carol(TRACKS, new Set([ALICE]));
+    await settle();
+    // Alice's link went out and came back: Carol asks again for Alice's missing packets.
+    for (let i = 0; i < 3; i++) {
+      video.slowLink({ uplink: true, lost: 80, mid: '1', media: 'video' });
+      video.stats({ sent: { lossPercent: 40, jitterMs: 30, bytesPerSecond: 60_000 }, rttMs: 20 });
+      await vi.advanceTimersByTimeAsync(TIMING.settleMs + 100);
+    }
+    expect(video.linkState).toBe('full');
+    expect(calls).toEqual([]);
+    expect(told).toEqual([]);
+    // Losses on Bob's video are Carol's own.
+    video.slowLink({ uplink: true, lost: 30, mid: '3', media: 'video' });
+    expect(video.linkState).toBe('reduced');
   });
 
   it('tells a client that comes back on a new socket that its video is still paused', async () => {

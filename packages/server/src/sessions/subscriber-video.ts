@@ -1,15 +1,16 @@
 /**
  * What one participant receives of each video feed: nothing, or which
  * simulcast layer. It keeps the client's reported views and its link's state
- * (LinkAdaptation, fed by the media server's slow-link reports), asks
- * chooseLayer per video m-line, and tells the media server only what
+ * (LinkAdaptation, fed by the media server's slow-link reports and its stats
+ * of the connection — but not with losses a sender's own trouble explains),
+ * asks chooseLayer per video m-line, and tells the media server only what
  * changed. When the link cannot carry even the smallest layer the client is
  * told its video is paused, and told again when the probe brings it back.
  */
 import type { ServerEventName, ServerEvents, SubscriberStream, VideoView } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
-import type { MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
+import type { ConnectionStats, MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
 import { LinkAdaptation, type LinkState, type LinkTiming } from './link-adaptation.ts';
 import { chooseLayer, type RenderedSize, sameChoice, TOP_LAYER, type VideoChoice } from './layer-selection.ts';
 
@@ -19,6 +20,8 @@ export interface SubscriberVideoOwner {
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
   /** These feeds send to the participant again after a pause: their publishers should send a key frame now. */
   subscriberConnected(feeds: ReadonlySet<number>): void;
+  /** The feed's publisher is in trouble on its own uplink (sender-health.ts): losses of its media are not the participant's. */
+  senderInTrouble(feedId: number): boolean;
 }
 
 /** What a video m-line was last set to, and whose publication it carried then. */
@@ -93,8 +96,37 @@ export class SubscriberVideo {
    * way only, towards the participant, so every report counts whatever its `uplink` flag (Janus
    * 1.1.2 marks the losses a squeezed subscriber reports with `uplink: true`; measured).
    */
-  slowLink(_info: SlowLink): void {
-    this.#link.slowLink();
+  slowLink(info: SlowLink): void {
+    if (this.#sendersToBlame(info.mid)) {
+      this.owner.log.debug({ uid: this.owner.uid, mid: info.mid, lost: info.lost }, "subscriber slow link blamed on its sender's uplink");
+      return;
+    }
+    this.#link.trouble('slowLink');
+  }
+
+  /**
+   * The media server's stats of the connection: losing at least DEFAULTS.simulcast.congestedLossPercent
+   * of what it sent means the link carries less than it is given — a layer down, like a slow link.
+   * A receiver report cannot say whose media was lost, so it counts only when no sender it receives
+   * video from is in trouble (their gaps arrive as losses here too).
+   */
+  stats(stats: ConnectionStats): void {
+    const sent = stats.sent;
+    if (!sent || sent.lossPercent < DEFAULTS.simulcast.congestedLossPercent) return;
+    if (this.#sendersToBlame(undefined)) return;
+    this.owner.log.debug({ uid: this.owner.uid, ...sent }, 'subscriber link congested (media server stats)');
+    this.#link.trouble('congested');
+  }
+
+  /**
+   * Whether the losses of `mid` (undefined: of the whole connection) are their senders': the
+   * m-line's feed is in trouble, or, for the whole connection, some video feed it receives is.
+   */
+  #sendersToBlame(mid: string | undefined): boolean {
+    const video = this.#tracks.filter((t) => t.kind === 'video' && t.active && t.feedId !== 0);
+    const track = mid === undefined ? undefined : this.#tracks.find((t) => t.mid === mid);
+    if (track) return track.feedId !== 0 && this.owner.senderInTrouble(track.feedId);
+    return video.some((t) => this.owner.senderInTrouble(t.feedId));
   }
 
   /** The client is back on a new socket: a pause it was told of before is still on. */
