@@ -14,15 +14,19 @@ export class CandidateQueue {
   /** An ICE restart of ours waits for its answer: remote candidates are for that answer. */
   #restarting = false;
 
-  constructor(
-    private readonly pc: PeerConnectionLike,
-    private readonly sendLocal: (candidate: IceCandidate) => void,
-    private readonly log: Logger,
-  ) {}
+  readonly #pc: PeerConnectionLike;
+  readonly #sendLocal: (candidate: IceCandidate) => void;
+  readonly #log: Logger;
+
+  constructor(pc: PeerConnectionLike, sendLocal: (candidate: IceCandidate) => void, log: Logger) {
+    this.#pc = pc;
+    this.#sendLocal = sendLocal;
+    this.#log = log;
+  }
 
   /** A candidate from the server; null means Janus has no more. */
   async addRemote(candidate: IceCandidate): Promise<void> {
-    if (!this.pc.remoteDescription || this.#restarting) {
+    if (!this.#pc.remoteDescription || this.#restarting) {
       this.#remote.push(candidate);
       return;
     }
@@ -48,7 +52,7 @@ export class CandidateQueue {
 
   /** A candidate we gathered; null when gathering is complete. */
   addLocal(candidate: IceCandidate): void {
-    if (this.#localOpen) this.sendLocal(candidate);
+    if (this.#localOpen) this.#sendLocal(candidate);
     else this.#local.push(candidate);
   }
 
@@ -58,7 +62,7 @@ export class CandidateQueue {
     this.#localOpen = true;
     const queued = this.#local;
     this.#local = [];
-    for (const candidate of queued) this.sendLocal(candidate);
+    for (const candidate of queued) this.#sendLocal(candidate);
   }
 
   clear(): void {
@@ -69,9 +73,9 @@ export class CandidateQueue {
   async #apply(candidate: IceCandidate): Promise<void> {
     try {
       // No argument is the end-of-candidates marker (Janus bundles everything on one transport).
-      await (candidate ? this.pc.addIceCandidate(candidate) : this.pc.addIceCandidate());
+      await (candidate ? this.#pc.addIceCandidate(candidate) : this.#pc.addIceCandidate());
     } catch (error) {
-      this.log.warn('could not add a remote ICE candidate', error);
+      this.#log.warn('could not add a remote ICE candidate', error);
     }
   }
 }

@@ -15,11 +15,12 @@ export class LocalMedia {
   #facingMode: 'user' | 'environment' | undefined;
   #audioOnly: boolean;
 
-  constructor(
-    private readonly handler: MediaHandler,
-    audioOnly: boolean,
-    private readonly log: Logger,
-  ) {
+  readonly #handler: MediaHandler;
+  readonly #log: Logger;
+
+  constructor(handler: MediaHandler, audioOnly: boolean, log: Logger) {
+    this.#handler = handler;
+    this.#log = log;
     this.#audioOnly = audioOnly;
   }
 
@@ -48,7 +49,7 @@ export class LocalMedia {
   /** Opens the microphone, and the camera unless audio-only or starting with video off. */
   async open(options: { audioMuted: boolean; videoMuted: boolean }): Promise<MediaStream> {
     const wantVideo = !this.audioOnly && !options.videoMuted;
-    const stream = await this.handler.getUserMedia({ audio: { ...DEFAULTS.audio }, video: wantVideo ? this.#videoConstraints() : false });
+    const stream = await this.#handler.getUserMedia({ audio: { ...DEFAULTS.audio }, video: wantVideo ? this.#videoConstraints() : false });
     this.#stream = stream;
     this.#remember(stream.getVideoTracks()[0]);
     const audio = this.audioTrack;
@@ -74,7 +75,7 @@ export class LocalMedia {
   /** Opens the camera again (the last one used) and adds its track to the stream. */
   async startVideo(): Promise<MediaStreamTrack> {
     this.#requireVideo();
-    const got = await this.handler.getUserMedia({ audio: false, video: this.#videoConstraints() });
+    const got = await this.#handler.getUserMedia({ audio: false, video: this.#videoConstraints() });
     const track = got.getVideoTracks()[0];
     if (!track) throw new ParleyError('DEVICE_ERROR', 'No camera track was returned');
     this.stopVideo();
@@ -89,7 +90,7 @@ export class LocalMedia {
    */
   async switchCamera(): Promise<MediaStreamTrack | undefined> {
     this.#requireVideo();
-    const next = await nextCamera(this.handler, this.#cameraId);
+    const next = await nextCamera(this.#handler, this.#cameraId);
     if (next) {
       this.#cameraId = next;
     } else {
@@ -123,6 +124,6 @@ export class LocalMedia {
     const settings = track.getSettings?.() ?? {};
     if (settings.deviceId) this.#cameraId = settings.deviceId;
     if (settings.facingMode === 'user' || settings.facingMode === 'environment') this.#facingMode = settings.facingMode;
-    this.log.debug(`camera ${this.#cameraId ?? this.#facingMode ?? 'default'}`);
+    this.#log.debug(`camera ${this.#cameraId ?? this.#facingMode ?? 'default'}`);
   }
 }

@@ -17,19 +17,17 @@ export interface PublisherSignaling {
 }
 
 export class PublisherConnection extends PeerConnection {
-  #audio: RtpTransceiverLike | undefined;
+  readonly #signaling: PublisherSignaling;
+  /** The video codec offered first (ParleyCalls.init's videoCodec, else the browser's preference). */
+  readonly #videoCodec: VideoCodec;
   #video: RtpTransceiverLike | undefined;
   #stream: MediaStream | undefined;
   #restarting: Promise<void> | undefined;
 
-  constructor(
-    handler: MediaHandler,
-    private readonly signaling: PublisherSignaling,
-    rtcConfig?: RTCConfiguration,
-    /** The video codec offered first (ParleyCalls.init's videoCodec, else the browser's preference). */
-    private readonly videoCodec: VideoCodec = 'vp8',
-  ) {
+  constructor(handler: MediaHandler, signaling: PublisherSignaling, rtcConfig?: RTCConfiguration, videoCodec: VideoCodec = 'vp8') {
     super('publisher', handler, (candidate) => signaling.trickle(candidate), rtcConfig);
+    this.#signaling = signaling;
+    this.#videoCodec = videoCodec;
   }
 
   /**
@@ -40,9 +38,9 @@ export class PublisherConnection extends PeerConnection {
     this.markConnecting();
     this.#stream = stream;
     try {
-      if (audio) this.#audio = this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
+      if (audio) this.pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
       if (video) this.#video = this.pc.addTransceiver(video === 'empty' ? 'video' : video, this.#videoInit(stream));
-      if (this.#video) preferVideoCodec(this.#video, this.videoCodec);
+      if (this.#video) preferVideoCodec(this.#video, this.#videoCodec);
       if (!(await this.#offer())) return;
       // A video line without a camera yet (camera off at start): its layers stay off until a track comes.
       if (video === 'empty' && this.#video) await setLayersActive(this.#video.sender, false);
@@ -52,15 +50,6 @@ export class PublisherConnection extends PeerConnection {
       this.markFailed();
       throw error;
     }
-  }
-
-  get hasVideo(): boolean {
-    return this.#video !== undefined;
-  }
-
-  /** Swaps the sent audio track (null: send nothing). */
-  async replaceAudio(track: MediaStreamTrack | null): Promise<void> {
-    if (!this.isClosed && this.#audio) await this.#audio.sender.replaceTrack(track);
   }
 
   /**
@@ -81,7 +70,7 @@ export class PublisherConnection extends PeerConnection {
 
   async #addVideo(track: MediaStreamTrack): Promise<void> {
     this.#video = this.pc.addTransceiver(track, this.#videoInit(this.#stream));
-    preferVideoCodec(this.#video, this.videoCodec);
+    preferVideoCodec(this.#video, this.#videoCodec);
     await this.#offer();
   }
 
@@ -105,7 +94,7 @@ export class PublisherConnection extends PeerConnection {
     this.candidates.holdRemote();
     try {
       await this.pc.setLocalDescription(offer);
-      const answer = await this.signaling.restartIce({ type: 'offer', sdp: offer.sdp ?? '' });
+      const answer = await this.#signaling.restartIce({ type: 'offer', sdp: offer.sdp ?? '' });
       if (this.isClosed) return;
       await this.pc.setRemoteDescription(answer);
     } finally {
@@ -115,7 +104,7 @@ export class PublisherConnection extends PeerConnection {
 
   /** The camera's transceiver: send only, in simulcast layers where the codec and browser allow (simulcast.ts). */
   #videoInit(stream: MediaStream | undefined): RTCRtpTransceiverInit {
-    const sendEncodings = cameraEncodings(this.videoCodec, globalThis.navigator?.userAgent ?? '');
+    const sendEncodings = cameraEncodings(this.#videoCodec, globalThis.navigator?.userAgent ?? '');
     return { direction: 'sendonly', streams: stream ? [stream] : [], ...(sendEncodings ? { sendEncodings } : {}) };
   }
 
@@ -124,7 +113,7 @@ export class PublisherConnection extends PeerConnection {
     const offer = await this.pc.createOffer();
     if (this.isClosed) return false;
     await this.pc.setLocalDescription(offer);
-    const answer = await this.signaling.publish({ type: 'offer', sdp: offer.sdp ?? '' });
+    const answer = await this.#signaling.publish({ type: 'offer', sdp: offer.sdp ?? '' });
     if (this.isClosed) return false;
     await this.pc.setRemoteDescription(answer);
     return true;

@@ -8,20 +8,23 @@ export class RemoteStreams<K> {
   readonly #streams = new Map<string, { key: K; stream: MediaStream }>();
   readonly #changed = new Map<string, K>();
 
-  constructor(
-    private readonly idOf: (key: K) => string,
-    private readonly createStream: () => MediaStream,
-  ) {}
+  readonly #idOf: (key: K) => string;
+  readonly #createStream: () => MediaStream;
+
+  constructor(idOf: (key: K) => string, createStream: () => MediaStream) {
+    this.#idOf = idOf;
+    this.#createStream = createStream;
+  }
 
   get(key: K): MediaStream | undefined {
-    return this.#streams.get(this.idOf(key))?.stream;
+    return this.#streams.get(this.#idOf(key))?.stream;
   }
 
   add(key: K, track: MediaStreamTrack): void {
-    const id = this.idOf(key);
+    const id = this.#idOf(key);
     let entry = this.#streams.get(id);
     if (!entry) {
-      entry = { key, stream: this.createStream() };
+      entry = { key, stream: this.#createStream() };
       this.#streams.set(id, entry);
     }
     entry.stream.addTrack(track);
@@ -29,7 +32,7 @@ export class RemoteStreams<K> {
   }
 
   remove(key: K, track: MediaStreamTrack): void {
-    const id = this.idOf(key);
+    const id = this.#idOf(key);
     const entry = this.#streams.get(id);
     if (!entry) return;
     entry.stream.removeTrack(track);

@@ -50,7 +50,10 @@ export class ScreenShare {
   /** A start under way: a second call waits for it rather than opening a second picker. */
   #starting: Promise<void> | undefined;
 
-  constructor(private readonly opts: ScreenShareOptions) {}
+  readonly #opts: ScreenShareOptions;
+  constructor(opts: ScreenShareOptions) {
+    this.#opts = opts;
+  }
 
   /** Whether we capture and send our screen now. */
   get active(): boolean {
@@ -81,7 +84,7 @@ export class ScreenShare {
 
   async #start(): Promise<void> {
     if (this.#stream) return;
-    const { media } = this.opts;
+    const { media } = this.#opts;
     if (!media.getDisplayMedia) throw new ParleyError('SCREEN_SHARE_UNSUPPORTED');
     const stream = await media.getDisplayMedia(DISPLAY_MEDIA);
     const video = stream.getVideoTracks()[0];
@@ -91,17 +94,17 @@ export class ScreenShare {
     }
     this.#stream = stream;
     video.addEventListener('ended', () => {
-      if (this.#stream === stream) this.opts.ended();
+      if (this.#stream === stream) this.#opts.ended();
     });
     const connection = new PublisherConnection(
       media,
       {
-        publish: (offer) => this.opts.signaling.publish(offer),
-        trickle: (candidate) => this.opts.signaling.trickle(candidate),
+        publish: (offer) => this.#opts.signaling.publish(offer),
+        trickle: (candidate) => this.#opts.signaling.trickle(candidate),
         restartIce: () => Promise.reject(new ParleyError('INVALID_STATE', 'A screen share is not restarted: share again')),
       },
-      this.opts.rtcConfig(),
-      this.opts.videoCodec,
+      this.#opts.rtcConfig(),
+      this.#opts.videoCodec,
     );
     this.#connection = connection;
     try {
@@ -122,7 +125,7 @@ export class ScreenShare {
     if (!this.#stream) return;
     const connection = this.#detach();
     try {
-      await this.opts.signaling.stop();
+      await this.#opts.signaling.stop();
     } finally {
       connection?.close();
     }
@@ -136,7 +139,7 @@ export class ScreenShare {
   endedByServer(): void {
     const connection = this.#detach();
     if (!connection) return;
-    const timer = setTimeout(() => connection.close(), this.opts.lingerMs);
+    const timer = setTimeout(() => connection.close(), this.#opts.lingerMs);
     connection.on('stateChanged', (state) => {
       if (state !== 'failed' && state !== 'closed') return;
       clearTimeout(timer);
@@ -146,7 +149,7 @@ export class ScreenShare {
 
   /** A candidate of the media server's for the share's connection. */
   addRemoteCandidate(candidate: IceCandidate): void {
-    this.#connection?.addRemoteCandidate(candidate).catch((error) => this.opts.log.debug('screen share candidate failed', error));
+    this.#connection?.addRemoteCandidate(candidate).catch((error) => this.#opts.log.debug('screen share candidate failed', error));
   }
 
   /** Releases the capture and closes the connection at once, telling nobody (the session ends, or the share never started). */

@@ -38,12 +38,11 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
   readonly #owners = new Map<string, { track: MediaStreamTrack; publication: Publication }>();
   #midToUid = new Map<string, string>();
 
-  constructor(
-    handler: MediaHandler,
-    private readonly signaling: SubscriberSignaling,
-    rtcConfig?: RTCConfiguration,
-  ) {
+  readonly #signaling: SubscriberSignaling;
+
+  constructor(handler: MediaHandler, signaling: SubscriberSignaling, rtcConfig?: RTCConfiguration) {
     super('subscriber', handler, (candidate) => signaling.trickle(candidate), rtcConfig);
+    this.#signaling = signaling;
     const createStream = () => handler.createMediaStream();
     this.#byUser = new RemoteStreams((uid) => uid, createStream);
     this.#byPublication = new RemoteStreams((p) => `${p.source}:${p.uid}`, createStream);
@@ -56,7 +55,7 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
 
   /** ICE restart (the network path was lost): the server has the media server offer new ICE credentials. */
   async restartIce(): Promise<void> {
-    if (!this.isClosed) await this.signaling.restartIce();
+    if (!this.isClosed) await this.#signaling.restartIce();
   }
 
   /** A participant's camera and microphone tracks together (their screen share is a publication stream of its own). */
@@ -84,7 +83,7 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
       if (this.isClosed) return;
       await this.pc.setLocalDescription(answer);
       this.#reconcile(streams);
-      const taken = this.signaling.answer({ type: 'answer', sdp: answer.sdp ?? '' });
+      const taken = this.#signaling.answer({ type: 'answer', sdp: answer.sdp ?? '' });
       // Our candidates may follow the answer at once: the subscriber handle exists, and Janus
       // keeps candidates that come before the answer it belongs to. Waiting for the server's
       // acknowledgement would hold ICE back by a round trip through Janus.
