@@ -97,7 +97,7 @@ function tabOf(call: Caller): BrowserPage {
 }
 
 /** A fresh Chromium context on the server's blank page with the SDK loaded and initialised. */
-export async function openCallPage(stack: Stack, uid: string, name = uid): Promise<CallPage> {
+export async function openCallPage(stack: Pick<Stack, 'url' | 'browser'>, uid: string, name = uid): Promise<CallPage> {
   const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
   await context.addInitScript(PAGE_INIT_SCRIPT);
   const page = await context.newPage();
@@ -118,7 +118,7 @@ export async function openParticipant(stack: Stack, browser: BrowserName, uid: s
 }
 
 /** Opens the server's blank page, imports the SDK, inits it and logs `uid` in; returns the auth token. */
-async function loadSdk(stack: Stack, tab: BrowserPage, uid: string, name: string): Promise<string> {
+async function loadSdk(stack: Pick<Stack, 'url'>, tab: BrowserPage, uid: string, name: string): Promise<string> {
   await tab.goto(`${stack.url}/blank.html`);
   // The import() is a string so vitest does not rewrite it as test code; no inline <script>,
   // which the server's content security policy refuses, as it would an app's.
