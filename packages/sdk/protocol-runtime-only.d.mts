@@ -2,3 +2,6 @@ import type { Plugin } from 'esbuild';
 
 /** esbuild plugin: `@parley/protocol` resolves to its runtime part only (see protocol-runtime-only.mjs). */
 export declare const protocolRuntimeOnly: Plugin;
+
+/** The error codes the browser SDK raises itself: the only ones whose default message the bundles carry. */
+export declare const BROWSER_RAISED_CODES: ReadonlySet<string>;
