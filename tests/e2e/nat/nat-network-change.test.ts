@@ -28,10 +28,25 @@ async function msUntilFramesRise(call: CallPage, more = 3, timeoutMs = 20_000): 
   throw new Error(`${call.uid}: no frames within ${timeoutMs} ms`);
 }
 
+/**
+ * bob's SDK log (debug on) with the time of each line, to print how a recovery went: when his socket
+ * was found dead, which resume attempt opened, when each connection's media came back.
+ */
+async function recordSdkLog(call: CallPage): Promise<(linkUpAt: number) => string> {
+  const lines: Array<{ at: number; text: string }> = [];
+  call.page.on('console', (message) => {
+    const text = message.text();
+    if (/resume|ICE|network changed|dead|media back|path lost|restart|-> |subscriber\.offer|event trickle/.test(text)) lines.push({ at: Date.now(), text });
+  });
+  await call.page.evaluate(() => (window as any).Parley.ParleyCalls.init({ serverUrl: location.origin, debug: true }));
+  return (linkUpAt) => lines.map(({ at, text }) => `  ${String(at - linkUpAt).padStart(6)} ms  ${text.slice(0, 160)}`).join('\n');
+}
+
 describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
   let testbed: NatTestbed;
   let stack: NatStack;
   let open: CallPage[] = [];
+  let bobLog: (linkUpAt: number) => string;
 
   beforeAll(async () => {
     testbed = await NatTestbed.create(['alice', 'bob']);
@@ -49,6 +64,7 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
   async function callBetweenHomes(sessionId: string): Promise<{ alice: CallPage; bob: CallPage }> {
     const [alice, bob] = await Promise.all(['alice', 'bob'].map((uid) => openCallPage(stack.home(uid), uid)));
     open.push(alice as CallPage, bob as CallPage);
+    bobLog = await recordSdkLog(bob as CallPage);
     await startCall(alice as CallPage, sessionId);
     await startCall(bob as CallPage, sessionId);
     for (const call of [alice, bob] as CallPage[]) {
@@ -61,6 +77,21 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
       });
       await eventually(() => stats(call), (v) => v.videoFramesDecoded > 10 && v.audioPacketsReceived > 0, 20_000, `${call.uid} decoding`);
     }
+    // bob's connections' ICE states and selected pairs go to his log too.
+    await (bob as CallPage).page.evaluate(() => {
+      const pcs = (window as any).session.getPeerConnections() as Record<string, RTCPeerConnection | null>;
+      for (const [name, pc] of Object.entries(pcs)) {
+        if (!pc) continue;
+        pc.addEventListener('iceconnectionstatechange', () => console.log(`ICE trace: ${name} ice ${pc.iceConnectionState}`));
+        pc.addEventListener('icegatheringstatechange', () => console.log(`ICE trace: ${name} gathering ${pc.iceGatheringState}`));
+        pc.addEventListener('connectionstatechange', () => console.log(`ICE trace: ${name} connection ${pc.connectionState}`));
+        const transport = pc.getSenders()[0]?.transport ?? pc.getReceivers()[0]?.transport;
+        transport?.iceTransport?.addEventListener('selectedcandidatepairchange', () => {
+          const pair = transport.iceTransport.getSelectedCandidatePair();
+          console.log(`ICE trace: ${name} pair ${pair?.local?.type} ${pair?.local?.address} -> ${pair?.remote?.type} ${pair?.remote?.address}:${pair?.remote?.port}`);
+        });
+      }
+    });
     return { alice: alice as CallPage, bob: bob as CallPage };
   }
 
@@ -89,8 +120,10 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     await testbed.linkDown('bob');
     await sleep(10_000);
     await testbed.linkUp('bob');
+    const linkUpAt = Date.now();
     const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice), msUntilFramesRise(bob)]);
     console.log(`10 s outage: frames again ${aliceBack} ms (alice, receiving bob) and ${bobBack} ms (bob, receiving alice) after the link returned`);
+    console.log(`bob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
     // bob's socket was found dead by its heartbeat during the outage and resumed about a second after
     // the link returned (resume attempts open within 2 s or make way); his subscriber is restarted
     // through it, his publisher's path counts as back as soon as Janus's feedback arrives again.
@@ -111,11 +144,14 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     const moved = await testbed.changeAddress('bob');
     expect(moved.publicAddress).not.toBe(before);
     await testbed.linkUp('bob');
+    const linkUpAt = Date.now();
     const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice), msUntilFramesRise(bob)]).catch(async (error) => {
       console.log('bob events', JSON.stringify(await events(bob)), describePairs('bob', await selectedPairs(bob)));
+      console.log(`bob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
       throw error;
     });
     console.log(`5 s down, new address: frames again ${aliceBack} ms (alice) and ${bobBack} ms (bob) after the link returned`);
+    console.log(`bob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
     // Measured: alice (bob's publisher, restarted once his socket resumed) 2.1–2.2 s; bob (his subscriber,
     // restarted by Janus's new offer, key frames asked for once its media flows: subscriber.restored) 1.8 s.
     expect(Math.max(aliceBack, bobBack)).toBeLessThanOrEqual(3_000);
