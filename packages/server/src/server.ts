@@ -35,6 +35,7 @@ import { Webhooks } from './webhooks/webhooks.ts';
 import { CallQualityReader, QualityRetention, QualityService, QualityStore, qualityRoutes } from './quality/index.ts';
 import { signalingPlugin } from './ws/signaling-plugin.ts';
 import { RelayedClients } from './ws/relayed-clients.ts';
+import { RingingRelay } from './cluster/ringing-relay.ts';
 import type { SignalingDeps } from './ws/request-context.ts';
 import { discoverPublicIp } from './turn/public-address.ts';
 import { TurnService } from './turn/turn-service.ts';
@@ -179,6 +180,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         registry,
         ringTimeoutMs: config.ringTimeoutMs,
         joinGraceMs: DEFAULTS.ringJoinGraceMs,
+        // In a cluster, a call rings users' channels on every process.
+        cluster: cluster.relay && cluster.leases && new RingingRelay(cluster.bus, cluster.relay, cluster.leases, log.child({ component: 'ringing' })),
       })
     : undefined;
   const metrics = new ParleyMetrics();

@@ -11,6 +11,11 @@
  *   cancel or no answer; the others when one tab accepts or declines);
  * - `call.ended` → the two channels that own the call (caller's, accepter's),
  *   except the one that asked.
+ *
+ * In a cluster (`cluster`) a user's channels may be on several processes: a
+ * call lives on its caller's process, the receiver's channels elsewhere are
+ * told over the bus, and their requests on the call are relayed to it (each
+ * is a channel like any other there).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -32,6 +37,29 @@ import { StateMachine, type Transitions } from '@parley/protocol';
 /** What the service needs of a connection: a way to push events (ClientConnection has it). */
 export interface UserChannel {
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
+  /** Unique on its process (a cluster names a channel by it). */
+  readonly connectionId?: string;
+}
+
+type CallRequest = 'call.accept' | 'call.reject' | 'call.cancel' | 'call.end';
+type CallRequestParams = { sessionId: string; reason?: 'rejected' | 'busy' };
+
+/** The other processes of a cluster, as the ringing flow reaches them (cluster/ringing-relay.ts). */
+export interface RingingCluster {
+  /** The first channel of `uid` here logged in: the user's events from other processes reach `deliver` (not the channel `except` names), until `userOffline`. */
+  userOnline(uid: string, deliver: <E extends ServerEventName>(event: E, data: ServerEvents[E], exceptConnectionId: string | undefined) => void): void;
+  userOffline(uid: string): void;
+  /** Tells `uid`'s channels on other processes (all but `except`, a channel of another process relayed here). */
+  toUser<E extends ServerEventName>(uid: string, event: E, data: ServerEvents[E], except?: UserChannel): void;
+  /** The call rings from here: requests on it from channels elsewhere go to `handle` (each such channel one object for the call's life), its session ending elsewhere to `sessionEnded`, until `releaseCall`. */
+  holdCall(sessionId: string, handle: (channel: UserChannel, uid: string, type: CallRequest, params: CallRequestParams) => Promise<Call>, sessionEnded: () => void): void;
+  releaseCall(sessionId: string): void;
+  /** A request of `channel` (logged in here as `uid`) on a call that rings from another process, answered there. */
+  relay(channel: UserChannel, uid: string, type: CallRequest, params: CallRequestParams): Promise<Call>;
+  /** Whether the session is live on any process. */
+  sessionLive(sessionId: string): Promise<boolean>;
+  /** A session owned here ended: the process its call rings from hears it. */
+  sessionEnded(sessionId: string): void;
 }
 
 const CALL_TRANSITIONS: Transitions<CallStatus> = {
@@ -61,6 +89,8 @@ export interface RingingServiceDeps {
   registry: Pick<SessionRegistry, 'get' | 'isInSession'>;
   ringTimeoutMs: number;
   joinGraceMs: number;
+  /** A cluster's other processes (REDIS_URL); absent: every channel and call is here. */
+  cluster?: RingingCluster | undefined;
 }
 
 const party = (u: User): CallParty => ({ uid: u.uid, name: u.name, avatar: u.avatar });
@@ -77,6 +107,7 @@ export class RingingService {
   /** A live session ended: an answered call on it is over for both (event-wiring.ts calls this). */
   sessionEnded(sessionId: string): void {
     if (this.#closed) return;
+    if (!this.#calls.has(sessionId)) this.deps.cluster?.sessionEnded(sessionId);
     void this.#queue.run(() => this.#sessionGone(sessionId, 'session-ended')).catch((error) => this.deps.log.error({ err: error }, 'ending a call failed'));
   }
 
@@ -99,6 +130,7 @@ export class RingingService {
         this.#channels.set(user.uid, set);
       }
       set.add(channel);
+      if (set.size === 1) this.deps.cluster?.userOnline(user.uid, (event, data, except) => this.#tellHere(user.uid, event, data, except));
       this.deps.log.info({ uid: user.uid, channels: set.size }, 'user channel open');
       const ringing = [...this.#calls.values()].filter((c) => c.call.receiver.uid === user.uid && c.machine.is('initiated')).map((c) => snapshot(c));
       return { uid: user.uid, ringing };
@@ -112,7 +144,10 @@ export class RingingService {
     void this.#queue
       .run(async () => {
         this.#channels.get(uid)?.delete(channel);
-        if (this.#channels.get(uid)?.size === 0) this.#channels.delete(uid);
+        if (this.#channels.get(uid)?.size === 0) {
+          this.#channels.delete(uid);
+          this.deps.cluster?.userOffline(uid);
+        }
         for (const live of [...this.#calls.values()]) {
           if (live.callerChannel === channel && live.machine.is('initiated')) await this.#cancel(live, 'caller-disconnected');
         }
@@ -154,16 +189,19 @@ export class RingingService {
         return snapshot(live);
       }
       this.#calls.set(live.call.sessionId, live);
+      this.deps.cluster?.holdCall(live.call.sessionId, (from, fromUid, request, params) => this.#relayedHere(from, fromUid, request, params), () => this.sessionEnded(live.call.sessionId));
       live.timer = setTimeout(() => {
         void this.#queue.run(() => this.#unanswered(live)).catch((error) => this.deps.log.error({ err: error }, 'unanswered call failed'));
       }, this.deps.ringTimeoutMs);
       live.timer.unref?.();
-      for (const c of this.#channelsOf(receiverUid)) c.send('call.incoming', { call: snapshot(live) });
+      this.#tellUser(receiverUid, 'call.incoming', { call: snapshot(live) });
       return snapshot(live);
     });
   }
 
   cancel(channel: UserChannel, sessionId: string): Promise<Call> {
+    const elsewhere = this.#ringsElsewhere(channel, 'call.cancel', { sessionId });
+    if (elsewhere) return elsewhere;
     return this.#queue.run(async () => {
       const live = this.#requireCall(channel, sessionId, 'initiator');
       if (!live.machine.is('initiated')) throw new ParleyError('INVALID_STATE', 'The call was answered: end it with call.end');
@@ -175,6 +213,8 @@ export class RingingService {
   // ——— the receiver ———
 
   accept(channel: UserChannel, sessionId: string): Promise<Call> {
+    const elsewhere = this.#ringsElsewhere(channel, 'call.accept', { sessionId });
+    if (elsewhere) return elsewhere;
     return this.#queue.run(async () => {
       const live = this.#requireCall(channel, sessionId, 'receiver');
       if (!live.machine.is('initiated')) throw new ParleyError('INVALID_STATE', 'The call was answered already');
@@ -186,7 +226,7 @@ export class RingingService {
       // Both sides now join the session; if neither does, the call ends after a while.
       live.timer = setTimeout(() => {
         void this.#queue.run(async () => {
-          if (!this.deps.registry.get(sessionId)?.isOpen) await this.#sessionGone(sessionId, 'never-joined');
+          if (!(await this.#sessionLive(sessionId))) await this.#sessionGone(sessionId, 'never-joined');
         });
       }, this.deps.joinGraceMs);
       live.timer.unref?.();
@@ -197,6 +237,8 @@ export class RingingService {
   }
 
   reject(channel: UserChannel, sessionId: string, reason: 'rejected' | 'busy'): Promise<Call> {
+    const elsewhere = this.#ringsElsewhere(channel, 'call.reject', { sessionId, reason });
+    if (elsewhere) return elsewhere;
     return this.#queue.run(async () => {
       const live = this.#requireCall(channel, sessionId, 'receiver');
       if (!live.machine.is('initiated')) throw new ParleyError('INVALID_STATE', 'The call was answered: end it with call.end');
@@ -211,6 +253,8 @@ export class RingingService {
 
   /** Ends an answered call for both and ends its live session; on a ringing call it cancels or rejects. */
   async end(channel: UserChannel, sessionId: string): Promise<Call> {
+    const elsewhere = this.#ringsElsewhere(channel, 'call.end', { sessionId });
+    if (elsewhere) return elsewhere;
     const { call, ended } = await this.#queue.run(async () => {
       const live = this.#requireCall(channel, sessionId, 'either');
       const uid = this.#requireUid(channel);
@@ -245,14 +289,14 @@ export class RingingService {
 
   async #cancel(live: LiveCall, reason: string): Promise<void> {
     await this.#finish(live, 'cancelled', reason);
-    for (const c of this.#channelsOf(live.call.receiver.uid)) c.send('call.cancelled', { call: snapshot(live) });
+    this.#tellUser(live.call.receiver.uid, 'call.cancelled', { call: snapshot(live) });
   }
 
   async #unanswered(live: LiveCall): Promise<void> {
     if (!live.machine.is('initiated') || this.#calls.get(live.call.sessionId) !== live) return;
     await this.#finish(live, 'unanswered', 'unanswered');
     live.callerChannel.send('call.rejected', { call: snapshot(live) });
-    for (const c of this.#channelsOf(live.call.receiver.uid)) c.send('call.cancelled', { call: snapshot(live) });
+    this.#tellUser(live.call.receiver.uid, 'call.cancelled', { call: snapshot(live) });
   }
 
   /** The call's session ended (or never started): an answered call is over for both. */
@@ -269,6 +313,7 @@ export class RingingService {
     live.call.endedAt = Date.now();
     live.machine.to(status);
     this.#calls.delete(live.call.sessionId);
+    this.deps.cluster?.releaseCall(live.call.sessionId);
     await this.deps.calls.callFinished(live.call.sessionId, status, reason);
   }
 
@@ -279,7 +324,41 @@ export class RingingService {
   }
 
   #stopRingingElsewhere(live: LiveCall, answered: UserChannel): void {
-    for (const c of this.#channelsOf(live.call.receiver.uid)) if (c !== answered) c.send('call.cancelled', { call: snapshot(live) });
+    this.#tellUser(live.call.receiver.uid, 'call.cancelled', { call: snapshot(live) }, answered);
+  }
+
+  /** Every channel of `uid` but `except`: here, and on the other processes of a cluster. */
+  #tellUser<E extends ServerEventName>(uid: string, event: E, data: ServerEvents[E], except?: UserChannel): void {
+    for (const c of this.#channelsOf(uid)) if (c !== except) c.send(event, data);
+    this.deps.cluster?.toUser(uid, event, data, except);
+  }
+
+  /** What another process told `uid`'s channels, for those here (all but the one named `exceptConnectionId`). */
+  #tellHere<E extends ServerEventName>(uid: string, event: E, data: ServerEvents[E], exceptConnectionId: string | undefined): void {
+    for (const c of this.#channelsOf(uid)) if (exceptConnectionId === undefined || c.connectionId !== exceptConnectionId) c.send(event, data);
+  }
+
+  // ——— a cluster's calls ———
+
+  /** A request on a call that rings from another process: relayed there (its caller's). Undefined: the call is here, or there is no cluster. */
+  #ringsElsewhere(channel: UserChannel, type: CallRequest, params: CallRequestParams): Promise<Call> | undefined {
+    const cluster = this.deps.cluster;
+    if (!cluster || this.#calls.has(params.sessionId)) return undefined;
+    return cluster.relay(channel, this.#requireUid(channel), type, params);
+  }
+
+  /** A request relayed from a channel of `uid` on another process, on a call that rings from here. */
+  #relayedHere(channel: UserChannel, uid: string, type: CallRequest, params: CallRequestParams): Promise<Call> {
+    this.#uidOf.set(channel, uid); // its process checked its login
+    if (type === 'call.accept') return this.accept(channel, params.sessionId);
+    if (type === 'call.reject') return this.reject(channel, params.sessionId, params.reason ?? 'rejected');
+    if (type === 'call.cancel') return this.cancel(channel, params.sessionId);
+    return this.end(channel, params.sessionId);
+  }
+
+  async #sessionLive(sessionId: string): Promise<boolean> {
+    if (this.deps.registry.get(sessionId)?.isOpen) return true;
+    return (await this.deps.cluster?.sessionLive(sessionId)) ?? false;
   }
 
   #logMove(live: LiveCall, from: CallStatus, to: CallStatus): void {

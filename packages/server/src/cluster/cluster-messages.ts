@@ -11,6 +11,8 @@
  *   owner sends the session's events there for those clients.
  * - `user`: every process where the user has a socket (the ringing flow's
  *   user channel).
+ * - `call`: the process a call rings from (its caller's), while the call is
+ *   live: the requests of the receiver's user channels on other processes.
  * - `process`: one process — the answers to the requests it relayed, and
  *   what the owner sends the relayed clients on it (each client's own events,
  *   in the order sent, after or before the answers as the owner sent them).
@@ -47,8 +49,8 @@ export interface RelayedClientAddress {
 /** A server event for clients on another process: everyone in the session there but `except`, or only `to`. */
 export type SessionEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E]; except?: string; to?: string } }[ServerEventName];
 
-/** A server event for a user's sockets, wherever they are. */
-export type UserEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E] } }[ServerEventName];
+/** A server event for a user's sockets, wherever they are: all of them, or all but one (`except`, a socket of the process named). */
+export type UserEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E]; except?: RelayedClientAddress } }[ServerEventName];
 
 export interface ClusterMessageMap {
   owner: {
@@ -61,6 +63,11 @@ export interface ClusterMessageMap {
   };
   user: {
     'user.event': UserEventMessage;
+  };
+  call: {
+    'client.request': RelayedRequest;
+    /** The call's session ended on the process that owned it. */
+    'session.ended': Record<string, never>;
   };
   process: {
     'client.response': RelayedResponse;
@@ -84,6 +91,7 @@ export const Topics = {
   owner: (sessionId: string): Topic<'owner'> => ({ kind: 'owner', id: sessionId }),
   members: (sessionId: string): Topic<'members'> => ({ kind: 'members', id: sessionId }),
   user: (uid: string): Topic<'user'> => ({ kind: 'user', id: uid }),
+  call: (sessionId: string): Topic<'call'> => ({ kind: 'call', id: sessionId }),
   process: (processId: string): Topic<'process'> => ({ kind: 'process', id: processId }),
 };
 

@@ -23,8 +23,8 @@ import { randomUUID } from 'node:crypto';
 import { type ErrorBody, isErrorCode, isParleyError, ParleyError, type RequestParams, type RequestResult, type RequestType } from '@parley/protocol';
 import type { ParticipantLink } from '../sessions/participant.ts';
 import type { Logger } from '../util/logger.ts';
-import type { ClusterBus, ClusterSubscription } from './cluster-bus.ts';
-import { type ClusterEnvelope, type RelayedClientAddress, type RelayedRequest, type RelayedResponse, Topics } from './cluster-messages.ts';
+import type { ClusterBus, ClusterHandler, ClusterSubscription } from './cluster-bus.ts';
+import { type ClusterEnvelope, type RelayedClientAddress, type RelayedRequest, type RelayedResponse, type Topic, Topics } from './cluster-messages.ts';
 
 interface Pending {
   resolve(result: unknown): void;
@@ -69,24 +69,34 @@ export class OwnerRelay {
   }
 
   /** Sends a client's request to the session's owner; resolves with its result or rejects with its error. */
-  async request<T extends RequestType>(sessionId: string, client: RelayedClient, type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+  request<T extends RequestType>(sessionId: string, client: RelayedClient, type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+    return this.#request(Topics.owner(sessionId), client, type, params);
+  }
+
+  /** Sends a user channel's request on a ringing (or answered) call to the process the call rings from (the caller's). */
+  requestCall<T extends RequestType>(sessionId: string, client: RelayedClient, type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+    return this.#request(Topics.call(sessionId), client, type, params);
+  }
+
+  async #request<T extends RequestType>(to: Topic<'owner' | 'call'>, client: RelayedClient, type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+    const sessionId = to.id;
     if (this.#closed) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The relay to session owners is closed');
     const requestId = randomUUID();
     const answer = new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => this.#settle(requestId)?.reject(new ParleyError('REQUEST_TIMEOUT', `The owner of session ${sessionId} did not answer ${type} in time`)), this.#timeoutMs);
+      const timer = setTimeout(() => this.#settle(requestId)?.reject(new ParleyError('REQUEST_TIMEOUT', `The owner of ${to.kind} ${sessionId} did not answer ${type} in time`)), this.#timeoutMs);
       this.#pending.set(requestId, { resolve, reject, timer });
     });
     const request = { requestId, replyTo: this.#bus.processId, connectionId: client.connectionId, uid: client.uid, type, params } as RelayedRequest;
     let listeners: number;
     try {
-      listeners = await this.#bus.publish(Topics.owner(sessionId), 'client.request', request);
+      listeners = await this.#bus.publish(to, 'client.request', request);
     } catch (error) {
       this.#settle(requestId);
       throw error;
     }
     if (listeners === 0) {
       this.#settle(requestId);
-      throw new ParleyError('CLUSTER_UNAVAILABLE', `No process owns session ${sessionId} now`, { details: { sessionId } });
+      throw new ParleyError('CLUSTER_UNAVAILABLE', `No process owns ${to.kind} ${sessionId} now`, { details: { sessionId } });
     }
     return (await answer) as RequestResult<T>;
   }
@@ -123,11 +133,28 @@ export class OwnerRelay {
    * relayed clients' sockets closing, until unsubscribed (when the lease is
    * released or lost).
    */
-  async serve(sessionId: string, handle: RelayedRequestHandler, disconnected: (client: RelayedClientAddress & { uid: string }) => void = () => {}): Promise<ClusterSubscription> {
-    const subscription = await this.#bus.subscribe(Topics.owner(sessionId), (message) => {
+  serve(sessionId: string, handle: RelayedRequestHandler, disconnected: (client: RelayedClientAddress & { uid: string }) => void = () => {}): Promise<ClusterSubscription> {
+    return this.#serve(Topics.owner(sessionId), (message) => {
       if (message.type === 'client.request') void this.#answer(message.payload, handle);
       else disconnected(message.payload);
     });
+  }
+
+  /** On the process a call rings from: answers the requests on it from user channels elsewhere, and hears of its session ending elsewhere, until unsubscribed (the call is over). */
+  serveCall(sessionId: string, handle: RelayedRequestHandler, sessionEnded: () => void): Promise<ClusterSubscription> {
+    return this.#serve(Topics.call(sessionId), (message) => {
+      if (message.type === 'client.request') void this.#answer(message.payload, handle);
+      else sessionEnded();
+    });
+  }
+
+  /** Tells the process a call rings from that its session ended (here, where it was owned). */
+  async callSessionEnded(sessionId: string): Promise<void> {
+    await this.#bus.publish(Topics.call(sessionId), 'session.ended', {}).catch((error: unknown) => this.#log.warn({ err: error, sessionId }, "a call's session end was not told to its process"));
+  }
+
+  async #serve<K extends 'owner' | 'call'>(topic: Topic<K>, handler: ClusterHandler<K>): Promise<ClusterSubscription> {
+    const subscription = await this.#bus.subscribe(topic, handler);
     this.#serving.add(subscription);
     return {
       unsubscribe: async () => {

@@ -1,20 +1,25 @@
 /**
  * Several server processes in one unit test (issue 17.2): each its own
  * registry, signaling, relay and ringing, on the fake media backend, sharing
- * one in-memory bus hub and one lease table — what Redis is to real processes.
- * Clients are WebSockets faked in memory, driving the real ClientConnection.
+ * one in-memory bus hub and one lease table — what Redis is to real processes
+ * — and one call log (what PostgreSQL is). Clients are WebSockets faked in
+ * memory, driving the real ClientConnection. A user logs in with their uid as
+ * the auth token.
  */
 import { EventEmitter } from 'node:events';
-import { type ListenerErrorReporter, TypedEmitter } from '@parley/protocol';
+import { type Call, type CallStatus, type ListenerErrorReporter, ParleyError, TypedEmitter } from '@parley/protocol';
 import pino from 'pino';
 import type { WebSocket } from 'ws';
 import { MemoryClusterBus, MemoryClusterHub } from '../cluster/memory-cluster-bus.ts';
+import { RingingService } from '../calls/ringing-service.ts';
 import { OwnerRelay } from '../cluster/owner-relay.ts';
+import { RingingRelay } from '../cluster/ringing-relay.ts';
 import { ServedLeases } from '../cluster/served-leases.ts';
 import type { SessionLeasesEvents } from '../cluster/session-leases.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { DomainEvents } from '../sessions/domain-events.ts';
 import { SessionRegistry } from '../sessions/session-registry.ts';
+import type { UsersStore } from '../store/index.ts';
 import { signCallToken } from '../tokens/call-token.ts';
 import { tellClients } from '../ws/client-broadcast.ts';
 import { ClientConnection } from '../ws/client-connection.ts';
@@ -44,7 +49,37 @@ class LeaseTable {
       async release(sessionId: string): Promise<void> {
         if (owners.get(sessionId) === processId) owners.delete(sessionId);
       }
+      async owner(sessionId: string): Promise<string | null> {
+        return owners.get(sessionId) ?? null;
+      }
     })(() => undefined);
+  }
+}
+
+/** Users who log in with their uid as the auth token. */
+const users = {
+  async userForAuthToken(authToken: string) {
+    return { uid: authToken, name: authToken.toUpperCase(), avatar: null };
+  },
+  async require(uid: string) {
+    return { uid, name: uid.toUpperCase(), avatar: null };
+  },
+} as unknown as UsersStore;
+
+/** The call log's rows, as every process writes them. */
+export class SharedCallLog {
+  readonly calls = new Map<string, { status: CallStatus; reason: string | null; acceptedAt: number | null }>();
+
+  readonly writes = {
+    callInitiated: async (call: Call) => void this.calls.set(call.sessionId, { status: 'initiated', reason: null, acceptedAt: null }),
+    callAccepted: async (sessionId: string, at: number) => void this.calls.set(sessionId, { ...this.#row(sessionId), status: 'ongoing', acceptedAt: at }),
+    callFinished: async (sessionId: string, status: CallStatus, reason: string) => void this.calls.set(sessionId, { ...this.#row(sessionId), status, reason }),
+  };
+
+  #row(sessionId: string) {
+    const row = this.calls.get(sessionId);
+    if (!row) throw new ParleyError('CALL_NOT_FOUND');
+    return row;
   }
 }
 
@@ -52,6 +87,7 @@ export interface PretendProcess {
   readonly processId: string;
   readonly registry: SessionRegistry;
   readonly media: FakeMediaBackend;
+  readonly ringing: RingingService;
   /** A client's socket connected to this process. */
   connect(): PretendClient;
   close(): Promise<void>;
@@ -60,6 +96,7 @@ export interface PretendProcess {
 export class PretendCluster {
   readonly #hub = new MemoryClusterHub();
   readonly leases = new LeaseTable();
+  readonly callLog = new SharedCallLog();
   readonly secret = new TextEncoder().encode('a-secret-of-at-least-32-bytes-long!!');
   readonly #processes: PretendProcess[] = [];
 
@@ -71,6 +108,16 @@ export class PretendCluster {
     tellClients(events);
     const media = new FakeMediaBackend();
     const registry = new SessionRegistry({ log, events, media, maxParticipants: 16, reconnectGraceMs: 1_000 }, ownership);
+    const ringing = new RingingService({
+      log,
+      users,
+      calls: this.callLog.writes,
+      registry,
+      ringTimeoutMs: 2_000,
+      joinGraceMs: 1_000,
+      cluster: new RingingRelay(bus, relay, this.leases.for(bus.processId), log),
+    });
+    events.on('session.ended', (e) => ringing.sessionEnded(e.session.sessionId));
     const deps: SignalingDeps = {
       registry,
       tokenSecret: this.secret,
@@ -78,14 +125,17 @@ export class PretendCluster {
       observed: new SignalingEvents(failLoudly),
       limits: new SignalingLimits(DEFAULTS.rateLimits),
       relay,
+      ringing,
     };
     ownership.serveWith(new RelayedClients(deps, relay));
     const process: PretendProcess = {
       processId: bus.processId,
       registry,
       media,
+      ringing,
       connect: () => new PretendClient(deps),
       close: async () => {
+        ringing.close();
         await registry.closeAll('server-shutdown');
         await relay.close();
         await bus.close();

@@ -50,6 +50,8 @@ export class ClientConnection implements RequestContext {
     this.log = log;
     this.#budget = deps.limits.frameBudget();
     deps.observed.emit('connection.opened');
+    // In a cluster, what another process sends this socket (as its session's owner, or its call's) reaches it.
+    deps.relay?.attach(this.connectionId, this);
     socket.on('message', (data, isBinary) => void this.#onFrame(isBinary ? null : data.toString()));
     socket.on('close', () => this.#onClose());
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
@@ -116,7 +118,7 @@ export class ClientConnection implements RequestContext {
       const relay = this.deps.relay;
       const sessionId = relay && !this.binding && !this.#relayed ? ownerSessionOf(type, params, error, this.deps.registry) : undefined;
       if (!relay || sessionId === undefined) throw error;
-      return this.#relayTo(RelayedSession.open(relay, sessionId, this, type as 'join' | 'resume', params as never));
+      return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never));
     }
   }
 
@@ -130,7 +132,6 @@ export class ClientConnection implements RequestContext {
   }
 
   #endRelay(): void {
-    this.#relayed?.end();
     this.#relayed = undefined;
   }
 
@@ -138,6 +139,7 @@ export class ClientConnection implements RequestContext {
     this.#closed = true;
     this.deps.observed.emit('connection.closed');
     this.deps.ringing?.channelClosed(this);
+    this.deps.relay?.detach(this.connectionId);
     this.#relayed?.socketClosed();
     this.#relayed = undefined;
     const binding = this.binding;

@@ -1,19 +1,13 @@
 /**
  * A socket of this process in a session another process owns (issue 17.2):
- * its session requests go to the owner (OwnerRelay.request) and the owner's
- * events for it come back to it (OwnerRelay.attach), from the `join` or
- * `resume` the owner accepted until it leaves, the owner closes it, or its
- * socket closes — which the owner hears, to start its reconnect grace.
+ * its session requests go to the owner (OwnerRelay.request) — from the `join`
+ * or `resume` the owner accepted until it leaves, the owner closes it, or its
+ * socket closes, which the owner hears, to start its reconnect grace. The
+ * owner's events for it come back to the socket, attached to the relay for
+ * its whole life (client-connection.ts).
  */
 import type { RequestParams, RequestResult, RequestType } from '@parley/protocol';
 import type { OwnerRelay } from '../cluster/owner-relay.ts';
-import type { ParticipantLink } from '../sessions/participant.ts';
-
-/** The socket: where the owner's events for it go. */
-export interface RelayedSocket extends ParticipantLink {
-  /** Unique on this process: how the owner's events name it. */
-  readonly connectionId: string;
-}
 
 export class RelayedSession {
   private constructor(
@@ -22,24 +16,18 @@ export class RelayedSession {
     private readonly client: { uid: string; connectionId: string },
   ) {}
 
-  /** Joins or resumes at the owner; the owner's events for the socket reach it from the start (its answer's own events included). */
+  /** Joins or resumes at the owner (the socket `connectionId` of this process). */
   static async open<T extends 'join' | 'resume'>(
     relay: OwnerRelay,
     sessionId: string,
-    socket: RelayedSocket,
+    connectionId: string,
     type: T,
     params: RequestParams<T>,
   ): Promise<{ relayed: RelayedSession; result: RequestResult<T> }> {
-    relay.attach(socket.connectionId, socket);
-    try {
-      // The uid is the owner's to verify (from the token); until it answers, the socket has none.
-      const result = await relay.request(sessionId, { uid: '', connectionId: socket.connectionId }, type, params);
-      const uid = (result as RequestResult<'join'>).self.uid;
-      return { relayed: new RelayedSession(relay, sessionId, { uid, connectionId: socket.connectionId }), result };
-    } catch (error) {
-      relay.detach(socket.connectionId);
-      throw error;
-    }
+    // The uid is the owner's to verify (from the token); until it answers, the socket has none.
+    const result = await relay.request(sessionId, { uid: '', connectionId }, type, params);
+    const uid = (result as RequestResult<'join'>).self.uid;
+    return { relayed: new RelayedSession(relay, sessionId, { uid, connectionId }), result };
   }
 
   get uid(): string {
@@ -50,14 +38,8 @@ export class RelayedSession {
     return this.relay.request(this.sessionId, this.client, type, params);
   }
 
-  /** The session is done with the socket (it left, or the owner closed it): nothing more comes. */
-  end(): void {
-    this.relay.detach(this.client.connectionId);
-  }
-
   /** The socket closed: the owner keeps its participant for the reconnect grace. */
   socketClosed(): void {
-    this.end();
     void this.relay.disconnected(this.sessionId, this.client);
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * The ringing flow across processes (issue 17.2): a user's channels may be on
+ * any process, and a call lives on its caller's.
+ *
+ * - A process with a channel of a user listens on the user's `user` topic;
+ *   what the call's process tells the receiver's channels goes there too, and
+ *   each process passes it to its own (all but the one it names).
+ * - The call's process listens on the call's `call` topic while the call is
+ *   live: the receiver's requests on it (accept, reject, end) from another
+ *   process are answered there, the receiver's channel being one
+ *   RemoteUserChannel for the call's life (its sends go over the bus to its
+ *   socket, OwnerRelay.linkTo); and the call's session ending on another
+ *   process (the one that owned it) is told there.
+ */
+import { type Call, ParleyError, type RequestParams } from '@parley/protocol';
+import type { RingingCluster, UserChannel } from '../calls/ringing-service.ts';
+import type { Logger } from '../util/logger.ts';
+import type { ClusterBus, ClusterSubscription } from './cluster-bus.ts';
+import { type RelayedClientAddress, Topics } from './cluster-messages.ts';
+import type { OwnerRelay } from './owner-relay.ts';
+import type { SessionLeases } from './session-leases.ts';
+
+interface HeldCall {
+  serving: Promise<ClusterSubscription | undefined>;
+  /** The channels of other processes that acted on the call, by address. */
+  channels: Map<string, UserChannel>;
+}
+
+const keyOf = (address: RelayedClientAddress) => `${address.replyTo}/${address.connectionId}`;
+
+export class RingingRelay implements RingingCluster {
+  readonly #users = new Map<string, Promise<ClusterSubscription | undefined>>();
+  readonly #calls = new Map<string, HeldCall>();
+  /** Where a channel of another process is. */
+  readonly #addresses = new WeakMap<UserChannel, RelayedClientAddress>();
+
+  constructor(
+    private readonly bus: ClusterBus,
+    private readonly owners: OwnerRelay,
+    private readonly leases: Pick<SessionLeases, 'owner'>,
+    private readonly log: Logger,
+  ) {}
+
+  userOnline(uid: string, deliver: Parameters<RingingCluster['userOnline']>[1]): void {
+    if (this.#users.has(uid)) return;
+    const listening = this.bus
+      .subscribe(Topics.user(uid), ({ from, payload }) => {
+        if (from === this.bus.processId) return; // told here directly
+        const except = payload.except?.replyTo === this.bus.processId ? payload.except.connectionId : undefined;
+        deliver(payload.event, payload.data as never, except);
+      })
+      .catch((error: unknown) => this.#lost('listening on a user channel', error));
+    this.#users.set(uid, listening);
+  }
+
+  userOffline(uid: string): void {
+    const listening = this.#users.get(uid);
+    this.#users.delete(uid);
+    void listening?.then((s) => s?.unsubscribe()).catch((error: unknown) => this.#lost('leaving a user channel', error));
+  }
+
+  toUser: RingingCluster['toUser'] = (uid, event, data, except) => {
+    const address = except && this.#addresses.get(except);
+    const message = { event, data, ...(address ? { except: address } : {}) } as never;
+    void this.bus.publish(Topics.user(uid), 'user.event', message).catch((error: unknown) => this.#lost('telling a user channel', error));
+  };
+
+  holdCall(sessionId: string, handle: Parameters<RingingCluster['holdCall']>[1], sessionEnded: () => void): void {
+    if (this.#calls.has(sessionId)) return;
+    const channels = new Map<string, UserChannel>();
+    const serving = this.owners
+      .serveCall(
+        sessionId,
+        async (request) => {
+          if (!isCallRequest(request.type)) throw new ParleyError('VALIDATION_FAILED', `${request.type} is not a request on a call`);
+          const call = await handle(this.#channelOf(channels, request), request.uid, request.type, request.params as RequestParams<'call.reject'>);
+          return { call };
+        },
+        sessionEnded,
+      )
+      .catch((error: unknown) => this.#lost('serving a call', error));
+    this.#calls.set(sessionId, { serving, channels });
+  }
+
+  releaseCall(sessionId: string): void {
+    const held = this.#calls.get(sessionId);
+    this.#calls.delete(sessionId);
+    void held?.serving.then((s) => s?.unsubscribe()).catch((error: unknown) => this.#lost('releasing a call', error));
+  }
+
+  async relay(channel: UserChannel, uid: string, type: Parameters<RingingCluster['relay']>[2], params: Parameters<RingingCluster['relay']>[3]): Promise<Call> {
+    const connectionId = channel.connectionId;
+    if (connectionId === undefined) throw new ParleyError('CALL_NOT_FOUND');
+    try {
+      return (await this.owners.requestCall(params.sessionId, { uid, connectionId }, type, params as never)).call;
+    } catch (error) {
+      // Nobody holds it: it ended (or never was).
+      if (error instanceof ParleyError && error.code === 'CLUSTER_UNAVAILABLE') throw new ParleyError('CALL_NOT_FOUND', `No live call "${params.sessionId}"`);
+      throw error;
+    }
+  }
+
+  async sessionLive(sessionId: string): Promise<boolean> {
+    return (await this.leases.owner(sessionId)) !== null;
+  }
+
+  sessionEnded(sessionId: string): void {
+    void this.owners.callSessionEnded(sessionId);
+  }
+
+  /** The one channel object of a channel of another process, for the call's life. */
+  #channelOf(channels: Map<string, UserChannel>, address: RelayedClientAddress): UserChannel {
+    const key = keyOf(address);
+    let channel = channels.get(key);
+    if (!channel) {
+      const link = this.owners.linkTo(address);
+      channel = { send: (event, data) => link.send(event, data) };
+      this.#addresses.set(channel, { replyTo: address.replyTo, connectionId: address.connectionId });
+      channels.set(key, channel);
+    }
+    return channel;
+  }
+
+  #lost(what: string, error: unknown): undefined {
+    this.log.warn({ err: error }, `ringing across processes: ${what} failed`);
+    return undefined;
+  }
+}
+
+function isCallRequest(type: string): type is Parameters<RingingCluster['relay']>[2] {
+  return type === 'call.accept' || type === 'call.reject' || type === 'call.cancel' || type === 'call.end';
+}
