@@ -204,7 +204,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const drain = new Drain();
   const signaling: SignalingDeps | undefined = registry && {
-    registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits), quality, relay: cluster.relay,
+    registry, tokenSecret: secrets.tokenSecret, log: log.child({ component: 'signaling' }), recordings, ringing, turn, observed: signalingEvents, limits: new SignalingLimits(config.operations.rateLimits), quality, relay: cluster.relay, ownerWatch: cluster.ownerWatch,
   };
   // In a cluster, each session this process owns answers the clients other processes relay to it.
   if (signaling && cluster.relay) cluster.ownership?.serveWith(new RelayedClients(signaling, cluster.relay));

@@ -17,6 +17,7 @@ import type { ClusterBus } from './cluster-bus.ts';
 import { MemoryClusterBus } from './memory-cluster-bus.ts';
 import { NodeLoadBoard } from './node-load-board.ts';
 import { OwnerRelay } from './owner-relay.ts';
+import { OwnerWatch } from './owner-watch.ts';
 import { RedisClusterBus } from './redis-cluster-bus.ts';
 import { connectRedis } from './redis-connection.ts';
 import { ServedLeases } from './served-leases.ts';
@@ -30,6 +31,8 @@ export interface Cluster {
   readonly ownership: ServedLeases | undefined;
   /** Requests to sessions' owners, and their events back, for this process's clients in sessions owned elsewhere. */
   readonly relay: OwnerRelay | undefined;
+  /** Whether the owners of the sessions this process relays sockets to are still there. */
+  readonly ownerWatch: OwnerWatch | undefined;
   /** Janus node load across processes, for placement; undefined for one process, which knows its own. */
   readonly nodeLoad: NodeLoadBoard | undefined;
   /** Releases this process's leases (others take its sessions at once), then closes the connections. Idempotent. */
@@ -40,7 +43,7 @@ export async function startCluster(settings: ClusterConfig | undefined, log: Log
   const report = reportTo(log);
   if (!settings) {
     const bus = new MemoryClusterBus({ report });
-    return { bus, leases: undefined, ownership: undefined, relay: undefined, nodeLoad: undefined, close: () => bus.close() };
+    return { bus, leases: undefined, ownership: undefined, relay: undefined, ownerWatch: undefined, nodeLoad: undefined, close: () => bus.close() };
   }
   const { redisPrefix: prefix, sessionLeaseTtlMs, sessionLeaseRenewMs, nodeLoadTtlMs, nodeLoadRepostMs, relayRequestTimeoutMs } = DEFAULTS.cluster;
   const bus = await RedisClusterBus.connect({ url: settings.redisUrl, prefix, log, report });
@@ -57,6 +60,7 @@ export async function startCluster(settings: ClusterConfig | undefined, log: Log
   const leases = new SessionLeases({ redis: commands, processId, prefix, ttlMs: sessionLeaseTtlMs, renewEveryMs: sessionLeaseRenewMs, log });
   const nodeLoad = new NodeLoadBoard({ redis: commands, processId, prefix, ttlMs: nodeLoadTtlMs, repostEveryMs: nodeLoadRepostMs, log });
   const ownership = new ServedLeases(leases, log);
+  const ownerWatch = new OwnerWatch(leases, sessionLeaseRenewMs, log);
   log.info({ processId }, 'cluster: connected to Redis');
   let closing: Promise<void> | undefined;
   return {
@@ -64,9 +68,11 @@ export async function startCluster(settings: ClusterConfig | undefined, log: Log
     leases,
     ownership,
     relay,
+    ownerWatch,
     nodeLoad,
     close() {
       closing ??= (async () => {
+        ownerWatch.close();
         await Promise.allSettled([leases.close(), nodeLoad.close(), relay.close()]);
         await Promise.allSettled([commands.quit(), bus.close()]);
       })();

@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { MemoryClusterBus, MemoryClusterHub } from '../cluster/memory-cluster-bus.ts';
 import { RingingService } from '../calls/ringing-service.ts';
 import { OwnerRelay } from '../cluster/owner-relay.ts';
+import { OwnerWatch } from '../cluster/owner-watch.ts';
 import { RingingRelay } from '../cluster/ringing-relay.ts';
 import { ServedLeases } from '../cluster/served-leases.ts';
 import type { SessionLeasesEvents } from '../cluster/session-leases.ts';
@@ -51,6 +52,9 @@ class LeaseTable {
       }
       async owner(sessionId: string): Promise<string | null> {
         return owners.get(sessionId) ?? null;
+      }
+      async owners(sessionIds: readonly string[]): Promise<(string | null)[]> {
+        return sessionIds.map((id) => owners.get(id) ?? null);
       }
     })(() => undefined);
   }
@@ -104,6 +108,7 @@ export class PretendCluster {
     const bus = new MemoryClusterBus({ hub: this.#hub, report: failLoudly });
     const relay = await OwnerRelay.start(bus, { timeoutMs: 2_000, log });
     const ownership = new ServedLeases(this.leases.for(bus.processId), log);
+    const ownerWatch = new OwnerWatch(this.leases.for(bus.processId), 20, log);
     const events = new DomainEvents(failLoudly);
     tellClients(events);
     const media = new FakeMediaBackend();
@@ -125,6 +130,7 @@ export class PretendCluster {
       observed: new SignalingEvents(failLoudly),
       limits: new SignalingLimits(DEFAULTS.rateLimits),
       relay,
+      ownerWatch,
       ringing,
     };
     ownership.serveWith(new RelayedClients(deps, relay));
@@ -136,6 +142,7 @@ export class PretendCluster {
       connect: () => new PretendClient(deps),
       close: async () => {
         ringing.close();
+        ownerWatch.close();
         await registry.closeAll('server-shutdown');
         await relay.close();
         await bus.close();

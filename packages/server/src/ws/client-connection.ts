@@ -38,6 +38,8 @@ export class ClientConnection implements RequestContext {
   readonly connectionId = randomUUID();
   /** Its session, owned by another process: session requests go there. */
   #relayed: RelayedSession | undefined;
+  /** Stops watching its owner (a cluster's OwnerWatch). */
+  #unwatch: (() => void) | undefined;
   #badFrames = 0;
   readonly #budget: FrameBudget;
   #closed = false;
@@ -126,13 +128,24 @@ export class ClientConnection implements RequestContext {
   async #relayTo(opening: ReturnType<typeof RelayedSession.open<'join' | 'resume'>>): Promise<unknown> {
     const { relayed, result } = await opening;
     if (this.#closed) relayed.socketClosed(); // it closed while the owner answered
-    else this.#relayed = relayed;
+    else {
+      this.#relayed = relayed;
+      this.#unwatch = this.deps.ownerWatch?.watch(relayed.sessionId, () => this.#ownerLost());
+    }
     const iceServers = this.deps.iceServers?.(relayed.uid);
     return iceServers ? { ...result, iceServers } : result;
   }
 
   #endRelay(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     this.#relayed = undefined;
+  }
+
+  /** The owner of its session is gone: the client resumes (on any process), into the session taken over. */
+  #ownerLost(): void {
+    this.#endRelay();
+    this.socket.close(CLOSE_CODES.ownerLost, 'the session moves to another server process');
   }
 
   #onClose(): void {
@@ -141,7 +154,7 @@ export class ClientConnection implements RequestContext {
     this.deps.ringing?.channelClosed(this);
     this.deps.relay?.detach(this.connectionId);
     this.#relayed?.socketClosed();
-    this.#relayed = undefined;
+    this.#endRelay();
     const binding = this.binding;
     this.binding = undefined;
     if (binding) binding.session.disconnected(binding.participant, this);

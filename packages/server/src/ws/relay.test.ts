@@ -96,6 +96,15 @@ describe('a client whose session another process owns', () => {
     expect(bob.closedWith).toBe(CLOSE_CODES.sessionEnded);
   });
 
+  it('is closed so that its client resumes when the owner is gone (its lease lapsed, or another process took it)', async () => {
+    const { bob } = await annAndBobOnTwoProcesses();
+
+    cluster.leases.owners.delete('s1'); // process 1 died: its lease lapsed
+
+    await expect.poll(() => bob.closedWith).toBe(CLOSE_CODES.ownerLost);
+    expect(bob.events('session.ended')).toEqual([]);
+  });
+
   it('finds no owner once the session ended and its lease went: a join then starts it anew where it arrives', async () => {
     const { one, two, bob } = await annAndBobOnTwoProcesses();
     await one.registry.get('s1')?.end('call-ended');

@@ -7,6 +7,7 @@ import type { ParsedParams, RequestResult, RequestType } from '@parley/protocol'
 import type { Logger } from 'pino';
 import type { RingingService } from '../calls/ringing-service.ts';
 import type { OwnerRelay } from '../cluster/owner-relay.ts';
+import type { OwnerWatch } from '../cluster/owner-watch.ts';
 import type { QualityService } from '../quality/quality-service.ts';
 import type { RecordingService } from '../recording/recording-service.ts';
 import type { CallSession } from '../sessions/call-session.ts';
@@ -36,6 +37,8 @@ export interface SignalingDeps {
   quality?: Pick<QualityService, 'record'>;
   /** A cluster's relay to the owners of sessions other processes own (REDIS_URL); absent: every session is here. */
   relay?: OwnerRelay | undefined;
+  /** With `relay`: tells when the owner of a session a socket here is relayed to is gone. */
+  ownerWatch?: Pick<OwnerWatch, 'watch'> | undefined;
 }
 
 /** After `join` (or `resume`), the one session and participant a connection acts for. */
