@@ -3,9 +3,10 @@
  * 0–5 scale as their own getStats() (the protocol's networkQuality): what
  * reached the server from their publisher (their uplink) and what reached
  * them from the server (their downlink, from their receiver reports), the
- * worse of the two. A downlink loss is first reduced by the worst uplink loss
- * of the others: a packet their sender never got through is counted lost at
- * every receiver too, and is not the receiver's fault.
+ * worse of the two. The downlink does not count while a sender they receive
+ * is in trouble on its own uplink (sessions/sender-health.ts): a receiver
+ * report cannot say whose media was lost or delayed, and a packet a sender
+ * never got through is lost at every receiver too, through no fault of theirs.
  */
 import { type NetworkQuality, networkQuality } from '@parley/protocol';
 import type { ConnectionStats } from '../media/media-backend.ts';
@@ -15,20 +16,19 @@ export interface MediaView {
   publisher?: ConnectionStats | undefined;
   /** The server's latest stats of their subscriber connection, if it has any. */
   subscriber?: ConnectionStats | undefined;
-  /** The worst uplink loss (0–100) among the others who publish in the session now. */
-  othersUplinkLossPercent: number;
+  /** A sender whose media they receive is in trouble on its own uplink: their downlink says nothing of their own link. */
+  sendersInTrouble: boolean;
 }
 
 /** Their score from the server's view; undefined when no media moved either way (no view, which is not "lost"). */
-export function mediaViewQuality({ publisher, subscriber, othersUplinkLossPercent }: MediaView): NetworkQuality | undefined {
+export function mediaViewQuality({ publisher, subscriber, sendersInTrouble }: MediaView): NetworkQuality | undefined {
   const up = publisher?.received;
-  const down = subscriber?.sent;
+  const down = sendersInTrouble ? undefined : subscriber?.sent;
   if (!up && !down) return undefined;
-  const losses = [up?.lossPercent ?? 0, Math.max(0, (down?.lossPercent ?? 0) - othersUplinkLossPercent)];
   const rtts = [publisher?.rttMs, subscriber?.rttMs].filter((r): r is number => typeof r === 'number');
   return networkQuality({
     flowing: true,
-    lossPercent: Math.max(...losses),
+    lossPercent: Math.max(up?.lossPercent ?? 0, down?.lossPercent ?? 0),
     jitterMs: Math.max(up?.jitterMs ?? 0, down?.jitterMs ?? 0),
     rttMs: rtts.length > 0 ? Math.max(...rtts) : null,
   });

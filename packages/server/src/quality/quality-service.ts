@@ -45,6 +45,8 @@ interface Score {
   /** The server's latest stats of each of their connections. */
   publisher?: ConnectionStats;
   subscriber?: ConnectionStats;
+  /** Whether, at the subscriber's latest stats, a sender they receive was in trouble on its own uplink. */
+  sendersInTrouble?: boolean;
   /** What the others were told last. */
   told: NetworkQuality | undefined;
 }
@@ -118,14 +120,13 @@ export class QualityService {
 
   /**
    * The media server's stats of one of their connections: their score from the server's view is
-   * read again. A downlink loss their senders' uplinks explain is not counted against them.
+   * read again. Their downlink does not count while a sender they receive is in trouble.
    */
-  connectionStats({ session, participant, connection, stats }: DomainEvent<'participant.connectionStats'>): void {
+  connectionStats({ session, participant, connection, stats, sendersInTrouble }: DomainEvent<'participant.connectionStats'>): void {
     const entry = this.#entry(session, participant.uid);
     entry[connection] = stats;
-    const others = [...(this.#sessions.get(session.sessionId)?.scores ?? [])].filter(([uid]) => uid !== participant.uid);
-    const othersUplinkLossPercent = Math.max(0, ...others.map(([, o]) => o.publisher?.received?.lossPercent ?? 0));
-    const quality = mediaViewQuality({ publisher: entry.publisher, subscriber: entry.subscriber, othersUplinkLossPercent });
+    if (connection === 'subscriber') entry.sendersInTrouble = sendersInTrouble;
+    const quality = mediaViewQuality({ publisher: entry.publisher, subscriber: entry.subscriber, sendersInTrouble: entry.sendersInTrouble ?? false });
     if (quality === undefined) return;
     entry.server = { quality, at: this.now() };
     this.#tell(session, participant.uid);

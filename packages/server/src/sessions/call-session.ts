@@ -497,7 +497,8 @@ export class CallSession implements SessionView {
         // Observers only, not on the queue: the media server's view changes no session state.
         connectionStats: (p, connection, stats) => {
           if (connection === 'publisher' && stats.received) this.#senders.uplinkLoss(p.feedId, stats.received.lossPercent);
-          if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats });
+          const sendersInTrouble = connection === 'subscriber' && [...p.subscribedFeeds].some((feed) => this.#senders.inTrouble(feed));
+          if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats, sendersInTrouble });
         },
         receiving: (p, kind, receiving) => this.#senders.receiving(p.feedId, kind, receiving),
         senderInTrouble: (feedId) => this.#senders.inTrouble(feedId),

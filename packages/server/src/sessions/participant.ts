@@ -21,6 +21,7 @@ import {
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { AnswerJsep, ConnectionStats, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack, TrackKind } from '../media/media-backend.ts';
+import type { LinkState } from './link-adaptation.ts';
 import { ParticipantSubscription } from './participant-subscription.ts';
 import type { DescribeTrack } from './subscriber-video.ts';
 import { type Publication, Publications, screen } from './publications.ts';
@@ -66,6 +67,8 @@ export interface ParticipantView {
   readonly sharingScreen: boolean;
   /** The feeds their subscriber connection receives. */
   readonly subscribedFeeds: ReadonlySet<number>;
+  /** What their receiving link carries now, as link adaptation judges it (for logs and tests). */
+  readonly subscriberLink: LinkState;
   /** Whether `link` is the connection they are reached through now. */
   isLinkedTo(link: ParticipantLink): boolean;
 }
@@ -177,6 +180,10 @@ export class SessionParticipant implements ParticipantView {
 
   get subscribedFeeds(): ReadonlySet<number> {
     return this.#subscription.feeds;
+  }
+
+  get subscriberLink(): LinkState {
+    return this.#subscription.video.linkState;
   }
 
   /** The tracks their subscriber connection receives now. */
