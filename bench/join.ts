@@ -34,8 +34,10 @@ const AUDIO_CALL = 'bench-join-audio';
 const PHASES: PhaseRow[] = [
   { phase: 'devices', label: 'devices open (getUserMedia resolved)' },
   { phase: 'socket', label: 'socket open' },
+  { phase: 'joinSent', label: '`join` sent' },
   { phase: 'joined', label: '`join` answered' },
   { phase: 'offer', label: 'subscriber offer received' },
+  { phase: 'publishSent', label: '`publish` sent (our publisher offer)' },
   { phase: 'ice', label: 'subscriber ICE connected' },
   { phase: 'dtls', label: 'subscriber DTLS connected' },
   { phase: 'audio', label: 'first audio packet received' },

@@ -53,9 +53,13 @@ function wrapWebSocket(): void {
     }
 
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (this.#joinId === undefined) {
+      if (this.#joinId === undefined || !timeline.has('publishSent')) {
         const frame = parse(data);
-        if (frame?.type === 'join') this.#joinId = frame.id;
+        if (frame?.type === 'join') {
+          this.#joinId = frame.id;
+          timeline.mark('joinSent');
+        }
+        if (frame?.type === 'publish') timeline.mark('publishSent');
       }
       super.send(data);
     }

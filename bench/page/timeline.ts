@@ -10,10 +10,14 @@ export type Phase =
   | 'devices'
   /** the signaling WebSocket opened */
   | 'socket'
+  /** our `join` request went out */
+  | 'joinSent'
   /** the server answered `join` */
   | 'joined'
   /** the first subscriber offer arrived */
   | 'offer'
+  /** our `publish` request (the publisher's offer) went out */
+  | 'publishSent'
   /** the receiving peer connection's ICE connected */
   | 'ice'
   /** the receiving peer connection is connected (ICE and DTLS) */

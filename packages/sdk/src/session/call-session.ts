@@ -319,7 +319,7 @@ export class CallSession {
     this.#joinTiming = new JoinTiming(() => this.#subscriber?.pc, settings.isAudioOnly, (firstRemoteFrameMs) =>
       this.#signaling!.request('metrics.joinTiming', { firstRemoteFrameMs }),
     );
-    const joined = await this.#signaling!.request('join', {
+    const joining = this.#signaling!.request('join', {
       token: this.#opts.token,
       ...(this.#opts.sessionId ? { sessionId: this.#opts.sessionId } : {}),
       audioOnly: settings.isAudioOnly,
@@ -327,6 +327,11 @@ export class CallSession {
       videoMuted: settings.isAudioOnly || settings.startVideoMuted,
       idleTimeoutSeconds: settings.idleTimeoutPeriod,
     });
+    // While the join is on its way (the server's subscriber offer follows its answer): our receiving
+    // peer connection, and the view.
+    this.#openSubscriber();
+    this.#view = this.#opts.view?.(this);
+    const joined = await joining;
     this.#joined = joined;
     this.#useIceServers();
     this.#checkStarting();
@@ -349,18 +354,13 @@ export class CallSession {
     });
   }
 
+  /** Our socket: the one opened early when there is one (session/early-signaling.ts), else a new one. */
   async #connect(): Promise<void> {
-    // The handshake first (or the early socket's, under way since generateToken): the receiving
-    // peer connection and the view are made while it is under way.
     const early = this.#opts.earlySignaling?.take();
-    const open = early ? early.then((client) => this.#useSignaling(client)) : this.#useSignaling(undefined);
-    open.catch(() => undefined); // awaited below; this only keeps a failure meanwhile from counting as unhandled
-    this.#openSubscriber();
-    this.#view = this.#opts.view?.(this);
-    await open;
+    await (early ? early.then((client) => this.#useSignaling(client)) : this.#useSignaling(undefined));
   }
 
-  /** Our socket: the early one when it opened (session/early-signaling.ts), else a new one. */
+  /** Our socket: the early one when it opened, else a new one. */
   async #useSignaling(early: SignalingClient | undefined): Promise<void> {
     if (early && !this.#machine.is('connecting')) early.close(); // the session ended while it opened
     this.#checkStarting();
