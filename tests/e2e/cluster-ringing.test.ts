@@ -1,0 +1,97 @@
+/**
+ * Ringing across processes (issue 17.2), end to end on the local cluster:
+ * Alice's SDK is connected to process 1, Bob's to process 2. Alice's call
+ * rings Bob's user channel over the bus, Bob accepts through the SDK's API,
+ * both join the call's session (one of them relayed to its owner), media
+ * flows, and the seed's end sequence ends it; the call log has it right.
+ */
+import { createTestDatabase } from '@parley/server/testing/test-store';
+import { type LocalCluster, startLocalCluster } from '@parley/server/testing/local-cluster';
+import type { ServerProcess } from '@parley/server/testing/server-process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallPage, eventually, events, launchChromium, openCallPage, startCall, stats } from './harness.ts';
+
+let cluster: LocalCluster;
+let dropDatabase: () => Promise<void>;
+let browser: Browser;
+
+beforeAll(async () => {
+  const database = await createTestDatabase();
+  dropDatabase = database.drop;
+  cluster = await startLocalCluster({ databaseUrl: database.url, env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' }, keepLogs: process.env.E2E_KEEP_LOGS === '1' });
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await cluster?.stop();
+  await dropDatabase?.();
+});
+
+const CALL_EVENTS = ['onIncomingCallReceived', 'onOutgoingCallAccepted', 'onOutgoingCallRejected', 'onIncomingCallCancelled', 'onCallEndedMessageReceived'];
+
+/** `uid` with the SDK connected to `server`, logged in to its user channel, keeping every call event. */
+async function loggedIn(server: ServerProcess, uid: string): Promise<CallPage> {
+  const p = await openCallPage({ url: server.url, browser }, uid, uid.toUpperCase());
+  await p.page.evaluate(
+    async ({ authToken, names }) => {
+      const w = window as any;
+      w.callEvents = [];
+      w.Parley.ParleyCalls.addCallListener('test', Object.fromEntries(names.map((n: string) => [n, (call: unknown) => w.callEvents.push({ name: n, call: JSON.parse(JSON.stringify(call)) })])));
+      await w.Parley.ParleyCalls.login(authToken);
+    },
+    { authToken: p.authToken, names: CALL_EVENTS },
+  );
+  return p;
+}
+
+const heard = (p: CallPage, name: string, timeoutMs = 10_000) =>
+  eventually(() => p.page.evaluate((n) => (window as any).callEvents.filter((e: { name: string }) => e.name === n), name), (e) => e.length > 0, timeoutMs, `${p.uid} ${name}`).then((e) => e[0].call);
+
+async function callLog(sessionId: string): Promise<any> {
+  const r = await fetch(`${cluster.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${cluster.apiKey}` } });
+  expect(r.status).toBe(200);
+  return r.json();
+}
+
+describe('a call from a user on process 1 to a user on process 2', () => {
+  it('rings, is accepted, carries media both ways, ends with the seed end sequence, and the call log has it', async () => {
+    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const alice = await loggedIn(one, 'alice');
+    const bob = await loggedIn(two, 'bob');
+
+    const call = await alice.page.evaluate(() => (window as any).Parley.ParleyCalls.initiateCall({ receiverUid: 'bob', type: 'video' }));
+    expect((await heard(bob, 'onIncomingCallReceived')).sessionId).toBe(call.sessionId);
+    await bob.page.evaluate((sessionId) => (window as any).Parley.ParleyCalls.acceptCall(sessionId), call.sessionId);
+    expect((await heard(alice, 'onOutgoingCallAccepted')).status).toBe('ongoing');
+
+    await startCall(alice, call.sessionId, { type: 'direct' });
+    await startCall(bob, call.sessionId, { type: 'direct' });
+    for (const p of [alice, bob]) {
+      const first = await eventually(() => stats(p), (s) => s.videoFramesDecoded > 0 && s.audioPacketsReceived > 0, 20_000, `${p.uid} media`);
+      await eventually(() => stats(p), (s) => s.videoFramesDecoded > first.videoFramesDecoded + 10, 10_000, `${p.uid}'s frames rising`);
+    }
+    expect((await callLog(call.sessionId)).status).toBe('ongoing');
+
+    // The seed, caller side: endCall → clearActiveCall → endSession.
+    await alice.page.evaluate(async (sessionId) => {
+      const { ParleyCalls } = (window as any).Parley;
+      await ParleyCalls.endCall(sessionId);
+      ParleyCalls.clearActiveCall();
+      await ParleyCalls.endSession();
+    }, call.sessionId);
+    expect((await heard(bob, 'onCallEndedMessageReceived')).status).toBe('ended');
+    await eventually(() => events(bob, 'onCallEnded'), (e) => e.length === 1, 10_000, 'bob onCallEnded');
+    // The seed, remote side: onCallEnded → clearActiveCall → endSession.
+    await bob.page.evaluate(async () => {
+      const { ParleyCalls } = (window as any).Parley;
+      ParleyCalls.clearActiveCall();
+      await ParleyCalls.endSession();
+    });
+
+    const log = await eventually(() => callLog(call.sessionId), (l) => l.participants.length === 2 && l.participants.every((x: any) => x.leftAt !== null), 10_000, 'the call log closed');
+    expect(log).toMatchObject({ status: 'ended', type: 'video', kind: 'direct', initiator: { uid: 'alice' }, receiver: { uid: 'bob' } });
+    expect(log.participants.map((x: any) => x.uid).sort()).toEqual(['alice', 'bob']);
+    for (const x of log.participants) expect(x.durationSeconds).toBeGreaterThan(0);
+  }, 120_000);
+});
