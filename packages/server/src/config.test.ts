@@ -71,6 +71,13 @@ describe('loading good values', () => {
     });
   });
 
+  it("takes where JANUS_URLS nodes send Janus's stats, with the admin key as the path's token", () => {
+    const nodes = { JANUS_URLS: 'ws://a:8188', JANUS_ADMIN_KEY: 'node-admin-key' };
+    expect(loadConfig(nodes).janusEvents).toBeUndefined();
+    expect(loadConfig({ ...nodes, PARLEY_JANUS_EVENTS_ADDRESS: '10.0.0.5:8190' }).janusEvents).toEqual({ host: '10.0.0.5', port: 8190, token: 'node-admin-key' });
+    expect(() => loadConfig({ JANUS_URLS: 'ws://a:8188', PARLEY_JANUS_EVENTS_ADDRESS: '10.0.0.5:8190' })).toThrow(/PARLEY_JANUS_EVENTS_ADDRESS: expected JANUS_URLS and JANUS_ADMIN_KEY/);
+  });
+
   it('accepts postgresql:// as well as postgres://, and PORT 0 (any free port)', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl).toBe('postgresql://localhost/x');
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
@@ -130,6 +137,7 @@ describe('a bad value stops the server with a ConfigError naming the variable an
     ['PARLEY_TOKEN_SECRET', 'short', 'PARLEY_TOKEN_SECRET: expected at least 32 characters'],
     ['PARLEY_DEV_LOGIN', 'yes', 'PARLEY_DEV_LOGIN: expected 0, 1, true or false (got "yes")'],
     ['JANUS_URLS', 'http://janus:8088', 'JANUS_URLS: expected ws:// or wss:// URLs'],
+    ['PARLEY_JANUS_EVENTS_ADDRESS', 'ws://10.0.0.5:8190', 'PARLEY_JANUS_EVENTS_ADDRESS: expected host:port'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent'],
   ])('%s=%s', (name, value, expected) => {
     const error = refusal({ [name]: value });

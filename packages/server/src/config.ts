@@ -33,6 +33,11 @@ const ENV_SCHEMA = z.object({
     .pipe(z.array(z.string().regex(/^wss?:\/\//, 'ws:// or wss:// URLs, comma separated')).min(1))
     .optional(),
   JANUS_ADMIN_KEY: z.string().min(8).optional(),
+  PARLEY_JANUS_EVENTS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d{1,5}$/, 'host:port where JANUS_URLS nodes send their event handler stats')
+    .transform((s) => ({ host: s.slice(0, s.lastIndexOf(':')), port: Number(s.slice(s.lastIndexOf(':') + 1)) }))
+    .optional(),
   PARLEY_MEDIA_INTERFACE: z.string().min(1).optional(),
   PARLEY_JANUS_LIB_DIR: z.string().min(1).optional(),
   PARLEY_JANUS_LOG_LEVEL: int(0, 7).default(DEFAULTS.janusLogLevel),
@@ -63,6 +68,11 @@ export interface Config {
   readonly devLogin: boolean;
   readonly janusUrls: readonly string[] | undefined;
   readonly janusAdminKey: string | undefined;
+  /**
+   * Where `JANUS_URLS` nodes' WebSocket event handlers send Janus's view of each connection
+   * (PARLEY_JANUS_EVENTS_ADDRESS), at `/janus-events/<JANUS_ADMIN_KEY>`; undefined: not received.
+   */
+  readonly janusEvents: { readonly host: string; readonly port: number; readonly token: string } | undefined;
   readonly mediaInterface: string | undefined;
   /** Janus's modules (PARLEY_JANUS_LIB_DIR); undefined: found on the system (media/janus-lib-dir.ts). */
   readonly janusLibDir: string | undefined;
@@ -106,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.PARLEY_JANUS_EVENTS_ADDRESS && !(e.JANUS_URLS && e.JANUS_ADMIN_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  PARLEY_JANUS_EVENTS_ADDRESS: expected JANUS_URLS and JANUS_ADMIN_KEY as well (the key is the path token the nodes send to)');
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -118,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devLogin: e.PARLEY_DEV_LOGIN ?? isLoopback(e.HOST),
     janusUrls: e.JANUS_URLS,
     janusAdminKey: e.JANUS_ADMIN_KEY,
+    janusEvents: e.PARLEY_JANUS_EVENTS_ADDRESS && e.JANUS_ADMIN_KEY ? Object.freeze({ ...e.PARLEY_JANUS_EVENTS_ADDRESS, token: e.JANUS_ADMIN_KEY }) : undefined,
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
     janusLibDir: e.PARLEY_JANUS_LIB_DIR,
     janusLogLevel: e.PARLEY_JANUS_LOG_LEVEL,

@@ -103,6 +103,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : await MediaPlane.start({
           ...(config.janusUrls === undefined ? {} : { janusUrls: config.janusUrls }),
           ...(config.janusAdminKey === undefined ? {} : { janusAdminKey: config.janusAdminKey }),
+          janusEvents: config.janusEvents,
           ...(config.mediaInterface === undefined ? {} : { mediaInterface: config.mediaInterface }),
           publicIp,
           janusLibDir: config.janusLibDir,

@@ -1,9 +1,11 @@
 /**
- * Where the embedded Janus's WebSocket event handler (libjanus_wsevh) connects:
- * a WebSocket server on loopback, at a path holding a random token (another
- * local user could otherwise feed us stats). Janus connects to it as a client
- * and reconnects by itself after a drop (1 s, doubling), so this listens before
- * Janus starts and keeps its port across Janus restarts.
+ * Where Janus's WebSocket event handler (libjanus_wsevh) connects: a WebSocket
+ * server at a path holding a secret token (anyone else could otherwise feed us
+ * stats) — for the embedded Janus on loopback with a random token, for
+ * `JANUS_URLS` nodes where PARLEY_JANUS_EVENTS_ADDRESS says, with JANUS_ADMIN_KEY
+ * as the token. Janus connects to it as a client and reconnects by itself after
+ * a drop (1 s, doubling), so this listens before Janus starts and keeps its port
+ * across Janus restarts.
  *
  * Why the event handler rather than polling the Admin API's `handle_info`:
  * Janus pushes every handle's stats on its own timer from the handle's loop,
@@ -30,6 +32,16 @@ export interface JanusEventsServerEvents {
   stats: [stats: HandleStats];
 }
 
+export interface JanusEventsListen {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  /** The secret part of the path. */
+  token: string;
+}
+
+const LOOPBACK: JanusEventsListen = { host: '127.0.0.1', port: 0, token: '' };
+
 export class JanusEventsServer extends TypedEmitter<JanusEventsServerEvents> {
   readonly #wss: WebSocketServer;
   readonly #path: string;
@@ -48,12 +60,12 @@ export class JanusEventsServer extends TypedEmitter<JanusEventsServerEvents> {
     });
   }
 
-  /** Listens on 127.0.0.1 at a free port. */
-  static async listen(log: Logger = noopLogger): Promise<JanusEventsServer> {
-    const path = `/janus-events/${randomBytes(18).toString('base64url')}`;
+  /** Listens where `at` says; by default on 127.0.0.1 at a free port, with a random token. */
+  static async listen(log: Logger = noopLogger, at: JanusEventsListen = LOOPBACK): Promise<JanusEventsServer> {
+    const path = `/janus-events/${encodeURIComponent(at.token || randomBytes(18).toString('base64url'))}`;
     const wss = new WebSocketServer({
-      host: '127.0.0.1',
-      port: 0,
+      host: at.host,
+      port: at.port,
       path,
       maxPayload: MAX_MESSAGE_BYTES,
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
@@ -67,7 +79,8 @@ export class JanusEventsServer extends TypedEmitter<JanusEventsServerEvents> {
 
   /** What Janus's `backend` setting gets. */
   get url(): string {
-    return `ws://127.0.0.1:${(this.#wss.address() as AddressInfo).port}${this.#path}`;
+    const { address, port } = this.#wss.address() as AddressInfo;
+    return `ws://${address}:${port}${this.#path}`;
   }
 
   /** Events refused so far (malformed, out of range): for tests and diagnostics. */

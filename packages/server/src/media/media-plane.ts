@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { ParleyError } from '@parley/protocol';
 import { JanusClient } from './janus-client.ts';
 import { janusCodeOf } from './janus-errors.ts';
+import { JanusEventsServer, type JanusEventsListen } from './janus-events-server.ts';
 import { JanusProcess } from './janus-process.ts';
 import { JanusRoom } from './janus-room.ts';
 import type { JanusSession } from './janus-session.ts';
@@ -35,6 +36,8 @@ export interface MediaPlaneOptions {
   janusLibDir?: string | undefined;
   /** The embedded Janus's debug_level; its own default without it. */
   janusLogLevel?: number;
+  /** Where `JANUS_URLS` nodes' event handlers send their stats (PARLEY_JANUS_EVENTS_ADDRESS); none without it. */
+  janusEvents?: JanusEventsListen | undefined;
   dataDir: string;
   requestTimeoutMs: number;
   /** Which of the answering nodes a new session's room goes to (cluster/room-placement.ts); the first listed without it. */
@@ -45,13 +48,16 @@ export interface MediaPlaneOptions {
 export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements MediaBackend {
   readonly #nodes: MediaNode[];
   readonly #process: JanusProcess | undefined;
+  /** Janus's stats per handle: the embedded Janus's, or the external nodes' when they send them. */
+  readonly #events: JanusEventsServer | undefined;
   readonly #opts: MediaPlaneOptions;
   #restarting: Promise<void> | undefined;
 
-  private constructor(nodes: MediaNode[], process: JanusProcess | undefined, opts: MediaPlaneOptions) {
+  private constructor(nodes: MediaNode[], process: JanusProcess | undefined, opts: MediaPlaneOptions, events: JanusEventsServer | undefined) {
     super(reportTo(opts.log));
     this.#nodes = nodes;
     this.#process = process;
+    this.#events = events;
     this.#opts = opts;
     process?.on('exited', () => {
       this.#lost(nodes[0] as MediaNode);
@@ -79,7 +85,8 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
   static async start(opts: MediaPlaneOptions): Promise<MediaPlane> {
     if (opts.janusUrls && opts.janusUrls.length > 0) {
       const nodes = opts.janusUrls.map((url) => ({ url, adminKey: opts.janusAdminKey ?? '', session: undefined }));
-      const plane = new MediaPlane(nodes, undefined, opts);
+      const events = opts.janusEvents ? await JanusEventsServer.listen(opts.log, opts.janusEvents) : undefined;
+      const plane = new MediaPlane(nodes, undefined, opts, events);
       await Promise.all(nodes.map((n) => plane.#session(n)));
       return plane;
     }
@@ -92,7 +99,7 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       logger: opts.log,
     });
     await process.start();
-    return new MediaPlane([{ url: process.url, adminKey: process.adminKey, session: undefined }], process, opts);
+    return new MediaPlane([{ url: process.url, adminKey: process.adminKey, session: undefined }], process, opts, process.events);
   }
 
   /** The embedded Janus, when this server runs one. */
@@ -157,7 +164,7 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
         const client = await JanusClient.connect(node.url, { requestTimeoutMs: this.#opts.requestTimeoutMs, logger: this.#opts.log });
         client.on('closed', () => this.#lost(node));
         const janus = await client.createSession();
-        this.#routeStats(node, janus);
+        this.#routeStats(janus);
         return { client, janus };
       } catch (error) {
         node.session = undefined;
@@ -168,10 +175,10 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
     return node.session;
   }
 
-  /** The embedded Janus's stats events go to the handles of the session this server holds on it. */
-  #routeStats(node: MediaNode, janus: JanusSession): void {
-    const events = this.#process?.events;
-    if (!events || node !== this.#nodes[0]) return;
+  /** A node's stats events go to the handles of the session this server holds on it (Janus numbers sessions at random). */
+  #routeStats(janus: JanusSession): void {
+    const events = this.#events;
+    if (!events) return;
     const off = events.on('stats', ({ sessionId, handleId, stats }) => {
       if (sessionId === janus.id) janus.deliverStats(handleId, stats);
     });
@@ -195,5 +202,6 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       }),
     );
     await this.#process?.stop();
+    if (!this.#process) await this.#events?.close();
   }
 }
