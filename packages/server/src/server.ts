@@ -132,6 +132,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: log.child({ component: 'cluster' }),
   });
   // The calls a killed (or handed-over) server left live carry on here; the rest are closed in the call log.
+  // In a cluster, a call answered on another process may still wait for its session: left alone that long.
+  const answeredLeftAfterMs = DEFAULTS.ringJoinGraceMs + DEFAULTS.cluster.ringingLeftMarginMs;
   const restored = await restoreLiveSessions({
     live: store.live,
     sessions: store.sessions,
@@ -139,6 +141,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     registry,
     graceMs: config.reconnectGraceMs,
     leases: cluster.leases,
+    answeredLeftAfterMs,
     log: log.child({ component: 'sessions' }),
   });
   // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
@@ -158,7 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ttlMs: DEFAULTS.cluster.sessionLeaseTtlMs,
           renewEveryMs: DEFAULTS.cluster.sessionLeaseRenewMs,
           ringingLeftAfterMs: config.ringTimeoutMs + DEFAULTS.cluster.ringingLeftMarginMs,
-          answeredLeftAfterMs: DEFAULTS.ringJoinGraceMs + DEFAULTS.cluster.ringingLeftMarginMs,
+          answeredLeftAfterMs,
           log: log.child({ component: 'cluster' }),
         })
       : undefined;

@@ -135,6 +135,33 @@ describe('a process killed mid-call while others run', () => {
     ]);
   });
 
+  it('a newcomer joining on another process takes the session over too, and finds the others in it', async () => {
+    const c = await cluster();
+    const first = await c.start();
+    const second = await c.start();
+    const ann = await joinCall(first, 'joined-into', 'ann');
+    // The call log and the live state are written after the join is answered (observers): mid-call, not mid-join.
+    await new Promise((r) => setTimeout(r, 500));
+
+    await first.kill('SIGKILL');
+    const { token } = await signCallToken(new TextEncoder().encode(TOKEN_SECRET), 600, { sessionId: 'joined-into', uid: 'cat', name: 'cat', avatar: null, kind: 'group' });
+    const cat = await TestSignalingClient.open(second.url);
+    cleanups.push(() => cat.close());
+    let joined = await cat.request('join', { token, sessionId: 'joined-into' });
+    for (const until = Date.now() + 10_000; !joined.ok && joined.error.code === 'CLUSTER_UNAVAILABLE' && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      joined = await cat.request('join', { token, sessionId: 'joined-into' });
+    }
+    expect(joined.ok).toBe(true);
+    // Ann is still in the call (away until her client resumes), not a stranger to a new session.
+    expect(joined.result.participants.map((p: any) => p.uid)).toEqual(['ann']);
+    expect((await resumeRetrying(second, ann.resumeToken)).ok).toBe(true);
+    expect(stays(await callLog(second, 'joined-into'))).toEqual([
+      ['ann', null],
+      ['cat', null],
+    ]);
+  });
+
   it('two processes asked at once: only the lease winner rebuilds the session', async () => {
     const c = await cluster();
     const first = await c.start();

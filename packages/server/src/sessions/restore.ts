@@ -29,6 +29,12 @@ export interface RestoreDeps {
   graceMs: number;
   /** A cluster's session leases (REDIS_URL); without them every live session in the database is this process's. */
   leases?: Pick<SessionLeases, 'acquire' | 'release'> | undefined;
+  /**
+   * With leases: an answered call whose session never started counts as left
+   * by a dead process only this long (ms) after it was answered — its ringing
+   * process, if alive, ends it after the join grace. Default 0.
+   */
+  answeredLeftAfterMs?: number;
   log: Logger;
 }
 
@@ -89,7 +95,7 @@ async function withLiveRecording(record: LiveSessionRecord, deps: RestoreDeps): 
 
 /** The sessions left live in the database (persisted, or ongoing in the call log), or `only` those, whose lease this process could take. */
 async function takeFreeLeases(leases: Pick<SessionLeases, 'acquire'>, deps: RestoreDeps, only: readonly string[] | undefined): Promise<string[]> {
-  const candidates = only ?? (await liveSessionIds(deps));
+  const candidates = only ?? (await liveSessionIds(deps, deps.answeredLeftAfterMs));
   const taken = await Promise.all(candidates.map(async (id) => ((await leases.acquire(id)) ? [id] : [])));
   const free = taken.flat();
   if (free.length < candidates.length) deps.log.info(`${candidates.length - free.length} live session(s) owned by other processes left to them`);
