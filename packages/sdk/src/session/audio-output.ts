@@ -24,11 +24,13 @@ export class AudioOutput {
   #sinkId: string | undefined;
   #mode: AudioMode | undefined;
   #stopWatch: (() => void) | undefined;
+  readonly #media: MediaHandler;
+  readonly #log: Logger;
 
-  constructor(
-    private readonly media: MediaHandler,
-    private readonly log: Logger,
-  ) {}
+  constructor(media: MediaHandler, log: Logger) {
+    this.#media = media;
+    this.#log = log;
+  }
 
   get mode(): AudioMode | undefined {
     return this.#mode;
@@ -59,12 +61,12 @@ export class AudioOutput {
    * chose nothing or the browser has no device to offer: the route stays.
    */
   async pick(): Promise<AudioMode | undefined> {
-    if (this.choice !== 'picker' || !this.media.selectAudioOutput) return undefined;
+    if (this.choice !== 'picker' || !this.#media.selectAudioOutput) return undefined;
     let device: MediaDeviceInfo;
     try {
-      device = await this.media.selectAudioOutput();
+      device = await this.#media.selectAudioOutput();
     } catch (error) {
-      this.log.debug('no audio output picked', error);
+      this.#log.debug('no audio output picked', error);
       return undefined;
     }
     this.#mode = modeForLabel(device.label);
@@ -75,7 +77,7 @@ export class AudioOutput {
   /** An element that plays remote audio (a view's or the app's own), kept on the chosen route until detached. */
   attach(element: HTMLMediaElement): void {
     this.#elements.add(element);
-    if (this.#sinkId !== undefined) this.media.setSinkId(element, this.#sinkId).catch((e) => this.log.debug('setSinkId failed', e));
+    if (this.#sinkId !== undefined) this.#media.setSinkId(element, this.#sinkId).catch((e) => this.#log.debug('setSinkId failed', e));
   }
 
   detach(element: HTMLMediaElement): void {
@@ -84,24 +86,24 @@ export class AudioOutput {
 
   /** Calls back with the available modes whenever devices change. */
   watch(onModes: (modes: AudioMode[]) => void): void {
-    this.#stopWatch = this.media.onDeviceChange(() => {
+    this.#stopWatch = this.#media.onDeviceChange(() => {
       this.modes()
         .then(onModes)
-        .catch((error) => this.log.debug('listing audio outputs failed', error));
+        .catch((error) => this.#log.debug('listing audio outputs failed', error));
     });
   }
 
   #support(): AudioOutputSupport {
-    return this.media.audioOutput ?? { route: true, pick: false };
+    return this.#media.audioOutput ?? { route: true, pick: false };
   }
 
   async #outputs() {
-    return this.#support().route ? listAudioOutputs(this.media) : [DEFAULT_OUTPUT];
+    return this.#support().route ? listAudioOutputs(this.#media) : [DEFAULT_OUTPUT];
   }
 
   async #route(deviceId: string): Promise<void> {
     this.#sinkId = deviceId;
-    await Promise.all([...this.#elements].map((el) => this.media.setSinkId(el, deviceId)));
+    await Promise.all([...this.#elements].map((el) => this.#media.setSinkId(el, deviceId)));
   }
 
   close(): void {

@@ -24,8 +24,11 @@ export class VideoViewReporter {
   readonly #pending = new Map<string, VideoView>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  readonly #opts: VideoViewReporterOptions;
 
-  constructor(private readonly opts: VideoViewReporterOptions) {}
+  constructor(opts: VideoViewReporterOptions) {
+    this.#opts = opts;
+  }
 
   /** `uid`'s `source` video is shown at this size now, in CSS pixels (0 × 0: not shown); it goes in device pixels. */
   report(uid: string, source: VideoView['source'], size: { width: number; height: number }): void {
@@ -37,7 +40,7 @@ export class VideoViewReporter {
     const sent = this.#sent.get(key);
     if (sent && sent.width === view.width && sent.height === view.height) this.#pending.delete(key);
     else this.#pending.set(key, view);
-    this.#schedule(this.opts.debounceMs);
+    this.#schedule(this.#opts.debounceMs);
   }
 
   stop(): void {
@@ -54,14 +57,14 @@ export class VideoViewReporter {
   async #flush(): Promise<void> {
     this.#timer = undefined;
     // Not in the call (joining, resuming): try again in a while; the latest sizes go then.
-    if (!this.opts.active()) return this.#schedule(1_000);
+    if (!this.#opts.active()) return this.#schedule(1_000);
     const views = [...this.#pending.values()];
     this.#pending.clear();
     for (const v of views) this.#sent.set(keyOf(v), v);
     try {
-      await this.opts.send(views);
+      await this.#opts.send(views);
     } catch (error) {
-      this.opts.log.debug('video views not reported, trying again', error);
+      this.#opts.log.debug('video views not reported, trying again', error);
       for (const v of views) {
         const key = keyOf(v);
         if (this.#sent.get(key) === v) this.#sent.delete(key);
