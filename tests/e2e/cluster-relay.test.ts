@@ -34,10 +34,10 @@ afterAll(async () => {
 });
 
 /** `uid` in `sessionId`, its SDK connected to `url` (a process, or the load balancer). */
-async function join(url: string, uid: string, sessionId: string): Promise<CallPage> {
+async function join(url: string, uid: string, sessionId: string, settings: Parameters<typeof startCall>[2] = {}): Promise<CallPage> {
   const call = await openCallPage({ url, browser }, uid, uid.toUpperCase());
   pages.push(call);
-  await startCall(call, sessionId);
+  await startCall(call, sessionId, settings);
   return call;
 }
 
@@ -105,4 +105,18 @@ describe('a session with A on process 1 and B on process 2', () => {
     await framesRising(c);
     expect(await uidsOf(a, 'onUserLeft')).toEqual(['ben']);
   }, 240_000);
+
+  it('warns a relayed participant left alone that the session idles out, and ends it for them', async () => {
+    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const eve = await join(one.url, 'eve', 'relay-idle');
+    const dan = await join(two.url, 'dan', 'relay-idle', { setters: { setIdleTimeoutPeriod: 5 } });
+    await decoding(dan, 1);
+
+    await eve.page.evaluate(() => (window as any).session.endSession());
+
+    const warnings = await eventually(() => events(dan, 'onIdleWarning'), (e) => e.length > 0, 10_000, "dan's idle warning");
+    expect(warnings[0]?.payload.secondsLeft).toBeLessThanOrEqual(5);
+    await eventually(() => events(dan, 'onSessionTimeout'), (e) => e.length === 1, 15_000, "dan's session timing out");
+    expect(await dan.page.evaluate(() => (window as any).session.state)).toBe('ended');
+  }, 60_000);
 });
