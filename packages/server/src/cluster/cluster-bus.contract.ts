@@ -34,19 +34,20 @@ export function clusterBusContract(name: string, makeProcesses: ProcessesFactory
       reported.length = 0;
     });
 
-    it("carries a session's event to every process with members there, the sender's own included", async () => {
+    it("carries a user's event to every process with a channel of theirs, the sender's own included", async () => {
       const [owner, second, third] = (await processes(3)) as [ClusterBus, ClusterBus, ClusterBus];
-      const here = inbox<'members'>();
-      const there = inbox<'members'>();
-      const elsewhere = inbox<'members'>();
-      await owner.subscribe(Topics.members('s1'), here.handler);
-      await second.subscribe(Topics.members('s1'), there.handler);
-      await third.subscribe(Topics.members('s1'), elsewhere.handler);
+      const here = inbox<'user'>();
+      const there = inbox<'user'>();
+      const elsewhere = inbox<'user'>();
+      await owner.subscribe(Topics.user('ann'), here.handler);
+      await second.subscribe(Topics.user('ann'), there.handler);
+      await third.subscribe(Topics.user('ann'), elsewhere.handler);
+      const except = { replyTo: second.processId, connectionId: 'c1' };
 
-      expect(await owner.publish(Topics.members('s1'), 'session.event', { ...WARNING, except: 'ann' })).toBe(3);
+      expect(await owner.publish(Topics.user('ann'), 'user.event', { ...WARNING, except })).toBe(3);
 
       await until(() => here.messages.length + there.messages.length + elsewhere.messages.length === 3, 'the event on all three');
-      const expected = { from: owner.processId, type: 'session.event', payload: { ...WARNING, except: 'ann' } };
+      const expected = { from: owner.processId, type: 'user.event', payload: { ...WARNING, except } };
       expect([here.messages, there.messages, elsewhere.messages]).toEqual([[expected], [expected], [expected]]);
     });
 
@@ -84,7 +85,7 @@ export function clusterBusContract(name: string, makeProcesses: ProcessesFactory
       const received = inbox<'owner'>();
       await owner.subscribe(Topics.owner('s1'), received.handler);
 
-      expect(await sender.publish(Topics.members('s1'), 'session.event', WARNING)).toBe(0);
+      expect(await sender.publish(Topics.call('s1'), 'session.ended', {})).toBe(0);
       expect(await sender.publish(Topics.owner('s2'), 'client.disconnected', { uid: 'x', replyTo: sender.processId, connectionId: 'c1' })).toBe(0);
       expect(await sender.publish(Topics.user('s1'), 'user.event', WARNING)).toBe(0);
       expect(await sender.publish(Topics.owner('s1'), 'client.disconnected', { uid: 'bob', replyTo: sender.processId, connectionId: 'c2' })).toBe(1);
@@ -130,13 +131,13 @@ export function clusterBusContract(name: string, makeProcesses: ProcessesFactory
 
     it('reports a handler that throws, and still runs the others', async () => {
       const [sender, receiver] = (await processes(2)) as [ClusterBus, ClusterBus];
-      await receiver.subscribe(Topics.members('s1'), () => {
+      await receiver.subscribe(Topics.call('s1'), () => {
         throw new Error('handler broke');
       });
-      const after = inbox<'members'>();
-      await receiver.subscribe(Topics.members('s1'), after.handler);
+      const after = inbox<'call'>();
+      await receiver.subscribe(Topics.call('s1'), after.handler);
 
-      await sender.publish(Topics.members('s1'), 'session.event', WARNING);
+      await sender.publish(Topics.call('s1'), 'session.ended', {});
 
       await until(() => after.messages.length === 1, 'the second handler');
       expect(reported.map((r) => (r.error as Error).message)).toEqual(['handler broke']);

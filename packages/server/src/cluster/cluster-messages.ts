@@ -7,8 +7,6 @@
  * - `owner` of a session: the one process holding the session's lease
  *   (session-leases.ts) subscribes while it holds it. Other processes relay
  *   their clients' requests there.
- * - `members` of a session: every process with a client in the session. The
- *   owner sends the session's events there for those clients.
  * - `user`: every process where the user has a socket (the ringing flow's
  *   user channel).
  * - `call`: the process a call rings from (its caller's), while the call is
@@ -46,9 +44,6 @@ export interface RelayedClientAddress {
   connectionId: string;
 }
 
-/** A server event for clients on another process: everyone in the session there but `except`, or only `to`. */
-export type SessionEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E]; except?: string; to?: string } }[ServerEventName];
-
 /** A server event for a user's sockets, wherever they are: all of them, or all but one (`except`, a socket of the process named). */
 export type UserEventMessage = { [E in ServerEventName]: { event: E; data: ServerEvents[E]; except?: RelayedClientAddress } }[ServerEventName];
 
@@ -57,9 +52,6 @@ export interface ClusterMessageMap {
     'client.request': RelayedRequest;
     /** A relayed client's socket closed: the owner starts its reconnect grace. */
     'client.disconnected': RelayedClientAddress & { uid: string };
-  };
-  members: {
-    'session.event': SessionEventMessage;
   };
   user: {
     'user.event': UserEventMessage;
@@ -89,7 +81,6 @@ export interface Topic<K extends TopicKind = TopicKind> {
 
 export const Topics = {
   owner: (sessionId: string): Topic<'owner'> => ({ kind: 'owner', id: sessionId }),
-  members: (sessionId: string): Topic<'members'> => ({ kind: 'members', id: sessionId }),
   user: (uid: string): Topic<'user'> => ({ kind: 'user', id: uid }),
   call: (sessionId: string): Topic<'call'> => ({ kind: 'call', id: sessionId }),
   process: (processId: string): Topic<'process'> => ({ kind: 'process', id: processId }),
