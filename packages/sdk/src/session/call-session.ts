@@ -75,13 +75,14 @@ export class CallSession {
   #checkingSignaling = false;
   /** While reconnecting: the resume attempts (session/resume.ts). */
   #resume: ResumeRace<SignalingClient> | undefined;
+  /** Our receiving path came back while the socket was down: key frames are asked for once it resumes. */
+  #keyFramesOwed = false;
   /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
   readonly #iceWatch = new IceWatch({
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
     reconnected: (connection) => {
       this.#emit('onMediaReconnected', { connection });
-      // Receiving again after a restart: key frames now, not when the browser gets round to asking.
-      if (connection === 'subscriber') this.#signaling?.request('subscriber.restored', {}).catch((error) => this.#log.debug('subscriber.restored failed', error));
+      if (connection === 'subscriber') this.#askKeyFrames();
     },
     giveUp: () => this.#restartMedia(),
     checkSignaling: () => this.#checkSignaling(),
@@ -423,8 +424,11 @@ export class CallSession {
     return publisher;
   }
 
-  /** The server's `media.restart`: new publisher and subscriber connections, after any action under way (media-recovery.ts). */
-  #restartMedia(): void {
+  /**
+   * The server's `media.restart`: new publisher and subscriber connections, after any action under way
+   * (media-recovery.ts). `afterResume`: the app heard onReconnecting for this outage already (once per outage).
+   */
+  #restartMedia(afterResume = false): void {
     const stream = this.#local.stream;
     if (!this.#machine.is('joined') || !stream) return;
     void this.#actions.run(() =>
@@ -436,7 +440,7 @@ export class CallSession {
         },
         publishAgain: () => this.#publish(stream),
         stillWanted: () => !this.#isOver(),
-        reconnecting: () => this.#emit('onReconnecting'),
+        ...(afterResume ? {} : { reconnecting: () => this.#emit('onReconnecting') }),
         reconnected: () => this.#emit('onReconnected'),
         failed: (error) => this.#emit('onError', error),
         timeoutMs: DEFAULTS.mediaRestartTimeoutMs,
@@ -539,9 +543,14 @@ export class CallSession {
     }
     this.#catchUp(resumed);
     this.#machine.to('joined');
+    // The session's media room was made anew while we were away (the server restarted): new connections,
+    // and the app hears onReconnected once our media flows again.
+    if (resumed.mediaRestart) {
+      this.#restartMedia(true);
+      return;
+    }
     this.#emit('onReconnected');
-    // The session's media room was made anew while we were away (the server restarted): new connections.
-    if (resumed.mediaRestart) this.#restartMedia();
+    if (this.#keyFramesOwed) this.#askKeyFrames();
   }
 
   /** After a resume: tell the app who came and went while we were away. */
@@ -583,6 +592,17 @@ export class CallSession {
       .finally(() => {
         this.#checkingSignaling = false;
       });
+  }
+
+  /**
+   * Receiving again after an ICE restart: the server asks our publishers for key frames now, not when
+   * the browser gets round to it. After a link's return the path can be back before the socket is.
+   */
+  #askKeyFrames(): void {
+    const signaling = this.#signaling;
+    this.#keyFramesOwed = !signaling?.isOpen || !this.#machine.is('joined');
+    if (this.#keyFramesOwed) return;
+    signaling?.request('subscriber.restored', {}).catch((error) => this.#log.debug('subscriber.restored failed', error));
   }
 
   /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */

@@ -18,7 +18,8 @@ export interface MediaRestartSteps {
   publishAgain(): Promise<PeerConnection>;
   /** False once the session is ending. */
   stillWanted(): boolean;
-  reconnecting(): void;
+  /** Absent when the app was told already (a resume that found the media room made anew: one onReconnecting per outage). */
+  reconnecting?(): void;
   reconnected(): void;
   failed(error: ParleyError): void;
   /** How long our media may take to flow again (ms). */
@@ -28,7 +29,7 @@ export interface MediaRestartSteps {
 
 export async function restartMedia(steps: MediaRestartSteps): Promise<void> {
   steps.log.info('the server made the media room again: publishing and subscribing again');
-  steps.reconnecting();
+  steps.reconnecting?.();
   try {
     steps.replaceConnections();
     const publisher = await steps.publishAgain();
