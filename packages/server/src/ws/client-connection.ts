@@ -24,7 +24,7 @@ import { toParleyError } from '../http/errors.ts';
 import { rateLimited } from '../http/rate-limits.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { handlers } from './handlers.ts';
-import { isRelayed, ownerSessionOf } from './relay-route.ts';
+import { isRelayed, ownerSessionOf, relayFailure } from './relay-route.ts';
 import { RelayedSession } from './relayed-session.ts';
 import type { FrameBudget } from './signaling-limits.ts';
 import type { Binding, RequestContext, RequestHandlers, SignalingDeps } from './request-context.ts';
@@ -34,7 +34,7 @@ const MAX_BAD_FRAMES = 20; // a client that keeps sending garbage is cut off
 export class ClientConnection implements RequestContext {
   readonly log: Logger;
   binding: Binding | undefined;
-  /** How the owner's events for this socket name it, when its session is owned by another process. */
+  /** How other processes' events for this socket name it (its session's owner, its call's process). */
   readonly connectionId = randomUUID();
   /** Its session, owned by another process: session requests go there. */
   #relayed: RelayedSession | undefined;
@@ -120,7 +120,9 @@ export class ClientConnection implements RequestContext {
       const relay = this.deps.relay;
       const sessionId = relay && !this.binding && !this.#relayed ? ownerSessionOf(type, params, error, this.deps.registry) : undefined;
       if (!relay || sessionId === undefined) throw error;
-      return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never));
+      return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never)).catch((relayed: unknown) => {
+        throw relayFailure(error, relayed);
+      });
     }
   }
 

@@ -3,7 +3,7 @@
  * when another process owns it (issue 17.2), and where a `join` or `resume`
  * that failed here goes instead.
  */
-import type { ParsedParams, RequestType } from '@parley/protocol';
+import { isParleyError, type ParsedParams, type RequestType } from '@parley/protocol';
 import { sessionOwnedElsewhere } from '../cluster/owned-elsewhere.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
 import { sessionOfResumeToken } from './resume-tokens.ts';
@@ -25,4 +25,16 @@ export function ownerSessionOf(type: RequestType, params: unknown, error: unknow
   if (type !== 'resume') return undefined;
   const sessionId = sessionOfResumeToken((params as ParsedParams<'resume'>).resumeToken);
   return sessionId !== undefined && !registry.get(sessionId)?.isOpen ? sessionId : undefined;
+}
+
+/**
+ * The answer to a `join` or `resume` relayed after `local` failed here, when
+ * the relay failed too: a resume that found nothing here (SESSION_ENDED) and
+ * no owner anywhere has nothing to resume — the local answer stands, so the
+ * client stops trying; otherwise the relay's own error (CLUSTER_UNAVAILABLE
+ * while a session changes owner: the client tries again).
+ */
+export function relayFailure(local: unknown, relayed: unknown): unknown {
+  const noOwner = isParleyError(relayed) && relayed.code === 'CLUSTER_UNAVAILABLE';
+  return noOwner && isParleyError(local) && local.code === 'SESSION_ENDED' ? local : relayed;
 }

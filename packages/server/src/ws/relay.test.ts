@@ -105,6 +105,16 @@ describe('a client whose session another process owns', () => {
     expect(bob.events('session.ended')).toEqual([]);
   });
 
+  it('is told SESSION_ENDED when it resumes into a session that ended, on any process', async () => {
+    const { one, two, bobJoined } = await annAndBobOnTwoProcesses();
+    await one.registry.get('s1')?.end('call-ended');
+    await expect.poll(() => cluster.leases.owners.has('s1')).toBe(false);
+
+    const back = two.connect();
+
+    expect((await back.request('resume', { resumeToken: bobJoined.result.resumeToken })).error?.code).toBe('SESSION_ENDED');
+  });
+
   it('finds no owner once the session ended and its lease went: a join then starts it anew where it arrives', async () => {
     const { one, two, bob } = await annAndBobOnTwoProcesses();
     await one.registry.get('s1')?.end('call-ended');
