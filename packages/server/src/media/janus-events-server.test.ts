@@ -11,7 +11,7 @@ const opened = (url: string, protocol = 'janus-event-handlers') =>
   });
 
 const stats = (handleId: number) =>
-  JSON.stringify([{ type: 32, subtype: 3, session_id: 4, handle_id: handleId, event: [{ media: 'audio', 'in-link-quality': 90, 'out-media-link-quality': 0, 'jitter-local': 2, 'jitter-remote': 0, 'bytes-received-lastsec': 4000, 'bytes-sent-lastsec': 0, rtt: 9 }] }]);
+  JSON.stringify([{ type: 32, subtype: 3, session_id: 4, handle_id: handleId, event: [{ mid: '0', media: 'audio', 'in-link-quality': 90, 'out-media-link-quality': 0, 'jitter-local': 2, 'jitter-remote': 0, 'bytes-received-lastsec': 4000, 'bytes-sent-lastsec': 0, rtt: 9 }] }]);
 
 describe("the endpoint Janus's event handler connects to", () => {
   let server: JanusEventsServer | undefined;

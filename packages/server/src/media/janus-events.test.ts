@@ -54,7 +54,11 @@ describe('reading Janus event handler messages', () => {
     const sent = { 'bytes-received-lastsec': 0, 'in-link-quality': 0, 'bytes-sent-lastsec': 30_000, 'out-media-link-quality': 85 };
     const text = JSON.stringify([statsEvent(9, medium(sent)), statsEvent(9, medium({ ...sent, mid: '1', media: 'video', 'jitter-remote': 21 }))]);
     const [only] = parseJanusEvents(text).stats;
-    expect(only?.stats).toEqual({ sent: { lossPercent: 15, jitterMs: 21, bytesPerSecond: 60_000 }, rttMs: 12 });
+    expect(only?.stats).toEqual({
+      sent: { lossPercent: 15, jitterMs: 21, bytesPerSecond: 60_000 },
+      sentByMid: { '0': { lossPercent: 15, jitterMs: 4, bytesPerSecond: 30_000 }, '1': { lossPercent: 15, jitterMs: 21, bytesPerSecond: 30_000 } },
+      rttMs: 12,
+    });
   });
 
   it('leaves out a direction that carried nothing, or was not measured yet (Janus reports 0 before its first estimate)', () => {
@@ -68,13 +72,14 @@ describe('reading Janus event handler messages', () => {
       statsEvent(2, [medium({ 'jitter-local': -1 })]),
       statsEvent(3, [medium({ 'bytes-received-lastsec': '4000' })]),
       { ...statsEvent(4, [medium()]), handle_id: 'x' },
+      statsEvent(5, [medium({ mid: 3 })]),
       { type: 2, session_id: 77, handle_id: 5, event: { name: 'attached' } },
       statsEvent(6, [medium()]),
       // A media state change: read on the Janus API instead, not an error.
       { ...statsEvent(7, { media: 'audio', receiving: false }), subtype: 1 },
     ]);
     const parsed = parseJanusEvents(text);
-    expect(parsed.rejected).toBe(5);
+    expect(parsed.rejected).toBe(6);
     expect(parsed.stats.map((s) => s.handleId)).toEqual([6]);
   });
 

@@ -17,6 +17,7 @@
  * is read as "not measured"; a link that loses everything shows otherwise
  * (Janus stops receiving, slow links).
  */
+import { worstReading } from './link-reading.ts';
 import type { ConnectionStats, LinkReading } from './media-backend.ts';
 
 /** Janus's event type for media events and the subtype of its periodic stats (src/events.h). */
@@ -38,6 +39,7 @@ export interface ParsedEvents {
 }
 
 interface Medium {
+  mid: string;
   media: string;
   rtt: number;
   inQuality: number;
@@ -59,7 +61,7 @@ const percent = (v: unknown): number | undefined => {
 function medium(raw: unknown): Medium | undefined | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const m = raw as Record<string, unknown>;
-  if (typeof m.media !== 'string') return null;
+  if (typeof m.media !== 'string' || typeof m.mid !== 'string') return null;
   // Data channels carry no link measures; not an error.
   if (!LAYERED.test(m.media)) return undefined;
   const fields = {
@@ -72,7 +74,7 @@ function medium(raw: unknown): Medium | undefined | null {
     bytesOut: count(m['bytes-sent-lastsec']),
   };
   for (const v of Object.values(fields)) if (v === undefined) return null;
-  return { media: m.media, ...(fields as Omit<Medium, 'media'>) };
+  return { mid: m.mid, media: m.media, ...(fields as Omit<Medium, 'mid' | 'media'>) };
 }
 
 /** The worst measured medium one way, and everything that moved that way; undefined if nothing moved or nothing was measured. */
@@ -90,8 +92,20 @@ function reading(media: readonly Medium[], way: 'in' | 'out'): LinkReading | und
 function connectionStats(media: readonly Medium[]): ConnectionStats {
   const rtts = media.map((m) => m.rtt).filter((r) => r > 0);
   const received = reading(media, 'in');
-  const sent = reading(media, 'out');
-  return { ...(received ? { received } : {}), ...(sent ? { sent } : {}), rttMs: rtts.length > 0 ? Math.max(...rtts) : null };
+  const sentByMid: Record<string, LinkReading> = {};
+  for (const mid of new Set(media.map((m) => m.mid))) {
+    const one = reading(
+      media.filter((m) => m.mid === mid),
+      'out',
+    );
+    if (one) sentByMid[mid] = one;
+  }
+  const sent = worstReading(Object.values(sentByMid));
+  return {
+    ...(received ? { received } : {}),
+    ...(sent ? { sent, sentByMid } : {}),
+    rttMs: rtts.length > 0 ? Math.max(...rtts) : null,
+  };
 }
 
 /** Parses one message of the event handler: a single event or, grouped, an array of them. */

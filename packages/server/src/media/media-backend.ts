@@ -103,6 +103,11 @@ export interface LinkReading {
 export interface ConnectionStats {
   received?: LinkReading;
   sent?: LinkReading;
+  /**
+   * `sent` per m-line (mid) of the connection: a subscriber's receiver reports per stream, so
+   * the losses of one sender's media can be told apart from the others'.
+   */
+  sentByMid?: Readonly<Record<string, LinkReading>>;
   rttMs: number | null;
 }
 

@@ -3,10 +3,10 @@
  * 0–5 scale as their own getStats() (the protocol's networkQuality): what
  * reached the server from their publisher (their uplink) and what reached
  * them from the server (their downlink, from their receiver reports), the
- * worse of the two. The downlink does not count while a sender they receive
- * is in trouble on its own uplink (sessions/sender-health.ts): a receiver
- * report cannot say whose media was lost or delayed, and a packet a sender
- * never got through is lost at every receiver too, through no fault of theirs.
+ * worse of the two. The downlink reading comes without the m-lines of senders
+ * in trouble on their own uplink (sessions/subscriber-video.ts ownStats): a
+ * packet a sender never got through is lost at every receiver too, through no
+ * fault of theirs.
  */
 import { type NetworkQuality, networkQuality } from '@parley/protocol';
 import type { ConnectionStats } from '../media/media-backend.ts';
@@ -16,14 +16,12 @@ export interface MediaView {
   publisher?: ConnectionStats | undefined;
   /** The server's latest stats of their subscriber connection, if it has any. */
   subscriber?: ConnectionStats | undefined;
-  /** A sender whose media they receive is in trouble on its own uplink: their downlink says nothing of their own link. */
-  sendersInTrouble: boolean;
 }
 
 /** Their score from the server's view; undefined when no media moved either way (no view, which is not "lost"). */
-export function mediaViewQuality({ publisher, subscriber, sendersInTrouble }: MediaView): NetworkQuality | undefined {
+export function mediaViewQuality({ publisher, subscriber }: MediaView): NetworkQuality | undefined {
   const up = publisher?.received;
-  const down = sendersInTrouble ? undefined : subscriber?.sent;
+  const down = subscriber?.sent;
   if (!up && !down) return undefined;
   const rtts = [publisher?.rttMs, subscriber?.rttMs].filter((r): r is number => typeof r === 'number');
   return networkQuality({

@@ -115,8 +115,8 @@ describe("the media server's view beside the client's own", () => {
     rttMs: 20,
     ...(connection === 'publisher' ? { received: { lossPercent, jitterMs: 5, bytesPerSecond: 100_000 } } : { sent: { lossPercent, jitterMs: 5, bytesPerSecond: 100_000 } }),
   });
-  const fromJanus = (session: SessionView, uid: string, connection: 'publisher' | 'subscriber', lossPercent: number, sendersInTrouble = false) =>
-    ({ session, participant: participant(uid), connection, stats: stats(connection, lossPercent), sendersInTrouble }) as const;
+  const fromJanus = (session: SessionView, uid: string, connection: 'publisher' | 'subscriber', lossPercent: number) =>
+    ({ session, participant: participant(uid), connection, stats: stats(connection, lossPercent) }) as const;
 
   it("reports someone whose uplink Janus sees losing packets lower, even while their client says all is well", async () => {
     const { service } = serviceWith();
@@ -141,20 +141,18 @@ describe("the media server's view beside the client's own", () => {
     expect(told).toEqual([['participant.quality', { uid: 'bob', quality: 5 }, 'bob']]);
   });
 
-  it("does not hold a receiver's losses against them while a sender they receive is in trouble", () => {
+  it("scores a receiver's downlink as their own link's (senders' losses taken out before, by the subscription)", () => {
     const { service } = serviceWith();
     const { session, told } = sessionNamed('s1');
     service.connectionStats(fromJanus(session, 'cy', 'publisher', 0));
-    service.connectionStats(fromJanus(session, 'cy', 'subscriber', 30, true));
-    expect(told).toEqual([['participant.quality', { uid: 'cy', quality: 5 }, 'cy']]);
-    service.connectionStats(fromJanus(session, 'cy', 'subscriber', 30, false));
-    expect(told.at(-1)).toEqual(['participant.quality', { uid: 'cy', quality: 1 }, 'cy']);
+    service.connectionStats(fromJanus(session, 'cy', 'subscriber', 30));
+    expect(told.map(([, data]) => (data as { quality: number }).quality)).toEqual([5, 1]);
   });
 
   it('goes back to the client\'s own score once the server\'s bad reading is stale, and says nothing for stats without media', async () => {
     const { service, advance } = serviceWith({ maxSamplesPerParticipant: 100, minSampleIntervalMs: 0 });
     const { session, told } = sessionNamed('s1');
-    service.connectionStats({ session, participant: participant('ada'), connection: 'publisher', stats: { rttMs: null }, sendersInTrouble: false });
+    service.connectionStats({ session, participant: participant('ada'), connection: 'publisher', stats: { rttMs: null } });
     expect(told).toEqual([]);
     service.connectionStats(fromJanus(session, 'ada', 'publisher', 20));
     await service.record(session, participant('ada'), sample('s1', 4));

@@ -45,8 +45,6 @@ interface Score {
   /** The server's latest stats of each of their connections. */
   publisher?: ConnectionStats;
   subscriber?: ConnectionStats;
-  /** Whether, at the subscriber's latest stats, a sender they receive was in trouble on its own uplink. */
-  sendersInTrouble?: boolean;
   /** What the others were told last. */
   told: NetworkQuality | undefined;
 }
@@ -119,14 +117,13 @@ export class QualityService {
   }
 
   /**
-   * The media server's stats of one of their connections: their score from the server's view is
-   * read again. Their downlink does not count while a sender they receive is in trouble.
+   * The media server's stats of one of their connections (a subscriber's without what senders in
+   * trouble lost): their score from the server's view is read again.
    */
-  connectionStats({ session, participant, connection, stats, sendersInTrouble }: DomainEvent<'participant.connectionStats'>): void {
+  connectionStats({ session, participant, connection, stats }: DomainEvent<'participant.connectionStats'>): void {
     const entry = this.#entry(session, participant.uid);
     entry[connection] = stats;
-    if (connection === 'subscriber') entry.sendersInTrouble = sendersInTrouble;
-    const quality = mediaViewQuality({ publisher: entry.publisher, subscriber: entry.subscriber, sendersInTrouble: entry.sendersInTrouble ?? false });
+    const quality = mediaViewQuality({ publisher: entry.publisher, subscriber: entry.subscriber });
     if (quality === undefined) return;
     entry.server = { quality, at: this.now() };
     this.#tell(session, participant.uid);

@@ -497,8 +497,7 @@ export class CallSession implements SessionView {
         // Observers only, not on the queue: the media server's view changes no session state.
         connectionStats: (p, connection, stats) => {
           if (connection === 'publisher' && stats.received) this.#senders.uplinkLoss(p.feedId, stats.received.lossPercent);
-          const sendersInTrouble = connection === 'subscriber' && [...p.subscribedFeeds].some((feed) => this.#senders.inTrouble(feed));
-          if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats, sendersInTrouble });
+          if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats });
         },
         receiving: (p, kind, receiving) => this.#senders.receiving(p.feedId, kind, receiving),
         senderInTrouble: (feedId) => this.#senders.inTrouble(feedId),

@@ -60,11 +60,10 @@ export interface DomainEventMap {
   /** Their mute state changed (`participant.info` has the new one); `by` is who changed it. */
   'participant.muted': [e: OfParticipant & { by: string }];
   /**
-   * The media server's periodic view of their camera publisher or their subscriber connection;
-   * `sendersInTrouble`: a sender whose media the subscriber connection receives is in trouble on
-   * its own uplink (sender-health.ts), so the losses it shows are not all theirs.
+   * The media server's periodic view of their camera publisher or their subscriber connection
+   * (without the m-lines of senders in trouble on their own uplink: sender-health.ts).
    */
-  'participant.connectionStats': [e: OfParticipant & { connection: 'publisher' | 'subscriber'; stats: ConnectionStats; sendersInTrouble: boolean }];
+  'participant.connectionStats': [e: OfParticipant & { connection: 'publisher' | 'subscriber'; stats: ConnectionStats }];
   /** Others can receive it now. */
   'publication.added': [e: OfParticipant & { publication: Publication }];
   'publication.removed': [e: OfParticipant & { publication: Publication }];

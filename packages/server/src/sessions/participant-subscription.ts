@@ -20,7 +20,7 @@ export interface SubscriptionOwner {
   subscriberConnected(feeds: ReadonlySet<number>): void;
   /** The feed's publisher is in trouble on its own uplink: losses of its media are not this participant's. */
   senderInTrouble(feedId: number): boolean;
-  /** The media server's view of the subscriber connection (for the participant's network quality). */
+  /** The media server's view of the subscriber connection, without what senders in trouble lost (for the participant's network quality). */
   subscriberStats(stats: ConnectionStats): void;
 }
 
@@ -142,8 +142,10 @@ export class ParticipantSubscription {
       this.video.slowLink(info);
     });
     subscriber.on('stats', (stats) => {
-      this.video.stats(stats);
-      this.owner.subscriberStats(stats);
+      // What the participant's own link did: without the m-lines of senders in trouble.
+      const own = this.video.ownStats(stats);
+      this.video.stats(own);
+      this.owner.subscriberStats(own);
     });
     this.#subscriber = subscriber;
     this.video.attach(subscriber);

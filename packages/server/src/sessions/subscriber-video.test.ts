@@ -133,30 +133,42 @@ describe("a subscriber's video layers", () => {
     ]);
   });
 
+  /** Janus's stats of Carol's connection: what each m-line lost of what it sent her. */
+  const sentStats = (lossByMid: Record<string, number>) => {
+    const sentByMid = Object.fromEntries(Object.entries(lossByMid).map(([mid, lossPercent]) => [mid, { lossPercent, jitterMs: 10, bytesPerSecond: 30_000 }]));
+    return { sent: { lossPercent: Math.max(...Object.values(lossByMid)), jitterMs: 10, bytesPerSecond: 30_000 * Object.keys(lossByMid).length }, sentByMid, rttMs: 20 };
+  };
+
   it("steps down when Janus's stats show the link losing a tenth of what it is sent (the stand-in for REMB), not for less", async () => {
     const { video } = carol();
     await settle();
-    video.stats({ sent: { lossPercent: 4, jitterMs: 10, bytesPerSecond: 90_000 }, rttMs: 20 });
+    video.stats(video.ownStats(sentStats({ '1': 4, '3': 2 })));
     expect(video.linkState).toBe('full');
-    video.stats({ sent: { lossPercent: 18, jitterMs: 10, bytesPerSecond: 90_000 }, rttMs: 20 });
+    video.stats(video.ownStats(sentStats({ '1': 18, '3': 12 })));
     expect(video.linkState).toBe('reduced');
   });
 
-  it("does not step down for a sender's outage: slow links on its video, and losses while it recovers, are its own", async () => {
+  it("does not step down for a sender's outage: slow links on its media, and its m-lines' losses while it recovers, are its own", async () => {
     const { video, calls, told } = carol(TRACKS, new Set([ALICE]));
     await settle();
     // Alice's link went out and came back: Carol asks again for Alice's missing packets.
     for (let i = 0; i < 3; i++) {
       video.slowLink({ uplink: true, lost: 80, mid: '1', media: 'video' });
-      video.stats({ sent: { lossPercent: 40, jitterMs: 30, bytesPerSecond: 60_000 }, rttMs: 20 });
+      video.stats(video.ownStats(sentStats({ '0': 30, '1': 40, '3': 1 })));
       await vi.advanceTimersByTimeAsync(TIMING.settleMs + 100);
     }
     expect(video.linkState).toBe('full');
     expect(calls).toEqual([]);
     expect(told).toEqual([]);
-    // Losses on Bob's video are Carol's own.
+    // What Carol's own link did is Bob's m-lines' reading; losses on Bob's video are hers.
+    expect(video.ownStats(sentStats({ '0': 30, '1': 40, '3': 1 }))).toEqual({ ...sentStats({ '3': 1 }) });
     video.slowLink({ uplink: true, lost: 30, mid: '3', media: 'video' });
     expect(video.linkState).toBe('reduced');
+  });
+
+  it("leaves nothing sent in the stats when every m-line's sender is in trouble", () => {
+    const { video } = carol(TRACKS, new Set([ALICE, BOB]));
+    expect(video.ownStats(sentStats({ '1': 40, '3': 30 }))).toEqual({ rttMs: 20 });
   });
 
   it('tells a client that comes back on a new socket that its video is still paused', async () => {

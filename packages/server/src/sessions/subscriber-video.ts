@@ -10,6 +10,7 @@
 import type { ServerEventName, ServerEvents, SubscriberStream, VideoView } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
+import { worstReading } from '../media/link-reading.ts';
 import type { ConnectionStats, MediaSubscriber, ReceivedTrack, SlowLink, VideoStreamSetting } from '../media/media-backend.ts';
 import { LinkAdaptation, type LinkState, type LinkTiming } from './link-adaptation.ts';
 import { chooseLayer, type RenderedSize, sameChoice, TOP_LAYER, type VideoChoice } from './layer-selection.ts';
@@ -97,7 +98,7 @@ export class SubscriberVideo {
    * 1.1.2 marks the losses a squeezed subscriber reports with `uplink: true`; measured).
    */
   slowLink(info: SlowLink): void {
-    if (this.#sendersToBlame(info.mid)) {
+    if (info.mid !== undefined && this.#sendersFault(info.mid)) {
       this.owner.log.debug({ uid: this.owner.uid, mid: info.mid, lost: info.lost }, "subscriber slow link blamed on its sender's uplink");
       return;
     }
@@ -105,28 +106,34 @@ export class SubscriberVideo {
   }
 
   /**
-   * The media server's stats of the connection: losing at least DEFAULTS.simulcast.congestedLossPercent
-   * of what it sent means the link carries less than it is given — a layer down, like a slow link.
-   * A receiver report cannot say whose media was lost, so it counts only when no sender it receives
-   * video from is in trouble (their gaps arrive as losses here too).
+   * The media server's stats of the connection as they speak of the participant's own link: the
+   * m-lines of feeds whose sender is in trouble are left out (a sender's gaps and jitter reach every
+   * receiver's reports), and what they sent is the worst of the rest; nothing sent when none is left.
    */
-  stats(stats: ConnectionStats): void {
-    const sent = stats.sent;
+  ownStats(stats: ConnectionStats): ConnectionStats {
+    const { sent, sentByMid, ...rest } = stats;
+    if (!sent || !sentByMid) return stats;
+    const own = Object.entries(sentByMid).filter(([mid]) => !this.#sendersFault(mid));
+    const worst = worstReading(own.map(([, reading]) => reading));
+    return worst ? { ...rest, sent: worst, sentByMid: Object.fromEntries(own) } : rest;
+  }
+
+  /**
+   * The media server's stats of the connection (as ownStats leaves them): losing at least
+   * DEFAULTS.simulcast.congestedLossPercent of what it sent means the link carries less than it
+   * is given — a layer down, like a slow link.
+   */
+  stats(own: ConnectionStats): void {
+    const sent = own.sent;
     if (!sent || sent.lossPercent < DEFAULTS.simulcast.congestedLossPercent) return;
-    if (this.#sendersToBlame(undefined)) return;
     this.owner.log.debug({ uid: this.owner.uid, ...sent }, 'subscriber link congested (media server stats)');
     this.#link.trouble('congested');
   }
 
-  /**
-   * Whether the losses of `mid` (undefined: of the whole connection) are their senders': the
-   * m-line's feed is in trouble, or, for the whole connection, some video feed it receives is.
-   */
-  #sendersToBlame(mid: string | undefined): boolean {
-    const video = this.#tracks.filter((t) => t.kind === 'video' && t.active && t.feedId !== 0);
-    const track = mid === undefined ? undefined : this.#tracks.find((t) => t.mid === mid);
-    if (track) return track.feedId !== 0 && this.owner.senderInTrouble(track.feedId);
-    return video.some((t) => this.owner.senderInTrouble(t.feedId));
+  /** Whether what goes wrong on the m-line `mid` is its sender's: the feed it carries is in trouble on its uplink. */
+  #sendersFault(mid: string): boolean {
+    const track = this.#tracks.find((t) => t.mid === mid);
+    return track !== undefined && track.feedId !== 0 && this.owner.senderInTrouble(track.feedId);
   }
 
   /** The client is back on a new socket: a pause it was told of before is still on. */
