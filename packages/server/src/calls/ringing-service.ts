@@ -60,6 +60,9 @@ export interface RingingCluster {
   sessionLive(sessionId: string): Promise<boolean>;
   /** A session owned here ended: the process its call rings from hears it. */
   sessionEnded(sessionId: string): void;
+  /** Whether a user is in a call or a session on any process (each answers with `busyHere`). */
+  busyElsewhere(uid: string): Promise<boolean>;
+  answerBusy(busyHere: (uid: string) => boolean): void;
 }
 
 const CALL_TRANSITIONS: Transitions<CallStatus> = {
@@ -102,7 +105,9 @@ export class RingingService {
   readonly #queue = new SerialQueue();
   #closed = false;
 
-  constructor(private readonly deps: RingingServiceDeps) {}
+  constructor(private readonly deps: RingingServiceDeps) {
+    deps.cluster?.answerBusy((uid) => this.#activeCallOf(uid) !== undefined || deps.registry.isInSession(uid));
+  }
 
   /** A live session ended: an answered call on it is over for both (event-wiring.ts calls this). */
   sessionEnded(sessionId: string): void {
@@ -183,7 +188,7 @@ export class RingingService {
       };
       await this.deps.calls.callInitiated(live.call);
       this.deps.log.info({ sessionId: live.call.sessionId, from: uid, to: receiverUid, type }, 'call initiated');
-      if (this.#activeCallOf(receiverUid) || this.deps.registry.isInSession(receiverUid)) {
+      if (this.#activeCallOf(receiverUid) || this.deps.registry.isInSession(receiverUid) || (await this.deps.cluster?.busyElsewhere(receiverUid))) {
         await this.#finish(live, 'busy', 'busy');
         channel.send('call.rejected', { call: snapshot(live) });
         return snapshot(live);

@@ -11,6 +11,7 @@
  *   user channel).
  * - `call`: the process a call rings from (its caller's), while the call is
  *   live: the requests of the receiver's user channels on other processes.
+ * - `everyone`: every process (one topic, id `all`): questions all must answer.
  * - `process`: one process — the answers to the requests it relayed, and
  *   what the owner sends the relayed clients on it (each client's own events,
  *   in the order sent, after or before the answers as the owner sent them).
@@ -56,6 +57,10 @@ export interface ClusterMessageMap {
   user: {
     'user.event': UserEventMessage;
   };
+  everyone: {
+    /** Is `uid` in a call or a session on your process? Each answers `user.busy` to `replyTo`. */
+    'user.busy?': { requestId: string; replyTo: string; uid: string };
+  };
   call: {
     'client.request': RelayedRequest;
     /** The call's session ended on the process that owned it. */
@@ -67,6 +72,7 @@ export interface ClusterMessageMap {
     'client.event': ClientEventMessage;
     /** The session is done with a relayed client: its socket closes (the session ended for it, or it resumed elsewhere). */
     'client.close': { connectionId: string; reason: string };
+    'user.busy': { requestId: string; busy: boolean };
   };
 }
 
@@ -83,6 +89,7 @@ export const Topics = {
   owner: (sessionId: string): Topic<'owner'> => ({ kind: 'owner', id: sessionId }),
   user: (uid: string): Topic<'user'> => ({ kind: 'user', id: uid }),
   call: (sessionId: string): Topic<'call'> => ({ kind: 'call', id: sessionId }),
+  everyone: (): Topic<'everyone'> => ({ kind: 'everyone', id: 'all' }),
   process: (processId: string): Topic<'process'> => ({ kind: 'process', id: processId }),
 };
 

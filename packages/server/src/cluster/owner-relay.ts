@@ -191,6 +191,7 @@ export class OwnerRelay {
       this.#answered(message.payload);
       return;
     }
+    if (message.type !== 'client.event' && message.type !== 'client.close') return; // another's (ringing-relay.ts)
     const link = this.#attached.get(message.payload.connectionId);
     if (!link) return; // its socket closed meanwhile
     if (message.type === 'client.close') link.close(message.payload.reason);

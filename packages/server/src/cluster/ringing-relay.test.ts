@@ -103,3 +103,33 @@ describe('a call from a user on process 1 to a user on process 2', () => {
     await expect.poll(() => logOf(sessionId)).toMatchObject({ status: 'ended', reason: 'session-ended' });
   });
 });
+
+describe('a call to a user busy on another process', () => {
+  it('is answered busy when the receiver is in a session owned by another process', async () => {
+    cluster = new PretendCluster();
+    const [one, two] = [await cluster.process(), await cluster.process()] as [PretendProcess, PretendProcess];
+    const ann = await loggedIn(one, 'ann');
+    const bob = await loggedIn(two, 'bob');
+    await two.connect().request('join', { sessionId: 'meeting', token: await cluster.token('bob', 'meeting') });
+
+    const initiated = await ann.request('call.initiate', { receiverUid: 'bob', type: 'audio' });
+
+    expect(initiated.result.call.status).toBe('busy');
+    expect(logOf(initiated.result.call.sessionId)?.status).toBe('busy');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bob.events('call.incoming')).toEqual([]);
+  });
+
+  it('is answered busy when a call to the receiver rings from another process', async () => {
+    cluster = new PretendCluster();
+    const [one, two] = [await cluster.process(), await cluster.process()] as [PretendProcess, PretendProcess];
+    const ann = await loggedIn(one, 'ann');
+    const carol = await loggedIn(two, 'carol');
+    await loggedIn(two, 'bob');
+    await carol.request('call.initiate', { receiverUid: 'bob', type: 'audio' });
+
+    const initiated = await ann.request('call.initiate', { receiverUid: 'bob', type: 'audio' });
+
+    expect(initiated.result.call.status).toBe('busy');
+  });
+});

@@ -11,7 +11,11 @@
  *   RemoteUserChannel for the call's life (its sends go over the bus to its
  *   socket, OwnerRelay.linkTo); and the call's session ending on another
  *   process (the one that owned it) is told there.
+ * - Whether a receiver is busy (in a call or a session on any process) is
+ *   asked of every process (`everyone` topic); each answers, and the first
+ *   "busy" settles it — a process that does not answer in time counts as not.
  */
+import { randomUUID } from 'node:crypto';
 import { type Call, ParleyError, type RequestParams } from '@parley/protocol';
 import type { RingingCluster, UserChannel } from '../calls/ringing-service.ts';
 import type { Logger } from '../util/logger.ts';
@@ -28,18 +32,67 @@ interface HeldCall {
 
 const keyOf = (address: RelayedClientAddress) => `${address.replyTo}/${address.connectionId}`;
 
+/** A busy question waiting for its answers. */
+interface Asking {
+  answered: number;
+  /** How many processes heard it; undefined until its publish says. */
+  expected: number | undefined;
+  settle(busy: boolean): void;
+}
+
 export class RingingRelay implements RingingCluster {
   readonly #users = new Map<string, Promise<ClusterSubscription | undefined>>();
   readonly #calls = new Map<string, HeldCall>();
   /** Where a channel of another process is. */
   readonly #addresses = new WeakMap<UserChannel, RelayedClientAddress>();
+  readonly #asking = new Map<string, Asking>();
+  #busyHere: (uid: string) => boolean = () => false;
+  /** Listening for busy questions and their answers. */
+  readonly #listening: Promise<unknown>;
 
+  /** `busyTimeoutMs`: how long a busy question waits for every process's answer. */
   constructor(
     private readonly bus: ClusterBus,
     private readonly owners: OwnerRelay,
     private readonly leases: Pick<SessionLeases, 'owner'>,
     private readonly log: Logger,
-  ) {}
+    private readonly busyTimeoutMs: number,
+  ) {
+    this.#listening = Promise.all([
+      bus.subscribe(Topics.everyone(), ({ payload }) => {
+        const answer = { requestId: payload.requestId, busy: this.#busyHere(payload.uid) };
+        void bus.publish(Topics.process(payload.replyTo), 'user.busy', answer).catch((error: unknown) => this.#lost('answering a busy question', error));
+      }),
+      bus.subscribe(Topics.process(bus.processId), (message) => {
+        if (message.type === 'user.busy') this.#busyAnswered(message.payload.requestId, message.payload.busy);
+      }),
+    ]).catch((error: unknown) => this.#lost('listening for busy questions', error));
+  }
+
+  answerBusy(busyHere: (uid: string) => boolean): void {
+    this.#busyHere = busyHere;
+  }
+
+  async busyElsewhere(uid: string): Promise<boolean> {
+    await this.#listening;
+    const requestId = randomUUID();
+    const answer = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => settle(false), this.busyTimeoutMs);
+      const settle = (busy: boolean) => {
+        clearTimeout(timer);
+        this.#asking.delete(requestId);
+        resolve(busy);
+      };
+      this.#asking.set(requestId, { answered: 0, expected: undefined, settle });
+    });
+    const heard = await this.bus.publish(Topics.everyone(), 'user.busy?', { requestId, replyTo: this.bus.processId, uid }).catch(() => 0);
+    const asking = this.#asking.get(requestId);
+    if (asking) {
+      asking.expected = heard;
+      if (asking.answered >= heard) asking.settle(false);
+    }
+    return answer;
+  }
 
   userOnline(uid: string, deliver: Parameters<RingingCluster['userOnline']>[1]): void {
     if (this.#users.has(uid)) return;
@@ -106,6 +159,14 @@ export class RingingRelay implements RingingCluster {
 
   sessionEnded(sessionId: string): void {
     void this.owners.callSessionEnded(sessionId);
+  }
+
+  #busyAnswered(requestId: string, busy: boolean): void {
+    const asking = this.#asking.get(requestId);
+    if (!asking) return; // settled already
+    asking.answered += 1;
+    if (busy) asking.settle(true);
+    else if (asking.expected !== undefined && asking.answered >= asking.expected) asking.settle(false);
   }
 
   /** The one channel object of a channel of another process, for the call's life. */

@@ -120,7 +120,7 @@ export class PretendCluster {
       registry,
       ringTimeoutMs: 2_000,
       joinGraceMs: 1_000,
-      cluster: new RingingRelay(bus, relay, this.leases.for(bus.processId), log),
+      cluster: new RingingRelay(bus, relay, this.leases.for(bus.processId), log, 500),
     });
     events.on('session.ended', (e) => ringing.sessionEnded(e.session.sessionId));
     const deps: SignalingDeps = {
