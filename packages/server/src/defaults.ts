@@ -105,7 +105,7 @@ export const DEFAULTS = {
     nodeLoadTtlMs: 5_000, // ms a process's posted Janus node load counts without being posted again
     nodeLoadRepostMs: 1_500, // ms between reposts of a process's node load
     relayRequestTimeoutMs: 20_000, // ms a client's request relayed to its session's owner may take (a join or publish there waits on Janus)
-    busyQueryTimeoutMs: 1_000, // ms a call waits for every process to say whether its receiver is busy (one silent counts as not)
+    userQueryTimeoutMs: 1_000, // ms a question to every process about a user (busy there? calls ringing them?) waits for the answers; one silent knows nothing
     takeoverSweepMs: 2_000, // ms between a process's sweeps for sessions and calls a dead process left (cluster/session-takeover.ts)
     takeoverPollMs: 250, // ms between reads of a dead owner's lease running out, while a resume waits for it
     ringingLeftMarginMs: 5_000, // ms past the ring timeout (join grace, once answered) before a call still ringing counts as left by a dead process (times are the database's)

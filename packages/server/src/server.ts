@@ -185,7 +185,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ringTimeoutMs: config.ringTimeoutMs,
         joinGraceMs: DEFAULTS.ringJoinGraceMs,
         // In a cluster, a call rings users' channels on every process.
-        cluster: cluster.relay && cluster.leases && new RingingRelay(cluster.bus, cluster.relay, cluster.leases, log.child({ component: 'ringing' }), DEFAULTS.cluster.busyQueryTimeoutMs),
+        cluster: cluster.relay && cluster.leases && new RingingRelay(cluster.bus, cluster.relay, cluster.leases, log.child({ component: 'ringing' }), DEFAULTS.cluster.userQueryTimeoutMs),
       })
     : undefined;
   const metrics = new ParleyMetrics();

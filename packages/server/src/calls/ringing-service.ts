@@ -60,9 +60,15 @@ export interface RingingCluster {
   sessionLive(sessionId: string): Promise<boolean>;
   /** A session owned here ended: the process its call rings from hears it. */
   sessionEnded(sessionId: string): void;
-  /** Whether a user is in a call or a session on any process (each answers with `busyHere`). */
-  busyElsewhere(uid: string): Promise<boolean>;
-  answerBusy(busyHere: (uid: string) => boolean): void;
+  /** What the other processes know of a user (each answers with what its `answerFor` says). */
+  userElsewhere(uid: string): Promise<UserState>;
+  answerFor(stateHere: (uid: string) => UserState): void;
+}
+
+/** What one process knows of a user: whether they are in a call or a session there, and the calls ringing them from there. */
+export interface UserState {
+  busy: boolean;
+  ringing: Call[];
 }
 
 const CALL_TRANSITIONS: Transitions<CallStatus> = {
@@ -106,7 +112,7 @@ export class RingingService {
   #closed = false;
 
   constructor(private readonly deps: RingingServiceDeps) {
-    deps.cluster?.answerBusy((uid) => this.#activeCallOf(uid) !== undefined || deps.registry.isInSession(uid));
+    deps.cluster?.answerFor((uid) => ({ busy: this.#activeCallOf(uid) !== undefined || deps.registry.isInSession(uid), ringing: this.#ringing(uid) }));
   }
 
   /** A live session ended: an answered call on it is over for both (event-wiring.ts calls this). */
@@ -137,8 +143,8 @@ export class RingingService {
       set.add(channel);
       if (set.size === 1) this.deps.cluster?.userOnline(user.uid, (event, data, except) => this.#tellHere(user.uid, event, data, except));
       this.deps.log.info({ uid: user.uid, channels: set.size }, 'user channel open');
-      const ringing = [...this.#calls.values()].filter((c) => c.call.receiver.uid === user.uid && c.machine.is('initiated')).map((c) => snapshot(c));
-      return { uid: user.uid, ringing };
+      const elsewhere = (await this.deps.cluster?.userElsewhere(user.uid))?.ringing ?? [];
+      return { uid: user.uid, ringing: [...this.#ringing(user.uid), ...elsewhere] };
     });
   }
 
@@ -188,7 +194,7 @@ export class RingingService {
       };
       await this.deps.calls.callInitiated(live.call);
       this.deps.log.info({ sessionId: live.call.sessionId, from: uid, to: receiverUid, type }, 'call initiated');
-      if (this.#activeCallOf(receiverUid) || this.deps.registry.isInSession(receiverUid) || (await this.deps.cluster?.busyElsewhere(receiverUid))) {
+      if (this.#activeCallOf(receiverUid) || this.deps.registry.isInSession(receiverUid) || (await this.deps.cluster?.userElsewhere(receiverUid))?.busy) {
         await this.#finish(live, 'busy', 'busy');
         channel.send('call.rejected', { call: snapshot(live) });
         return snapshot(live);
@@ -394,6 +400,11 @@ export class RingingService {
   #activeCallOf(uid: string): LiveCall | undefined {
     for (const live of this.#calls.values()) if (live.call.initiator.uid === uid || live.call.receiver.uid === uid) return live;
     return undefined;
+  }
+
+  /** The calls ringing `uid` from here. */
+  #ringing(uid: string): Call[] {
+    return [...this.#calls.values()].filter((c) => c.call.receiver.uid === uid && c.machine.is('initiated')).map((c) => snapshot(c));
   }
 
   #channelsOf(uid: string): UserChannel[] {

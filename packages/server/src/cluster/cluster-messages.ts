@@ -18,7 +18,7 @@
  *
  * Payloads are JSON: no Buffer, Date or class instances.
  */
-import type { ErrorBody, RequestParams, RequestType, ServerEventName, ServerEvents } from '@parley/protocol';
+import type { Call, ErrorBody, RequestParams, RequestType, ServerEventName, ServerEvents } from '@parley/protocol';
 
 /** A client's request, relayed to the session's owner by the process the client's socket is on. */
 export type RelayedRequest = {
@@ -58,8 +58,8 @@ export interface ClusterMessageMap {
     'user.event': UserEventMessage;
   };
   everyone: {
-    /** Is `uid` in a call or a session on your process? Each answers `user.busy` to `replyTo`. */
-    'user.busy?': { requestId: string; replyTo: string; uid: string };
+    /** What does your process know of `uid` (busy there? calls ringing them from there)? Each answers `user.state` to `replyTo`. */
+    'user.asked': { requestId: string; replyTo: string; uid: string };
   };
   call: {
     'client.request': RelayedRequest;
@@ -72,7 +72,7 @@ export interface ClusterMessageMap {
     'client.event': ClientEventMessage;
     /** The session is done with a relayed client: its socket closes (the session ended for it, or it resumed elsewhere). */
     'client.close': { connectionId: string; reason: string };
-    'user.busy': { requestId: string; busy: boolean };
+    'user.state': { requestId: string; busy: boolean; ringing: Call[] };
   };
 }
 

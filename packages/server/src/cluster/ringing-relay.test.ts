@@ -104,6 +104,23 @@ describe('a call from a user on process 1 to a user on process 2', () => {
   });
 });
 
+describe('a user channel opened while a call rings them from another process', () => {
+  it('lists the call at login, and can accept it', async () => {
+    cluster = new PretendCluster();
+    const [one, two] = [await cluster.process(), await cluster.process()] as [PretendProcess, PretendProcess];
+    const carol = await loggedIn(two, 'carol');
+    const initiated = await carol.request('call.initiate', { receiverUid: 'bob', type: 'audio' });
+    const sessionId = initiated.result.call.sessionId;
+
+    const bob = one.connect();
+    const login = await bob.request('user.login', { authToken: 'bob' });
+
+    expect(login.result.ringing.map((c: { sessionId: string }) => c.sessionId)).toEqual([sessionId]);
+    expect((await bob.request('call.accept', { sessionId })).result.call.status).toBe('ongoing');
+    await expect.poll(() => carol.events('call.accepted').length).toBe(1);
+  });
+});
+
 describe('a call to a user busy on another process', () => {
   it('is answered busy when the receiver is in a session owned by another process', async () => {
     cluster = new PretendCluster();

@@ -11,13 +11,14 @@
  *   RemoteUserChannel for the call's life (its sends go over the bus to its
  *   socket, OwnerRelay.linkTo); and the call's session ending on another
  *   process (the one that owned it) is told there.
- * - Whether a receiver is busy (in a call or a session on any process) is
- *   asked of every process (`everyone` topic); each answers, and the first
- *   "busy" settles it — a process that does not answer in time counts as not.
+ * - What the other processes know of a user — whether they are busy there
+ *   (in a call or a session), the calls ringing them from there — is asked of
+ *   every process (`everyone` topic); each answers, and a process that does
+ *   not answer in time counts as knowing nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { type Call, ParleyError, type RequestParams } from '@parley/protocol';
-import type { RingingCluster, UserChannel } from '../calls/ringing-service.ts';
+import type { RingingCluster, UserChannel, UserState } from '../calls/ringing-service.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ClusterBus, ClusterSubscription } from './cluster-bus.ts';
 import { type RelayedClientAddress, Topics } from './cluster-messages.ts';
@@ -32,12 +33,14 @@ interface HeldCall {
 
 const keyOf = (address: RelayedClientAddress) => `${address.replyTo}/${address.connectionId}`;
 
-/** A busy question waiting for its answers. */
+/** A question about a user waiting for every process's answer. */
 interface Asking {
   answered: number;
   /** How many processes heard it; undefined until its publish says. */
   expected: number | undefined;
-  settle(busy: boolean): void;
+  /** What the other processes answered so far. */
+  state: UserState;
+  settle(): void;
 }
 
 export class RingingRelay implements RingingCluster {
@@ -46,50 +49,51 @@ export class RingingRelay implements RingingCluster {
   /** Where a channel of another process is. */
   readonly #addresses = new WeakMap<UserChannel, RelayedClientAddress>();
   readonly #asking = new Map<string, Asking>();
-  #busyHere: (uid: string) => boolean = () => false;
-  /** Listening for busy questions and their answers. */
+  #stateHere: (uid: string) => UserState = () => ({ busy: false, ringing: [] });
+  /** Listening for questions about users and their answers. */
   readonly #listening: Promise<unknown>;
 
-  /** `busyTimeoutMs`: how long a busy question waits for every process's answer. */
+  /** `askTimeoutMs`: how long a question about a user waits for every process's answer. */
   constructor(
     private readonly bus: ClusterBus,
     private readonly owners: OwnerRelay,
     private readonly leases: Pick<SessionLeases, 'owner'>,
     private readonly log: Logger,
-    private readonly busyTimeoutMs: number,
+    private readonly askTimeoutMs: number,
   ) {
     this.#listening = Promise.all([
       bus.subscribe(Topics.everyone(), ({ payload }) => {
-        const answer = { requestId: payload.requestId, busy: this.#busyHere(payload.uid) };
-        void bus.publish(Topics.process(payload.replyTo), 'user.busy', answer).catch((error: unknown) => this.#lost('answering a busy question', error));
+        const answer = { requestId: payload.requestId, ...this.#stateHere(payload.uid) };
+        void bus.publish(Topics.process(payload.replyTo), 'user.state', answer).catch((error: unknown) => this.#lost('answering about a user', error));
       }),
       bus.subscribe(Topics.process(bus.processId), (message) => {
-        if (message.type === 'user.busy') this.#busyAnswered(message.payload.requestId, message.payload.busy);
+        if (message.type === 'user.state') this.#answered(message.from, message.payload);
       }),
-    ]).catch((error: unknown) => this.#lost('listening for busy questions', error));
+    ]).catch((error: unknown) => this.#lost('listening for questions about users', error));
   }
 
-  answerBusy(busyHere: (uid: string) => boolean): void {
-    this.#busyHere = busyHere;
+  answerFor(stateHere: (uid: string) => UserState): void {
+    this.#stateHere = stateHere;
   }
 
-  async busyElsewhere(uid: string): Promise<boolean> {
+  async userElsewhere(uid: string): Promise<UserState> {
     await this.#listening;
     const requestId = randomUUID();
-    const answer = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => settle(false), this.busyTimeoutMs);
-      const settle = (busy: boolean) => {
+    const state: UserState = { busy: false, ringing: [] };
+    const answer = new Promise<UserState>((resolve) => {
+      const timer = setTimeout(() => settle(), this.askTimeoutMs);
+      const settle = () => {
         clearTimeout(timer);
         this.#asking.delete(requestId);
-        resolve(busy);
+        resolve(state);
       };
-      this.#asking.set(requestId, { answered: 0, expected: undefined, settle });
+      this.#asking.set(requestId, { answered: 0, expected: undefined, state, settle });
     });
-    const heard = await this.bus.publish(Topics.everyone(), 'user.busy?', { requestId, replyTo: this.bus.processId, uid }).catch(() => 0);
+    const heard = await this.bus.publish(Topics.everyone(), 'user.asked', { requestId, replyTo: this.bus.processId, uid }).catch(() => 0);
     const asking = this.#asking.get(requestId);
     if (asking) {
       asking.expected = heard;
-      if (asking.answered >= heard) asking.settle(false);
+      if (asking.answered >= heard) asking.settle();
     }
     return answer;
   }
@@ -161,12 +165,16 @@ export class RingingRelay implements RingingCluster {
     void this.owners.callSessionEnded(sessionId);
   }
 
-  #busyAnswered(requestId: string, busy: boolean): void {
-    const asking = this.#asking.get(requestId);
+  #answered(from: string, answer: { requestId: string } & UserState): void {
+    const asking = this.#asking.get(answer.requestId);
     if (!asking) return; // settled already
     asking.answered += 1;
-    if (busy) asking.settle(true);
-    else if (asking.expected !== undefined && asking.answered >= asking.expected) asking.settle(false);
+    // This process's own answer is what its caller knows already.
+    if (from !== this.bus.processId) {
+      asking.state.busy ||= answer.busy;
+      asking.state.ringing.push(...answer.ringing);
+    }
+    if (asking.expected !== undefined && asking.answered >= asking.expected) asking.settle();
   }
 
   /** The one channel object of a channel of another process, for the call's life. */
