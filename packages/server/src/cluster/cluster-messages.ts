@@ -73,6 +73,8 @@ export interface ClusterMessageMap {
     /** The session is done with a relayed client: its socket closes (the session ended for it, or it resumed elsewhere). */
     'client.close': { connectionId: string; reason: string };
     'user.state': { requestId: string; busy: boolean; ringing: Call[] };
+    /** Nothing: its publish tells whether the process still listens (a session's owner checking on those it has relayed clients of). */
+    'process.ping': Record<string, never>;
   };
 }
 

@@ -128,6 +128,12 @@ export class OwnerRelay {
     };
   }
 
+  /** Whether `processId` still listens (a dead process's subscriptions go with its connection); a bus that fails to say counts as yes. */
+  async reachable(processId: string): Promise<boolean> {
+    const listeners = await this.#bus.publish(Topics.process(processId), 'process.ping', {}).catch(() => 1);
+    return listeners > 0;
+  }
+
   /**
    * Answers the requests relayed to the owner of `sessionId`, and hears of its
    * relayed clients' sockets closing, until unsubscribed (when the lease is

@@ -94,6 +94,8 @@ export interface PretendProcess {
   readonly ringing: RingingService;
   /** A client's socket connected to this process. */
   connect(): PretendClient;
+  /** Dies at once (kill -9): it leaves the bus, telling nobody anything. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,13 +135,14 @@ export class PretendCluster {
       ownerWatch,
       ringing,
     };
-    ownership.serveWith(new RelayedClients(deps, relay));
+    ownership.serveWith(new RelayedClients(deps, relay, { checkEveryMs: 20 }));
     const process: PretendProcess = {
       processId: bus.processId,
       registry,
       media,
       ringing,
       connect: () => new PretendClient(deps),
+      kill: () => bus.close(),
       close: async () => {
         ringing.close();
         ownerWatch.close();

@@ -105,6 +105,15 @@ describe('a client whose session another process owns', () => {
     expect(bob.events('session.ended')).toEqual([]);
   });
 
+  it('leaves after the grace when the process its socket was on dies, as if its socket closed', async () => {
+    const { one, two, ann } = await annAndBobOnTwoProcesses();
+
+    await two.kill();
+
+    await expect.poll(() => one.registry.get('s1')?.participants.get('bob')?.state).toBe('disconnected');
+    await expect.poll(() => ann.events('participant.left').map((e) => [e.participant.uid, e.reason])).toEqual([['bob', 'disconnected']]);
+  });
+
   it('is told SESSION_ENDED when it resumes into a session that ended, on any process', async () => {
     const { one, two, bobJoined } = await annAndBobOnTwoProcesses();
     await one.registry.get('s1')?.end('call-ended');
