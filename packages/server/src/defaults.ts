@@ -59,7 +59,6 @@ export const DEFAULTS = {
   idleTimeoutSeconds: 180, // s alone in a session before it ends for you (when `join` names no period)
   idleWarningLeadMs: 60_000, // ms before the idle timeout that the warning comes
   subscriberAnswerTimeoutMs: 15_000, // ms a client may take to answer a subscriber offer
-  firstPublishWaitMs: 250, // ms at most a joining participant's publish waits for their first subscriber offer to be answered (sessions/call-session.ts publish)
   screenShareDropWaitMs: 5_000, // ms a stopped screen share's connection stays open for its receivers to drop it first
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
   ringTimeoutMs: 45_000, // ms a call rings before it is unanswered

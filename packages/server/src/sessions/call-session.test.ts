@@ -75,23 +75,6 @@ describe('publishing', () => {
     await until(() => publisherOf(ann).keyFrames > before, 'a key frame request to ann');
   });
 
-  it("sends a newcomer's publisher to the media server only after their first subscriber offer is answered (receiving goes first)", async () => {
-    const { session, join, publisherOf, room } = sessionOnFakeMedia();
-    const { participant: ann } = await join('ann');
-    await session.publish(ann, fakeOffer(['audio']));
-    publisherOf(ann).connect();
-    await until(() => ann.publishing, "ann's media");
-    const { participant: ben, link: benLink } = await join('ben');
-    await until(() => benLink.got('subscriber.offer').length > 0, "ben's subscriber offer");
-
-    const publishing = session.publish(ben, fakeOffer(['audio']));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(room().publishers.map((p) => p.feedId)).toEqual([ann.feedId]);
-    await session.subscriberAnswer(ben, ANSWER);
-    expect((await publishing).type).toBe('answer');
-    expect(room().publishers.map((p) => p.feedId)).toEqual([ann.feedId, ben.feedId]);
-  });
-
   it('refuses a publish from someone who is no longer in the session', async () => {
     const { session, join } = sessionOnFakeMedia();
     const { participant: ann } = await join('ann');

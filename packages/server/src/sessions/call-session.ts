@@ -276,8 +276,7 @@ export class CallSession implements SessionView {
   // ——— media ———
 
   /** The client's publisher offer: the media server answers, and others receive it once media flows. */
-  async publish(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
-    await this.#firstSubscriptionFirst(view);
+  publish(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
     return this.#queue.run(async () => {
       const participant = this.#member(view);
       const answer = await participant.publish(offer, this.#requireRoom());
@@ -294,23 +293,6 @@ export class CallSession implements SessionView {
       }
       return answer;
     });
-  }
-
-  /**
-   * A joining participant's first publish waits (a little, at most) for their first subscriber offer
-   * to be answered: Janus's VideoRoom handles its messages one at a time, and a publisher's
-   * `joinandconfigure` holds it while Janus sets up that connection, so a subscriber `join` or
-   * `start` behind it waits too — and receiving is what the participant's first frame needs.
-   */
-  async #firstSubscriptionFirst(view: ParticipantView): Promise<void> {
-    const participant = this.#participants.get(view.uid);
-    if (participant !== view || participant.publishing) return;
-    let timer: NodeJS.Timeout | undefined;
-    const capped = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, DEFAULTS.firstPublishWaitMs);
-    });
-    await Promise.race([this.#subscriptions.settled(participant), capped]);
-    clearTimeout(timer);
   }
 
   /** The client's screen share offer (a second publisher connection); others receive it once its media flows. */
