@@ -82,12 +82,13 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
       const answer = await this.pc.createAnswer();
       if (this.isClosed) return;
       await this.pc.setLocalDescription(answer);
-      this.#reconcile(streams);
       const taken = this.#signaling.answer({ type: 'answer', sdp: answer.sdp ?? '' });
       // Our candidates may follow the answer at once: the subscriber handle exists, and Janus
       // keeps candidates that come before the answer it belongs to. Waiting for the server's
       // acknowledgement would hold ICE back by a round trip through Janus.
       this.candidates.openLocal();
+      // The app hears of the new streams (and draws them) once the answer is on its way, not before.
+      this.#reconcile(streams);
       await taken;
     } catch (error) {
       if (this.isClosed) return;
