@@ -17,12 +17,40 @@ if (unavailable) console.warn(`NAT network-change tests skipped: ${unavailable}`
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Ms from now until `call` decodes `more` frames beyond what it had now. */
-async function msUntilFramesRise(call: CallPage, more = 3, timeoutMs = 20_000): Promise<number> {
+/** What `call` receives: video packets and frames, its key frame requests (PLI) sent, audio packets. */
+function received(call: CallPage): Promise<{ videoPackets: number; frames: number; plis: number; audioPackets: number }> {
+  return call.page.evaluate(async () => {
+    const totals = { videoPackets: 0, frames: 0, plis: 0, audioPackets: 0 };
+    const pc = (window as any).session.getPeerConnections().subscriber as RTCPeerConnection | null;
+    (await pc?.getStats())?.forEach((r: any) => {
+      if (r.type !== 'inbound-rtp') return;
+      if (r.kind === 'audio') totals.audioPackets += r.packetsReceived ?? 0;
+      else {
+        totals.videoPackets += r.packetsReceived ?? 0;
+        totals.frames += r.framesDecoded ?? 0;
+        totals.plis += r.pliCount ?? 0;
+      }
+    });
+    return totals;
+  });
+}
+
+/**
+ * Ms from now until `call` decodes `more` frames beyond what it had now; `trace` says when its audio
+ * and video packets came back and how many key frames it asked for meanwhile (a slow case's why).
+ */
+async function msUntilFramesRise(call: CallPage, trace: string[], more = 3, timeoutMs = 20_000): Promise<number> {
   const start = Date.now();
-  const base = (await stats(call)).videoFramesDecoded;
+  const base = await received(call);
+  const back: Record<string, number> = {};
   while (Date.now() - start < timeoutMs) {
-    if ((await stats(call)).videoFramesDecoded >= base + more) return Date.now() - start;
+    const now = await received(call);
+    if (now.audioPackets > base.audioPackets) back.audio ??= Date.now() - start;
+    if (now.videoPackets > base.videoPackets) back.video ??= Date.now() - start;
+    if (now.frames >= base.frames + more) {
+      trace.push(`${call.uid}: audio packets back ${back.audio} ms, video packets ${back.video} ms, frames ${Date.now() - start} ms, ${now.plis - base.plis} PLIs sent`);
+      return Date.now() - start;
+    }
     await sleep(50);
   }
   throw new Error(`${call.uid}: no frames within ${timeoutMs} ms`);
@@ -121,9 +149,10 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     await sleep(10_000);
     await testbed.linkUp('bob');
     const linkUpAt = Date.now();
-    const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice), msUntilFramesRise(bob)]);
+    const trace: string[] = [];
+    const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice, trace), msUntilFramesRise(bob, trace)]);
     console.log(`10 s outage: frames again ${aliceBack} ms (alice, receiving bob) and ${bobBack} ms (bob, receiving alice) after the link returned`);
-    console.log(`bob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
+    console.log(`${trace.join('\n')}\nbob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
     // bob's socket was found dead by its heartbeat during the outage and resumed about a second after
     // the link returned (resume attempts open within 2 s or make way); his subscriber is restarted
     // through it, his publisher's path counts as back as soon as Janus's feedback arrives again.
@@ -145,13 +174,14 @@ describe.skipIf(unavailable !== undefined)('a network change mid-call', () => {
     expect(moved.publicAddress).not.toBe(before);
     await testbed.linkUp('bob');
     const linkUpAt = Date.now();
-    const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice), msUntilFramesRise(bob)]).catch(async (error) => {
+    const trace: string[] = [];
+    const [aliceBack, bobBack] = await Promise.all([msUntilFramesRise(alice, trace), msUntilFramesRise(bob, trace)]).catch(async (error) => {
       console.log('bob events', JSON.stringify(await events(bob)), describePairs('bob', await selectedPairs(bob)));
       console.log(`bob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
       throw error;
     });
     console.log(`5 s down, new address: frames again ${aliceBack} ms (alice) and ${bobBack} ms (bob) after the link returned`);
-    console.log(`bob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
+    console.log(`${trace.join('\n')}\nbob's SDK, ms from the link's return:\n${bobLog(linkUpAt)}`);
     // Measured: alice (bob's publisher, restarted once his socket resumed) 2.1–2.2 s; bob (his subscriber,
     // restarted by Janus's new offer, key frames asked for once its media flows: subscriber.restored) 1.8 s.
     expect(Math.max(aliceBack, bobBack)).toBeLessThanOrEqual(3_000);

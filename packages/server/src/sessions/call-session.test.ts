@@ -59,6 +59,29 @@ describe('publishing', () => {
     await until(() => publisherOf(ann).keyFrames > before, 'a key frame request to ann');
   });
 
+  it("asks a sender for key frames when its video reaches the media server again after an outage, not when it first starts", async () => {
+    const { session, join, publisherOf } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    await session.publish(ann, fakeOffer(['audio', 'video']));
+    publisherOf(ann).connect();
+    await until(() => ann.publishing, "ann's media");
+    const publisher = publisherOf(ann);
+    const atStart = publisher.keyFrames;
+    publisher.emit('receiving', true, 'audio');
+    publisher.emit('receiving', true, 'video');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(publisher.keyFrames).toBe(atStart); // a first start begins with a key frame anyway
+
+    // Her link goes down: nothing of hers arrives; then it returns.
+    publisher.emit('receiving', false, 'audio');
+    publisher.emit('receiving', false, 'video');
+    publisher.emit('receiving', true, 'audio');
+    publisher.emit('receiving', true, 'video');
+
+    await until(() => publisher.keyFrames === atStart + 2, 'key frame requests now and 0.3 s later');
+    await until(() => publisher.keyFrames === atStart + 3, 'and once more 1.1 s later');
+  });
+
   it("asks them again when the newcomer's client says its connection carries media again after an ICE restart", async () => {
     const { session, join, publisherOf } = sessionOnFakeMedia();
     const { participant: ann } = await join('ann');

@@ -481,7 +481,11 @@ export class CallSession implements SessionView {
           if (connection === 'publisher' && stats.received) this.#senders.uplinkLoss(p.feedId, stats.received.lossPercent);
           if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats });
         },
-        receiving: (p, kind, receiving) => this.#senders.receiving(p.feedId, kind, receiving),
+        receiving: (p, kind, receiving) => {
+          const wasOut = this.#senders.inTrouble(p.feedId);
+          this.#senders.receiving(p.feedId, kind, receiving);
+          if (receiving && kind === 'video' && wasOut) this.#senderBack(p);
+        },
         senderInTrouble: (feedId) => this.#senders.inTrouble(feedId),
       },
     });
@@ -661,6 +665,21 @@ export class CallSession implements SessionView {
     for (const p of this.#participants.values()) {
       if (!p.publishedFeeds.some((feed) => feeds.has(feed))) continue;
       p.requestKeyFrame().catch((error: unknown) => this.log.debug({ err: error, uid: p.uid }, 'key frame request failed'));
+    }
+  }
+
+  /**
+   * A sender's video reaches the media server again after an outage (its link returned, or an ICE restart
+   * found a new path): its receivers' decoders wait for a key frame, which its encoder sends only when
+   * asked, and a receiver's own request may not come soon or may be spent (Janus keeps one a second per
+   * publisher; NAT e2e: frames 2.5 s after the packets). Asked now and after DEFAULTS.simulcast.keyFrameAgainMs.
+   */
+  #senderBack(p: SessionParticipant): void {
+    for (const ms of [0, ...DEFAULTS.simulcast.keyFrameAgainMs]) {
+      const ask = () => {
+        if (p.state !== 'left') p.requestKeyFrame().catch((error: unknown) => this.log.debug({ err: error, uid: p.uid }, 'key frame request failed'));
+      };
+      setTimeout(ask, ms).unref();
     }
   }
 
