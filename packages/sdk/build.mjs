@@ -7,11 +7,13 @@
 //                  minifies), source maps with their sources
 //   dist/types/    the declarations, from tsc (tsconfig.build.json)
 // and the demo app (apps/demo/src) into apps/demo/dist/demo.js, which uses the served SDK.
-// Both bundles resolve @parley/protocol to its runtime part (no zod, no schemas).
+// Both bundles resolve @parley/protocol to its runtime part (no zod, no schemas) and carry the
+// UI's stylesheets minified (minify-css.mjs).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { minifyCss } from './minify-css.mjs';
 import { protocolRuntimeOnly } from './protocol-runtime-only.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -44,7 +46,7 @@ const sdkBuild = {
   legalComments: 'none',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [protocolRuntimeOnly],
+  plugins: [protocolRuntimeOnly, minifyCss(target)],
 };
 
 /**

@@ -42,7 +42,7 @@ const OUTCOME: Record<string, string> = {
   ongoing: 'Answered on another device',
 };
 
-const CSS = `
+const CSS = /* css */ `
 :host{all:initial}
 [hidden]{display:none!important}
 .scrim{position:fixed;inset:0;z-index:2147483000;display:grid;place-items:center;background:rgb(0 0 0/55%);

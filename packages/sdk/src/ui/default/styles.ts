@@ -5,7 +5,7 @@
  */
 import { SIGNAL_BARS_CSS } from './signal-bars.ts';
 
-export const CSS = `
+export const CSS = /* css */ `
 :host{all:initial;display:block;contain:content;position:relative;width:100%;height:100%;min-height:200px;overflow:hidden}
 :host([hidden]){display:none}
 *,*::before,*::after{box-sizing:border-box}
