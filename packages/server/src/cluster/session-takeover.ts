@@ -42,8 +42,8 @@ const RINGING_LOST = 'server-lost';
 
 export class SessionTakeover {
   readonly #opts: SessionTakeoverOptions;
-  /** Each session being taken over, awaited by whoever else asks for it meanwhile. */
-  readonly #taking = new Map<string, Promise<void>>();
+  /** Each session being taken over (resolving to whether it was live), awaited by whoever else asks for it meanwhile. */
+  readonly #taking = new Map<string, Promise<boolean>>();
   /** The sessions without an owner at the last sweep. */
   #unowned = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
@@ -65,10 +65,11 @@ export class SessionTakeover {
 
   /**
    * Before a first join here, or a resume that found nobody here: the session,
-   * if a process that died left it live, is rebuilt here. Otherwise (not live,
-   * or a live process owns it: the relay's turn) it resolves doing nothing.
+   * if a process that died left it live, is rebuilt here. True when it is
+   * still live and not here after all — a live process owns it (the relay's
+   * turn), or it is between owners (the client tries again).
    */
-  forSession(sessionId: string): Promise<void> {
+  forSession(sessionId: string): Promise<boolean> {
     return this.#once(sessionId, () => this.#takeOverWhenFree(sessionId));
   }
 
@@ -88,7 +89,7 @@ export class SessionTakeover {
       if (orphans.length === 0) return;
       log.warn({ sessionIds: orphans }, 'sessions without an owner: taken over');
       const rebuilding = this.#rebuild(orphans);
-      for (const id of orphans) this.#once(id, () => rebuilding).catch(() => undefined);
+      for (const id of orphans) this.#once(id, () => rebuilding.then(() => true)).catch(() => undefined);
       await rebuilding;
     } catch (error) {
       log.warn({ err: error }, 'session takeover sweep failed: next round');
@@ -97,19 +98,22 @@ export class SessionTakeover {
     }
   }
 
-  /** `take` runs once for a session at a time; whoever asks meanwhile waits for it too. */
-  #once(sessionId: string, take: () => Promise<void>): Promise<void> {
-    if (this.#opts.registry.get(sessionId)?.isOpen) return Promise.resolve();
+  /** `take` (answering whether the session was live) runs once for a session at a time; whoever asks meanwhile waits for it too. */
+  async #once(sessionId: string, take: () => Promise<boolean>): Promise<boolean> {
+    const here = () => this.#opts.registry.get(sessionId)?.isOpen === true;
+    if (here()) return false;
     let taking = this.#taking.get(sessionId);
     if (!taking) {
       taking = take().finally(() => this.#taking.delete(sessionId));
       this.#taking.set(sessionId, taking);
     }
-    return taking;
+    return (await taking) && !here();
   }
 
-  async #takeOverWhenFree(sessionId: string): Promise<void> {
-    if ((await this.#opts.live.isLive(sessionId)) && (await this.#lapsed(sessionId))) await this.#rebuild([sessionId]);
+  async #takeOverWhenFree(sessionId: string): Promise<boolean> {
+    if (!(await this.#opts.live.isLive(sessionId))) return false;
+    if (await this.#lapsed(sessionId)) await this.#rebuild([sessionId]);
+    return true;
   }
 
   /**

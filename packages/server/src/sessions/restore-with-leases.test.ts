@@ -26,6 +26,7 @@ describe('rebuilding at start with session leases', () => {
     const restored = await restoreLiveSessions({
       live: {
         load: async () => ({ sessions: [liveSessionRecord('mine'), liveSessionRecord('theirs')], refused: [] }),
+        sessionIds: async () => ['mine', 'theirs'],
         forgetAllBut: async (...args: unknown[]) => void forgotten.push(args),
       } as unknown as LiveSessionsStore,
       // 'orphan' is ongoing in the call log with no live row (its owner died before writing one).

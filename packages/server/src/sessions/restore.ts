@@ -102,8 +102,7 @@ async function takeFreeLeases(leases: Pick<SessionLeases, 'acquire'>, deps: Rest
   return free;
 }
 
-/** Every session left live in the database: persisted (a row that does not parse too), or ongoing in the call log (for `ongoingForMs` at least). */
+/** Every session left live in the database: persisted (rows that do not parse too), or ongoing in the call log (for `ongoingForMs` at least). */
 export async function liveSessionIds(deps: Pick<RestoreDeps, 'live' | 'sessions'>, ongoingForMs = 0): Promise<string[]> {
-  const { sessions, refused } = await deps.live.load();
-  return [...new Set([...sessions.map((s) => s.sessionId), ...refused.map((r) => r.sessionId), ...(await deps.sessions.ongoingIds(ongoingForMs))])];
+  return [...new Set([...(await deps.live.sessionIds()), ...(await deps.sessions.ongoingIds(ongoingForMs))])];
 }

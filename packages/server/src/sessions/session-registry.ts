@@ -136,11 +136,16 @@ export class SessionRegistry {
     return undefined;
   }
 
-  /** As `findByResumeToken`; in a cluster, the token's session (`sessionId`), if a process that died left it live, is rebuilt here first. */
+  /**
+   * As `findByResumeToken`; in a cluster, the token's session (`sessionId`), if
+   * a process that died left it live, is rebuilt here first — and one still
+   * live elsewhere, or between owners, is refused with CLUSTER_UNAVAILABLE (the
+   * relay's turn; the client tries again), not as ended.
+   */
   async findOrTakeOver(resumeTokenHash: Buffer, sessionId: string | undefined): Promise<{ session: CallSession; participant: ParticipantView } | undefined> {
     const here = this.findByResumeToken(resumeTokenHash);
     if (here || !this.#takeover || sessionId === undefined) return here;
-    await this.#takeover.forSession(sessionId);
+    if (await this.#takeover.forSession(sessionId)) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session is served by another server process, or changing owner');
     return this.findByResumeToken(resumeTokenHash);
   }
 

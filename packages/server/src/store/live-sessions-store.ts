@@ -144,6 +144,11 @@ export class LiveSessionsStore {
     await this.db.query('delete from live_participants where session_id = $1 and uid = $2', [sessionId, uid]);
   }
 
+  /** The id of every live session (rows not checked: cheap enough for a cluster's sweep). */
+  async sessionIds(): Promise<string[]> {
+    return (await this.db.query('select session_id from live_sessions order by session_id')).map((r) => String(r.session_id));
+  }
+
   async isLive(sessionId: string): Promise<boolean> {
     return (await this.db.query('select 1 from live_sessions where session_id = $1', [sessionId])).length > 0;
   }
