@@ -51,12 +51,13 @@ describe('reading Janus event handler messages', () => {
   });
 
   it("reads a subscriber's sent side from its receiver reports, and gathers per-medium events of one handle", () => {
-    const sent = { 'bytes-received-lastsec': 0, 'in-link-quality': 0, 'bytes-sent-lastsec': 30_000, 'out-media-link-quality': 85 };
+    const sent = { 'bytes-received-lastsec': 0, 'in-link-quality': 0, 'bytes-sent-lastsec': 30_000, 'out-media-link-quality': 85, 'packets-sent': 900, 'nacks-received': 30 };
     const text = JSON.stringify([statsEvent(9, medium(sent)), statsEvent(9, medium({ ...sent, mid: '1', media: 'video', 'jitter-remote': 21 }))]);
     const [only] = parseJanusEvents(text).stats;
     expect(only?.stats).toEqual({
       sent: { lossPercent: 15, jitterMs: 21, bytesPerSecond: 60_000 },
       sentByMid: { '0': { lossPercent: 15, jitterMs: 4, bytesPerSecond: 30_000 }, '1': { lossPercent: 15, jitterMs: 21, bytesPerSecond: 30_000 } },
+      sentTotals: { '0': { packets: 900, nacked: 30 }, '1': { packets: 900, nacked: 30 } },
       rttMs: 12,
     });
   });

@@ -12,7 +12,9 @@
  * of packets that reached Janus from the browser, and that reached the browser
  * from Janus (its receiver reports); `jitter-local` / `jitter-remote` in ms;
  * `rtt` in ms on the first layer; `bytes-received-lastsec` /
- * `bytes-sent-lastsec`. A quality of exactly 0 is also what Janus reports
+ * `bytes-sent-lastsec`; and the running totals a subscriber's loss per interval
+ * is measured from (`packets-sent`, `nacks-received`: sent-loss.ts). A quality
+ * of exactly 0 is also what Janus reports
  * before it measured anything (and for a direction that carries nothing), so it
  * is read as "not measured"; a link that loses everything shows otherwise
  * (Janus stops receiving, slow links).
@@ -48,6 +50,9 @@ interface Medium {
   jitterRemote: number;
   bytesIn: number;
   bytesOut: number;
+  packetsSent: number;
+  /** Packets the browser asked again for (its NACKs), counted as they come — unlike its receiver reports' loss, which Janus reads from the first report block only. */
+  nacksReceived: number;
 }
 
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
@@ -72,6 +77,8 @@ function medium(raw: unknown): Medium | undefined | null {
     jitterRemote: count(m['jitter-remote']),
     bytesIn: count(m['bytes-received-lastsec']),
     bytesOut: count(m['bytes-sent-lastsec']),
+    packetsSent: count(m['packets-sent'] ?? 0),
+    nacksReceived: count(m['nacks-received'] ?? 0),
   };
   for (const v of Object.values(fields)) if (v === undefined) return null;
   return { mid: m.mid, media: m.media, ...(fields as Omit<Medium, 'mid' | 'media'>) };
@@ -101,9 +108,15 @@ function connectionStats(media: readonly Medium[]): ConnectionStats {
     if (one) sentByMid[mid] = one;
   }
   const sent = worstReading(Object.values(sentByMid));
+  const sentTotals: Record<string, { packets: number; nacked: number }> = {};
+  for (const m of media) {
+    const total = sentTotals[m.mid] ?? { packets: 0, nacked: 0 };
+    sentTotals[m.mid] = { packets: total.packets + m.packetsSent, nacked: total.nacked + m.nacksReceived };
+  }
   return {
     ...(received ? { received } : {}),
     ...(sent ? { sent, sentByMid } : {}),
+    ...(media.some((m) => m.packetsSent > 0) ? { sentTotals } : {}),
     rttMs: rtts.length > 0 ? Math.max(...rtts) : null,
   };
 }
