@@ -37,6 +37,7 @@ const PHASES: PhaseRow[] = [
   { phase: 'joinSent', label: '`join` sent' },
   { phase: 'joined', label: '`join` answered' },
   { phase: 'offer', label: 'subscriber offer received' },
+  { phase: 'answerSent', label: 'our answer sent' },
   { phase: 'publishSent', label: '`publish` sent (our publisher offer)' },
   { phase: 'ice', label: 'subscriber ICE connected' },
   { phase: 'dtls', label: 'subscriber DTLS connected' },

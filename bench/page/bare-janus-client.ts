@@ -124,6 +124,7 @@ export async function subscribe(target: BareTarget): Promise<BareSubscription> {
   await pc.setRemoteDescription(joined.jsep);
   for (const candidate of early) await pc.addIceCandidate(candidate);
   await pc.setLocalDescription(await pc.createAnswer());
+  timeline.mark('answerSent');
   await janus.request({ janus: 'message', session_id, handle_id, body: { request: 'start' }, jsep: pc.localDescription });
 
   return {

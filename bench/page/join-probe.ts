@@ -53,8 +53,9 @@ function wrapWebSocket(): void {
     }
 
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (this.#joinId === undefined || !timeline.has('publishSent')) {
+      if (this.#joinId === undefined || !timeline.has('publishSent') || !timeline.has('answerSent')) {
         const frame = parse(data);
+        if (frame?.type === 'subscriber.answer') timeline.mark('answerSent');
         if (frame?.type === 'join') {
           this.#joinId = frame.id;
           timeline.mark('joinSent');

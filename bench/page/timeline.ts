@@ -16,6 +16,8 @@ export type Phase =
   | 'joined'
   /** the first subscriber offer arrived */
   | 'offer'
+  /** our answer to the subscriber offer went out (Parley: `subscriber.answer`; bare: Janus `start`) */
+  | 'answerSent'
   /** our `publish` request (the publisher's offer) went out */
   | 'publishSent'
   /** the receiving peer connection's ICE connected */
