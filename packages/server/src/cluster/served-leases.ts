@@ -6,7 +6,8 @@
  *
  * The registry (and the start's rebuild) take leases through this, as they
  * would through SessionLeases; what serves a session is given once signaling
- * exists (`serveWith`), before any client connects.
+ * exists (`serveWith`), before any client connects — the sessions the start
+ * rebuilt before that are served from then.
  */
 import type { Logger } from '../util/logger.ts';
 import type { ClusterSubscription } from './cluster-bus.ts';
@@ -35,6 +36,11 @@ export class ServedLeases implements Leases {
 
   serveWith(owner: OwnerServing): void {
     this.#owner = owner;
+    for (const [sessionId, serving] of this.#serving) {
+      const served = serving.then((subscription) => subscription ?? owner.serve(sessionId));
+      served.catch((error: unknown) => this.#log.error({ err: error, sessionId }, 'a session rebuilt at start is not served to other processes'));
+      this.#serving.set(sessionId, served);
+    }
   }
 
   /** Takes the lease, then serves the session: true once both are done (a relayed join finds the owner listening). */
