@@ -9,6 +9,7 @@
  */
 import {
   CLOSE_CODES,
+  isParleyError,
   ParleyError,
   REQUESTS,
   RequestFrame,
@@ -38,6 +39,8 @@ export class ClientConnection implements RequestContext {
   readonly connectionId = randomUUID();
   /** Its session, owned by another process: session requests go there. */
   #relayed: RelayedSession | undefined;
+  /** A session whose owner did not answer this socket's join or resume in time. */
+  #unanswered: string | undefined;
   /** Stops watching its owner (a cluster's OwnerWatch). */
   #unwatch: (() => void) | undefined;
   #badFrames = 0;
@@ -121,6 +124,8 @@ export class ClientConnection implements RequestContext {
       const sessionId = relay && !this.binding && !this.#relayed ? ownerSessionOf(type, params, error, this.deps.registry) : undefined;
       if (!relay || sessionId === undefined) throw error;
       return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never)).catch((relayed: unknown) => {
+        // Unanswered in time, the owner may still bind this socket: it hears of its close all the same.
+        if (isParleyError(relayed, 'REQUEST_TIMEOUT')) this.#unanswered = sessionId;
         throw relayFailure(error, relayed);
       });
     }
@@ -132,6 +137,7 @@ export class ClientConnection implements RequestContext {
     if (this.#closed) relayed.socketClosed(); // it closed while the owner answered
     else {
       this.#relayed = relayed;
+      this.#unanswered = undefined;
       this.#unwatch = this.deps.ownerWatch?.watch(relayed.sessionId, () => this.#ownerLost());
     }
     const iceServers = this.deps.iceServers?.(relayed.uid);
@@ -157,6 +163,7 @@ export class ClientConnection implements RequestContext {
     this.deps.relay?.detach(this.connectionId);
     this.#relayed?.socketClosed();
     this.#endRelay();
+    if (this.#unanswered !== undefined) void this.deps.relay?.disconnected(this.#unanswered, { uid: '', connectionId: this.connectionId });
     const binding = this.binding;
     this.binding = undefined;
     if (binding) binding.session.disconnected(binding.participant, this);
