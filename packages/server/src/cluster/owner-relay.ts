@@ -16,8 +16,12 @@
  * Events go the other way on the relaying process's `process` topic, named by
  * the client's connection id: the owner's `linkTo(client)` is the relayed
  * participant's link (its `send` and `close` publish), and the relaying
- * process `attach`es the client's socket to get them. A relayed client's socket
- * closing is told to the owner with `disconnected`.
+ * process `attach`es each socket for its life to get them. A relayed client's
+ * socket closing is told to the owner with `disconnected`; whether its process
+ * still listens at all, with `reachable`.
+ *
+ * The ringing flow uses the same requests and answers on a call's `call`
+ * topic (`requestCall`, `serveCall`: cluster/ringing-relay.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { type ErrorBody, isErrorCode, isParleyError, ParleyError, type RequestParams, type RequestResult, type RequestType } from '@parley/protocol';
@@ -46,7 +50,7 @@ export class OwnerRelay {
   readonly #log: Logger;
   readonly #pending = new Map<string, Pending>();
   readonly #serving = new Set<ClusterSubscription>();
-  /** The sockets here whose sessions are owned elsewhere, by connection id. */
+  /** This process's sockets, by connection id: where other processes' events for them go. */
   readonly #attached = new Map<string, ParticipantLink>();
   #answers: ClusterSubscription | undefined;
   #closed = false;
