@@ -2,20 +2,20 @@
  * Losing a server process or a Janus node mid-call, end to end on the local
  * cluster (two processes, two Janus nodes, Redis, PostgreSQL), in Chromium.
  *
- * - `kill -9` of the process that owns the session: both pages resume on the
- *   other process within 10 s (the SDK's default reconnect window) — it takes
- *   the session over once the lease lapsed (cluster/session-takeover.ts) —
- *   publish and subscribe again, media back, no leave, join or end, and the
- *   call log keeps one unbroken stay each.
+ * - `kill -9` of the process that owns the session, with A's page on it and
+ *   B's on the other process (relayed to the owner): both pages resume on the
+ *   other process within 10 s (the SDK's default reconnect window) — A's
+ *   socket dropped with the owner, B's dropped by its process once the lease
+ *   went (cluster/owner-watch.ts), and that process takes the session over
+ *   (cluster/session-takeover.ts) — publish and subscribe again, media back,
+ *   no leave, join or end, and the call log keeps one unbroken stay each.
  * - `kill -9` of the Janus node carrying the session's room: the owner makes
  *   the room again on the other node, media back within 5 s, nothing seen.
  *
- * The pages reach the processes through a load balancer of this file's own
+ * A's page reaches the processes through a load balancer of this file's own
  * that sends every connection to the first process answering (haproxy
- * `balance first`, a refused connection redispatched): both clients are on the
- * owner, and the other process takes them once the owner is gone. (Clients
- * relayed from another process while their session's owner dies are not
- * covered here.)
+ * `balance first`, a refused connection redispatched): on the owner while it
+ * lives, on the other process once it is gone.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,10 +93,11 @@ ${servers.map((s, i) => `  server p${i + 1} 127.0.0.1:${new URL(s.url).port} che
   };
 }
 
-async function twoInACall(sessionId: string): Promise<[CallPage, CallPage]> {
+/** Ann and Ben in a call, each page's SDK on its own URL (the load balancer, or one process). */
+async function twoInACall(sessionId: string, urls: [string, string]): Promise<[CallPage, CallPage]> {
   const calls: CallPage[] = [];
-  for (const uid of ['ann', 'ben']) {
-    const call = await openCallPage({ url: balancer.url, browser } as unknown as Stack, uid, uid.toUpperCase());
+  for (const [i, uid] of ['ann', 'ben'].entries()) {
+    const call = await openCallPage({ url: urls[i], browser } as unknown as Stack, uid, uid.toUpperCase());
     await startCall(call, sessionId);
     calls.push(call);
   }
@@ -104,19 +105,25 @@ async function twoInACall(sessionId: string): Promise<[CallPage, CallPage]> {
   return calls as [CallPage, CallPage];
 }
 
-/** From now on each page notes when it is joined again after having been away (epoch ms). */
+/**
+ * From now on each page notes when it is joined again (epoch ms): the first
+ * answer to a resume on a socket opened from now on. (Its state is
+ * `reconnecting` for as little as a few ms: too short to poll for.)
+ */
 async function watchRejoined(calls: readonly CallPage[]): Promise<void> {
   for (const c of calls) {
     await c.page.evaluate(() => {
       const w = window as any;
-      let away = false;
-      const poll = setInterval(() => {
-        if (w.session.state !== 'joined') away = true;
-        else if (away) {
-          w.__rejoinedAt = Date.now();
-          clearInterval(poll);
+      const Native = w.WebSocket;
+      w.WebSocket = class extends Native {
+        constructor(...args: unknown[]) {
+          super(...args);
+          this.addEventListener('message', (e: MessageEvent) => {
+            const frame = JSON.parse(String(e.data));
+            if (frame.type === 'response' && frame.ok && frame.result?.resumeToken && w.__rejoinedAt === undefined) w.__rejoinedAt = Date.now();
+          });
         }
-      }, 50);
+      };
     });
   }
 }
@@ -167,9 +174,10 @@ function killJanus(url: string): void {
 }
 
 describe('the process owning a two-person call is killed (-9)', () => {
-  it('both pages resume on the other process within 10 s, media back, no leave seen, one stay each', async () => {
+  it("both pages resume on the other process within 10 s — the owner's own client and the one relayed to it — media back, no leave seen, one stay each", async () => {
     const [owner, other] = cluster.servers as readonly [ServerProcess, ServerProcess];
-    const calls = await twoInACall('process-loss-1');
+    // Ann through the load balancer, on the owner; Ben on the other process, relayed to the owner.
+    const calls = await twoInACall('process-loss-1', [balancer.url, other.url]);
     const before = await countUnwanted(calls);
     await watchMediaBack(calls);
     await watchRejoined(calls);
@@ -200,7 +208,7 @@ describe('the process owning a two-person call is killed (-9)', () => {
 describe('the Janus node carrying a call is killed (-9)', () => {
   it('the room is made again on the other node: media back within 5 s, no leave seen', async () => {
     await eventually(nodesInUse, (n) => n.length === 0, 15_000, 'no call on any node');
-    const calls = await twoInACall('node-loss-1');
+    const calls = await twoInACall('node-loss-1', [balancer.url, balancer.url]);
     const before = await countUnwanted(calls);
     const used = await eventually(nodesInUse, (n) => n.length === 1, 10_000, 'the node the call is on');
     const node = used[0] as string;
