@@ -51,6 +51,11 @@ export class OwnerWatch {
     };
   }
 
+  /** Whether any process holds the session's lease now (one that just took it may not answer yet). */
+  async owned(sessionId: string): Promise<boolean> {
+    return (await this.leases.owner(sessionId)) !== null;
+  }
+
   close(): void {
     clearInterval(this.#timer);
     this.#watched.clear();

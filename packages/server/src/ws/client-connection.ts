@@ -123,10 +123,10 @@ export class ClientConnection implements RequestContext {
       const relay = this.deps.relay;
       const sessionId = relay && !this.binding && !this.#relayed ? ownerSessionOf(type, params, error, this.deps.registry) : undefined;
       if (!relay || sessionId === undefined) throw error;
-      return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never)).catch((relayed: unknown) => {
+      return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never)).catch(async (relayed: unknown) => {
         // Unanswered in time, the owner may still bind this socket: it hears of its close all the same.
         if (isParleyError(relayed, 'REQUEST_TIMEOUT')) this.#unanswered = sessionId;
-        throw relayFailure(error, relayed);
+        throw await relayFailure(error, relayed, async () => (await this.deps.ownerWatch?.owned(sessionId)) ?? true);
       });
     }
   }

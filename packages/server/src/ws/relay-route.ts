@@ -30,11 +30,13 @@ export function ownerSessionOf(type: RequestType, params: unknown, error: unknow
 /**
  * The answer to a `join` or `resume` relayed after `local` failed here, when
  * the relay failed too: a resume that found nothing here (SESSION_ENDED) and
- * no owner anywhere has nothing to resume — the local answer stands, so the
- * client stops trying; otherwise the relay's own error (CLUSTER_UNAVAILABLE
- * while a session changes owner: the client tries again).
+ * nobody owning the session — not even a process that took its lease and is
+ * about to answer (`owned`) — has nothing to resume: the local answer stands,
+ * so the client stops trying. Otherwise the relay's own error
+ * (CLUSTER_UNAVAILABLE while a session changes owner: the client tries again).
  */
-export function relayFailure(local: unknown, relayed: unknown): unknown {
+export async function relayFailure(local: unknown, relayed: unknown, owned: () => Promise<boolean>): Promise<unknown> {
   const noOwner = isParleyError(relayed) && relayed.code === 'CLUSTER_UNAVAILABLE';
-  return noOwner && isParleyError(local) && local.code === 'SESSION_ENDED' ? local : relayed;
+  if (!noOwner || !isParleyError(local) || local.code !== 'SESSION_ENDED') return relayed;
+  return (await owned().catch(() => true)) ? relayed : local;
 }
