@@ -28,6 +28,8 @@ export class JanusPublisher extends TypedEmitter<MediaPublisherEvents> implement
   /** Janus's id for this participant's subscriptions when rooms require it. */
   privateId: number | undefined;
   #tracks: PublishedTrack[] = [];
+  /** Janus's description of each published stream (mid, mindex, codec, …), as another node's remote publisher needs it. */
+  #streams: ReadonlyArray<Record<string, unknown>> = [];
   #joined = false;
   /** The browser's ICE ufrag in its last offer: an ICE restart offer must bring a new one. */
   #remoteUfrag: string | undefined;
@@ -81,6 +83,11 @@ export class JanusPublisher extends TypedEmitter<MediaPublisherEvents> implement
 
   get tracks(): readonly PublishedTrack[] {
     return this.#tracks;
+  }
+
+  /** The published streams as Janus described them in its last answer (for `add_remote_publisher` on other nodes). */
+  get streams(): ReadonlyArray<Record<string, unknown>> {
+    return this.#streams;
   }
 
   /** A new offer from the same browser (tracks added, removed, replaced). */
@@ -146,6 +153,7 @@ export class JanusPublisher extends TypedEmitter<MediaPublisherEvents> implement
   /** Janus lists the published streams (mid and kind) in its joined/configured answers. */
   #rememberTracks(data: PluginData): void {
     if (!Array.isArray(data.streams)) return;
+    this.#streams = data.streams as Array<Record<string, unknown>>;
     this.#tracks = (data.streams as Array<Record<string, unknown>>)
       .filter((s) => typeof s.mid === 'string' && (s.type === 'audio' || s.type === 'video'))
       .map((s) => ({ mid: s.mid as string, kind: s.type as 'audio' | 'video' }));

@@ -10,6 +10,7 @@ import { JanusPublisher } from './janus-publisher.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
 import type { MediaRoom, MediaRoomEvents } from './media-backend.ts';
+import type { PluginData } from './janus-types.ts';
 
 const VIDEOROOM = 'janus.plugin.videoroom';
 /** VideoRoom's "no such room" code: destroying a room that is gone is fine. */
@@ -53,6 +54,8 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   readonly #admin: JanusHandle;
   /** Needed to destroy the room and to toggle recording; never leaves the server. */
   readonly #secret: string;
+  /** The plugin's admin_key: forwarding a publisher to another node (`publish_remotely`) needs it, like `rtp_forward`. */
+  readonly #adminKey: string;
   readonly #log: Logger;
   readonly #members = new Set<JanusPublisher | JanusSubscriber>();
   /** VideoRoom handles attached ahead, for the next connections made here. */
@@ -61,7 +64,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   #destroying: Promise<void> | undefined;
   readonly #stopWatchingJanus: () => void;
 
-  private constructor(janus: JanusSession, admin: JanusHandle, id: number, secret: string) {
+  private constructor(janus: JanusSession, admin: JanusHandle, id: number, secret: string, adminKey: string) {
     const log = janus.log.child({ room: id });
     super(reportTo(log));
     this.janus = janus;
@@ -69,6 +72,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
     this.#admin = admin;
     this.id = id;
     this.#secret = secret;
+    this.#adminKey = adminKey;
     this.#log = log;
     this.prepared = new JanusHandlePool(janus, VIDEOROOM, PREPARED_HANDLES, log);
     // Janus went away (crash, restart, our session timed out): so did the room. Destroying it ourselves is not a loss.
@@ -110,7 +114,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
       await admin.detach();
       throw err;
     }
-    return new JanusRoom(janus, admin, opts.roomId, secret);
+    return new JanusRoom(janus, admin, opts.roomId, secret, opts.adminKey);
   }
 
   /** A publisher handle for one participant connection (attached ahead when one is ready; not joined until `publish`). */
@@ -159,6 +163,11 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   async stopRecording(): Promise<void> {
     this.#recording = false;
     await this.setRecording(false);
+  }
+
+  /** A VideoRoom request about this room that needs its secret (remote publishers and their forwarders, janus-remote-feed.ts). */
+  roomRequest(body: Record<string, unknown>): Promise<PluginData> {
+    return this.#admin.request({ ...body, room: this.id, secret: this.#secret, admin_key: this.#adminKey });
   }
 
   /** Starts or stops Janus writing .mjr files for every publisher of the room. */
