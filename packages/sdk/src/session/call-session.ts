@@ -47,6 +47,7 @@ import type { CallSessionOptions } from './options.ts';
 import { SESSION_TRANSITIONS } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
 import { type CallFacts, reportLeft, type Row, SERVER_EVENT_TABLE, type ServerEventContext, type SessionEventName } from './server-event-table.ts';
+import { FirstAnswer } from './first-answer.ts';
 import { JoinTiming } from './join-timing.ts';
 import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
 
@@ -120,6 +121,8 @@ export class CallSession {
   #publisher: PublisherConnection | undefined;
   #subscriber: SubscriberConnection | undefined;
   #joinTiming: JoinTiming | undefined;
+  /** Our publisher negotiates once the subscriber's first answer is out (session/first-answer.ts). */
+  readonly #firstAnswer = new FirstAnswer();
   /** What draws the session (none when headless): built by api/, destroyed by us as we end. */
   #view: SessionView | undefined;
   readonly #audio: AudioOutput;
@@ -296,6 +299,8 @@ export class CallSession {
       const stream = devices.value;
       this.#emit('localStreamChanged', stream);
       this.#machine.to('joined');
+      await this.#firstAnswer.wait(this.#joined!.participants.length > 0, DEFAULTS.publishAfterFirstAnswerMaxMs);
+      this.#checkStarting('joined');
       await this.#publish(stream);
       this.#checkStarting('joined');
       this.#quality.start();
@@ -377,7 +382,11 @@ export class CallSession {
       this.#opts.media,
       {
         // Through whichever socket is current: it changes when we resume.
-        answer: (jsep) => this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
+        answer: (jsep) => {
+          const sending = this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } });
+          this.#firstAnswer.sent();
+          return sending;
+        },
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'subscriber', candidate }),
         restartIce: () => this.#signaling!.request('ice.restart', { target: 'subscriber' }),
       },
