@@ -5,6 +5,7 @@
  * data-source="screen"). Remote audio plays through the same elements. Like
  * the default UI, it knows the session only through its public API.
  */
+import type { CallEvents } from '../api/events.ts';
 import type { CallSession } from '../session/call-session.ts';
 import type { SessionView } from '../session/session-view.ts';
 
@@ -30,38 +31,29 @@ export class PlainRenderer implements SessionView {
   }
 
   #listen(): void {
+    const on = <E extends keyof CallEvents>(event: E, listener: CallEvents[E]): void => {
+      this.#session.on(event, listener);
+      this.#unsubscribe.push(() => this.#session.off(event, listener));
+    };
     const showLocal = (): void => {
       const self = this.#session.getLocalUser();
       const stream = this.#session.getLocalStream();
       if (self && stream) this.#show(self.uid, stream, true);
     };
-    const onState = (state: string): void => {
-      // Who we are is known once joined; after a resume the tile is there already.
+    // Who we are is known once joined; after a resume the tile is there already.
+    on('stateChanged', (state) => {
       if (state === 'joined' && !this.#localUid) showLocal();
-    };
-    const onRemote = (uid: string, stream: MediaStream | null): void => this.#show(uid, stream, false);
-    const onLeft = (user: { uid: string }): void => this.#remove(user.uid);
+    });
+    on('localStreamChanged', showLocal);
+    on('remoteStreamChanged', (uid, stream) => this.#show(uid, stream, false));
+    on('onUserLeft', (user) => this.#remove(user.uid));
     // Someone's screen share: a video of its own (the participant's stream is their camera and microphone).
-    const onPublication = (info: { uid: string; source: string; stream: MediaStream }): void => {
+    on('onRemoteStream', (info) => {
       if (info.source === 'screen') this.#show(info.uid, info.stream, false, 'screen');
-    };
-    const onPublicationGone = (info: { uid: string; source: string }): void => {
+    });
+    on('onRemoteStreamRemoved', (info) => {
       if (info.source === 'screen') this.#remove(info.uid, 'screen');
-    };
-    this.#session.on('onRemoteStream', onPublication);
-    this.#session.on('onRemoteStreamRemoved', onPublicationGone);
-    this.#session.on('stateChanged', onState);
-    this.#session.on('localStreamChanged', showLocal);
-    this.#session.on('remoteStreamChanged', onRemote);
-    this.#session.on('onUserLeft', onLeft);
-    this.#unsubscribe.push(
-      () => this.#session.off('stateChanged', onState),
-      () => this.#session.off('localStreamChanged', showLocal),
-      () => this.#session.off('remoteStreamChanged', onRemote),
-      () => this.#session.off('onUserLeft', onLeft),
-      () => this.#session.off('onRemoteStream', onPublication),
-      () => this.#session.off('onRemoteStreamRemoved', onPublicationGone),
-    );
+    });
   }
 
   /** Shows (or updates, or with null removes) a participant's stream, or their screen share's. */
