@@ -33,8 +33,8 @@ export interface RemoteFeedOptions {
   source: JanusRoom;
   /** The same session's room on another node. */
   target: JanusRoom;
-  /** The address the target node receives the forwarded RTP on (its media address). */
-  targetAddress: string;
+  /** The address the target node receives the forwarded RTP on (its media address), when known; else the one it answers. */
+  targetAddress: string | undefined;
   log: Logger;
 }
 
@@ -58,7 +58,7 @@ export class JanusRemoteFeed {
       request: 'add_remote_publisher',
       id: publisher.feedId,
       display: publisher.display,
-      iface: targetAddress,
+      ...(targetAddress === undefined ? {} : { iface: targetAddress }),
       streams: remoteStreamsOf(publisher),
     });
     const feed = new JanusRemoteFeed(opts, randomBytes(9).toString('base64url'));
@@ -67,7 +67,7 @@ export class JanusRemoteFeed {
         request: 'publish_remotely',
         publisher_id: publisher.feedId,
         remote_id: feed.#remoteId,
-        host: typeof added.ip === 'string' && added.ip !== '0.0.0.0' ? added.ip : targetAddress,
+        host: typeof added.ip === 'string' && added.ip !== '0.0.0.0' ? added.ip : (targetAddress ?? new URL(target.node).hostname),
         port: added.port,
         rtcp_port: added.rtcp_port,
       });

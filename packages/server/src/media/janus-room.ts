@@ -118,7 +118,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   }
 
   /** A publisher handle for one participant connection (attached ahead when one is ready; not joined until `publish`). */
-  async createPublisher(opts: { feedId: number; display: string }): Promise<JanusPublisher> {
+  async createPublisher(opts: { feedId: number; display: string; participant?: string }): Promise<JanusPublisher> {
     const handle = await this.prepared.take();
     const publisher = this.#track(new JanusPublisher(handle, this.id, opts), handle);
     // Janus records a publisher whose media starts while the room records; its file needs a first picture.
@@ -129,7 +129,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   }
 
   /** A multistream subscriber handle for one participant connection (attached ahead when one is ready). */
-  async createSubscriber(opts: { privateId?: number } = {}): Promise<JanusSubscriber> {
+  async createSubscriber(opts: { privateId?: number; participant?: string } = {}): Promise<JanusSubscriber> {
     const handle = await this.prepared.take();
     return this.#track(new JanusSubscriber(handle, this.id, opts), handle);
   }

@@ -136,9 +136,12 @@ export interface MediaRoom extends Observable<MediaRoomEvents> {
   readonly id: number;
   /** The node the room lives on. */
   readonly node: string;
-  /** A sending connection for one participant; `feedId` names it in the room. */
-  createPublisher(opts: { feedId: number; display: string }): Promise<MediaPublisher>;
-  createSubscriber(): Promise<MediaSubscriber>;
+  /**
+   * A sending connection for one participant; `feedId` names it in the room. `participant`
+   * (their uid) keeps all their connections on one node of a room spread over several.
+   */
+  createPublisher(opts: { feedId: number; display: string; participant?: string }): Promise<MediaPublisher>;
+  createSubscriber(opts?: { participant?: string }): Promise<MediaSubscriber>;
   /** Records every publisher, present and to come, into `dir`; each file starts with a key frame. */
   startRecording(dir: string): Promise<void>;
   stopRecording(): Promise<void>;

@@ -10,6 +10,7 @@ import { janusCodeOf } from './janus-errors.ts';
 import { JanusEventsServer, type JanusEventsListen } from './janus-events-server.ts';
 import { JanusProcess } from './janus-process.ts';
 import { JanusRoom } from './janus-room.ts';
+import { SpanningRoom } from './spanning-room.ts';
 import type { JanusSession } from './janus-session.ts';
 import type { MediaBackend, MediaBackendEvents } from './media-backend.ts';
 import type { Logger } from '../util/logger.ts';
@@ -42,6 +43,13 @@ export interface MediaPlaneOptions {
   requestTimeoutMs: number;
   /** Which of the answering nodes a new session's room goes to (cluster/room-placement.ts); the first listed without it. */
   placeRoom?: (nodes: readonly string[]) => Promise<string | undefined>;
+  /**
+   * Most participants of one session per node (PARLEY_NODE_PARTICIPANTS): with it and several
+   * nodes, a session that outgrows its node spans another (spanning-room.ts).
+   */
+  participantsPerNode?: number | undefined;
+  /** Test-only (PARLEY_TEST_NODE_HINTS): the node a participant of any session must be placed on. */
+  nodeHint?: ((participant: string) => string | undefined) | undefined;
   log: Logger;
 }
 
@@ -122,10 +130,27 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
    * answering (the least loaded); when that node does not answer, on the next
    * one that does (a session whose node went away is made again elsewhere).
    */
-  async createRoom(sessionId: string): Promise<JanusRoom> {
+  async createRoom(sessionId: string): Promise<JanusRoom | SpanningRoom> {
+    const home = await this.#createPlacedRoom(sessionId, []);
+    const perNode = this.#opts.participantsPerNode;
+    if (this.#nodes.length < 2 || (perNode === undefined && !this.#opts.nodeHint)) return home;
+    return new SpanningRoom(home, {
+      openLeg: (node, taken) => {
+        const named = this.#nodes.find((n) => n.url === node);
+        return named ? this.#createRoomOn(named, sessionId) : this.#createPlacedRoom(sessionId, taken).catch(() => undefined);
+      },
+      participantsPerNode: perNode ?? Number.POSITIVE_INFINITY,
+      hint: this.#opts.nodeHint,
+      mediaAddressOf: (node) => (this.#process && node === this.#process.url ? this.#process.mediaAddress : undefined),
+      log: this.#opts.log.child({ sessionId }),
+    });
+  }
+
+  /** A room on the node placement picks among those answering and not `taken`, or the next that answers. */
+  async #createPlacedRoom(sessionId: string, taken: readonly string[]): Promise<JanusRoom> {
     await this.#embeddedReady();
-    let failure: unknown;
-    for (const node of await this.#placementOrder()) {
+    let failure: unknown = new ParleyError('MEDIA_UNAVAILABLE', 'No Janus node left for this session');
+    for (const node of await this.#placementOrder(taken)) {
       try {
         return await this.#createRoomOn(node, sessionId);
       } catch (error) {
@@ -136,11 +161,12 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
     throw failure;
   }
 
-  /** The node placement picks first, then the others as listed. */
-  async #placementOrder(): Promise<MediaNode[]> {
-    const answering = this.#nodes.filter((n) => n.session !== undefined);
-    const chosen = await this.#opts.placeRoom?.((answering.length > 0 ? answering : this.#nodes).map((n) => n.url));
-    return [...this.#nodes].sort((a, b) => Number(b.url === chosen) - Number(a.url === chosen));
+  /** The node placement picks first, then the others as listed; none of `taken`. */
+  async #placementOrder(taken: readonly string[]): Promise<MediaNode[]> {
+    const free = this.#nodes.filter((n) => !taken.includes(n.url));
+    const answering = free.filter((n) => n.session !== undefined);
+    const chosen = await this.#opts.placeRoom?.((answering.length > 0 ? answering : free).map((n) => n.url));
+    return free.sort((a, b) => Number(b.url === chosen) - Number(a.url === chosen));
   }
 
   async #createRoomOn(node: MediaNode, sessionId: string): Promise<JanusRoom> {

@@ -1,0 +1,73 @@
+/**
+ * One session across two Janus nodes (issue 17.7), through the media backend as
+ * sessions use it: a server's media plane on two real external nodes, one
+ * participant per node. Ann fills node 1, so Bob goes to node 2; each
+ * publishes there and receives the other on their own node; Bob leaving takes
+ * his feed out of node 1's room.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../testing/until.ts';
+import { receiveThrough, sendThrough } from '../testing/werift-media.ts';
+import { noopLogger } from '../util/logger.ts';
+import { JanusProcess } from './janus-process.ts';
+import { MediaPlane } from './media-plane.ts';
+import { SpanningRoom } from './spanning-room.ts';
+
+const ADMIN_KEY = 'spanning-admin-key-123';
+
+describe('a session spanning two Janus nodes', () => {
+  const janus = [0, 1].map(() => new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE, adminKey: ADMIN_KEY }));
+  const ends: Array<{ close(): Promise<void> }> = [];
+  let plane: MediaPlane;
+
+  beforeAll(async () => {
+    await Promise.all(janus.map((j) => j.start()));
+    plane = await MediaPlane.start({
+      janusUrls: janus.map((j) => j.url),
+      janusAdminKey: ADMIN_KEY,
+      dataDir: '/tmp',
+      requestTimeoutMs: 10_000,
+      participantsPerNode: 1,
+      log: noopLogger,
+    });
+  }, 30_000);
+  afterAll(async () => {
+    for (const end of ends) await end.close();
+    await plane?.close();
+    await Promise.all(janus.map((j) => j.stop()));
+  });
+
+  it('puts the second participant on the other node, and each receives the other', async () => {
+    const room = await plane.createRoom('spanning-session');
+    expect(room).toBeInstanceOf(SpanningRoom);
+    const span = room as SpanningRoom;
+
+    const annPublisher = await span.createPublisher({ feedId: 1, display: 'ann', participant: 'ann' });
+    const ann = await sendThrough(annPublisher);
+    ends.push(ann);
+    expect(span.nodes).toEqual([janus[0]?.url]);
+
+    const bobPublisher = await span.createPublisher({ feedId: 2, display: 'bob', participant: 'bob' });
+    expect(span.nodes).toEqual([janus[0]?.url, janus[1]?.url]);
+    const bob = await sendThrough(bobPublisher);
+    ends.push(bob);
+
+    const annSees = await receiveThrough(await span.createSubscriber({ participant: 'ann' }), [2]);
+    const bobSees = await receiveThrough(await span.createSubscriber({ participant: 'bob' }), [1]);
+    ends.push(annSees, bobSees);
+    await until(() => (annSees.received.get('2:video') ?? 0) > 10 && (bobSees.received.get('1:video') ?? 0) > 10, 'both receive each other across nodes', 10_000);
+    expect((annSees.firstVideoAt.get(2) ?? 0) - annSees.answeredAt).toBeLessThan(1_000);
+    expect((bobSees.firstVideoAt.get(1) ?? 0) - bobSees.answeredAt).toBeLessThan(1_000);
+
+    // Bob leaves: his feed goes from node 1's room too.
+    expect((await span.listParticipants()).map((p) => p.feedId).sort()).toEqual([1, 2]);
+    await bobPublisher.close();
+    let feeds = [1, 2];
+    for (const deadline = Date.now() + 5_000; feeds.includes(2) && Date.now() < deadline; await sleep(50)) {
+      feeds = (await span.listParticipants()).map((p) => p.feedId);
+    }
+    expect(feeds).toEqual([1]);
+    await span.destroy();
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+/**
+ * Headless WebRTC ends for media-backend integration tests (werift, no browser):
+ * a sender that publishes audio and video packets through a MediaPublisher, and a
+ * receiver that subscribes through a MediaSubscriber and counts what arrives.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, usePLI, useVP8 } from 'werift';
+import type { MediaPublisher, MediaSubscriber, SubscriptionChange } from '../media/media-backend.ts';
+import { until } from './until.ts';
+
+/** An Opus silence frame, and a VP8 payload (descriptor with S set, then bytes): Janus forwards both without decoding. */
+const OPUS = Buffer.from([0xf8, 0xff, 0xfe]);
+const VP8 = Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00]);
+const PACKET_EVERY_MS = 20;
+
+const newPeer = () => new RTCPeerConnection({ codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [usePLI()] })] } });
+
+async function gathered(pc: RTCPeerConnection): Promise<string> {
+  while (pc.iceGatheringState !== 'complete') await sleep(20);
+  return pc.localDescription?.sdp ?? '';
+}
+
+export interface WeriftSender {
+  /** The key frame requests (PLI) that reached it for its video. */
+  readonly keyFrameRequests: () => number;
+  close(): Promise<void>;
+}
+
+/** Publishes through `publisher` and sends a packet of each kind every 20 ms once connected. */
+export async function sendThrough(publisher: MediaPublisher): Promise<WeriftSender> {
+  const pc = newPeer();
+  const audio = new MediaStreamTrack({ kind: 'audio' });
+  const video = new MediaStreamTrack({ kind: 'video' });
+  pc.addTransceiver(audio, { direction: 'sendonly' });
+  let keyFrameRequests = 0;
+  pc.addTransceiver(video, { direction: 'sendonly' }).sender.onPictureLossIndication.subscribe(() => keyFrameRequests++);
+  publisher.on('candidate', (c) => {
+    if (c) void pc.addIceCandidate(c).catch(() => {});
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  await pc.setRemoteDescription(await publisher.publish({ type: 'offer', sdp: await gathered(pc) }));
+  await until(() => pc.connectionState === 'connected', 'the werift publisher connected', 10_000);
+  let seq = 0;
+  const timer = setInterval(() => {
+    seq++;
+    audio.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: seq & 0xffff, timestamp: seq * 960, ssrc: 1 }), OPUS));
+    video.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: seq & 0xffff, timestamp: seq * 1_800, ssrc: 2, marker: true }), VP8));
+  }, PACKET_EVERY_MS);
+  return {
+    keyFrameRequests: () => keyFrameRequests,
+    close: async () => {
+      clearInterval(timer);
+      await pc.close();
+    },
+  };
+}
+
+export interface WeriftReceiver {
+  /** RTP packets received so far, per feed and kind (`<feedId>:<kind>`). */
+  readonly received: Map<string, number>;
+  /** When the first video packet of each feed arrived (ms since the epoch). */
+  readonly firstVideoAt: Map<number, number>;
+  /** When the answer went to the media server. */
+  readonly answeredAt: number;
+  readonly change: SubscriptionChange;
+  close(): Promise<void>;
+}
+
+/** Subscribes to `feedIds` through `subscriber` and counts the packets of each. */
+export async function receiveThrough(subscriber: MediaSubscriber, feedIds: readonly number[]): Promise<WeriftReceiver> {
+  const pc = newPeer();
+  const received = new Map<string, number>();
+  const firstVideoAt = new Map<number, number>();
+  const change = await subscriber.subscribe(feedIds.map((feedId) => ({ feedId })));
+  pc.ontrack = ({ track, transceiver }) => {
+    const feedId = change.tracks.find((t) => t.mid === transceiver.mid)?.feedId ?? 0;
+    track.onReceiveRtp.subscribe(() => {
+      const key = `${feedId}:${track.kind}`;
+      received.set(key, (received.get(key) ?? 0) + 1);
+      if (track.kind === 'video' && !firstVideoAt.has(feedId)) firstVideoAt.set(feedId, Date.now());
+    });
+  };
+  subscriber.on('candidate', (c) => {
+    if (c) void pc.addIceCandidate(c).catch(() => {});
+  });
+  if (!change.offer) throw new Error('the subscription came without an offer');
+  await pc.setRemoteDescription(change.offer);
+  await pc.setLocalDescription(await pc.createAnswer());
+  const sdp = await gathered(pc);
+  const answeredAt = Date.now();
+  await subscriber.answer({ type: 'answer', sdp });
+  return { received, firstVideoAt, answeredAt, change, close: () => pc.close() };
+}
