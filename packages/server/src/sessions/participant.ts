@@ -239,7 +239,7 @@ export class SessionParticipant implements ParticipantView {
 
   /** Their publisher offer: the first makes their publisher connection in `room`, later ones renegotiate it. */
   publish(offer: OfferJsep, room: MediaRoom): Promise<AnswerJsep> {
-    return this.#publications.offer(offer, async () => this.#hookUp(await room.createPublisher({ feedId: this.feedId, display: this.uid })));
+    return this.#publications.offer(offer, async () => this.#hookUp(await room.createPublisher({ feedId: this.feedId, display: this.uid, participant: this.uid })));
   }
 
   /** Their client published in the room made anew: it has new connections, so it may receive again. */
@@ -264,7 +264,7 @@ export class SessionParticipant implements ParticipantView {
   publishScreen(offer: OfferJsep, room: MediaRoom, newFeedId: () => number): Promise<AnswerJsep> {
     this.#screen ??= new Publications(screen);
     return this.#screen.offer(offer, async () => {
-      const publisher = await room.createPublisher({ feedId: newFeedId(), display: `${this.uid} (screen)` });
+      const publisher = await room.createPublisher({ feedId: newFeedId(), display: `${this.uid} (screen)`, participant: this.uid });
       publisher.on('candidate', (candidate) => this.send('trickle', { target: 'screen', candidate }));
       publisher.on('connected', () => this.#hooks.screenConnected(this));
       publisher.on('disconnected', (reason) => this.log.info({ uid: this.uid, reason }, 'screen publisher hung up'));
@@ -329,7 +329,7 @@ export class SessionParticipant implements ParticipantView {
 
   /** Receives these feeds, or the named tracks of them (offered to their client, waiting for the answer). */
   receive(feeds: Array<{ feedId: number; mid?: string }>, room: MediaRoom, describe: DescribeTrack): Promise<void> {
-    return this.#subscription.add(feeds, () => room.createSubscriber(), describe);
+    return this.#subscription.add(feeds, () => room.createSubscriber({ participant: this.uid }), describe);
   }
 
   answerSubscriber(answer: AnswerJsep): Promise<void> {
