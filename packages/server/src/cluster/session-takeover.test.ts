@@ -42,7 +42,7 @@ function takeoverOf(leases: ScriptedLeases) {
       isLive: async () => true,
       forgetAllBut: async () => undefined,
     } as unknown as LiveSessionsStore,
-    sessions: { ongoingIds: async () => [], closeDangling: async () => undefined, cancelRingingOlderThan: async () => [] } as unknown as SessionsStore,
+    sessions: { ongoingIds: async () => [], keepOpen: async () => undefined, closeDangling: async () => undefined, cancelRingingOlderThan: async () => [] } as unknown as SessionsStore,
     recordings: { get: async () => undefined },
     registry,
     graceMs: 5_000,

@@ -22,7 +22,7 @@ function startWith(sessions: LiveSessionRecord[], recordingStatus: Record<string
   const registry = media ? new SessionRegistry({ log, events: new DomainEvents(() => undefined), media, maxParticipants: 16, reconnectGraceMs: 5_000 }) : undefined;
   const restoring = restoreLiveSessions({
     live: { load: async () => ({ sessions, refused: [] }), forgetAllBut: async (k: unknown) => void forgotten.push(k) } as unknown as LiveSessionsStore,
-    sessions: { closeDangling: async (_: string, k: unknown) => void kept.push(k) } as unknown as SessionsStore,
+    sessions: { keepOpen: async () => undefined, closeDangling: async (_: string, k: unknown) => void kept.push(k) } as unknown as SessionsStore,
     recordings: { get: async (id: string) => (recordingStatus[id] ? ({ id, status: recordingStatus[id] } as RecordingRow) : undefined) },
     registry,
     graceMs: 5_000,

@@ -30,7 +30,7 @@ describe('rebuilding at start with session leases', () => {
         forgetAllBut: async (...args: unknown[]) => void forgotten.push(args),
       } as unknown as LiveSessionsStore,
       // 'orphan' is ongoing in the call log with no live row (its owner died before writing one).
-      sessions: { ongoingIds: async () => ['mine', 'orphan', 'theirs'], closeDangling: async (...args: unknown[]) => void closed.push(args) } as unknown as SessionsStore,
+      sessions: { ongoingIds: async () => ['mine', 'orphan', 'theirs'], keepOpen: async () => undefined, closeDangling: async (...args: unknown[]) => void closed.push(args) } as unknown as SessionsStore,
       recordings: { get: async () => undefined },
       registry,
       graceMs: 5_000,

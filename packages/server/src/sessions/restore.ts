@@ -72,6 +72,7 @@ export async function restoreLiveSessions(deps: RestoreDeps, only?: readonly str
     return [];
   });
   const kept = restored.map((r) => ({ sessionId: r.sessionId, uids: r.participants.map((p) => p.uid) }));
+  await Promise.all(restored.map((r) => deps.sessions.keepOpen(r.sessionId, r.kind, r.media, r.participants)));
   await deps.sessions.closeDangling('server-restart', kept, within);
   await deps.live.forgetAllBut(kept, within);
   // The sessions closed here are nobody's now; the rebuilt ones keep their lease in the registry.

@@ -171,6 +171,27 @@ export class SessionsStore {
   }
 
   /**
+   * A session rebuilt after its process died (sessions/restore.ts): its row,
+   * and an open stay for each of `stays`, written where missing — a process
+   * killed within moments of a start or a join may not have written them (the
+   * call log is written after the answers). Existing rows are left as they are.
+   */
+  async keepOpen(sessionId: string, kind: CallKind, media: 'audio' | 'video', stays: readonly { uid: string; name: string; joinedAt: Date }[]): Promise<void> {
+    const firstJoin = stays.reduce<Date | null>((first, s) => (first && first <= s.joinedAt ? first : s.joinedAt), null);
+    await this.db.query(
+      `insert into call_sessions (session_id, kind, media, status, started_at) values ($1, $2, $3, 'ongoing', coalesce($4::timestamptz, now()))
+       on conflict (session_id) do nothing`,
+      [sessionId, kind, media, iso(firstJoin)],
+    );
+    await this.db.query(
+      `insert into session_participants (session_id, uid, name, joined_at)
+       select $1, s.uid, s.name, s.joined_at from unnest($2::text[], $3::text[], $4::timestamptz[]) as s(uid, name, joined_at)
+       where not exists (select 1 from session_participants p where p.session_id = $1 and p.uid = s.uid and p.left_at is null)`,
+      [sessionId, stays.map((s) => s.uid), stays.map((s) => s.name), stays.map((s) => s.joinedAt.toISOString())],
+    );
+  }
+
+  /**
    * Closes what a server that stopped without saying goodbye left open: its
    * stays and live sessions end, and calls still ringing are cancelled (nobody
    * will answer them now) — except the sessions and stays in `kept`, rebuilt

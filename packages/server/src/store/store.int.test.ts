@@ -211,6 +211,21 @@ describe.each(DATABASES)('the store on %s', (kind, factory) => {
       expect(s?.participants).toHaveLength(1);
     });
 
+    it('writes the row and the open stays of a rebuilt session where a killed process had not, leaving written ones alone', async () => {
+      await store.sessions.keepOpen('unwritten', 'group', 'video', [{ uid: 'alice', name: 'Alice', joinedAt: at(0) }]);
+      expect(await store.sessions.get('unwritten')).toMatchObject({ status: 'ongoing', participants: [{ uid: 'alice', joinedAt: at(0).toISOString(), leftAt: null }] });
+      await store.sessions.sessionStarted('half', 'group', 'video');
+      await store.sessions.participantJoined('half', 'alice', 'Alice', at(0));
+      await store.sessions.keepOpen('half', 'group', 'video', [
+        { uid: 'alice', name: 'Alice', joinedAt: at(0) },
+        { uid: 'bob', name: 'Bob', joinedAt: at(3) },
+      ]);
+      expect((await store.sessions.get('half'))?.participants.map((p) => [p.uid, p.joinedAt, p.leftAt])).toEqual([
+        ['alice', at(0).toISOString(), null],
+        ['bob', at(3).toISOString(), null],
+      ]);
+    });
+
     it('closes records a stopped server left open, and only those', async () => {
       await store.sessions.sessionStarted('open', 'group', 'video');
       const a = await store.sessions.participantJoined('open', 'alice', 'Alice', at(0));
