@@ -129,13 +129,14 @@ export const REQUESTS = {
   publish: { params: z.strictObject({ jsep: Offer }), result: z.object({ jsep: Answer }) },
   'subscriber.answer': { params: z.strictObject({ jsep: Answer }), result: z.object({}) },
   /**
-   * ICE restart of one peer connection, the participant staying in the call. Publisher: an
-   * offer made with `iceRestart`, answered by the media server. Subscriber: the media server
-   * makes a new offer, which comes as a `subscriber.offer` event (answer it as any other).
+   * ICE restart of one peer connection, the participant staying in the call. Publisher (and our
+   * screen share's): an offer made with `iceRestart`, answered by the media server. Subscriber:
+   * the media server makes a new offer, which comes as a `subscriber.offer` event (answer it as any other).
    */
   'ice.restart': {
     params: z.discriminatedUnion('target', [
       z.strictObject({ target: z.literal('publisher'), jsep: Offer }),
+      z.strictObject({ target: z.literal('screen'), jsep: Offer }),
       z.strictObject({ target: z.literal('subscriber') }),
     ]),
     result: z.object({ jsep: Answer.optional() }),

@@ -24,8 +24,9 @@ export class PublisherConnection extends PeerConnection {
   #stream: MediaStream | undefined;
   #restarting: Promise<void> | undefined;
 
-  constructor(handler: MediaHandler, signaling: PublisherSignaling, rtcConfig?: RTCConfiguration, videoCodec: VideoCodec = 'vp8') {
-    super('publisher', handler, (candidate) => signaling.trickle(candidate), rtcConfig);
+  /** `target`: `screen` for a screen share's connection (its ICE watched and restarted on its own). */
+  constructor(handler: MediaHandler, signaling: PublisherSignaling, rtcConfig?: RTCConfiguration, videoCodec: VideoCodec = 'vp8', target: 'publisher' | 'screen' = 'publisher') {
+    super(target, handler, (candidate) => signaling.trickle(candidate), rtcConfig);
     this.#signaling = signaling;
     this.#videoCodec = videoCodec;
   }

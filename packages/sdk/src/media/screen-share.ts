@@ -18,6 +18,8 @@ export interface ScreenShareSignaling {
   /** `screen.stop`. */
   stop(): Promise<unknown>;
   trickle(candidate: IceCandidate): Promise<unknown>;
+  /** `ice.restart` for the share's connection: our offer with `iceRestart`, the media server's answer. */
+  restartIce(offer: Jsep): Promise<Jsep>;
 }
 
 export interface ScreenShareOptions {
@@ -25,6 +27,8 @@ export interface ScreenShareOptions {
   signaling: ScreenShareSignaling;
   /** Our peer connections' configuration now (TURN credentials change on resume). */
   rtcConfig: () => RTCConfiguration;
+  /** The session watches the share's network path, as its other connections' (ICE restart, media/ice-watch.ts). */
+  watch: (connection: PublisherConnection) => void;
   videoCodec?: VideoCodec;
   /** The capture ended in the browser (its "Stop sharing", the shared window closed). */
   ended: () => void;
@@ -101,12 +105,14 @@ export class ScreenShare {
       {
         publish: (offer) => this.#opts.signaling.publish(offer),
         trickle: (candidate) => this.#opts.signaling.trickle(candidate),
-        restartIce: () => Promise.reject(new ParleyError('INVALID_STATE', 'A screen share is not restarted: share again')),
+        restartIce: (offer) => this.#opts.signaling.restartIce(offer),
       },
       this.#opts.rtcConfig(),
       this.#opts.videoCodec,
+      'screen',
     );
     this.#connection = connection;
+    this.#opts.watch(connection);
     try {
       await connection.start(stream.getAudioTracks()[0], video, stream);
     } catch (error) {

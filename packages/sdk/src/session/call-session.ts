@@ -85,7 +85,11 @@ export class CallSession {
       this.#emit('onMediaReconnected', { connection });
       if (connection === 'subscriber') this.#askKeyFrames();
     },
-    giveUp: () => this.#restartMedia(),
+    giveUp: (connection) => {
+      // A screen share whose path did not come back ends (share again); the camera's and the subscriber's are replaced.
+      if (connection === 'screen') void this.#screen.stop().catch((error) => this.#log.debug('stopping the screen share failed', error));
+      else this.#restartMedia();
+    },
     checkSignaling: () => this.#checkSignaling(),
     networkChanged: () => this.#resume?.networkChanged(),
     expectsMedia: () => othersSendMedia(this.#roster.list(), this.#roster.selfUid),
@@ -154,8 +158,10 @@ export class CallSession {
         publish: async (offer) => (await this.#signaling!.request('screen.publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
         stop: () => this.#signaling!.request('screen.stop', {}),
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'screen', candidate }),
+        restartIce: (offer) => this.#restartSendingIce('screen', offer),
       },
       rtcConfig: () => this.#rtcConfig(),
+      watch: (connection) => this.#iceWatch.watch(connection),
       ...(options.videoCodec ? { videoCodec: options.videoCodec } : {}),
       // The browser's own "Stop sharing" ends it as stopScreenShare() does.
       ended: () => void this.#screen.stop().catch((error) => this.#log.debug('stopping the ended screen share failed', error)),
@@ -414,11 +420,7 @@ export class CallSession {
       {
         publish: async (offer) => (await this.#signaling!.request('publish', { jsep: { type: 'offer', sdp: offer.sdp } })).jsep,
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'publisher', candidate }),
-        restartIce: async (offer) => {
-          const { jsep } = await this.#signaling!.request('ice.restart', { target: 'publisher', jsep: { type: 'offer', sdp: offer.sdp } });
-          if (!jsep) throw new ParleyError('MEDIA_ERROR', 'The server answered an ICE restart without an answer');
-          return jsep;
-        },
+        restartIce: (offer) => this.#restartSendingIce('publisher', offer),
       },
       this.#rtcConfig(),
       this.#opts.videoCodec,
@@ -431,6 +433,13 @@ export class CallSession {
     const video = this.isAudioOnly ? undefined : (this.#local.videoTrack ?? 'empty');
     await publisher.start(this.#local.audioTrack, video, stream);
     return publisher;
+  }
+
+  /** ICE restart of a sending connection (camera or screen share): our offer with `iceRestart`, Janus's answer. */
+  async #restartSendingIce(target: 'publisher' | 'screen', offer: Jsep): Promise<Jsep> {
+    const { jsep } = await this.#signaling!.request('ice.restart', { target, jsep: { type: 'offer', sdp: offer.sdp } });
+    if (!jsep) throw new ParleyError('MEDIA_ERROR', 'The server answered an ICE restart without an answer');
+    return jsep;
   }
 
   /**

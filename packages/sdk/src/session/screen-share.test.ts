@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { CallSettingsBuilder } from '../api/call-settings.ts';
 import type { RTCUser } from '../api/events.ts';
 import { displayMediaError } from '../media/screen-share.ts';
-import { FakeMediaHandler, FakeStream, FakeTrack, fakeSdp } from '../testing/fake-media.ts';
+import { FakeMediaHandler, type FakePeerConnection, FakeStream, FakeTrack, fakeSdp } from '../testing/fake-media.ts';
 import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { person } from '../testing/person.ts';
 import { rejection } from '../testing/rejection.ts';
@@ -90,6 +90,23 @@ describe('sharing our screen', () => {
     await until(() => started.length === 1);
     expect(started[0]).toMatchObject({ uid: 'alice', isLocalUser: true });
     expect(session.screenSharer?.uid).toBe('alice');
+    await session.endSession();
+  });
+
+  it("restarts ICE on the share's own connection when its path is lost, through the server, and says so", async () => {
+    server.on('ice.restart', () => ({ result: { jsep: { type: 'answer', sdp: 'janus-screen-restart-answer' } } }));
+    const { session } = await joined();
+    const heard: string[] = [];
+    session.on('onMediaReconnecting', ({ connection }) => heard.push(connection));
+    await session.startScreenShare();
+    const screenPc = media.peerConnections[2] as FakePeerConnection;
+
+    screenPc.setConnectionState('failed');
+
+    await until(() => server.received('ice.restart').length === 1);
+    expect(server.received('ice.restart')[0]?.params).toMatchObject({ target: 'screen', jsep: { type: 'offer' } });
+    await until(() => screenPc.remoteDescription?.sdp === 'janus-screen-restart-answer');
+    expect(heard).toEqual(['screen']); // the camera's connection was left alone
     await session.endSession();
   });
 

@@ -308,12 +308,12 @@ export class CallSession implements SessionView {
 
   /**
    * ICE restart of one of the participant's connections (their network changed); they stay
-   * in the session. Publisher: answers their offer. Subscriber: a new offer goes to them.
+   * in the session. Publisher or screen share: answers their offer. Subscriber: a new offer goes to them.
    */
-  async restartIce(view: ParticipantView, target: 'publisher' | 'subscriber', offer?: OfferJsep): Promise<AnswerJsep | undefined> {
+  async restartIce(view: ParticipantView, target: PeerTarget, offer?: OfferJsep): Promise<AnswerJsep | undefined> {
     if (target === 'subscriber') return void (await this.#subscriptions.restartIce(this.#member(view)));
     if (!offer) throw new ParleyError('VALIDATION_FAILED', 'A publisher ICE restart needs an offer');
-    return this.#queue.run(() => this.#member(view).restartPublisherIce(offer));
+    return this.#queue.run(() => this.#member(view).restartPublisherIce(offer, target === 'screen'));
   }
 
   /**

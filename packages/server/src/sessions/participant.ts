@@ -301,9 +301,11 @@ export class SessionParticipant implements ParticipantView {
     };
   }
 
-  /** ICE restart of their publisher connection (their network changed): their new offer, the media server's answer. */
-  restartPublisherIce(offer: OfferJsep): Promise<AnswerJsep> {
-    return this.#publications.requirePublisher().restartIce(offer);
+  /** ICE restart of their publisher connection, or their screen share's (their network changed): their new offer, the media server's answer. */
+  restartPublisherIce(offer: OfferJsep, screen = false): Promise<AnswerJsep> {
+    const publications = screen ? this.#screen : this.#publications;
+    if (!publications) throw new ParleyError('INVALID_STATE', 'No screen share connection');
+    return publications.requirePublisher().restartIce(offer);
   }
 
   /** ICE restart of their subscriber connection: a new offer goes to their client; resolves once answered. */

@@ -3,6 +3,7 @@
  * sharer, its tracks the `screen` publication, everyone told, one share at a time.
  */
 import { describe, expect, it } from 'vitest';
+import { codeOf } from '../testing/code-of.ts';
 import { fakeOffer } from '../testing/fake-media-backend.ts';
 import { sessionOnFakeMedia } from '../testing/session-harness.ts';
 import { until } from '../testing/until.ts';
@@ -104,6 +105,21 @@ describe('screen share', () => {
     expect(screenOf('ann')?.closed).toBe(true);
     expect(session.screenSharer).toBeNull();
     expect(cy.link.got('screenShare.stopped')).toEqual([{ uid: 'ann' }]);
+  });
+
+  it("restarts ICE on the share's own connection when the sharer's network changed: the media server answers the new offer", async () => {
+    const { session, ann, screenOf, publisherOf } = await callOfTwo();
+    expect(await codeOf(session.restartIce(ann.participant, 'screen', fakeOffer(['video'])))).toBe('INVALID_STATE');
+    await session.publishScreen(ann.participant, fakeOffer(['audio', 'video']));
+    screenOf('ann')?.connect();
+    const cameraOffers = publisherOf(ann.participant).offers.length;
+
+    const restart = fakeOffer(['audio', 'video']);
+    const answer = await session.restartIce(ann.participant, 'screen', restart);
+
+    expect(answer?.type).toBe('answer');
+    expect(screenOf('ann')?.offers.at(-1)).toBe(restart);
+    expect(publisherOf(ann.participant).offers).toHaveLength(cameraOffers); // the camera's connection is left alone
   });
 
   it('is stopped harmlessly when there is none, and candidates for it need its connection', async () => {

@@ -79,7 +79,7 @@ export const handlers: RequestHandlers = {
 
   async 'ice.restart'(conn, params) {
     const { session, participant } = bound(conn);
-    const answer = await session.restartIce(participant, params.target, params.target === 'publisher' ? params.jsep : undefined);
+    const answer = await session.restartIce(participant, params.target, 'jsep' in params ? params.jsep : undefined);
     return answer ? { jsep: answer } : {};
   },
 
