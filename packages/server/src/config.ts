@@ -33,6 +33,12 @@ const ENV_SCHEMA = z.object({
     .pipe(z.array(z.string().regex(/^wss?:\/\//, 'ws:// or wss:// URLs, comma separated')).min(1))
     .optional(),
   JANUS_ADMIN_KEY: z.string().min(8).optional(),
+  PARLEY_NODE_PARTICIPANTS: int(1, 100_000).optional(),
+  PARLEY_TEST_NODE_HINTS: z
+    .string()
+    .regex(/^[^=,]+=\d+(,[^=,]+=\d+)*$/, 'uid=<index into JANUS_URLS>, comma separated (tests only)')
+    .transform((s) => new Map(s.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), Number(pair.slice(pair.indexOf('=') + 1))] as const)))
+    .optional(),
   PARLEY_JANUS_EVENTS_ADDRESS: z
     .string()
     .regex(/^[^\s:/]+:\d{1,5}$/, 'host:port where JANUS_URLS nodes send their event handler stats')
@@ -68,6 +74,10 @@ export interface Config {
   readonly devLogin: boolean;
   readonly janusUrls: readonly string[] | undefined;
   readonly janusAdminKey: string | undefined;
+  /** Most participants of one session per Janus node (PARLEY_NODE_PARTICIPANTS); with several nodes a session that outgrows one spans another. */
+  readonly nodeParticipants: number | undefined;
+  /** Test-only (PARLEY_TEST_NODE_HINTS): the JANUS_URLS index of the node each named participant must be placed on. */
+  readonly testNodeHints: ReadonlyMap<string, number> | undefined;
   /**
    * Where `JANUS_URLS` nodes' WebSocket event handlers send Janus's view of each connection
    * (PARLEY_JANUS_EVENTS_ADDRESS), at `/janus-events/<JANUS_ADMIN_KEY>`; undefined: not received.
@@ -131,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devLogin: e.PARLEY_DEV_LOGIN ?? isLoopback(e.HOST),
     janusUrls: e.JANUS_URLS,
     janusAdminKey: e.JANUS_ADMIN_KEY,
+    nodeParticipants: e.PARLEY_NODE_PARTICIPANTS,
+    testNodeHints: e.PARLEY_TEST_NODE_HINTS,
     janusEvents: e.PARLEY_JANUS_EVENTS_ADDRESS && e.JANUS_ADMIN_KEY ? Object.freeze({ ...e.PARLEY_JANUS_EVENTS_ADDRESS, token: e.JANUS_ADMIN_KEY }) : undefined,
     mediaInterface: e.PARLEY_MEDIA_INTERFACE,
     janusLibDir: e.PARLEY_JANUS_LIB_DIR,

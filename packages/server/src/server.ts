@@ -112,6 +112,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           requestTimeoutMs: DEFAULTS.janusRequestTimeoutMs,
           // Called only once sessions start (restore, joins), after `placement` below is made.
           placeRoom: (nodes): Promise<string | undefined> => placement.choose(nodes),
+          participantsPerNode: config.nodeParticipants,
+          nodeHint: nodeHintOf(config),
           log: log.child({ component: 'media' }),
         });
   const turn = await startTurn(config, media, publicIp, log);
@@ -285,6 +287,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 }
 
 /** TURN beside the media plane: an embedded coturn relays only to the embedded Janus (or the external nodes' addresses). */
+/** Test-only placement of named participants on given nodes (PARLEY_TEST_NODE_HINTS → JANUS_URLS entries). */
+function nodeHintOf(config: Config): ((participant: string) => string | undefined) | undefined {
+  const hints = config.testNodeHints;
+  const urls = config.janusUrls;
+  if (!hints || !urls) return undefined;
+  return (participant) => {
+    const index = hints.get(participant);
+    return index === undefined ? undefined : urls[index];
+  };
+}
+
 async function startTurn(config: Config, media: MediaPlane | undefined, publicIp: string | undefined, log: Logger): Promise<TurnService | undefined> {
   if (!media) return undefined;
   const janus = media.process;

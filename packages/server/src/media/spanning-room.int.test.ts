@@ -7,25 +7,23 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type JanusNodes, startJanusNodes } from '../testing/janus-nodes.ts';
 import { until } from '../testing/until.ts';
 import { receiveThrough, sendThrough } from '../testing/werift-media.ts';
 import { noopLogger } from '../util/logger.ts';
-import { JanusProcess } from './janus-process.ts';
 import { MediaPlane } from './media-plane.ts';
 import { SpanningRoom } from './spanning-room.ts';
 
-const ADMIN_KEY = 'spanning-admin-key-123';
-
 describe('a session spanning two Janus nodes', () => {
-  const janus = [0, 1].map(() => new JanusProcess({ mediaInterface: process.env.PARLEY_MEDIA_INTERFACE, adminKey: ADMIN_KEY }));
+  let janus: JanusNodes;
   const ends: Array<{ close(): Promise<void> }> = [];
   let plane: MediaPlane;
 
   beforeAll(async () => {
-    await Promise.all(janus.map((j) => j.start()));
+    janus = await startJanusNodes(2);
     plane = await MediaPlane.start({
-      janusUrls: janus.map((j) => j.url),
-      janusAdminKey: ADMIN_KEY,
+      janusUrls: janus.urls,
+      janusAdminKey: janus.adminKey,
       dataDir: '/tmp',
       requestTimeoutMs: 10_000,
       participantsPerNode: 1,
@@ -35,7 +33,7 @@ describe('a session spanning two Janus nodes', () => {
   afterAll(async () => {
     for (const end of ends) await end.close();
     await plane?.close();
-    await Promise.all(janus.map((j) => j.stop()));
+    await janus?.stop();
   });
 
   it('puts the second participant on the other node, and each receives the other', async () => {
@@ -46,10 +44,10 @@ describe('a session spanning two Janus nodes', () => {
     const annPublisher = await span.createPublisher({ feedId: 1, display: 'ann', participant: 'ann' });
     const ann = await sendThrough(annPublisher);
     ends.push(ann);
-    expect(span.nodes).toEqual([janus[0]?.url]);
+    expect(span.nodes).toEqual([janus.urls[0]]);
 
     const bobPublisher = await span.createPublisher({ feedId: 2, display: 'bob', participant: 'bob' });
-    expect(span.nodes).toEqual([janus[0]?.url, janus[1]?.url]);
+    expect(span.nodes).toEqual(janus.urls);
     const bob = await sendThrough(bobPublisher);
     ends.push(bob);
 

@@ -1,0 +1,103 @@
+/**
+ * One session across two Janus nodes (issue 17.7), in Chromium: one server with
+ * two nodes (JANUS_URLS) and the test-only placement hint putting Ann on node 1
+ * and Bob on node 2; Cat goes where placement puts her. Everyone sees everyone
+ * (frames decoded, rising), and a video from the other node shows its first
+ * frame within 1 s of its track reaching the page.
+ */
+import { type JanusNodes, startJanusNodes } from '@parley/server/testing/janus-nodes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CallPage, eventually, openCallPage, type Stack, startCall, startStack, stats } from './harness.ts';
+
+const FIRST_FRAME_LIMIT_MS = 1_000;
+
+let nodes: JanusNodes;
+let stack: Stack;
+
+beforeAll(async () => {
+  nodes = await startJanusNodes(2);
+  stack = await startStack({
+    JANUS_URLS: nodes.urls.join(','),
+    JANUS_ADMIN_KEY: nodes.adminKey,
+    PARLEY_NODE_PARTICIPANTS: '2',
+    PARLEY_TEST_NODE_HINTS: 'ann=0,bob=1',
+  });
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await nodes?.stop();
+});
+
+/**
+ * Notes in the page when each received track arrives (its connection's `track` event) and when
+ * its first frame is decoded (getStats every 25 ms), by track id.
+ */
+function watchFirstFrames(call: CallPage): Promise<void> {
+  return call.page.evaluate(() => {
+    const w = window as any;
+    w.trackAt = {};
+    w.frameAt = {};
+    const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
+    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean }, ...args: any[]) {
+      if (!this.watched) {
+        this.watched = true;
+        this.addEventListener('track', (e) => {
+          w.trackAt[e.track.id] ??= performance.now();
+        });
+      }
+      return (setRemote as any).apply(this, args);
+    } as any;
+    setInterval(async () => {
+      const pc: RTCPeerConnection | null | undefined = w.session?.getPeerConnections().subscriber;
+      if (!pc || pc.connectionState === 'closed') return;
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0) w.frameAt[r.trackIdentifier] ??= performance.now();
+      });
+    }, 25);
+  });
+}
+
+/** Per received video track: ms from its arrival to its first decoded frame. */
+function firstFrameTimes(call: CallPage): Promise<number[]> {
+  return call.page.evaluate(() => {
+    const w = window as any;
+    return Object.entries(w.frameAt as Record<string, number>).map(([id, at]) => at - (w.trackAt[id] ?? at));
+  });
+}
+
+async function join(uid: string): Promise<CallPage> {
+  const call = await openCallPage(stack, uid);
+  await watchFirstFrames(call);
+  await startCall(call, 'span-1');
+  return call;
+}
+
+const decoding = (call: CallPage, streams: number) =>
+  eventually(() => stats(call), (s) => s.inboundVideoStreams >= streams && s.audioPacketsReceived > 0, 20_000, `${call.uid} decoding ${streams} video stream(s)`);
+
+describe('a session spanning two Janus nodes', () => {
+  it('lets everyone see everyone, the first frame from the other node within 1 s', async () => {
+    const ann = await join('ann');
+    const bob = await join('bob');
+    const room = stack.server.registry?.get('span-1')?.room as { nodes?: string[] } | undefined;
+    expect(room?.nodes).toEqual(nodes.urls);
+    await decoding(ann, 1);
+    await decoding(bob, 1);
+
+    const cat = await join('cat');
+    for (const call of [ann, bob, cat]) {
+      const first = await decoding(call, 2);
+      // Frames keep coming: decode counts rise between two reads.
+      await eventually(() => stats(call), (s) => s.videoFramesDecoded > first.videoFramesDecoded + 10, 10_000, `${call.uid}'s frames rising`);
+    }
+
+    // Ann (node 1) gets Bob's video from node 2; Bob gets Ann's, and Cat's from whichever node she is not on.
+    const times = { ann: await firstFrameTimes(ann), bob: await firstFrameTimes(bob), cat: await firstFrameTimes(cat) };
+    console.log(`first frame after the track arrived (ms): ${JSON.stringify(times, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    for (const list of Object.values(times)) {
+      expect(list).toHaveLength(2);
+      for (const ms of list) expect(ms).toBeLessThanOrEqual(FIRST_FRAME_LIMIT_MS);
+    }
+    for (const call of [ann, bob, cat]) await call.context.close();
+  }, 120_000);
+});
