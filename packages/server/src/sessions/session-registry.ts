@@ -10,7 +10,6 @@
 import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents, type SessionEndReason } from '@parley/protocol';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import type { SessionLeases } from '../cluster/session-leases.ts';
-import type { SessionTakeover } from '../cluster/session-takeover.ts';
 import { ownedElsewhere } from '../cluster/owned-elsewhere.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
@@ -29,13 +28,22 @@ export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 /** The session leases as the registry uses them. */
 export type SessionOwnership = Pick<SessionLeases, 'acquire' | 'release' | 'on'>;
 
+/**
+ * A cluster's takeover of sessions a dead process left (cluster/session-takeover.ts), as the
+ * registry calls it: declared here so that the registry does not import the cluster layer
+ * that imports it. Resolves true when the session is still live but not here: another process owns it, or it is between owners.
+ */
+export interface SessionTakeoverHook {
+  forSession(sessionId: string): Promise<boolean>;
+}
+
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
   /** Each session's lease being taken, awaited by all its first joins. */
   readonly #owned = new WeakMap<CallSession, Promise<void>>();
   #draining = false;
   readonly #emptyListeners = new Set<() => void>();
-  #takeover: Pick<SessionTakeover, 'forSession'> | undefined;
+  #takeover: SessionTakeoverHook | undefined;
 
   /** `leases`: a cluster's (REDIS_URL); without them this process owns every session. */
   constructor(
@@ -85,7 +93,7 @@ export class SessionRegistry {
   }
 
   /** A cluster's takeover of sessions left by a process that died (before a first join or a resume finds them here). */
-  takeOverWith(takeover: Pick<SessionTakeover, 'forSession'>): void {
+  takeOverWith(takeover: SessionTakeoverHook): void {
     this.#takeover = takeover;
   }
 
