@@ -29,6 +29,21 @@ describe("this process's own count", () => {
   });
 });
 
+describe("this process's own count of a session spread over nodes", () => {
+  it('counts each participant on the node their connections are on', () => {
+    const spread: SessionOnNode = {
+      room: { node: A, nodeOf: (uid) => (uid === 'p1' ? B : A) },
+      participants: session(A, [1, 1], [1, 1]).participants,
+    };
+    expect(localNodeLoad([spread])).toEqual(
+      new Map([
+        [A, { participants: 1, streams: 2 }],
+        [B, { participants: 1, streams: 2 }],
+      ]),
+    );
+  });
+});
+
 describe('placing a room', () => {
   const placement = (local: SessionOnNode[], board?: ConstructorParameters<typeof RoomPlacement>[0]['board']) =>
     new RoomPlacement({ local: () => localNodeLoad(local), board, postEveryMs: 60_000, log: noopLogger });

@@ -134,8 +134,10 @@ export interface MediaRoomEvents {
 export interface MediaRoom extends Observable<MediaRoomEvents> {
   /** The backend's number for the room (for logs and tools). */
   readonly id: number;
-  /** The node the room lives on. */
+  /** The node the room lives on (its first, when it spans several). */
   readonly node: string;
+  /** Where a participant's connections are, for a room spread over several nodes; `node` otherwise. */
+  nodeOf?(participant: string): string | undefined;
   /**
    * A sending connection for one participant; `feedId` names it in the room. `participant`
    * (their uid) keeps all their connections on one node of a room spread over several.

@@ -62,6 +62,7 @@ describe('placing participants of a session spread over nodes', () => {
     await room.createSubscriber({ participant: 'bob' });
     expect(room.nodes).toEqual([A, B]);
     expect(opened).toEqual([[undefined, [A]]]);
+    expect([room.nodeOf('ann'), room.nodeOf('bob'), room.nodeOf('cat')]).toEqual([A, B, undefined]);
   });
 
   it('puts a hinted participant on their node, full or not', async () => {

@@ -126,6 +126,10 @@ export class SpanningRoom extends TypedEmitter<MediaRoomEvents> implements Media
     return this.#legs.map((l) => l.room.node);
   }
 
+  nodeOf(participant: string): string | undefined {
+    return this.#legs.find((l) => l.members.has(participant))?.room.node;
+  }
+
   get #home(): JanusRoom {
     return (this.#legs[0] as Leg).room;
   }
