@@ -78,6 +78,15 @@ describe('loading good values', () => {
     expect(() => loadConfig({ JANUS_URLS: 'ws://a:8188', PARLEY_JANUS_EVENTS_ADDRESS: '10.0.0.5:8190' })).toThrow(/PARLEY_JANUS_EVENTS_ADDRESS: expected JANUS_URLS and JANUS_ADMIN_KEY/);
   });
 
+  it('takes the per-node participant cap, and the test-only node hints — never in production', () => {
+    const nodes = { JANUS_URLS: 'ws://a:8188,ws://b:8188', PARLEY_NODE_PARTICIPANTS: '50', PARLEY_TEST_NODE_HINTS: 'ann=0,bob=1' };
+    const config = loadConfig(nodes);
+    expect(config.nodeParticipants).toBe(50);
+    expect(config.testNodeHints).toEqual(new Map([['ann', 0], ['bob', 1]]));
+    expect(() => loadConfig({ ...nodes, PARLEY_TEST_NODE_HINTS: 'ann:0' })).toThrow(/PARLEY_TEST_NODE_HINTS: expected uid=<index into JANUS_URLS>/);
+    expect(() => loadConfig({ ...nodes, NODE_ENV: 'production' })).toThrow(/PARLEY_TEST_NODE_HINTS: only for tests/);
+  });
+
   it('accepts postgresql:// as well as postgres://, and PORT 0 (any free port)', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/x' }).databaseUrl).toBe('postgresql://localhost/x');
     expect(loadConfig({ PORT: '0' }).port).toBe(0);

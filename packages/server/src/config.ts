@@ -129,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.PARLEY_JANUS_EVENTS_ADDRESS && !(e.JANUS_URLS && e.JANUS_ADMIN_KEY)) {
     throw new ConfigError('Invalid configuration:\n  PARLEY_JANUS_EVENTS_ADDRESS: expected JANUS_URLS and JANUS_ADMIN_KEY as well (the key is the path token the nodes send to)');
   }
+  if (e.PARLEY_TEST_NODE_HINTS && e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration:\n  PARLEY_TEST_NODE_HINTS: only for tests (it places named users on given Janus nodes), not with NODE_ENV=production');
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
