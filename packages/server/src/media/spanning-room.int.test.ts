@@ -3,7 +3,7 @@
  * sessions use it: a server's media plane on two real external nodes, one
  * participant per node. Ann fills node 1, so Bob goes to node 2; each
  * publishes there and receives the other on their own node; Bob leaving takes
- * his feed out of node 1's room.
+ * his feed out of node 1's room. A node going away loses the whole room.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,4 +68,22 @@ describe('a session spanning two Janus nodes', () => {
     expect(feeds).toEqual([1]);
     await span.destroy();
   }, 60_000);
+
+  it("loses the whole room when one of its nodes goes, and the next room is made on the nodes answering", async () => {
+    const span = (await plane.createRoom('spanning-node-loss')) as SpanningRoom;
+    await span.createSubscriber({ participant: 'ann' });
+    await span.createSubscriber({ participant: 'bob' });
+    expect(span.nodes).toEqual(janus.urls);
+    let lost = false;
+    span.on('lost', () => {
+      lost = true;
+    });
+    janus.kill(1);
+    await until(() => lost, 'the spread room lost with node 2', 5_000);
+    // What is left on node 1 (the room, its copies of node 2's feeds) goes with it.
+    await span.destroy().catch(() => undefined);
+    const again = await plane.createRoom('spanning-node-loss');
+    expect(again.node).toBe(janus.urls[0]);
+    await again.destroy();
+  }, 30_000);
 });

@@ -7,6 +7,8 @@ import { JanusProcess } from '../media/janus-process.ts';
 export interface JanusNodes {
   readonly urls: string[];
   readonly adminKey: string;
+  /** `kill -9` of one node (its supervisor starts it again, empty, at the same url). */
+  kill(index: number): void;
   stop(): Promise<void>;
 }
 
@@ -21,5 +23,9 @@ export async function startJanusNodes(count: number, adminKey = 'test-nodes-admi
     await stop();
     throw error;
   }
-  return { urls: nodes.map((n) => n.url), adminKey, stop };
+  const kill = (index: number) => {
+    const pid = nodes[index]?.pid;
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+  };
+  return { urls: nodes.map((n) => n.url), adminKey, kill, stop };
 }
