@@ -2,9 +2,13 @@
  * One session across two Janus nodes (issue 17.7), through the media backend as
  * sessions use it: a server's media plane on two real external nodes, one
  * participant per node. Ann fills node 1, so Bob goes to node 2; each
- * publishes there and receives the other on their own node; Bob leaving takes
- * his feed out of node 1's room. A node going away loses the whole room.
+ * publishes there and receives the other on their own node; node 1 records
+ * both; Bob leaving takes his feed out of node 1's room. A node going away
+ * loses the whole room.
  */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JanusNodes, startJanusNodes } from '../testing/janus-nodes.ts';
@@ -57,6 +61,19 @@ describe('a session spanning two Janus nodes', () => {
     await until(() => (annSees.received.get('2:video') ?? 0) > 10 && (bobSees.received.get('1:video') ?? 0) > 10, 'both receive each other across nodes', 10_000);
     expect((annSees.firstVideoAt.get(2) ?? 0) - annSees.answeredAt).toBeLessThan(1_000);
     expect((bobSees.firstVideoAt.get(1) ?? 0) - bobSees.answeredAt).toBeLessThan(1_000);
+
+    // Recording runs on node 1, where Bob is a remote publisher: Janus writes his streams there too.
+    const dir = await mkdtemp(join(tmpdir(), 'parley-span-rec-'));
+    await span.startRecording(dir);
+    await sleep(1_500);
+    await span.stopRecording();
+    const files = await readdir(dir);
+    for (const feed of [1, 2]) {
+      const own = files.filter((f) => f.includes(`-user-${feed}-`));
+      expect(own.map((f) => f.replace(/.*-(audio|video)-.*/, '$1')).sort()).toEqual(['audio', 'video']);
+      for (const f of own) expect((await stat(join(dir, f))).size).toBeGreaterThan(1_000);
+    }
+    await rm(dir, { recursive: true });
 
     // Bob leaves: his feed goes from node 1's room too.
     expect((await span.listParticipants()).map((p) => p.feedId).sort()).toEqual([1, 2]);

@@ -158,8 +158,8 @@ export class SpanningRoom extends TypedEmitter<MediaRoomEvents> implements Media
   }
 
   /**
-   * Records on the first node. Remote publishers there stand for the other nodes' participants;
-   * whether Janus records them is not checked yet (docs/architecture.md, Cluster).
+   * Records on the first node: the other nodes' publishers are remote publishers there, and Janus
+   * records them as its own (spanning-room.int.test.ts), so every file lands in one place.
    */
   startRecording(dir: string): Promise<void> {
     return this.#home.startRecording(dir);
