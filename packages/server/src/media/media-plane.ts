@@ -140,6 +140,7 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
         return named ? this.#createRoomOn(named, sessionId) : this.#createPlacedRoom(sessionId, taken).catch(() => undefined);
       },
       participantsPerNode: perNode ?? Number.POSITIVE_INFINITY,
+      leastLoaded: this.#opts.placeRoom,
       hint: this.#opts.nodeHint,
       mediaAddressOf: (node) => (this.#process && node === this.#process.url ? this.#process.mediaAddress : undefined),
       log: this.#opts.log.child({ sessionId }),

@@ -74,6 +74,14 @@ describe('placing participants of a session spread over nodes', () => {
     expect(opened).toEqual([[B, [A]]]);
   });
 
+  it("puts a participant on the least loaded of the session's nodes with room, by placement's load", async () => {
+    const { room } = spanning({ participantsPerNode: 3, hint: (uid) => (uid === 'bob' ? B : undefined), leastLoaded: async () => B });
+    await room.createSubscriber({ participant: 'ann' });
+    await room.createSubscriber({ participant: 'bob' });
+    await room.createSubscriber({ participant: 'cat' });
+    expect(room.nodeOf('cat')).toBe(B);
+  });
+
   it('puts a participant on the least full node when every node is full', async () => {
     const { room } = spanning({ others: [] });
     await room.createSubscriber({ participant: 'ann' });

@@ -7,8 +7,9 @@
  * backend knows the room is spread.
  *
  * A participant goes to the node the placement hint names (tests), else to the
- * leg with the fewest participants below the per-node cap, else to a new leg on
- * another node (placement picks it), else — every node full — to the least full.
+ * least loaded of the session's nodes below the per-node cap (placement's load,
+ * else the session's own count), else to a new leg on another node (placement
+ * picks it), else — every node full — to the session's least full.
  * A leg's node lost loses the whole room: the session makes it again (media
  * recovery) and its clients republish, which rebuilds the forwarding too.
  */
@@ -29,6 +30,8 @@ export interface SpanningRoomOptions {
   openLeg: (node: string | undefined, taken: readonly string[]) => Promise<JanusRoom | undefined>;
   /** Most participants per node before the session takes another node. */
   participantsPerNode: number;
+  /** The least loaded of these nodes (cluster/room-placement.ts); by the session's own count without it. */
+  leastLoaded?: ((nodes: readonly string[]) => Promise<string | undefined>) | undefined;
   /** Test-only: the node a participant must be placed on. */
   hint?: ((participant: string) => string | undefined) | undefined;
   /** The address a node receives forwarded media on, when known (the embedded Janus's); else the one Janus answers. */
@@ -197,7 +200,11 @@ export class SpanningRoom extends TypedEmitter<MediaRoomEvents> implements Media
       const hinted = participant === undefined ? undefined : this.#opts.hint?.(participant);
       if (hinted !== undefined) return this.#legs.find((l) => l.room.node === hinted) ?? (await this.#open(hinted));
       const roomy = this.#legs.filter((l) => l.members.size < this.#opts.participantsPerNode);
-      if (roomy.length > 0) return leastFull(roomy);
+      if (roomy.length > 1) {
+        const chosen = await this.#opts.leastLoaded?.(roomy.map((l) => l.room.node)).catch(() => undefined);
+        return roomy.find((l) => l.room.node === chosen) ?? leastFull(roomy);
+      }
+      if (roomy.length === 1) return roomy[0] as Leg;
       return (await this.#open(undefined)) ?? leastFull(this.#legs);
     });
   }
