@@ -77,4 +77,24 @@ describe('a publisher forwarded to another Janus node (two real Janus)', () => {
     await source.destroy();
     await target.destroy();
   }, 60_000);
+
+  it("carries a video track the publisher adds later, once the remote copy is updated", async () => {
+    const [one, two] = nodes as [Node, Node];
+    const source = await JanusRoom.create(one.session, { roomId: 7_711, description: 'span', adminKey: one.janus.adminKey });
+    const target = await JanusRoom.create(two.session, { roomId: 7_712, description: 'span', adminKey: two.janus.adminKey });
+    const publisher = await source.createPublisher({ feedId: 21, display: 'dan' });
+    const dan = await sendThrough(publisher, { audioFirst: true });
+    ends.push(dan);
+    const feed = await JanusRemoteFeed.open({ publisher, source, target, targetAddress: two.janus.mediaAddress, log: noopLogger });
+
+    await dan.addVideo();
+    await feed.update();
+    const eve = await receiveThrough(await target.createSubscriber(), [21]);
+    ends.push(eve);
+    expect(eve.change.tracks.filter((t) => t.feedId === 21).map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+    await until(() => (eve.received.get('21:video') ?? 0) > 10, "eve received dan's added video across nodes", 10_000);
+    await feed.close();
+    await source.destroy();
+    await target.destroy();
+  }, 60_000);
 });

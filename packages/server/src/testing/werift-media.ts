@@ -23,17 +23,23 @@ async function gathered(pc: RTCPeerConnection): Promise<string> {
 export interface WeriftSender {
   /** The key frame requests (PLI) that reached it for its video. */
   readonly keyFrameRequests: () => number;
+  /** Adds the video track (a renegotiation); for a sender made `audioFirst`. */
+  addVideo(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Publishes through `publisher` and sends a packet of each kind every 20 ms once connected. */
-export async function sendThrough(publisher: MediaPublisher): Promise<WeriftSender> {
+/**
+ * Publishes through `publisher` and sends a packet of each kind every 20 ms once connected;
+ * `audioFirst`: audio only at first, video added by `addVideo` (a renegotiation).
+ */
+export async function sendThrough(publisher: MediaPublisher, opts: { audioFirst?: boolean } = {}): Promise<WeriftSender> {
   const pc = newPeer();
   const audio = new MediaStreamTrack({ kind: 'audio' });
   const video = new MediaStreamTrack({ kind: 'video' });
   pc.addTransceiver(audio, { direction: 'sendonly' });
   let keyFrameRequests = 0;
-  pc.addTransceiver(video, { direction: 'sendonly' }).sender.onPictureLossIndication.subscribe(() => keyFrameRequests++);
+  const sendVideo = () => pc.addTransceiver(video, { direction: 'sendonly' }).sender.onPictureLossIndication.subscribe(() => keyFrameRequests++);
+  if (!opts.audioFirst) sendVideo();
   publisher.on('candidate', (c) => {
     if (c) void pc.addIceCandidate(c).catch(() => {});
   });
@@ -48,6 +54,11 @@ export async function sendThrough(publisher: MediaPublisher): Promise<WeriftSend
   }, PACKET_EVERY_MS);
   return {
     keyFrameRequests: () => keyFrameRequests,
+    addVideo: async () => {
+      sendVideo();
+      await pc.setLocalDescription(await pc.createOffer());
+      await pc.setRemoteDescription(await publisher.renegotiate({ type: 'offer', sdp: await gathered(pc) }));
+    },
     close: async () => {
       clearInterval(timer);
       await pc.close();
