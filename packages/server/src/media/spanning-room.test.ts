@@ -24,11 +24,14 @@ function standInRoom(node: string) {
       return { ...opts, handle, streams: [{ type: 'video', mindex: 0, mid: '0', codec: 'vp8' }], publish: async () => ({ type: 'answer', sdp: '' }) };
     },
     createSubscriber: async () => ({ handle: new TypedEmitter<{ detached: [] }>() }),
+    destroyed: false,
     roomRequest: async (body: Record<string, unknown>) => {
       requests.push(`${body.request} ${body.id ?? body.publisher_id}`);
       return { ip: '127.0.0.1', port: 5_000, rtcp_port: 5_001 };
     },
-    destroy: async () => {},
+    destroy: async () => {
+      room.destroyed = true;
+    },
   });
   return room;
 }
@@ -112,5 +115,23 @@ describe("forwarding a session's publishers between its nodes", () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(home.requests).toEqual(['publish_remotely 1', 'add_remote_publisher 2', 'unpublish_remotely 1']);
     expect(b.requests).toEqual(['add_remote_publisher 1', 'publish_remotely 2', 'remove_remote_publisher 1']);
+  });
+});
+
+describe('a node whose participants of the session all left', () => {
+  it('is given back: the feeds forwarded there stop and its room goes', async () => {
+    const { room, home, others } = spanning();
+    const b = others[0] as StandIn;
+    const ann = await room.createPublisher({ feedId: 1, display: 'ann', participant: 'ann' });
+    await ann.publish({ type: 'offer', sdp: '' });
+    const bobSubscriber = (await room.createSubscriber({ participant: 'bob' })) as unknown as { handle: TypedEmitter<{ detached: [] }> };
+    expect(room.nodes).toEqual([A, B]);
+
+    bobSubscriber.handle.emit('detached');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(room.nodes).toEqual([A]);
+    expect(home.requests).toEqual(['publish_remotely 1', 'unpublish_remotely 1']);
+    expect(b.requests).toEqual(['add_remote_publisher 1', 'remove_remote_publisher 1']);
+    expect([home.destroyed, b.destroyed]).toEqual([false, true]);
   });
 });

@@ -10,8 +10,9 @@
  * least loaded of the session's nodes below the per-node cap (placement's load,
  * else the session's own count), else to a new leg on another node (placement
  * picks it), else — every node full — to the session's least full.
- * A leg's node lost loses the whole room: the session makes it again (media
- * recovery) and its clients republish, which rebuilds the forwarding too.
+ * A leg whose participants all left is given back. A leg's node lost loses the
+ * whole room: the session makes it again (media recovery) and its clients
+ * republish, which rebuilds the forwarding too.
  */
 import { SerialQueue, TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
@@ -192,21 +193,49 @@ export class SpanningRoom extends TypedEmitter<MediaRoomEvents> implements Media
     return leg;
   }
 
-  /** The leg a participant's connection goes on: where they already are, else by hint, room and load. */
+  /**
+   * The leg a participant's connection goes on. They count there from now (before their
+   * connection exists), so the leg is not given back meanwhile.
+   */
   #legFor(participant: string | undefined): Promise<Leg> {
     return this.#queue.run(async () => {
-      const placed = participant === undefined ? undefined : this.#legs.find((l) => l.members.has(participant));
-      if (placed) return placed;
-      const hinted = participant === undefined ? undefined : this.#opts.hint?.(participant);
-      if (hinted !== undefined) return this.#legs.find((l) => l.room.node === hinted) ?? (await this.#open(hinted));
-      const roomy = this.#legs.filter((l) => l.members.size < this.#opts.participantsPerNode);
-      if (roomy.length > 1) {
-        const chosen = await this.#opts.leastLoaded?.(roomy.map((l) => l.room.node)).catch(() => undefined);
-        return roomy.find((l) => l.room.node === chosen) ?? leastFull(roomy);
-      }
-      if (roomy.length === 1) return roomy[0] as Leg;
-      return (await this.#open(undefined)) ?? leastFull(this.#legs);
+      const leg = await this.#place(participant);
+      if (participant !== undefined && !leg.members.has(participant)) leg.members.set(participant, 0);
+      return leg;
     });
+  }
+
+  /** Where they already are, else by hint, room and load. */
+  async #place(participant: string | undefined): Promise<Leg> {
+    const placed = participant === undefined ? undefined : this.#legs.find((l) => l.members.has(participant));
+    if (placed) return placed;
+    const hinted = participant === undefined ? undefined : this.#opts.hint?.(participant);
+    if (hinted !== undefined) return this.#legs.find((l) => l.room.node === hinted) ?? (await this.#open(hinted));
+    const roomy = this.#legs.filter((l) => l.members.size < this.#opts.participantsPerNode);
+    if (roomy.length > 1) {
+      const chosen = await this.#opts.leastLoaded?.(roomy.map((l) => l.room.node)).catch(() => undefined);
+      return roomy.find((l) => l.room.node === chosen) ?? leastFull(roomy);
+    }
+    if (roomy.length === 1) return roomy[0] as Leg;
+    return (await this.#open(undefined)) ?? leastFull(this.#legs);
+  }
+
+  /**
+   * A leg other than the first whose participants all left is given back: the other legs' feeds
+   * stop going there and its room goes (the first stays: it records).
+   */
+  async #release(leg: Leg): Promise<void> {
+    if (leg.members.size > 0 || this.#destroying || leg === this.#legs[0] || !this.#legs.includes(leg)) return;
+    this.#legs.splice(this.#legs.indexOf(leg), 1);
+    const node = leg.room.node;
+    const feeds = [...this.#forwarded.values()].flatMap(({ byNode }) => {
+      const feed = byNode.get(node);
+      byNode.delete(node);
+      return feed ? [feed] : [];
+    });
+    await Promise.all(feeds.map((f) => f.close()));
+    await leg.room.destroy().catch((err: unknown) => this.#opts.log.warn({ err, node }, 'an empty node of the session kept its room'));
+    this.#opts.log.info({ nodes: this.nodes }, 'the session left a node');
   }
 
   /** A new leg (on `node` when named, else where placement puts it), with every published feed forwarded to it. */
@@ -255,6 +284,7 @@ export class SpanningRoom extends TypedEmitter<MediaRoomEvents> implements Media
       const left = (leg.members.get(participant) ?? 1) - 1;
       if (left > 0) leg.members.set(participant, left);
       else leg.members.delete(participant);
+      if (leg.members.size === 0) void this.#queue.run(() => this.#release(leg));
     });
   }
 }
