@@ -10,6 +10,7 @@
  */
 import { type JanusNodes, startJanusNodes } from '@parley/server/testing/janus-nodes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstFrameTimes, watchFirstFrames } from './first-frames.ts';
 import { type CallPage, eventually, openCallPage, type Stack, startCall, startStack, stats } from './harness.ts';
 
 const FIRST_FRAME_LIMIT_MS = 1_000;
@@ -30,51 +31,6 @@ afterAll(async () => {
   await stack?.close();
   await nodes?.stop();
 });
-
-/**
- * Notes in the page when each received track can first show a frame — it arrived (its
- * connection's `track` event) on a connection that is up (ICE and DTLS done: a new
- * connection's setup is not the media's delay) — and when its first frame is decoded
- * (getStats every 25 ms), by track id.
- */
-function watchFirstFrames(call: CallPage): Promise<void> {
-  return call.page.evaluate(() => {
-    const w = window as any;
-    w.tracks = {};
-    w.frameAt = {};
-    const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
-    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean; upAt?: number }, ...args: any[]) {
-      if (!this.watched) {
-        this.watched = true;
-        this.addEventListener('connectionstatechange', () => {
-          if (this.connectionState === 'connected') this.upAt ??= performance.now();
-        });
-        this.addEventListener('track', (e) => {
-          w.tracks[e.track.id] ??= { at: performance.now(), pc: this };
-        });
-      }
-      return (setRemote as any).apply(this, args);
-    } as any;
-    setInterval(async () => {
-      const pc: RTCPeerConnection | null | undefined = w.session?.getPeerConnections().subscriber;
-      if (!pc || pc.connectionState === 'closed') return;
-      (await pc.getStats()).forEach((r: any) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0) w.frameAt[r.trackIdentifier] ??= performance.now();
-      });
-    }, 25);
-  });
-}
-
-/** Per received video track: ms from when it could first show a frame to its first decoded frame. */
-function firstFrameTimes(call: CallPage): Promise<number[]> {
-  return call.page.evaluate(() => {
-    const w = window as any;
-    return Object.entries(w.frameAt as Record<string, number>).map(([id, at]) => {
-      const track = w.tracks[id];
-      return track ? at - Math.max(track.at, track.pc.upAt ?? track.at) : Number.NaN;
-    });
-  });
-}
 
 async function join(uid: string): Promise<CallPage> {
   const call = await openCallPage(stack, uid);

@@ -1,0 +1,72 @@
+/**
+ * One session across both Janus nodes of the local cluster (issue 17.7): Ann's SDK
+ * connects to process 1 (which owns the session), Bob's to process 2 (relayed),
+ * Cat through haproxy; the test-only hint puts Ann on node 1 and Bob and Cat on
+ * node 2. Everyone sees everyone (frames decoded, rising); each video shows its
+ * first frame within 1 s of when it could (first-frames.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { join as joinPath } from 'node:path';
+import { type LocalCluster, startLocalCluster } from '@parley/server/testing/local-cluster';
+import type { ServerProcess } from '@parley/server/testing/server-process';
+import { createTestDatabase } from '@parley/server/testing/test-store';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstFrameTimes, watchFirstFrames } from './first-frames.ts';
+import { type CallPage, eventually, launchChromium, openCallPage, startCall, stats } from './harness.ts';
+
+const FIRST_FRAME_LIMIT_MS = 1_000;
+
+let cluster: LocalCluster;
+let dropDatabase: () => Promise<void>;
+let browser: Browser;
+
+beforeAll(async () => {
+  const database = await createTestDatabase();
+  dropDatabase = database.drop;
+  cluster = await startLocalCluster({
+    databaseUrl: database.url,
+    env: { LOG_LEVEL: 'info', PARLEY_NODE_PARTICIPANTS: '2', PARLEY_TEST_NODE_HINTS: 'ann=0,bob=1,cat=1' },
+  });
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await cluster?.stop();
+  await dropDatabase?.();
+});
+
+async function join(url: string, uid: string): Promise<CallPage> {
+  const call = await openCallPage({ url, browser }, uid);
+  await watchFirstFrames(call);
+  await startCall(call, 'span-processes-1');
+  return call;
+}
+
+const decoding = (call: CallPage, streams: number) =>
+  eventually(() => stats(call), (s) => s.inboundVideoStreams >= streams && s.audioPacketsReceived > 0, 20_000, `${call.uid} decoding ${streams} video stream(s)`);
+
+describe('a session spanning both Janus nodes of the local cluster', () => {
+  it('lets everyone see everyone, whichever process and node each is on, first frames within 1 s', async () => {
+    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const ann = await join(one.url, 'ann');
+    const bob = await join(two.url, 'bob');
+    await decoding(ann, 1);
+    await decoding(bob, 1);
+    const cat = await join(cluster.url, 'cat');
+    for (const call of [ann, bob, cat]) {
+      const first = await decoding(call, 2);
+      await eventually(() => stats(call), (s) => s.videoFramesDecoded > first.videoFramesDecoded + 10, 10_000, `${call.uid}'s frames rising`);
+    }
+    // The owner (process 1) took node 2 for Bob: its log says so.
+    expect(await readFile(joinPath(cluster.dir, 'server-1.log'), 'utf8')).toContain('the session spans another node');
+
+    const times = { ann: await firstFrameTimes(ann), bob: await firstFrameTimes(bob), cat: await firstFrameTimes(cat) };
+    console.log(`first frame after the track could show one (ms): ${JSON.stringify(times, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    for (const list of Object.values(times)) {
+      expect(list).toHaveLength(2);
+      for (const ms of list) expect(ms).toBeLessThanOrEqual(FIRST_FRAME_LIMIT_MS);
+    }
+    for (const call of [ann, bob, cat]) await call.context.close();
+  }, 180_000);
+});

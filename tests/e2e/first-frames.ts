@@ -1,0 +1,50 @@
+/**
+ * How soon a received video shows its first frame, measured in the page: from when
+ * its track could first show one to its first decoded frame.
+ */
+import type { CallPage } from './harness.ts';
+
+/**
+ * Notes in the page when each received track can first show a frame — it arrived (its
+ * connection's `track` event) on a connection that is up (ICE and DTLS done: a new
+ * connection's setup is not the media's delay) — and when its first frame is decoded
+ * (getStats every 25 ms), by track id.
+ */
+export function watchFirstFrames(call: CallPage): Promise<void> {
+  return call.page.evaluate(() => {
+    const w = window as any;
+    w.tracks = {};
+    w.frameAt = {};
+    const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
+    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean; upAt?: number }, ...args: any[]) {
+      if (!this.watched) {
+        this.watched = true;
+        this.addEventListener('connectionstatechange', () => {
+          if (this.connectionState === 'connected') this.upAt ??= performance.now();
+        });
+        this.addEventListener('track', (e) => {
+          w.tracks[e.track.id] ??= { at: performance.now(), pc: this };
+        });
+      }
+      return (setRemote as any).apply(this, args);
+    } as any;
+    setInterval(async () => {
+      const pc: RTCPeerConnection | null | undefined = w.session?.getPeerConnections().subscriber;
+      if (!pc || pc.connectionState === 'closed') return;
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0) w.frameAt[r.trackIdentifier] ??= performance.now();
+      });
+    }, 25);
+  });
+}
+
+/** Per received video track: ms from when it could first show a frame to its first decoded frame. */
+export function firstFrameTimes(call: CallPage): Promise<number[]> {
+  return call.page.evaluate(() => {
+    const w = window as any;
+    return Object.entries(w.frameAt as Record<string, number>).map(([id, at]) => {
+      const track = w.tracks[id];
+      return track ? at - Math.max(track.at, track.pc.upAt ?? track.at) : Number.NaN;
+    });
+  });
+}
