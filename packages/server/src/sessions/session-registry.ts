@@ -41,6 +41,8 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
   /** Each session's lease being taken, awaited by all its first joins. */
   readonly #owned = new WeakMap<CallSession, Promise<void>>();
+  /** Sessions being rebuilt: open before their participants are back, so a resume waits for the rebuild. */
+  readonly #restoring = new Map<string, Promise<unknown>>();
   #draining = false;
   readonly #emptyListeners = new Set<() => void>();
   #takeover: SessionTakeoverHook | undefined;
@@ -123,13 +125,19 @@ export class SessionRegistry {
    */
   async restore(record: LiveSessionRecord, graceMs: number): Promise<CallSession> {
     const session = this.#add(record.sessionId, record.kind);
-    try {
+    const rebuilt = (async () => {
       await this.#own(session);
       await session.restore(record, graceMs);
+    })();
+    this.#restoring.set(record.sessionId, rebuilt);
+    try {
+      await rebuilt;
       return session;
     } catch (error) {
       if (this.#sessions.get(record.sessionId) === session) this.#forget(record.sessionId);
       throw error;
+    } finally {
+      if (this.#restoring.get(record.sessionId) === rebuilt) this.#restoring.delete(record.sessionId);
     }
   }
 
@@ -151,6 +159,9 @@ export class SessionRegistry {
    * relay's turn; the client tries again), not as ended.
    */
   async findOrTakeOver(resumeTokenHash: Buffer, sessionId: string | undefined): Promise<{ session: CallSession; participant: ParticipantView } | undefined> {
+    // A resume that arrives while its session is being rebuilt here (a takeover, relayed to this new
+    // owner) would find it open but still empty, and be told the session ended.
+    if (sessionId !== undefined) await this.#restoring.get(sessionId)?.catch(() => undefined);
     const here = this.findByResumeToken(resumeTokenHash);
     if (here || !this.#takeover || sessionId === undefined) return here;
     if (await this.#takeover.forSession(sessionId)) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session is served by another server process, or changing owner');
