@@ -155,6 +155,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           live: store.live,
           sessions: store.sessions,
           recordings: recordingsStore,
+          cutShort: (sessionIds) => recordings.cutShortIn(sessionIds),
           registry,
           graceMs: config.reconnectGraceMs,
           leases: cluster.leases,

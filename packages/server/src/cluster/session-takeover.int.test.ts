@@ -224,4 +224,24 @@ describe('a process killed mid-call while others run', () => {
     expect(await waitFor(() => status('left-answered'), (s) => s !== 'ongoing', 3 * takeoverSweepMs + 1_000, 'the answered call')).toBe('ended');
     expect(await c.leaseOwner('left-answered')).toBeNull();
   }, 60_000);
+
+  it('a session left recording that is closed rather than rebuilt has its recording finished as cut short', async () => {
+    const c = await cluster();
+    const server = await c.start();
+    // What a process killed while recording leaves, with nobody in the session to come back: it is closed, not rebuilt.
+    const db = new pg.Client({ connectionString: c.databaseUrl });
+    await db.connect();
+    cleanups.push(() => db.end());
+    const rawDir = mkdtempSync(join(tmpdir(), 'parley-cut-short-'));
+    cleanups.push(() => rmSync(rawDir, { recursive: true, force: true }));
+    await db.query(`insert into call_sessions (session_id, kind, status, created_at, started_at) values ('left-recording', 'group', 'ongoing', now(), now())`);
+    await db.query(`insert into recordings (id, session_id, status, started_by, started_by_name, started_at, raw_dir) values ('00000000-0000-4000-8000-00000000c075', 'left-recording', 'recording', 'ann', 'Ann', now(), $1)`, [rawDir]);
+    await db.query(`insert into live_sessions (session_id, kind, media, recording_id, recording_dir) values ('left-recording', 'group', 'video', '00000000-0000-4000-8000-00000000c075', $1)`, [rawDir]);
+    const recording = async () => (await db.query(`select status, error from recordings where id = '00000000-0000-4000-8000-00000000c075'`)).rows[0];
+
+    const finished = await waitFor(recording, (r) => r.status !== 'recording', 3 * takeoverSweepMs + 2_000, 'the recording');
+    // No media was written before the kill: failed with the restart's reason, as a restart would.
+    expect(finished).toEqual({ status: 'failed', error: 'The server stopped while recording and no media had been written' });
+    expect((await callLog(server, 'left-recording')).status).toBe('ended');
+  }, 60_000);
 });

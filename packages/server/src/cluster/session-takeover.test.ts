@@ -35,6 +35,7 @@ class ScriptedLeases extends FakeSessionLeases {
 function takeoverOf(leases: ScriptedLeases) {
   const registry = new SessionRegistry({ log, events: new DomainEvents(() => undefined), media: new FakeMediaBackend(), maxParticipants: 16, reconnectGraceMs: 5_000 }, leases);
   const restore = vi.spyOn(registry, 'restore');
+  const cutShort = vi.fn(async (_sessionIds: readonly string[]) => undefined);
   const takeover = new SessionTakeover({
     live: {
       load: async () => ({ sessions: [liveSessionRecord('left-behind')], refused: [] }),
@@ -44,6 +45,7 @@ function takeoverOf(leases: ScriptedLeases) {
     } as unknown as LiveSessionsStore,
     sessions: { ongoingIds: async () => [], keepOpen: async () => undefined, closeDangling: async () => undefined, cancelRingingOlderThan: async () => [] } as unknown as SessionsStore,
     recordings: { get: async () => undefined },
+    cutShort,
     registry,
     graceMs: 5_000,
     leases,
@@ -55,7 +57,7 @@ function takeoverOf(leases: ScriptedLeases) {
     answeredLeftAfterMs: 65_000,
     log,
   });
-  return { registry, restore, takeover };
+  return { registry, restore, cutShort, takeover };
 }
 
 describe('the sweep', () => {
@@ -67,6 +69,22 @@ describe('the sweep', () => {
     expect(registry.get('left-behind')?.isOpen).toBe(true);
     await takeover.sweep();
     expect(restore).toHaveBeenCalledTimes(1);
+  });
+
+  it('finishes the recordings of a session it closed rather than rebuilt as cut short, and only those', async () => {
+    const { restore, cutShort, takeover } = takeoverOf(new ScriptedLeases());
+    await takeover.sweep();
+    restore.mockRejectedValueOnce(new Error('no room can be made'));
+    await takeover.sweep();
+    expect(cutShort).toHaveBeenCalledWith(['left-behind']);
+  });
+
+  it('leaves the recordings of a session it rebuilt recording', async () => {
+    const { registry, cutShort, takeover } = takeoverOf(new ScriptedLeases());
+    await takeover.sweep();
+    await takeover.sweep();
+    expect(registry.get('left-behind')?.isOpen).toBe(true);
+    expect(cutShort).not.toHaveBeenCalled();
   });
 
   it('leaves a session another process owns', async () => {

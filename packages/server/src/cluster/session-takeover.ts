@@ -29,6 +29,8 @@ export interface SessionTakeoverOptions extends Omit<RestoreDeps, 'registry' | '
   ringingLeftAfterMs: number;
   /** An answered call whose session has not started this long (ms) was left by a process that died (a live one ends it after its join grace). */
   answeredLeftAfterMs: number;
+  /** The recordings of sessions closed rather than rebuilt, finished as cut short (RecordingService.cutShortIn). */
+  cutShort: (sessionIds: readonly string[]) => Promise<unknown>;
   /** How often a lease running out is read while waited for, in ms. */
   pollMs: number;
   /** The leases' TTL and renewal period (ms): a lease renewed less recently than one period was missed by its owner. */
@@ -136,10 +138,15 @@ export class SessionTakeover {
     return true;
   }
 
-  /** Through the restart path: only the sessions whose lease this process wins are rebuilt (or closed). */
+  /**
+   * Through the restart path: only the sessions whose lease this process wins
+   * are rebuilt, or closed — their recordings then finished as cut short, as
+   * a restart would.
+   */
   async #rebuild(sessionIds: string[]): Promise<void> {
-    const { registry, leases, ...deps } = this.#opts;
+    const { registry, leases, cutShort, ...deps } = this.#opts;
     const restored = await restoreLiveSessions({ ...deps, registry, leases }, sessionIds);
     if (restored.sessionIds.length > 0) deps.log.info({ sessionIds: restored.sessionIds }, 'sessions of a process that died taken over');
+    if (restored.closedSessionIds.length > 0) await cutShort(restored.closedSessionIds);
   }
 }

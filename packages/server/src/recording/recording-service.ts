@@ -85,10 +85,26 @@ export class RecordingService {
    * `goingOn` belong to sessions rebuilt after the restart: they keep recording.
    */
   async recover(goingOn: ReadonlySet<string> = new Set()): Promise<{ resumed: string[]; failed: string[] }> {
+    const left = (await this.store.withStatus('recording', 'processing')).filter((row) => !(row.status === 'recording' && goingOn.has(row.id)));
+    return this.#finishLeft(left);
+  }
+
+  /**
+   * In a cluster, sessions a process that died left live and that another
+   * closed rather than rebuilt (cluster/session-takeover.ts): their
+   * recordings still `recording` are finished as cut short, as after a restart.
+   */
+  async cutShortIn(sessionIds: readonly string[]): Promise<{ resumed: string[]; failed: string[] }> {
+    if (sessionIds.length === 0) return { resumed: [], failed: [] };
+    const left = (await this.store.withStatus('recording')).filter((row) => sessionIds.includes(row.sessionId));
+    return this.#finishLeft(left);
+  }
+
+  /** Each recording left `recording` or `processing`: processed when its raw files are there, else failed with the reason. */
+  async #finishLeft(rows: readonly RecordingRow[]): Promise<{ resumed: string[]; failed: string[] }> {
     const resumed: string[] = [];
     const failed: string[] = [];
-    for (const row of await this.store.withStatus('recording', 'processing')) {
-      if (row.status === 'recording' && goingOn.has(row.id)) continue;
+    for (const row of rows) {
       const files = listMjr(row.rawDir);
       if (files.length === 0) {
         const why =

@@ -42,6 +42,8 @@ export interface Restored {
   sessionIds: string[];
   /** Recordings that go on in the rebuilt sessions (not to be finished as cut short). */
   recordingIds: Set<string>;
+  /** With leases: the sessions taken here and closed rather than rebuilt (their recordings were cut short). */
+  closedSessionIds: string[];
 }
 
 /**
@@ -82,6 +84,7 @@ export async function restoreLiveSessions(deps: RestoreDeps, only?: readonly str
   return {
     sessionIds: restored.map((r) => r.sessionId),
     recordingIds: new Set(restored.flatMap((r) => (r.recording ? [r.recording.id] : []))),
+    closedSessionIds: closed,
   };
 }
 
