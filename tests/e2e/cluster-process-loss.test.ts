@@ -21,33 +21,23 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalCluster, startLocalCluster } from '@parley/server/testing/local-cluster';
 import { freePort, type ServerProcess } from '@parley/server/testing/server-process';
-import { createTestDatabase } from '@parley/server/testing/test-store';
 import { Redis } from 'ioredis';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, events, launchChromium, openCallPage, type Stack, startCall, stats } from './harness.ts';
+import { useLocalCluster } from './cluster-stack.ts';
+import { type CallPage, eventually, events, openCallPage, startCall, stats } from './harness.ts';
 import { mediaBackAt, watchMediaBack } from './media-back.ts';
 
-let cluster: LocalCluster;
-let dropDatabase: () => Promise<void>;
-let browser: Browser;
+const stack = useLocalCluster();
 let balancer: { url: string; stop(): Promise<void> };
 const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-process-loss-'));
 
+// After the cluster's own hooks (useLocalCluster): started after it, stopped before it.
 beforeAll(async () => {
-  const database = await createTestDatabase();
-  dropDatabase = database.drop;
-  cluster = await startLocalCluster({ databaseUrl: database.url, env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' }, keepLogs: process.env.E2E_KEEP_LOGS === '1' });
-  balancer = await firstAnswering(cluster.servers);
-  browser = await launchChromium();
-}, 120_000);
+  balancer = await firstAnswering(stack.cluster.servers);
+}, 60_000);
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
   await balancer?.stop();
-  await cluster?.stop();
-  await dropDatabase?.();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -97,7 +87,7 @@ ${servers.map((s, i) => `  server p${i + 1} 127.0.0.1:${new URL(s.url).port} che
 async function twoInACall(sessionId: string, urls: [string, string]): Promise<[CallPage, CallPage]> {
   const calls: CallPage[] = [];
   for (const [i, uid] of ['ann', 'ben'].entries()) {
-    const call = await openCallPage({ url: urls[i], browser } as unknown as Stack, uid, uid.toUpperCase());
+    const call = await openCallPage({ url: urls[i] as string, browser: stack.browser }, uid, uid.toUpperCase());
     await startCall(call, sessionId);
     calls.push(call);
   }
@@ -148,13 +138,13 @@ async function hangUp(calls: readonly CallPage[]): Promise<void> {
 }
 
 async function stays(server: ServerProcess, sessionId: string): Promise<unknown[]> {
-  const log = await (await fetch(`${server.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${cluster.apiKey}` } })).json();
+  const log = await (await fetch(`${server.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${stack.cluster.apiKey}` } })).json();
   return log.participants.map((p: any) => [p.uid, p.leftAt]);
 }
 
 /** The Janus nodes carrying participants now, from the node load every process posts in Redis. */
 async function nodesInUse(): Promise<string[]> {
-  const redis = new Redis(cluster.redis.url);
+  const redis = new Redis(stack.cluster.redis.url);
   try {
     const keys = await redis.keys('parley:node-load:*');
     const used = new Set<string>();
@@ -175,7 +165,7 @@ function killJanus(url: string): void {
 
 describe('the process owning a two-person call is killed (-9)', () => {
   it("both pages resume on the other process within 10 s — the owner's own client and the one relayed to it — media back, no leave seen, one stay each", async () => {
-    const [owner, other] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const [owner, other] = stack.cluster.servers as readonly [ServerProcess, ServerProcess];
     // Ann through the load balancer, on the owner; Ben on the other process, relayed to the owner.
     const calls = await twoInACall('process-loss-1', [balancer.url, other.url]);
     const before = await countUnwanted(calls);
@@ -221,7 +211,7 @@ describe('the Janus node carrying a call is killed (-9)', () => {
     expect(Math.max(...back) - killedAt).toBeLessThan(5_000);
     expect(await unwantedSince(calls, before)).toEqual([[], []]);
     const now = await eventually(nodesInUse, (n) => n.length === 1 && n[0] !== node, 10_000, 'the call on the other node');
-    expect(now).toEqual(cluster.janusUrls.filter((u) => u !== node));
+    expect(now).toEqual(stack.cluster.janusUrls.filter((u) => u !== node));
     await hangUp(calls);
   }, 120_000);
 });

@@ -5,56 +5,27 @@
  * which relays B to it; C comes through the load balancer. Media, joins,
  * leaves, mute and recording behave as on one process.
  */
-import { createTestDatabase } from '@parley/server/testing/test-store';
-import { type LocalCluster, startLocalCluster } from '@parley/server/testing/local-cluster';
 import type { ServerProcess } from '@parley/server/testing/server-process';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, events, launchChromium, openCallPage, startCall, stats } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { decoding, framesRising, useLocalCluster } from './cluster-stack.ts';
+import { type CallPage, eventually, events, openCallPage, startCall } from './harness.ts';
 
-let cluster: LocalCluster;
-let dropDatabase: () => Promise<void>;
-let browser: Browser;
+const stack = useLocalCluster({ PARLEY_RECONNECT_GRACE_MS: '3000' });
 const pages: CallPage[] = [];
-
-beforeAll(async () => {
-  const database = await createTestDatabase();
-  dropDatabase = database.drop;
-  cluster = await startLocalCluster({
-    databaseUrl: database.url,
-    env: { PARLEY_RECONNECT_GRACE_MS: '3000', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' },
-    keepLogs: process.env.E2E_KEEP_LOGS === '1',
-  });
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await cluster?.stop();
-  await dropDatabase?.();
-});
 
 /** `uid` in `sessionId`, its SDK connected to `url` (a process, or the load balancer). */
 async function join(url: string, uid: string, sessionId: string, settings: Parameters<typeof startCall>[2] = {}): Promise<CallPage> {
-  const call = await openCallPage({ url, browser }, uid, uid.toUpperCase());
+  const call = await openCallPage({ url, browser: stack.browser }, uid, uid.toUpperCase());
   pages.push(call);
   await startCall(call, sessionId, settings);
   return call;
-}
-
-const decoding = (call: CallPage, streams: number) =>
-  eventually(() => stats(call), (s) => s.inboundVideoStreams >= streams && s.videoFramesDecoded > 0 && s.audioPacketsReceived > 0, 20_000, `${call.uid} decoding ${streams} video stream(s)`);
-
-/** Frames keep coming: the decoded count rises between two reads. */
-async function framesRising(call: CallPage): Promise<void> {
-  const before = await stats(call);
-  await eventually(() => stats(call), (s) => s.videoFramesDecoded > before.videoFramesDecoded + 10 && s.audioPacketsReceived > before.audioPacketsReceived, 10_000, `${call.uid}'s frames rising`);
 }
 
 const uidsOf = async (call: CallPage, name: string) => (await events(call, name)).map((e) => e.payload.uid ?? e.payload.muted?.uid);
 
 describe('a session with A on process 1 and B on process 2', () => {
   it('carries media both ways, shows joins, mute, recording and leaves, and C through the load balancer sees everyone', async () => {
-    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const [one, two] = stack.cluster.servers as readonly [ServerProcess, ServerProcess];
     const a = await join(one.url, 'ann', 'relay-1');
     const b = await join(two.url, 'ben', 'relay-1');
 
@@ -81,7 +52,7 @@ describe('a session with A on process 1 and B on process 2', () => {
     await eventually(() => events(b, 'onRecordingToggled'), (e) => e[1]?.payload.recording === false, 10_000, 'ben told of the stop');
     const recordingId = started[0]?.payload.recordingId as string;
     const recording = await eventually(
-      () => fetch(`${one.url}/v1/recordings/${recordingId}`, { headers: { authorization: `Bearer ${cluster.apiKey}` } }).then((r) => r.json()),
+      () => fetch(`${one.url}/v1/recordings/${recordingId}`, { headers: { authorization: `Bearer ${stack.cluster.apiKey}` } }).then((r) => r.json()),
       (r: any) => r.status === 'ready' || r.status === 'failed',
       90_000,
       'the recording job',
@@ -89,7 +60,7 @@ describe('a session with A on process 1 and B on process 2', () => {
     expect(recording).toMatchObject({ status: 'ready', startedBy: { uid: 'ben' } });
 
     // C comes through the load balancer, onto either process.
-    const c = await join(cluster.url, 'cat', 'relay-1');
+    const c = await join(stack.cluster.url, 'cat', 'relay-1');
     await decoding(c, 2);
     await decoding(a, 2);
     await decoding(b, 2);
@@ -107,7 +78,7 @@ describe('a session with A on process 1 and B on process 2', () => {
   }, 240_000);
 
   it('warns a relayed participant left alone that the session idles out, and ends it for them', async () => {
-    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const [one, two] = stack.cluster.servers as readonly [ServerProcess, ServerProcess];
     const eve = await join(one.url, 'eve', 'relay-idle');
     const dan = await join(two.url, 'dan', 'relay-idle', { setters: { setIdleTimeoutPeriod: 5 } });
     await decoding(dan, 1);

@@ -5,34 +5,18 @@
  * both join the call's session (one of them relayed to its owner), media
  * flows, and the seed's end sequence ends it; the call log has it right.
  */
-import { createTestDatabase } from '@parley/server/testing/test-store';
-import { type LocalCluster, startLocalCluster } from '@parley/server/testing/local-cluster';
 import type { ServerProcess } from '@parley/server/testing/server-process';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, events, launchChromium, openCallPage, startCall, stats } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useLocalCluster } from './cluster-stack.ts';
+import { type CallPage, eventually, events, openCallPage, startCall, stats } from './harness.ts';
 
-let cluster: LocalCluster;
-let dropDatabase: () => Promise<void>;
-let browser: Browser;
-
-beforeAll(async () => {
-  const database = await createTestDatabase();
-  dropDatabase = database.drop;
-  cluster = await startLocalCluster({ databaseUrl: database.url, env: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' }, keepLogs: process.env.E2E_KEEP_LOGS === '1' });
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await cluster?.stop();
-  await dropDatabase?.();
-});
+const stack = useLocalCluster();
 
 const CALL_EVENTS = ['onIncomingCallReceived', 'onOutgoingCallAccepted', 'onOutgoingCallRejected', 'onIncomingCallCancelled', 'onCallEndedMessageReceived'];
 
 /** `uid` with the SDK connected to `server`, logged in to its user channel, keeping every call event. */
 async function loggedIn(server: ServerProcess, uid: string): Promise<CallPage> {
-  const p = await openCallPage({ url: server.url, browser }, uid, uid.toUpperCase());
+  const p = await openCallPage({ url: server.url, browser: stack.browser }, uid, uid.toUpperCase());
   await p.page.evaluate(
     async ({ authToken, names }) => {
       const w = window as any;
@@ -49,14 +33,14 @@ const heard = (p: CallPage, name: string, timeoutMs = 10_000) =>
   eventually(() => p.page.evaluate((n) => (window as any).callEvents.filter((e: { name: string }) => e.name === n), name), (e) => e.length > 0, timeoutMs, `${p.uid} ${name}`).then((e) => e[0].call);
 
 async function callLog(sessionId: string): Promise<any> {
-  const r = await fetch(`${cluster.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${cluster.apiKey}` } });
+  const r = await fetch(`${stack.cluster.url}/v1/calls/${sessionId}`, { headers: { authorization: `Bearer ${stack.cluster.apiKey}` } });
   expect(r.status).toBe(200);
   return r.json();
 }
 
 describe('a call from a user on process 1 to a user on process 2', () => {
   it('rings, is accepted, carries media both ways, ends with the seed end sequence, and the call log has it', async () => {
-    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const [one, two] = stack.cluster.servers as readonly [ServerProcess, ServerProcess];
     const alice = await loggedIn(one, 'alice');
     const bob = await loggedIn(two, 'bob');
 

@@ -7,59 +7,37 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
-import { type LocalCluster, startLocalCluster } from '@parley/server/testing/local-cluster';
 import type { ServerProcess } from '@parley/server/testing/server-process';
-import { createTestDatabase } from '@parley/server/testing/test-store';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { decoding, useLocalCluster } from './cluster-stack.ts';
 import { firstFrameTimes, watchFirstFrames } from './first-frames.ts';
-import { type CallPage, eventually, launchChromium, openCallPage, startCall, stats } from './harness.ts';
+import { type CallPage, eventually, openCallPage, startCall, stats } from './harness.ts';
 
 const FIRST_FRAME_LIMIT_MS = 1_000;
 
-let cluster: LocalCluster;
-let dropDatabase: () => Promise<void>;
-let browser: Browser;
-
-beforeAll(async () => {
-  const database = await createTestDatabase();
-  dropDatabase = database.drop;
-  cluster = await startLocalCluster({
-    databaseUrl: database.url,
-    env: { LOG_LEVEL: 'info', PARLEY_NODE_PARTICIPANTS: '2', PARLEY_TEST_NODE_HINTS: 'ann=0,bob=1,cat=1' },
-  });
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await cluster?.stop();
-  await dropDatabase?.();
-});
+const stack = useLocalCluster({ PARLEY_NODE_PARTICIPANTS: '2', PARLEY_TEST_NODE_HINTS: 'ann=0,bob=1,cat=1' });
 
 async function join(url: string, uid: string): Promise<CallPage> {
-  const call = await openCallPage({ url, browser }, uid);
+  const call = await openCallPage({ url, browser: stack.browser }, uid);
   await watchFirstFrames(call);
   await startCall(call, 'span-processes-1');
   return call;
 }
 
-const decoding = (call: CallPage, streams: number) =>
-  eventually(() => stats(call), (s) => s.inboundVideoStreams >= streams && s.audioPacketsReceived > 0, 20_000, `${call.uid} decoding ${streams} video stream(s)`);
-
 describe('a session spanning both Janus nodes of the local cluster', () => {
   it('lets everyone see everyone, whichever process and node each is on, first frames within 1 s', async () => {
-    const [one, two] = cluster.servers as readonly [ServerProcess, ServerProcess];
+    const [one, two] = stack.cluster.servers as readonly [ServerProcess, ServerProcess];
     const ann = await join(one.url, 'ann');
     const bob = await join(two.url, 'bob');
     await decoding(ann, 1);
     await decoding(bob, 1);
-    const cat = await join(cluster.url, 'cat');
+    const cat = await join(stack.cluster.url, 'cat');
     for (const call of [ann, bob, cat]) {
       const first = await decoding(call, 2);
       await eventually(() => stats(call), (s) => s.videoFramesDecoded > first.videoFramesDecoded + 10, 10_000, `${call.uid}'s frames rising`);
     }
     // The owner (process 1) took node 2 for Bob: its log says so.
-    expect(await readFile(joinPath(cluster.dir, 'server-1.log'), 'utf8')).toContain('the session spans another node');
+    expect(await readFile(joinPath(stack.cluster.dir, 'server-1.log'), 'utf8')).toContain('the session spans another node');
 
     const times = { ann: await firstFrameTimes(ann), bob: await firstFrameTimes(bob), cat: await firstFrameTimes(cat) };
     console.log(`first frame after the track could show one (ms): ${JSON.stringify(times, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
