@@ -9,6 +9,7 @@ import type { ServerProcess } from '@parley/server/testing/server-process';
 import { describe, expect, it } from 'vitest';
 import { useLocalCluster } from './cluster-stack.ts';
 import { type CallPage, eventually, events, openCallPage, startCall, stats } from './harness.ts';
+import { hangUpTheSeedWay, leaveEndedCallTheSeedWay } from './seed-end.ts';
 
 const stack = useLocalCluster();
 
@@ -58,20 +59,11 @@ describe('a call from a user on process 1 to a user on process 2', () => {
     expect((await callLog(call.sessionId)).status).toBe('ongoing');
 
     // The seed, caller side: endCall → clearActiveCall → endSession.
-    await alice.page.evaluate(async (sessionId) => {
-      const { ParleyCalls } = (window as any).Parley;
-      await ParleyCalls.endCall(sessionId);
-      ParleyCalls.clearActiveCall();
-      await ParleyCalls.endSession();
-    }, call.sessionId);
+    await hangUpTheSeedWay(alice, call.sessionId);
     expect((await heard(bob, 'onCallEndedMessageReceived')).status).toBe('ended');
     await eventually(() => events(bob, 'onCallEnded'), (e) => e.length === 1, 10_000, 'bob onCallEnded');
     // The seed, remote side: onCallEnded → clearActiveCall → endSession.
-    await bob.page.evaluate(async () => {
-      const { ParleyCalls } = (window as any).Parley;
-      ParleyCalls.clearActiveCall();
-      await ParleyCalls.endSession();
-    });
+    await leaveEndedCallTheSeedWay(bob);
 
     const log = await eventually(() => callLog(call.sessionId), (l) => l.participants.length === 2 && l.participants.every((x: any) => x.leftAt !== null), 10_000, 'the call log closed');
     expect(log).toMatchObject({ status: 'ended', type: 'video', kind: 'direct', initiator: { uid: 'alice' }, receiver: { uid: 'bob' } });

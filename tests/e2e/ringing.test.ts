@@ -7,6 +7,7 @@
 import { api } from '@parley/server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CallPage, eventually, events, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack, stats } from './harness.ts';
+import { hangUpTheSeedWay, leaveEndedCallTheSeedWay } from './seed-end.ts';
 
 const RING_TIMEOUT_MS = 5_000;
 let stack: Stack;
@@ -101,21 +102,12 @@ describe('a call that is answered', () => {
     expect((await logOf(call.sessionId)).status).toBe('ongoing');
 
     // The seed, caller side: onCallEndButtonPressed → endCall → clearActiveCall → endSession.
-    await alice.page.evaluate(async (sessionId) => {
-      const { ParleyCalls } = (window as any).Parley;
-      await ParleyCalls.endCall(sessionId);
-      ParleyCalls.clearActiveCall();
-      await ParleyCalls.endSession();
-    }, call.sessionId);
+    await hangUpTheSeedWay(alice, call.sessionId);
     // The other side hears it twice: the ringing channel and its session.
     expect((await waitFor(bob, 'onCallEndedMessageReceived')).status).toBe('ended');
     await eventually(() => events(bob, 'onCallEnded'), (e) => e.length === 1, 10_000, 'bob onCallEnded');
     // The seed, remote side: onCallEnded → clearActiveCall → endSession.
-    await bob.page.evaluate(async () => {
-      const { ParleyCalls } = (window as any).Parley;
-      ParleyCalls.clearActiveCall();
-      await ParleyCalls.endSession();
-    });
+    await leaveEndedCallTheSeedWay(bob);
     for (const p of [alice, bob]) {
       expect(await activeCall(p)).toBeNull();
       expect(await p.page.evaluate(() => (window as any).session.state)).toBe('ended');
