@@ -7,18 +7,12 @@
  * into it. Needs TEST_DATABASE_URL and the test network namespace
  * (scripts/in-netns.sh), like every test with a real Janus.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../defaults.ts';
-import { startTestRedis } from '../testing/redis-server.ts';
-import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { startClusterProcesses } from '../testing/cluster-processes.ts';
+import type { ServerProcess } from '../testing/server-process.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
-import { createTestDatabase } from '../testing/test-store.ts';
 import { signCallToken } from '../tokens/call-token.ts';
-import { noopLogger } from '../util/logger.ts';
-import { connectRedis } from './redis-connection.ts';
 
 const API_KEY = 'lease-start-api-key-0123456789abcdef';
 const TOKEN_SECRET = 'lease-start-token-secret-0123456789abcdefghijklmnop';
@@ -44,28 +38,10 @@ async function callLog(s: ServerProcess): Promise<any> {
 
 describe('a process starting beside a live one, on one PostgreSQL and one Redis', () => {
   it('leaves the session another process owns alone, and takes it over once that owner died and its lease lapsed', async () => {
-    const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
-    const redis = await startTestRedis();
-    cleanups.push(() => redis.stop());
-    const admin = await connectRedis(redis.url, 'test', noopLogger);
-    cleanups.push(() => admin.disconnect());
-    const leaseOwner = () => admin.get(`${DEFAULTS.cluster.redisPrefix}lease:${SESSION}`);
-    const start = async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'parley-lease-start-'));
-      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-      const s = await startServerProcess({
-        DATA_DIR: dataDir,
-        DATABASE_URL: database.url,
-        REDIS_URL: redis.url,
-        PARLEY_API_KEY: API_KEY,
-        PARLEY_TOKEN_SECRET: TOKEN_SECRET,
-        PARLEY_RECONNECT_GRACE_MS: '20000',
-        PORT: '0',
-      });
-      cleanups.push(() => s.kill('SIGKILL'));
-      return s;
-    };
+    const c = await startClusterProcesses({ PARLEY_API_KEY: API_KEY, PARLEY_TOKEN_SECRET: TOKEN_SECRET, PARLEY_RECONNECT_GRACE_MS: '20000', PORT: '0' });
+    cleanups.push(() => c.close());
+    const leaseOwner = () => c.leaseOwner(SESSION);
+    const start = () => c.start();
 
     const first = await start();
     const ann = await joinCall(first, 'ann');
