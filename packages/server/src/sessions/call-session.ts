@@ -15,7 +15,6 @@ import {
   type Participant,
   ParleyError,
   type PeerTarget,
-  type RecordingActor,
   SerialQueue,
   type ServerEventName,
   type ServerEvents,
@@ -31,12 +30,14 @@ import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
 import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
 import { IdleWatch } from './idle-timer.ts';
-import { remakeRoom } from './media-recovery.ts';
+import { KeyFrameRequests } from './key-frame-requests.ts';
 import { SenderHealth } from './sender-health.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import { type ParticipantInit, type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
 import { ScreenShares } from './screen-share.ts';
+import { type RecordingState, type RecordingTarget, recorderOf, SessionRecording } from './session-recording.ts';
+import { SessionRoom } from './session-room.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { type SessionMedia, VideoSwitch } from './video-switch.ts';
 
@@ -48,16 +49,8 @@ const SESSION_TRANSITIONS: Transitions<SessionState> = {
   ended: [],
 };
 
-/** Where a recording's raw files go; made only when a recording really starts. */
-export interface RecordingTarget {
-  id: string;
-  dir: string;
-}
-
-export interface RecordingState {
-  recording: boolean;
-  recordingId: string | null;
-}
+// Where other modules have always found them.
+export type { RecordingState, RecordingTarget } from './session-recording.ts';
 
 export interface CallSessionDeps {
   log: Logger;
@@ -69,8 +62,6 @@ export interface CallSessionDeps {
   onEnded(session: CallSession): void;
 }
 
-const actorOf = (p: ParticipantView): RecordingActor => ({ uid: p.uid, name: p.info.name });
-
 export class CallSession implements SessionView {
   readonly sessionId: string;
   readonly kind: CallKind;
@@ -78,8 +69,8 @@ export class CallSession implements SessionView {
   readonly #participants = new Map<string, SessionParticipant>();
   readonly #lifecycle: StateMachine<SessionState>;
   readonly #queue = new SerialQueue();
-  #room: MediaRoom | undefined;
-  #recording: RecordingTarget | undefined;
+  readonly #room: SessionRoom;
+  readonly #recording: SessionRecording;
   #nextFeedId = 1;
   readonly #subscriptions: SubscriptionManager;
   readonly #idle: IdleWatch<SessionParticipant>;
@@ -88,6 +79,7 @@ export class CallSession implements SessionView {
   readonly #screens: ScreenShares;
   /** Whose uplink is in trouble now, so their receivers' losses are not read as the receivers' own. */
   readonly #senders = new SenderHealth();
+  readonly #keyFrames: KeyFrameRequests;
 
   constructor(
     sessionId: string,
@@ -97,12 +89,26 @@ export class CallSession implements SessionView {
     this.sessionId = sessionId;
     this.kind = kind;
     this.log = deps.log.child({ sessionId });
+    this.#recording = new SessionRecording(this, deps.events, this.log);
+    this.#room = new SessionRoom(
+      {
+        sessionId,
+        isOpen: () => this.isOpen,
+        mediaLost: () => this.#mediaLost(),
+        mediaBack: (room) => this.#mediaBack(room),
+        mediaFailed: () => this.end('media-failure'),
+      },
+      deps.media,
+      this.#queue,
+      this.log,
+    );
+    this.#keyFrames = new KeyFrameRequests(() => this.#participants.values(), this.log);
     this.#lifecycle = new StateMachine<SessionState>('starting', SESSION_TRANSITIONS, (from, to) => this.log.info({ from, to }, 'session state'));
     this.#subscriptions = new SubscriptionManager(
       {
         // Someone whose client has yet to publish in a room made anew receives nothing until it does (publish).
         members: () => [...this.#participants.values()].filter((p) => !p.mediaRestartPending),
-        room: () => (this.isOpen ? this.#room : undefined),
+        room: () => (this.isOpen ? this.#room.current : undefined),
         describe: (track) => this.#describe(track),
       },
       this.log,
@@ -154,11 +160,11 @@ export class CallSession implements SessionView {
 
   /** Its media room (read only: for tools and logs). */
   get room(): MediaRoom | undefined {
-    return this.#room;
+    return this.#room.current;
   }
 
   get recording(): RecordingState {
-    return { recording: this.#recording !== undefined, recordingId: this.#recording?.id ?? null };
+    return this.#recording.state;
   }
 
   get activeSpeaker(): string | null {
@@ -279,7 +285,7 @@ export class CallSession implements SessionView {
   publish(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
     return this.#queue.run(async () => {
       const participant = this.#member(view);
-      const answer = await participant.publish(offer, this.#requireRoom());
+      const answer = await participant.publish(offer, this.#room.require());
       if (participant.mediaRestartPending) {
         // Their client publishes on new connections in the room made anew: its new subscriber may receive now.
         participant.mediaRestarted();
@@ -297,7 +303,7 @@ export class CallSession implements SessionView {
 
   /** The client's screen share offer (a second publisher connection); others receive it once its media flows. */
   publishScreen(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
-    return this.#queue.run(() => this.#member(view).publishScreen(offer, this.#requireRoom(), () => this.#nextFeedId++));
+    return this.#queue.run(() => this.#member(view).publishScreen(offer, this.#room.require(), () => this.#nextFeedId++));
   }
 
   /** Ends the participant's screen share (harmless when there is none); resolves once nobody receives it. */
@@ -366,31 +372,13 @@ export class CallSession implements SessionView {
 
   /** Starts recording; harmless while it records. `target` is asked for a place only when a recording really starts. */
   startRecording(view: ParticipantView, target: () => RecordingTarget): Promise<RecordingState> {
-    return this.#queue.run(async () => {
-      const by = this.#mayRecord(view);
-      if (this.#recording) return this.recording;
-      const room = this.#requireRoom();
-      const { id, dir } = target();
-      const startedAt = new Date();
-      await room.startRecording(dir);
-      this.#recording = { id, dir };
-      try {
-        await this.#emit('recording.started', { session: this, recordingId: id, by: actorOf(by), startedAt, rawDir: dir });
-      } catch (error) {
-        this.#recording = undefined;
-        await room.stopRecording().catch((stopError: unknown) => this.log.warn({ err: stopError }, 'could not stop an unrecorded recording'));
-        throw error;
-      }
-      this.log.info({ recordingId: id, by: by.uid }, 'recording started');
-      return this.recording;
-    });
+    return this.#queue.run(() => this.#recording.start(recorderOf(this.#member(view)), () => this.#room.require(), target));
   }
 
   /** Stops recording; harmless when nothing records. */
   stopRecording(view: ParticipantView): Promise<RecordingState> {
     return this.#queue.run(async () => {
-      const by = this.#mayRecord(view);
-      const id = await this.#stopRecording(actorOf(by));
+      const id = await this.#recording.stop(recorderOf(this.#member(view)), this.#room.current);
       return { recording: false, recordingId: id };
     });
   }
@@ -403,7 +391,7 @@ export class CallSession implements SessionView {
    */
   restore(record: LiveSessionRecord, graceMs: number): Promise<void> {
     return this.#queue.run(async () => {
-      this.#useRoom(await this.deps.media.createRoom(this.sessionId));
+      const room = await this.#room.open();
       this.#video.started(record.media === 'audio');
       this.#lifecycle.to('live');
       for (const p of record.participants) {
@@ -429,10 +417,7 @@ export class CallSession implements SessionView {
         this.#nextFeedId = Math.max(this.#nextFeedId, p.feedId + 1);
       }
       this.#idle.update();
-      if (record.recording && this.#room) {
-        this.#recording = record.recording;
-        await this.#room.startRecording(record.recording.dir).catch((error: unknown) => this.log.error({ err: error }, 'the recording could not go on after the restart'));
-      }
+      if (record.recording) await this.#recording.restored(record.recording, room);
       this.log.info({ participants: record.participants.length, recording: record.recording?.id ?? null }, 'session rebuilt after a restart');
     });
   }
@@ -454,7 +439,7 @@ export class CallSession implements SessionView {
       for (const p of everyone) p.leave();
       await Promise.all(everyone.map((p) => p.close()));
       // The recording stops with the room; the next start goes on into the same folder.
-      await this.#room?.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
+      await this.#room.destroy();
       this.#lifecycle.to('ended');
       this.log.info({ participants: everyone.length }, 'session handed over to the next start');
       this.deps.onEnded(this);
@@ -472,7 +457,7 @@ export class CallSession implements SessionView {
         publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
         screenConnected: (p) => void this.#queue.run(() => this.#screens.connected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
         // Not on the queue: it changes no state, and the first frame should not wait for the next periodic key frame.
-        subscriberConnected: (_, feeds) => this.#askForKeyFrames(feeds),
+        subscriberConnected: (_, feeds) => this.#keyFrames.forFeeds(feeds),
         talking: (p, talking) => {
           if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
         },
@@ -484,7 +469,7 @@ export class CallSession implements SessionView {
         receiving: (p, kind, receiving) => {
           const wasOut = this.#senders.inTrouble(p.feedId);
           this.#senders.receiving(p.feedId, kind, receiving);
-          if (receiving && kind === 'video' && wasOut) this.#senderBack(p);
+          if (receiving && kind === 'video' && wasOut) this.#keyFrames.afterOutage(p);
         },
         senderInTrouble: (feedId) => this.#senders.inTrouble(feedId),
       },
@@ -492,71 +477,27 @@ export class CallSession implements SessionView {
   }
 
   async #start(audioOnly: boolean): Promise<void> {
-    const room = await this.deps.media.createRoom(this.sessionId);
-    this.#useRoom(room);
+    await this.#room.open();
     this.#video.started(audioOnly);
     try {
       await this.#emit('session.started', { session: this });
     } catch (error) {
-      this.#room = undefined;
-      await room.destroy().catch((destroyError: unknown) => this.log.warn({ err: destroyError }, 'room destroy failed'));
+      await this.#room.discard();
       throw error;
     }
     this.#lifecycle.to('live');
   }
 
-  /** The session's room from now on; if its node goes away, the session makes another and goes on. */
-  #useRoom(room: MediaRoom): void {
-    room.on('lost', () => void this.#recoverMedia(room).catch((error) => this.log.error({ err: error }, 'recovering the media room failed')));
-    this.#room = room;
-  }
-
-  /**
-   * The room was lost with its node: everyone's connections are gone, nobody
-   * left. A new room is made (outside the queue: mutes, leaves and stays go on
-   * meanwhile), a recording goes on in it (into the same folder, so one file
-   * covers the whole call), and every client publishes and subscribes again.
-   * Without a room by the deadline, the session ends with media-failure.
-   */
-  async #recoverMedia(lost: MediaRoom): Promise<void> {
-    const stillLost = await this.#queue.run(() => this.#mediaLost(lost));
-    if (!stillLost) return;
-    const room = await remakeRoom(this.deps.media, this.sessionId, {
-      deadlineMs: DEFAULTS.mediaRecoveryTimeoutMs,
-      retryMs: DEFAULTS.mediaRecoveryRetryMs,
-      stillWanted: () => this.isOpen,
-      log: this.log,
-    });
-    if (!room) {
-      if (this.isOpen) this.log.error({ node: lost.node }, 'no media room could be made again: the session ends');
-      await this.end('media-failure');
-      return;
-    }
-    await this.#queue.run(() => this.#mediaBack(room));
-  }
-
-  /** False when the room is not the session's any more (ended, or recovered already). */
-  async #mediaLost(lost: MediaRoom): Promise<boolean> {
-    if (!this.isOpen || this.#room !== lost) return false;
-    this.log.error({ node: lost.node }, 'the media room is gone: making it again');
-    this.#room = undefined;
-    void lost.destroy().catch((error: unknown) => this.log.debug({ err: error }, 'the lost room could not be destroyed'));
+  /** The room went with its node: so did everyone's connections and publications; nobody left. */
+  async #mediaLost(): Promise<void> {
     for (const p of this.#participants.values()) {
       for (const publication of p.mediaLost()) await this.#emit('publication.removed', { session: this, participant: p, publication });
     }
-    return true;
   }
 
+  /** In the room made anew a recording goes on into the same folder (one file covers the whole call), and every client publishes and subscribes again. */
   async #mediaBack(room: MediaRoom): Promise<void> {
-    if (!this.isOpen) {
-      await room.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
-      return;
-    }
-    this.#useRoom(room);
-    if (this.#recording) {
-      await room.startRecording(this.#recording.dir).catch((error: unknown) => this.log.error({ err: error }, 'the recording could not go on in the new room'));
-    }
-    this.log.info({ node: room.node, room: room.id }, 'media room made again: everyone publishes again');
+    await this.#recording.goOnIn(room, 'in the new room');
     this.broadcast('media.restart', { reason: 'media-node-lost' });
   }
 
@@ -609,27 +550,15 @@ export class CallSession implements SessionView {
     this.#speaker.close();
     const wasLive = this.#lifecycle.is('live');
     if (wasLive) this.#lifecycle.to('ending');
-    await this.#stopRecording(null).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
+    await this.#recording.stop(null, this.#room.current).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
     const everyone = [...this.#participants.values()];
     // Tell everyone first, so nobody sees the others leave one by one.
     for (const p of everyone) p.dismiss(reason);
     for (const p of everyone) await this.#remove(p, reason === 'timeout' ? 'timeout' : 'left');
-    await this.#room?.destroy().catch((error: unknown) => this.log.warn({ err: error }, 'room destroy failed'));
+    await this.#room.destroy();
     if (wasLive) await this.#emit('session.ended', { session: this, reason });
     this.#lifecycle.to('ended');
     this.deps.onEnded(this);
-  }
-
-  /** Returns the recording's id, or null when nothing recorded. `by` is null when the session ends. */
-  async #stopRecording(by: RecordingActor | null): Promise<string | null> {
-    const active = this.#recording;
-    if (!active) return null;
-    this.#recording = undefined;
-    const stoppedAt = new Date();
-    await this.#room?.stopRecording().catch((error: unknown) => this.log.warn({ err: error }, 'the media room did not stop recording; it may be gone'));
-    await this.#emit('recording.stopped', { session: this, recordingId: active.id, by, stoppedAt });
-    this.log.info({ recordingId: active.id, by: by?.uid ?? null }, 'recording stopped');
-    return active.id;
   }
 
   /** Alone for their whole idle period: the session ends for them (session.ended 'timeout', leave reason 'timeout'). */
@@ -652,41 +581,6 @@ export class CallSession implements SessionView {
     const participant = this.#participants.get(view.uid);
     if (participant !== view || participant.state === 'left') throw new ParleyError('NOT_JOINED');
     return participant;
-  }
-
-  #mayRecord(view: ParticipantView): SessionParticipant {
-    const participant = this.#member(view);
-    if (!participant.canRecord) throw new ParleyError('FORBIDDEN', 'Your call token does not allow recording');
-    return participant;
-  }
-
-  /** The publishers of `feeds` send a key frame now (someone's subscriber connection just came up). */
-  #askForKeyFrames(feeds: ReadonlySet<number>): void {
-    for (const p of this.#participants.values()) {
-      if (!p.publishedFeeds.some((feed) => feeds.has(feed))) continue;
-      p.requestKeyFrame().catch((error: unknown) => this.log.debug({ err: error, uid: p.uid }, 'key frame request failed'));
-    }
-  }
-
-  /**
-   * A sender's video reaches the media server again after an outage (its link returned, or an ICE restart
-   * found a new path): its receivers' decoders wait for a key frame, which its encoder sends only when
-   * asked, and a receiver's own request may not come soon or may be spent (Janus keeps one a second per
-   * publisher; NAT e2e: frames 2.5 s after the packets). Asked now and after DEFAULTS.simulcast.keyFrameAgainMs.
-   */
-  #senderBack(p: SessionParticipant): void {
-    for (const ms of [0, ...DEFAULTS.simulcast.keyFrameAgainMs]) {
-      const ask = () => {
-        if (p.state !== 'left') p.requestKeyFrame().catch((error: unknown) => this.log.debug({ err: error, uid: p.uid }, 'key frame request failed'));
-      };
-      setTimeout(ask, ms).unref();
-    }
-  }
-
-  #requireRoom(): MediaRoom {
-    if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
-    if (!this.#room) throw new ParleyError('MEDIA_UNAVAILABLE', 'The media room is being made again');
-    return this.#room;
   }
 
   /** Who publishes a received track, and as which publication. */
