@@ -6,43 +6,27 @@
  * inside the test network namespace (scripts/in-netns.sh), like every test
  * with a real Janus.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis } from '../testing/redis-server.ts';
-import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
+import { startClusterProcesses } from '../testing/cluster-processes.ts';
+import type { ServerProcess } from '../testing/server-process.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
-import { createTestDatabase } from '../testing/test-store.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 let one: ServerProcess;
 let two: ServerProcess;
 
 beforeAll(async () => {
-  const database = await createTestDatabase();
-  cleanups.push(() => database.drop());
-  const redis = await startTestRedis();
-  cleanups.push(() => redis.stop());
-  const env = () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'parley-relay-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    return {
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
-      PARLEY_API_KEY: 'relay-test-api-key-0123456789abcdef',
-      PARLEY_TOKEN_SECRET: 'relay-test-token-secret-0123456789abcdefghijklmn',
-      HOST: '127.0.0.1',
-      PARLEY_TURN: 'off',
-      PARLEY_RECONNECT_GRACE_MS: '5000',
-      LOG_LEVEL: 'warn',
-    };
-  };
-  one = await startServerProcess(env());
-  cleanups.push(() => one.kill('SIGKILL'));
-  two = await startServerProcess(env());
-  cleanups.push(() => two.kill('SIGKILL'));
+  const c = await startClusterProcesses({
+    PARLEY_API_KEY: 'relay-test-api-key-0123456789abcdef',
+    PARLEY_TOKEN_SECRET: 'relay-test-token-secret-0123456789abcdefghijklmn',
+    HOST: '127.0.0.1',
+    PARLEY_TURN: 'off',
+    PARLEY_RECONNECT_GRACE_MS: '5000',
+    LOG_LEVEL: 'warn',
+  });
+  cleanups.push(() => c.close());
+  one = await c.start();
+  two = await c.start();
 }, 120_000);
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();

@@ -5,16 +5,12 @@
  * Needs TEST_DATABASE_URL (`npm test` provides it) and runs inside the test
  * network namespace (scripts/in-netns.sh), like every test with a real Janus.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationChecksum } from '../store/migration-runner.ts';
 import { MIGRATIONS } from '../store/migrations.ts';
 import { openPostgres } from '../store/database.ts';
-import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
-import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
-import { createTestDatabase } from '../testing/test-store.ts';
+import { startClusterProcesses } from '../testing/cluster-processes.ts';
+import type { ServerProcess } from '../testing/server-process.ts';
 import { connectRedis } from './redis-connection.ts';
 import { noopLogger } from '../util/logger.ts';
 
@@ -29,32 +25,24 @@ afterEach(async () => {
 
 describe('two server processes started at the same moment on an empty PostgreSQL, with one Redis', () => {
   it('both come up, with one set of migrations applied, each connected to Redis', async () => {
-    const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
-    const redis: TestRedis = await startTestRedis();
-    cleanups.push(() => redis.stop());
-    const env = () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'parley-two-'));
-      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-      return { DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: redis.url, PARLEY_API_KEY: API_KEY, PARLEY_TOKEN_SECRET: TOKEN_SECRET, PORT: '0' };
-    };
+    const c = await startClusterProcesses({ PARLEY_API_KEY: API_KEY, PARLEY_TOKEN_SECRET: TOKEN_SECRET, PORT: '0' });
+    cleanups.push(() => c.close());
 
-    const started = await Promise.allSettled([startServerProcess(env()), startServerProcess(env())]);
-    for (const s of started) if (s.status === 'fulfilled') cleanups.push(() => s.value.kill('SIGKILL'));
+    const started = await Promise.allSettled([c.start(), c.start()]);
     const servers = started.map((s) => {
       if (s.status === 'rejected') throw s.reason;
       return s.value;
     }) as [ServerProcess, ServerProcess];
 
     expect(await Promise.all(servers.map((s) => fetch(`${s.url}/healthz`).then((r) => r.status)))).toEqual([200, 200]);
-    const db = await openPostgres(database.url);
+    const db = await openPostgres(c.databaseUrl);
     try {
       const rows = await db.query<{ version: number; checksum: string }>('select version, checksum from schema_migrations order by version');
       expect(rows.map((r) => [Number(r.version), r.checksum])).toEqual(MIGRATIONS.map((m) => [m.version, migrationChecksum(m)]));
     } finally {
       await db.close();
     }
-    const admin = await connectRedis(redis.url, 'test', noopLogger);
+    const admin = await connectRedis(c.redisUrl, 'test', noopLogger);
     try {
       const clients = String(await admin.client('LIST'));
       for (const s of servers) expect(clients).toContain(`name=parley-${s.proc.pid}-commands`);
