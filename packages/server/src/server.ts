@@ -136,11 +136,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // The calls a killed (or handed-over) server left live carry on here; the rest are closed in the call log.
   // In a cluster, a call answered on another process may still wait for its session: left alone that long.
   const answeredLeftAfterMs = DEFAULTS.ringJoinGraceMs + DEFAULTS.cluster.ringingLeftMarginMs;
+  // A process that died leaves its rooms on shared Janus nodes: gone before its sessions get new ones (here or by a takeover).
+  const destroyStaleRooms = media ? (sessionIds: readonly string[]) => media.destroyStaleRooms(sessionIds) : undefined;
   const restored = await restoreLiveSessions({
     live: store.live,
     sessions: store.sessions,
     recordings: recordingsStore,
     registry,
+    destroyStaleRooms,
     graceMs: config.reconnectGraceMs,
     leases: cluster.leases,
     answeredLeftAfterMs,
@@ -156,6 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           sessions: store.sessions,
           recordings: recordingsStore,
           cutShort: (sessionIds) => recordings.cutShortIn(sessionIds),
+          destroyStaleRooms,
           registry,
           graceMs: config.reconnectGraceMs,
           leases: cluster.leases,

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../defaults.ts';
+import { JanusClient } from '../media/janus-client.ts';
+import { startJanusNodes } from '../testing/janus-nodes.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { type ServerProcess, startServerProcess } from '../testing/server-process.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
@@ -101,6 +103,23 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
     if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** One shared Janus node (JANUS_URLS) for every process, and what rooms it has, as `[room, description]`, read with its admin key. */
+async function sharedJanusNode() {
+  const node = await startJanusNodes(1);
+  cleanups.push(() => node.stop());
+  const client = await JanusClient.connect(node.urls[0] as string);
+  cleanups.push(() => client.close());
+  const janus = await client.createSession();
+  const admin = await janus.attach('janus.plugin.videoroom');
+  return {
+    env: { JANUS_URLS: node.urls[0] as string, JANUS_ADMIN_KEY: node.adminKey },
+    async rooms(): Promise<[number, string][]> {
+      const { list } = await admin.request({ request: 'list', admin_key: node.adminKey });
+      return (list as { room: number; description: string }[]).map((r) => [r.room, r.description]);
+    },
+  };
 }
 
 describe('a process killed mid-call while others run', () => {
@@ -223,6 +242,44 @@ describe('a process killed mid-call while others run', () => {
     expect(await waitFor(() => status('left-ringing'), (s) => s !== 'initiated', ringingWithin, 'the ringing call')).toBe('cancelled');
     expect(await waitFor(() => status('left-answered'), (s) => s !== 'ongoing', 3 * takeoverSweepMs + 1_000, 'the answered call')).toBe('ended');
     expect(await c.leaseOwner('left-answered')).toBeNull();
+  }, 60_000);
+
+  it('the dead process\'s room on a shared Janus node is destroyed when its session is taken over: the node has only the new one', async () => {
+    const c = await cluster();
+    const node = await sharedJanusNode();
+    const first = await c.start(node.env);
+    const second = await c.start(node.env);
+    const ann = await joinCall(first, 'moved-room', 'ann');
+    // The live state is written after the join is answered.
+    await new Promise((r) => setTimeout(r, 500));
+    const [[oldRoom]] = (await node.rooms()) as [[number, string]];
+    expect(await node.rooms()).toEqual([[oldRoom, 'moved-room']]);
+
+    await first.kill('SIGKILL');
+    const annBack = await resumeRetrying(second, ann.resumeToken);
+    expect(annBack.ok ? 'resumed' : annBack.error).toBe('resumed');
+    const rooms = await node.rooms();
+    expect(rooms).toEqual([[expect.any(Number), 'moved-room']]);
+    expect(rooms[0]?.[0]).not.toBe(oldRoom);
+  }, 60_000);
+
+  it('the dead process\'s room on a shared Janus node is destroyed when its session is closed rather than rebuilt', async () => {
+    const c = await cluster();
+    const node = await sharedJanusNode();
+    const first = await c.start(node.env);
+    await c.start(node.env);
+    await joinCall(first, 'closed-room', 'ann');
+    // The live state is written after the join is answered.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await node.rooms()).map(([, d]) => d)).toEqual(['closed-room']);
+
+    await first.kill('SIGKILL');
+    // Nobody left to come back in the live state: the sweep closes the session rather than rebuild it.
+    const db = new pg.Client({ connectionString: c.databaseUrl });
+    await db.connect();
+    cleanups.push(() => db.end());
+    await db.query(`delete from live_participants where session_id = 'closed-room'`);
+    await waitFor(() => node.rooms(), (rooms) => rooms.length === 0, sessionLeaseTtlMs + 3 * takeoverSweepMs + 2_000, 'the rooms on the node');
   }, 60_000);
 
   it('a session left recording that is closed rather than rebuilt has its recording finished as cut short', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { TypedEmitter } from '@parley/protocol';
 import { DEFAULTS } from '../defaults.ts';
 import { reportTo } from '../util/listener-errors.ts';
@@ -9,12 +8,13 @@ import { JanusHandlePool } from './janus-handle-pool.ts';
 import { JanusPublisher } from './janus-publisher.ts';
 import type { JanusSession } from './janus-session.ts';
 import { JanusSubscriber } from './janus-subscriber.ts';
+import { roomSecret } from './room-secret.ts';
 import type { MediaRoom, MediaRoomEvents } from './media-backend.ts';
 import type { PluginData } from './janus-types.ts';
 
-const VIDEOROOM = 'janus.plugin.videoroom';
+export const VIDEOROOM = 'janus.plugin.videoroom';
 /** VideoRoom's "no such room" code: destroying a room that is gone is fine. */
-const NO_SUCH_ROOM = 426;
+export const NO_SUCH_ROOM = 426;
 /** Janus rate-limits key frame requests: after the first, ask again once new recorders have settled. */
 const KEYFRAME_RETRY_MS = [1_000, 2_500];
 /** Handles attached ahead per room: one joining participant's publisher and subscriber. */
@@ -88,7 +88,7 @@ export class JanusRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoo
   /** Creates the room in Janus (not permanent: it lives as long as this Janus runs). */
   static async create(janus: JanusSession, opts: JanusRoomOptions): Promise<JanusRoom> {
     const admin = await janus.attach(VIDEOROOM);
-    const secret = randomBytes(18).toString('base64url');
+    const secret = roomSecret(opts.adminKey, opts.roomId);
     try {
       await admin.request({
         request: 'create',

@@ -121,6 +121,11 @@ export interface MediaBackendEvents {
 export interface MediaBackend extends Observable<MediaBackendEvents> {
   /** Makes the room of a session (on the node the backend picks for it). */
   createRoom(sessionId: string): Promise<MediaRoom>;
+  /**
+   * Destroys the rooms these sessions have on the backend's nodes, left by a
+   * process that died (before this one makes theirs); never rejects.
+   */
+  destroyStaleRooms?(sessionIds: readonly string[]): Promise<void>;
   /** One line for /healthz. */
   status(): string;
   close(): Promise<void>;

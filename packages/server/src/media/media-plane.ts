@@ -11,6 +11,7 @@ import { JanusEventsServer, type JanusEventsListen } from './janus-events-server
 import { JanusProcess } from './janus-process.ts';
 import { JanusRoom } from './janus-room.ts';
 import { SpanningRoom } from './spanning-room.ts';
+import { destroyStaleRooms, roomDescription } from './stale-rooms.ts';
 import type { JanusSession } from './janus-session.ts';
 import type { MediaBackend, MediaBackendEvents } from './media-backend.ts';
 import type { Logger } from '../util/logger.ts';
@@ -176,13 +177,28 @@ export class MediaPlane extends TypedEmitter<MediaBackendEvents> implements Medi
       try {
         return await JanusRoom.create(janus, {
           roomId: randomInt(1, 2 ** 47),
-          description: sessionId.slice(0, 60),
+          description: roomDescription(sessionId),
           adminKey: node.adminKey,
         });
       } catch (error) {
         if (janusCodeOf(error) !== ROOM_EXISTS || attempt >= 3) throw error;
       }
     }
+  }
+
+  async destroyStaleRooms(sessionIds: readonly string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await Promise.all(
+      this.#nodes.map(async (node) => {
+        try {
+          const { janus } = await this.#session(node);
+          const destroyed = await destroyStaleRooms(janus, node.adminKey, sessionIds);
+          if (destroyed.length > 0) this.#opts.log.info({ node: node.url, rooms: destroyed }, 'rooms left by a process that died destroyed');
+        } catch (error) {
+          this.#opts.log.warn({ err: error, node: node.url }, 'rooms left by a process that died could not be destroyed: they stay until the node restarts');
+        }
+      }),
+    );
   }
 
   #session(node: MediaNode): Promise<{ client: JanusClient; janus: JanusSession }> {

@@ -25,6 +25,8 @@ export interface RestoreDeps {
   recordings: Pick<RecordingsStore, 'get'>;
   /** Absent on a server without media: nothing is rebuilt. */
   registry: SessionRegistry | undefined;
+  /** The rooms left on shared media nodes by the process that died, destroyed before new ones are made (MediaBackend.destroyStaleRooms). */
+  destroyStaleRooms?: ((sessionIds: readonly string[]) => Promise<void>) | undefined;
   /** How long each participant's client has to resume (the reconnect grace). */
   graceMs: number;
   /** A cluster's session leases (REDIS_URL); without them every live session in the database is this process's. */
@@ -58,6 +60,8 @@ export async function restoreLiveSessions(deps: RestoreDeps, only?: readonly str
   const sessions = loaded.sessions.filter((s) => mine(s.sessionId));
   const refused = loaded.refused.filter((r) => mine(r.sessionId));
   for (const r of refused) deps.log.warn({ sessionId: r.sessionId, uid: r.uid, why: r.why }, 'a persisted live session row was refused');
+  // Nobody here has made their rooms yet, and nobody else may now (the leases): every room described as theirs is stale.
+  await deps.destroyStaleRooms?.(within ?? [...new Set([...sessions, ...refused].map((s) => s.sessionId))]);
   const registry = deps.registry;
   const outcomes = registry
     ? await Promise.allSettled(
