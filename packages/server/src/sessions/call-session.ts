@@ -28,10 +28,9 @@ import { DEFAULTS } from '../defaults.ts';
 import type { AnswerJsep, MediaBackend, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
+import { ConnectionObservers } from './connection-observers.ts';
 import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
 import { IdleWatch } from './idle-timer.ts';
-import { KeyFrameRequests } from './key-frame-requests.ts';
-import { SenderHealth } from './sender-health.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import { type ParticipantInit, type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
@@ -77,9 +76,7 @@ export class CallSession implements SessionView {
   readonly #video: VideoSwitch;
   readonly #speaker: ActiveSpeaker;
   readonly #screens: ScreenShares;
-  /** Whose uplink is in trouble now, so their receivers' losses are not read as the receivers' own. */
-  readonly #senders = new SenderHealth();
-  readonly #keyFrames: KeyFrameRequests;
+  readonly #connections: ConnectionObservers;
 
   constructor(
     sessionId: string,
@@ -102,7 +99,6 @@ export class CallSession implements SessionView {
       this.#queue,
       this.log,
     );
-    this.#keyFrames = new KeyFrameRequests(() => this.#participants.values(), this.log);
     this.#lifecycle = new StateMachine<SessionState>('starting', SESSION_TRANSITIONS, (from, to) => this.log.info({ from, to }, 'session state'));
     this.#subscriptions = new SubscriptionManager(
       {
@@ -137,6 +133,7 @@ export class CallSession implements SessionView {
         ),
     }, this.log);
     this.#speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => void this.#emit('activeSpeaker.changed', { session: this, uid }));
+    this.#connections = new ConnectionObservers(this, () => this.#participants.values(), this.#speaker, deps.events, this.log);
   }
 
   // ——— read-only views ———
@@ -456,22 +453,7 @@ export class CallSession implements SessionView {
       hooks: {
         publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
         screenConnected: (p) => void this.#queue.run(() => this.#screens.connected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
-        // Not on the queue: it changes no state, and the first frame should not wait for the next periodic key frame.
-        subscriberConnected: (_, feeds) => this.#keyFrames.forFeeds(feeds),
-        talking: (p, talking) => {
-          if (p.state !== 'left') this.#speaker.talking(p.uid, talking);
-        },
-        // Observers only, not on the queue: the media server's view changes no session state.
-        connectionStats: (p, connection, stats) => {
-          if (connection === 'publisher' && stats.received) this.#senders.uplinkLoss(p.feedId, stats.received.lossPercent);
-          if (p.state !== 'left') void this.#emit('participant.connectionStats', { session: this, participant: p, connection, stats });
-        },
-        receiving: (p, kind, receiving) => {
-          const wasOut = this.#senders.inTrouble(p.feedId);
-          this.#senders.receiving(p.feedId, kind, receiving);
-          if (receiving && kind === 'video' && wasOut) this.#keyFrames.afterOutage(p);
-        },
-        senderInTrouble: (feedId) => this.#senders.inTrouble(feedId),
+        ...this.#connections.hooks,
       },
     });
   }
@@ -530,7 +512,7 @@ export class CallSession implements SessionView {
     this.#idle.remove(participant);
     this.#video.left(participant);
     this.#speaker.left(participant.uid);
-    this.#senders.forget(participant.feedId);
+    this.#connections.left(participant);
     const feeds = participant.feeds;
     const removed = await participant.close();
     for (const publication of removed) await this.#emit('publication.removed', { session: this, participant, publication });
