@@ -150,7 +150,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log: log.child({ component: 'sessions' }),
   });
   // Whatever a stopped or killed server left half done is processed again, or failed with the reason.
-  await recordings.recover(restored.recordingIds);
+  // In a cluster the other processes' recordings go on: only this start's are finished.
+  await (cluster.leases ? recordings.recoverOwn(restored.closedSessionIds) : recordings.recover(restored.recordingIds));
   // In a cluster, what a process that dies from now on leaves live is taken over while this one runs.
   const takeover =
     registry && cluster.leases

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { ParleyError } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { RecordingTarget } from '../sessions/call-session.ts';
@@ -98,6 +98,17 @@ export class RecordingService {
     if (sessionIds.length === 0) return { resumed: [], failed: [] };
     const left = (await this.store.withStatus('recording')).filter((row) => sessionIds.includes(row.sessionId));
     return this.#finishLeft(left);
+  }
+
+  /**
+   * A cluster's start: other processes record and process in the same
+   * database, so only what is this start's is finished — the recordings of
+   * the sessions it closed (`closedSessionIds`), and the jobs left in this
+   * process's own folder (raw files under its DATA_DIR).
+   */
+  async recoverOwn(closedSessionIds: readonly string[]): Promise<{ resumed: string[]; failed: string[] }> {
+    const own = (row: RecordingRow) => (row.status === 'recording' ? closedSessionIds.includes(row.sessionId) : row.rawDir.startsWith(`${this.rawRoot}${sep}`));
+    return this.#finishLeft((await this.store.withStatus('recording', 'processing')).filter(own));
   }
 
   /** Each recording left `recording` or `processing`: processed when its raw files are there, else failed with the reason. */
