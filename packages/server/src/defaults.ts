@@ -58,6 +58,8 @@ export const DEFAULTS = {
   activeSpeakerQuietMs: 2_000, // ms
   idleTimeoutSeconds: 180, // s alone in a session before it ends for you (when `join` names no period)
   idleWarningLeadMs: 60_000, // ms before the idle timeout that the warning comes
+  /** The live state's writes of a newcomer's publications wait this long, together, so they miss the newcomer's first media (util/coalescing-queue.ts). */
+  joinWritesWindowMs: 300, // ms
   subscriberAnswerTimeoutMs: 15_000, // ms a client may take to answer a subscriber offer
   screenShareDropWaitMs: 5_000, // ms a stopped screen share's connection stays open for its receivers to drop it first
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
