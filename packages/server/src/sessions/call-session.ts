@@ -32,7 +32,8 @@ import { ConnectionObservers } from './connection-observers.ts';
 import type { DomainEventMap, DomainEvents, SessionView } from './domain-events.ts';
 import { IdleWatch } from './idle-timer.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
-import { type ParticipantInit, type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
+import { type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
+import { initFromJoin, initFromRecord, type ParticipantFields } from './participant-init.ts';
 import type { Publication } from './publications.ts';
 import { ScreenShares } from './screen-share.ts';
 import { type RecordingState, type RecordingTarget, recorderOf, SessionRecording } from './session-recording.ts';
@@ -193,22 +194,7 @@ export class CallSession implements SessionView {
       if (this.#lifecycle.is('starting')) await this.#start(params.audioOnly);
 
       const joinedAt = new Date();
-      const participant = this.#newParticipant({
-        info: {
-          uid: claims.uid,
-          name: claims.name,
-          avatar: claims.avatar,
-          joinedAt: joinedAt.getTime(),
-          isAudioMuted: params.audioMuted,
-          isVideoMuted: params.audioOnly || params.videoMuted,
-          isAudioOnly: params.audioOnly,
-        },
-        feedId: this.#nextFeedId++,
-        canRecord: claims.canRecord,
-        idleTimeoutSeconds: params.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds,
-        link,
-        resumeTokenHash,
-      });
+      const participant = this.#newParticipant(initFromJoin(claims, params, { at: joinedAt, feedId: this.#nextFeedId++, link, resumeTokenHash }));
       this.#participants.set(claims.uid, participant);
       try {
         await this.#emit('participant.joined', { session: this, participant, joinedAt });
@@ -392,23 +378,7 @@ export class CallSession implements SessionView {
       this.#video.started(record.media === 'audio');
       this.#lifecycle.to('live');
       for (const p of record.participants) {
-        const participant = this.#newParticipant({
-          info: {
-            uid: p.uid,
-            name: p.name,
-            avatar: p.avatar,
-            joinedAt: p.joinedAt.getTime(),
-            isAudioMuted: p.audioMuted,
-            isVideoMuted: p.videoMuted,
-            isAudioOnly: p.audioOnly,
-          },
-          feedId: p.feedId,
-          canRecord: p.canRecord,
-          idleTimeoutSeconds: p.idleTimeoutSeconds,
-          link: null,
-          resumeTokenHash: p.resumeTokenHash,
-          away: { graceMs, expired: () => void this.#graceOver(participant) },
-        });
+        const participant = this.#newParticipant(initFromRecord(p, { graceMs, expired: () => void this.#graceOver(participant) }));
         this.#participants.set(p.uid, participant);
         this.#idle.add(participant, p.idleTimeoutSeconds);
         this.#nextFeedId = Math.max(this.#nextFeedId, p.feedId + 1);
@@ -446,7 +416,7 @@ export class CallSession implements SessionView {
   // ——— steps (inside the queue) ———
 
   /** A participant of this session, their media reported back to it. */
-  #newParticipant(init: Omit<ParticipantInit, 'log' | 'hooks'>): SessionParticipant {
+  #newParticipant(init: ParticipantFields): SessionParticipant {
     return new SessionParticipant({
       ...init,
       log: this.log,
