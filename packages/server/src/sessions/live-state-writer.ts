@@ -17,8 +17,9 @@
  * call goes on (and would not survive a restart at that moment).
  */
 import type { Logger } from 'pino';
+import { DEFAULTS } from '../defaults.ts';
 import type { LiveParticipantRecord, LiveSessionsStore } from '../store/live-sessions-store.ts';
-import { CoalescingQueue, JOIN_WRITES_WINDOW_MS } from '../util/coalescing-queue.ts';
+import { CoalescingQueue } from '../util/coalescing-queue.ts';
 import type { DomainEvents, SessionView } from './domain-events.ts';
 import type { ParticipantView } from './participant.ts';
 
@@ -47,7 +48,7 @@ export class LiveStateWriter {
   constructor(
     private readonly store: LiveSessionsStore,
     private readonly log: Logger,
-    joinWritesWindowMs = JOIN_WRITES_WINDOW_MS,
+    joinWritesWindowMs = DEFAULTS.joinWritesWindowMs,
   ) {
     this.#queues = new CoalescingQueue(joinWritesWindowMs);
   }

@@ -1,4 +1,3 @@
-import { DEFAULTS } from '../defaults.ts';
 import { QueuePerKey } from './queue-per-key.ts';
 
 /**
@@ -61,9 +60,3 @@ export class CoalescingQueue<K extends object> {
     return window;
   }
 }
-
-/**
- * How long the writes of a join wait (DEFAULTS.joinWritesWindowMs). PARLEY_BENCH_JOIN_WRITES_WINDOW_MS
- * overrides it for bench/join.ts's before/after runs only; it is not configuration.
- */
-export const JOIN_WRITES_WINDOW_MS = Number(process.env.PARLEY_BENCH_JOIN_WRITES_WINDOW_MS ?? DEFAULTS.joinWritesWindowMs);
