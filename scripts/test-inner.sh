@@ -8,7 +8,11 @@ status=0
 run() {
   local name=$1
   shift
-  npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/$name.json" "$@" || status=1
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/$name.json" "$@"
+  local code=$?
+  # vitest's JSON report leaves out unhandled errors; its exit code does not, so the summary reads both.
+  echo "$code" > "$reports/$name.exit"
+  [ "$code" = 0 ] || status=1
 }
 if [ $# -gt 0 ]; then
   run selected "$@"
