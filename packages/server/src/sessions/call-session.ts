@@ -25,7 +25,7 @@ import {
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
-import type { AnswerJsep, MediaBackend, MediaRoom, OfferJsep, ReceivedTrack } from '../media/media-backend.ts';
+import type { AnswerJsep, MediaBackend, MediaRoom, OfferJsep } from '../media/media-backend.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { ActiveSpeaker } from './active-speaker.ts';
 import { ConnectionObservers } from './connection-observers.ts';
@@ -38,6 +38,7 @@ import type { Publication } from './publications.ts';
 import { ScreenShares } from './screen-share.ts';
 import { type RecordingState, type RecordingTarget, recorderOf, SessionRecording } from './session-recording.ts';
 import { SessionRoom } from './session-room.ts';
+import { SessionRoster } from './session-roster.ts';
 import { SubscriptionManager } from './subscriptions.ts';
 import { type SessionMedia, VideoSwitch } from './video-switch.ts';
 
@@ -66,12 +67,11 @@ export class CallSession implements SessionView {
   readonly sessionId: string;
   readonly kind: CallKind;
   readonly log: Logger;
-  readonly #participants = new Map<string, SessionParticipant>();
   readonly #lifecycle: StateMachine<SessionState>;
   readonly #queue = new SerialQueue();
+  readonly #roster = new SessionRoster();
   readonly #room: SessionRoom;
   readonly #recording: SessionRecording;
-  #nextFeedId = 1;
   readonly #subscriptions: SubscriptionManager;
   readonly #idle: IdleWatch<SessionParticipant>;
   readonly #video: VideoSwitch;
@@ -104,9 +104,9 @@ export class CallSession implements SessionView {
     this.#subscriptions = new SubscriptionManager(
       {
         // Someone whose client has yet to publish in a room made anew receives nothing until it does (publish).
-        members: () => [...this.#participants.values()].filter((p) => !p.mediaRestartPending),
+        members: () => [...this.#roster.values()].filter((p) => !p.mediaRestartPending),
         room: () => (this.isOpen ? this.#room.current : undefined),
-        describe: (track) => this.#describe(track),
+        describe: (track) => this.#roster.describe(track),
       },
       this.log,
     );
@@ -120,21 +120,21 @@ export class CallSession implements SessionView {
       switched: () => this.#switchedToVideo(),
     });
     this.#screens = new ScreenShares({
-      members: () => this.#participants.values(),
+      members: () => this.#roster.values(),
       published: (p, added) => this.#published(p, added),
       unpublished: async (p, removed) => {
         for (const publication of removed) await this.#emit('publication.removed', { session: this, participant: p, publication });
       },
       refreshSubscriptions: () =>
         Promise.allSettled(
-          [...this.#participants.values()].map((p) => {
+          [...this.#roster.values()].map((p) => {
             this.#subscriptions.refresh(p);
             return this.#subscriptions.settled(p);
           }),
         ),
     }, this.log);
     this.#speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => void this.#emit('activeSpeaker.changed', { session: this, uid }));
-    this.#connections = new ConnectionObservers(this, () => this.#participants.values(), this.#speaker, deps.events, this.log);
+    this.#connections = new ConnectionObservers(this, () => this.#roster.values(), this.#speaker, deps.events, this.log);
   }
 
   // ——— read-only views ———
@@ -148,7 +148,7 @@ export class CallSession implements SessionView {
   }
 
   get participants(): ReadonlyMap<string, ParticipantView> {
-    return this.#participants;
+    return this.#roster.byUid;
   }
 
   /** The session's media: from its first participant's settings, video after a switch. */
@@ -176,11 +176,11 @@ export class CallSession implements SessionView {
 
   /** Everyone currently in the session, oldest first. */
   list(): Participant[] {
-    return [...this.#participants.values()].filter((p) => p.state !== 'left').map((p) => p.info);
+    return this.#roster.list();
   }
 
   broadcast<E extends ServerEventName>(event: E, data: ServerEvents[E], except?: string): void {
-    for (const p of this.#participants.values()) if (p.uid !== except) p.send(event, data);
+    this.#roster.broadcast(event, data, except);
   }
 
   // ——— membership ———
@@ -188,25 +188,25 @@ export class CallSession implements SessionView {
   join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer): Promise<ParticipantView> {
     return this.#queue.run(async () => {
       if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
-      const previous = this.#participants.get(claims.uid);
+      const previous = this.#roster.get(claims.uid);
       if (previous) await this.#remove(previous, 'replaced');
-      if (this.#participants.size >= this.deps.maxParticipants) throw new ParleyError('SESSION_FULL');
+      if (this.#roster.size >= this.deps.maxParticipants) throw new ParleyError('SESSION_FULL');
       if (this.#lifecycle.is('starting')) await this.#start(params.audioOnly);
 
       const joinedAt = new Date();
-      const participant = this.#newParticipant(initFromJoin(claims, params, { at: joinedAt, feedId: this.#nextFeedId++, link, resumeTokenHash }));
-      this.#participants.set(claims.uid, participant);
+      const participant = this.#newParticipant(initFromJoin(claims, params, { at: joinedAt, feedId: this.#roster.nextFeedId(), link, resumeTokenHash }));
+      this.#roster.add(participant);
       try {
         await this.#emit('participant.joined', { session: this, participant, joinedAt });
       } catch (error) {
         // Not recorded, so not in: nobody was told of them. A session left empty by it ends.
-        this.#participants.delete(claims.uid);
+        this.#roster.delete(participant);
         participant.leave();
         await participant.close();
-        if (this.#participants.size === 0) await this.#end('call-ended');
+        if (this.#roster.size === 0) await this.#end('call-ended');
         throw error;
       }
-      this.log.info({ uid: claims.uid, count: this.#participants.size }, 'participant joined');
+      this.log.info({ uid: claims.uid, count: this.#roster.size }, 'participant joined');
       // Everyone already publishing becomes visible to the newcomer.
       this.#subscriptions.refresh(participant);
       this.#idle.add(participant, params.idleTimeoutSeconds);
@@ -239,10 +239,10 @@ export class CallSession implements SessionView {
   /** A participant asked to leave. In a one-to-one call that ends it for both. */
   leave(view: ParticipantView): Promise<void> {
     return this.#queue.run(async () => {
-      const participant = this.#participants.get(view.uid);
-      if (participant !== view || participant.state === 'left') return;
+      const participant = this.#roster.current(view);
+      if (!participant || participant.state === 'left') return;
       await this.#remove(participant, 'left');
-      if (this.kind === 'direct' || this.#participants.size === 0) await this.#end('call-ended');
+      await this.#endIfOver();
     });
   }
 
@@ -250,8 +250,8 @@ export class CallSession implements SessionView {
   disconnected(view: ParticipantView, link: ParticipantLink): void {
     void this.#queue
       .run(() => {
-        const participant = this.#participants.get(view.uid);
-        if (participant !== view || !this.isOpen) return;
+        const participant = this.#roster.current(view);
+        if (!participant || !this.isOpen) return;
         participant.disconnected(link, this.deps.reconnectGraceMs, () => void this.#graceOver(participant));
       })
       .catch((error) => this.log.error({ err: error }, 'marking a participant disconnected failed'));
@@ -286,7 +286,7 @@ export class CallSession implements SessionView {
 
   /** The client's screen share offer (a second publisher connection); others receive it once its media flows. */
   publishScreen(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
-    return this.#queue.run(() => this.#member(view).publishScreen(offer, this.#room.require(), () => this.#nextFeedId++));
+    return this.#queue.run(() => this.#member(view).publishScreen(offer, this.#room.require(), () => this.#roster.nextFeedId()));
   }
 
   /** Ends the participant's screen share (harmless when there is none); resolves once nobody receives it. */
@@ -379,9 +379,8 @@ export class CallSession implements SessionView {
       this.#lifecycle.to('live');
       for (const p of record.participants) {
         const participant = this.#newParticipant(initFromRecord(p, { graceMs, expired: () => void this.#graceOver(participant) }));
-        this.#participants.set(p.uid, participant);
+        this.#roster.add(participant);
         this.#idle.add(participant, p.idleTimeoutSeconds);
-        this.#nextFeedId = Math.max(this.#nextFeedId, p.feedId + 1);
       }
       this.#idle.update();
       if (record.recording) await this.#recording.restored(record.recording, room);
@@ -402,7 +401,7 @@ export class CallSession implements SessionView {
       this.#video.close();
       this.#speaker.close();
       if (this.#lifecycle.is('live')) this.#lifecycle.to('ending');
-      const everyone = [...this.#participants.values()];
+      const everyone = [...this.#roster.values()];
       for (const p of everyone) p.leave();
       await Promise.all(everyone.map((p) => p.close()));
       // The recording stops with the room; the next start goes on into the same folder.
@@ -442,7 +441,7 @@ export class CallSession implements SessionView {
 
   /** The room went with its node: so did everyone's connections and publications; nobody left. */
   async #mediaLost(): Promise<void> {
-    for (const p of this.#participants.values()) {
+    for (const p of this.#roster.values()) {
       for (const publication of p.mediaLost()) await this.#emit('publication.removed', { session: this, participant: p, publication });
     }
   }
@@ -467,18 +466,23 @@ export class CallSession implements SessionView {
   async #graceOver(participant: SessionParticipant): Promise<void> {
     await this.#queue
       .run(async () => {
-        if (participant.state !== 'disconnected' || this.#participants.get(participant.uid) !== participant) return;
+        if (participant.state !== 'disconnected' || this.#roster.current(participant) !== participant) return;
         await this.#remove(participant, 'disconnected');
-        if (this.kind === 'direct' || this.#participants.size === 0) await this.#end('call-ended');
+        await this.#endIfOver();
       })
       .catch((error) => this.log.error({ err: error }, 'removing a disconnected participant failed'));
+  }
+
+  /** The seed's rule after a leave: a one-to-one call ends for both, any call ends with its last participant. */
+  async #endIfOver(): Promise<void> {
+    if (this.kind === 'direct' || this.#roster.size === 0) await this.#end('call-ended');
   }
 
   async #remove(participant: SessionParticipant, reason: LeaveReason): Promise<void> {
     if (participant.state === 'left') return;
     if (reason === 'replaced') participant.dismiss('replaced');
     participant.leave();
-    this.#participants.delete(participant.uid);
+    this.#roster.delete(participant);
     this.#idle.remove(participant);
     this.#video.left(participant);
     this.#speaker.left(participant.uid);
@@ -487,7 +491,7 @@ export class CallSession implements SessionView {
     const removed = await participant.close();
     for (const publication of removed) await this.#emit('publication.removed', { session: this, participant, publication });
     await this.#emit('participant.left', { session: this, participant, reason, leftAt: new Date() });
-    this.log.info({ uid: participant.uid, reason, count: this.#participants.size }, 'participant left');
+    this.log.info({ uid: participant.uid, reason, count: this.#roster.size }, 'participant left');
     // While the session ends nobody needs their subscriptions trimmed.
     if (this.#lifecycle.is('live')) {
       for (const feed of feeds) this.#subscriptions.dropFeed(feed);
@@ -503,7 +507,7 @@ export class CallSession implements SessionView {
     const wasLive = this.#lifecycle.is('live');
     if (wasLive) this.#lifecycle.to('ending');
     await this.#recording.stop(null, this.#room.current).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
-    const everyone = [...this.#participants.values()];
+    const everyone = [...this.#roster.values()];
     // Tell everyone first, so nobody sees the others leave one by one.
     for (const p of everyone) p.dismiss(reason);
     for (const p of everyone) await this.#remove(p, reason === 'timeout' ? 'timeout' : 'left');
@@ -521,7 +525,7 @@ export class CallSession implements SessionView {
   }
 
   async #switchedToVideo(): Promise<void> {
-    for (const p of this.#participants.values()) p.allowVideo();
+    for (const p of this.#roster.values()) p.allowVideo();
     await this.#emit('session.mediaChanged', { session: this, media: 'video' });
   }
 
@@ -530,19 +534,7 @@ export class CallSession implements SessionView {
   /** The live participant a view stands for; SESSION_ENDED or NOT_JOINED otherwise. */
   #member(view: ParticipantView): SessionParticipant {
     if (!this.isOpen) throw new ParleyError('SESSION_ENDED');
-    const participant = this.#participants.get(view.uid);
-    if (participant !== view || participant.state === 'left') throw new ParleyError('NOT_JOINED');
-    return participant;
-  }
-
-  /** Who publishes a received track, and as which publication. */
-  #describe(track: ReceivedTrack): { uid: string; source: Publication['source'] } | undefined {
-    if (track.kind === 'data') return undefined;
-    for (const p of this.#participants.values()) {
-      const publication = p.publicationOf(track.feedId, track.feedMid, track.kind);
-      if (publication) return { uid: p.uid, source: publication.source };
-    }
-    return undefined;
+    return this.#roster.member(view);
   }
 
   /** Someone who arrives (or comes back) while someone speaks learns who. */
