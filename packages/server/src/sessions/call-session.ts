@@ -34,12 +34,10 @@ import { IdleWatch } from './idle-timer.ts';
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import { type ParticipantLink, type ParticipantView, SessionParticipant } from './participant.ts';
 import { initFromJoin, initFromRecord, type ParticipantFields } from './participant-init.ts';
-import type { Publication } from './publications.ts';
-import { ScreenShares } from './screen-share.ts';
+import { SessionPublishing } from './session-publishing.ts';
 import { type RecordingState, type RecordingTarget, recorderOf, SessionRecording } from './session-recording.ts';
 import { SessionRoom } from './session-room.ts';
 import { SessionRoster } from './session-roster.ts';
-import { SubscriptionManager } from './subscriptions.ts';
 import { type SessionMedia, VideoSwitch } from './video-switch.ts';
 
 export type SessionState = 'starting' | 'live' | 'ending' | 'ended';
@@ -72,11 +70,10 @@ export class CallSession implements SessionView {
   readonly #roster = new SessionRoster();
   readonly #room: SessionRoom;
   readonly #recording: SessionRecording;
-  readonly #subscriptions: SubscriptionManager;
+  readonly #publishing: SessionPublishing;
   readonly #idle: IdleWatch<SessionParticipant>;
   readonly #video: VideoSwitch;
   readonly #speaker: ActiveSpeaker;
-  readonly #screens: ScreenShares;
   readonly #connections: ConnectionObservers;
 
   constructor(
@@ -92,7 +89,7 @@ export class CallSession implements SessionView {
       {
         sessionId,
         isOpen: () => this.isOpen,
-        mediaLost: () => this.#mediaLost(),
+        mediaLost: () => this.#publishing.mediaLost(),
         mediaBack: (room) => this.#mediaBack(room),
         mediaFailed: () => this.end('media-failure'),
       },
@@ -101,13 +98,8 @@ export class CallSession implements SessionView {
       this.log,
     );
     this.#lifecycle = new StateMachine<SessionState>('starting', SESSION_TRANSITIONS, (from, to) => this.log.info({ from, to }, 'session state'));
-    this.#subscriptions = new SubscriptionManager(
-      {
-        // Someone whose client has yet to publish in a room made anew receives nothing until it does (publish).
-        members: () => [...this.#roster.values()].filter((p) => !p.mediaRestartPending),
-        room: () => (this.isOpen ? this.#room.current : undefined),
-        describe: (track) => this.#roster.describe(track),
-      },
+    this.#publishing = new SessionPublishing(
+      { session: this, roster: this.#roster, events: deps.events, isOpen: () => this.isOpen, room: () => this.#room.current },
       this.log,
     );
     this.#idle = new IdleWatch<SessionParticipant>({
@@ -119,20 +111,6 @@ export class CallSession implements SessionView {
       answerTimeoutMs: DEFAULTS.videoSwitchAnswerTimeoutMs,
       switched: () => this.#switchedToVideo(),
     });
-    this.#screens = new ScreenShares({
-      members: () => this.#roster.values(),
-      published: (p, added) => this.#published(p, added),
-      unpublished: async (p, removed) => {
-        for (const publication of removed) await this.#emit('publication.removed', { session: this, participant: p, publication });
-      },
-      refreshSubscriptions: () =>
-        Promise.allSettled(
-          [...this.#roster.values()].map((p) => {
-            this.#subscriptions.refresh(p);
-            return this.#subscriptions.settled(p);
-          }),
-        ),
-    }, this.log);
     this.#speaker = new ActiveSpeaker(DEFAULTS.activeSpeakerQuietMs, (uid) => void this.#emit('activeSpeaker.changed', { session: this, uid }));
     this.#connections = new ConnectionObservers(this, () => this.#roster.values(), this.#speaker, deps.events, this.log);
   }
@@ -171,7 +149,7 @@ export class CallSession implements SessionView {
 
   /** Who shares their screen now (one at a time), or null. */
   get screenSharer(): string | null {
-    return this.#screens.sharer;
+    return this.#publishing.screenSharer;
   }
 
   /** Everyone currently in the session, oldest first. */
@@ -208,7 +186,7 @@ export class CallSession implements SessionView {
       }
       this.log.info({ uid: claims.uid, count: this.#roster.size }, 'participant joined');
       // Everyone already publishing becomes visible to the newcomer.
-      this.#subscriptions.refresh(participant);
+      this.#publishing.receiveAll(participant);
       this.#idle.add(participant, params.idleTimeoutSeconds);
       this.#idle.update();
       this.#tellSpeaker(participant);
@@ -231,7 +209,7 @@ export class CallSession implements SessionView {
       const mediaRestart = participant.mediaRestartPending;
       if (mediaRestart) return { mediaRestart };
       // Changes made while they were away reach them now.
-      this.#subscriptions.refresh(participant);
+      this.#publishing.receiveAll(participant);
       return {};
     });
   }
@@ -266,22 +244,7 @@ export class CallSession implements SessionView {
 
   /** The client's publisher offer: the media server answers, and others receive it once media flows. */
   publish(view: ParticipantView, offer: OfferJsep): Promise<AnswerJsep> {
-    return this.#queue.run(async () => {
-      const participant = this.#member(view);
-      const answer = await participant.publish(offer, this.#room.require());
-      if (participant.mediaRestartPending) {
-        // Their client publishes on new connections in the room made anew: its new subscriber may receive now.
-        participant.mediaRestarted();
-        this.#subscriptions.refresh(participant);
-      }
-      // A track the publisher did not have before (switched to video) reaches those who receive it.
-      const added = participant.refreshPublications();
-      if (added.length > 0) {
-        await this.#published(participant, added);
-        this.#subscriptions.addNewTracks(participant);
-      }
-      return answer;
-    });
+    return this.#queue.run(() => this.#publishing.publish(this.#member(view), offer, this.#room.require()));
   }
 
   /** The client's screen share offer (a second publisher connection); others receive it once its media flows. */
@@ -291,7 +254,7 @@ export class CallSession implements SessionView {
 
   /** Ends the participant's screen share (harmless when there is none); resolves once nobody receives it. */
   async stopScreen(view: ParticipantView): Promise<void> {
-    const { ended } = await this.#queue.run(() => this.#screens.stop(this.#member(view)));
+    const { ended } = await this.#queue.run(() => this.#publishing.stopScreen(this.#member(view)));
     await ended; // outside the queue: the others' clients answer their new offers meanwhile
   }
 
@@ -300,7 +263,7 @@ export class CallSession implements SessionView {
    * in the session. Publisher or screen share: answers their offer. Subscriber: a new offer goes to them.
    */
   async restartIce(view: ParticipantView, target: PeerTarget, offer?: OfferJsep): Promise<AnswerJsep | undefined> {
-    if (target === 'subscriber') return void (await this.#subscriptions.restartIce(this.#member(view)));
+    if (target === 'subscriber') return void (await this.#publishing.restartSubscriberIce(this.#member(view)));
     if (!offer) throw new ParleyError('VALIDATION_FAILED', 'A publisher ICE restart needs an offer');
     return this.#queue.run(() => this.#member(view).restartPublisherIce(offer, target === 'screen'));
   }
@@ -397,9 +360,7 @@ export class CallSession implements SessionView {
   handOver(): Promise<void> {
     return this.#queue.run(async () => {
       if (!this.isOpen) return;
-      this.#idle.close();
-      this.#video.close();
-      this.#speaker.close();
+      this.#stopTimers();
       if (this.#lifecycle.is('live')) this.#lifecycle.to('ending');
       const everyone = [...this.#roster.values()];
       for (const p of everyone) p.leave();
@@ -420,8 +381,8 @@ export class CallSession implements SessionView {
       ...init,
       log: this.log,
       hooks: {
-        publisherConnected: (p) => void this.#queue.run(() => this.#publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
-        screenConnected: (p) => void this.#queue.run(() => this.#screens.connected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
+        publisherConnected: (p) => void this.#queue.run(() => this.#publishing.publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
+        screenConnected: (p) => void this.#queue.run(() => this.#publishing.screenConnected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
         ...this.#connections.hooks,
       },
     });
@@ -439,28 +400,10 @@ export class CallSession implements SessionView {
     this.#lifecycle.to('live');
   }
 
-  /** The room went with its node: so did everyone's connections and publications; nobody left. */
-  async #mediaLost(): Promise<void> {
-    for (const p of this.#roster.values()) {
-      for (const publication of p.mediaLost()) await this.#emit('publication.removed', { session: this, participant: p, publication });
-    }
-  }
-
   /** In the room made anew a recording goes on into the same folder (one file covers the whole call), and every client publishes and subscribes again. */
   async #mediaBack(room: MediaRoom): Promise<void> {
     await this.#recording.goOnIn(room, 'in the new room');
     this.broadcast('media.restart', { reason: 'media-node-lost' });
-  }
-
-  async #publisherConnected(participant: SessionParticipant): Promise<void> {
-    if (participant.state === 'left' || !this.isOpen) return;
-    const added = participant.publisherConnected();
-    if (added.length > 0) await this.#published(participant, added);
-    this.#subscriptions.refreshAllBut(participant);
-  }
-
-  async #published(participant: SessionParticipant, added: Publication[]): Promise<void> {
-    for (const publication of added) await this.#emit('publication.added', { session: this, participant, publication });
   }
 
   async #graceOver(participant: SessionParticipant): Promise<void> {
@@ -488,22 +431,19 @@ export class CallSession implements SessionView {
     this.#speaker.left(participant.uid);
     this.#connections.left(participant);
     const feeds = participant.feeds;
-    const removed = await participant.close();
-    for (const publication of removed) await this.#emit('publication.removed', { session: this, participant, publication });
+    await this.#publishing.unpublished(participant, await participant.close());
     await this.#emit('participant.left', { session: this, participant, reason, leftAt: new Date() });
     this.log.info({ uid: participant.uid, reason, count: this.#roster.size }, 'participant left');
     // While the session ends nobody needs their subscriptions trimmed.
     if (this.#lifecycle.is('live')) {
-      for (const feed of feeds) this.#subscriptions.dropFeed(feed);
+      this.#publishing.dropFeeds(feeds);
       this.#idle.update(); // someone left alone starts counting
     }
   }
 
   async #end(reason: SessionEndReason): Promise<void> {
     if (!this.isOpen) return;
-    this.#idle.close();
-    this.#video.close();
-    this.#speaker.close();
+    this.#stopTimers();
     const wasLive = this.#lifecycle.is('live');
     if (wasLive) this.#lifecycle.to('ending');
     await this.#recording.stop(null, this.#room.current).catch((error: unknown) => this.log.error({ err: error }, 'stopping the recording failed'));
@@ -515,6 +455,13 @@ export class CallSession implements SessionView {
     if (wasLive) await this.#emit('session.ended', { session: this, reason });
     this.#lifecycle.to('ended');
     this.deps.onEnded(this);
+  }
+
+  /** Whether the session ends or stops here for a hand-over, none of its timers may fire after it. */
+  #stopTimers(): void {
+    this.#idle.close();
+    this.#video.close();
+    this.#speaker.close();
   }
 
   /** Alone for their whole idle period: the session ends for them (session.ended 'timeout', leave reason 'timeout'). */
