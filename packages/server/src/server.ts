@@ -81,7 +81,7 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = options.secrets ?? loadSecrets(config);
-  const store = options.store ?? (await openStore(config));
+  const store = options.store ?? (await openStore(config, log.child({ component: 'store' })));
   // With REDIS_URL, a Redis that cannot be reached stops the start here.
   const cluster = await startCluster(config.cluster, log.child({ component: 'cluster' }));
   const services: Services = { config, secrets, store, log };

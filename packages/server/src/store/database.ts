@@ -4,6 +4,7 @@
  * speaks SQL with $1 parameters through it.
  */
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
+import { type Logger, noopLogger } from '../util/logger.ts';
 import { initPgliteDataDir } from './pglite-initdb.ts';
 import { compileWasmWithBaselineOnly, PGLITE_MEMORY_PARAMS } from './pglite-memory.ts';
 
@@ -52,9 +53,14 @@ export function pgliteDatabase(db: PGlite): Database {
   };
 }
 
-export async function openPostgres(url: string): Promise<Database> {
+export async function openPostgres(url: string, log: Logger = noopLogger): Promise<Database> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle pooled connection that PostgreSQL closes (a restart, a failover, an
+  // administrator's terminate) is reported here; without a listener that would
+  // crash the process. The pool drops that connection and opens a fresh one for
+  // the next query, so a lasting outage still shows there, as a failed query.
+  pool.on('error', (error) => log.warn({ err: error }, 'an idle PostgreSQL connection was closed; the pool replaces it'));
   // Fail at start, with the real reason, rather than on the first request.
   await pool.query('select 1');
   let closed = false;

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Logger } from '../util/logger.ts';
 import { type Database, openPglite, openPostgres } from './database.ts';
 import { LiveSessionsStore } from './live-sessions-store.ts';
 import { migrate } from './migrations.ts';
@@ -18,8 +19,8 @@ export interface Store {
 }
 
 /** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Store> {
-  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(`${config.dataDir}/pglite`);
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>, log?: Logger): Promise<Store> {
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl, log) : await openPglite(`${config.dataDir}/pglite`);
   return storeOn(db);
 }
 
