@@ -67,8 +67,12 @@ async function bundle(pkg: string): Promise<{ code: Uint8Array; warnings: number
   return { code: result.outputFiles[0]!.contents, warnings: result.warnings.length };
 }
 
-/** An app's bundle of `contents` (esbuild, minified, split): gzipped bytes of its entry and of every file, and its parts' weights. */
-async function appBundle(contents: string): Promise<{ entry: number; total: number; minified: number; parts: Part[] }> {
+/**
+ * An app's bundle of `contents` (esbuild, minified, split): gzipped bytes of its entry, of every file, and of the files
+ * a call with the default UI downloads (the entry, the default UI's chunk, and what they import statically); its parts' weights.
+ */
+/** `minified`: of the files the call downloads. */
+async function appBundle(contents: string): Promise<{ entry: number; total: number; defaultUiCall: number; minified: number; parts: Part[] }> {
   const result = await build({
     stdin: { contents, resolveDir: ROOT, loader: 'js' },
     bundle: true,
@@ -87,8 +91,38 @@ async function appBundle(contents: string): Promise<{ entry: number; total: numb
   const js = result.outputFiles.filter((f) => f.path.endsWith('.js'));
   const maps = new Map(result.outputFiles.filter((f) => f.path.endsWith('.js.map')).map((f) => [f.path.slice(0, -'.map'.length), JSON.parse(f.text)]));
   const entry = js.find((f) => f.path.endsWith('stdin.js'))!;
-  const parts = js.flatMap((f) => partsOf(f.text, maps.get(f.path)));
-  return { entry: gzip(entry.contents), total: js.reduce((sum, f) => sum + gzip(f.contents), 0), minified: js.reduce((sum, f) => sum + f.contents.length, 0), parts };
+  const bytes = new Map(js.map((f) => [f.path.split('/').pop()!, f.contents]));
+  const call = defaultUiCallFiles(bytes, 'stdin.js');
+  // Parts in a chunk the call does not load are named apart (the plain layout, the ringing screen's drawing).
+  const parts = js.flatMap((f) =>
+    partsOf(f.text, maps.get(f.path)).map((p) => (call.has(f.path.split('/').pop()!) ? p : { ...p, name: `${p.name} (a chunk a call does not load)` })),
+  );
+  return {
+    entry: gzip(entry.contents),
+    total: js.reduce((sum, f) => sum + gzip(f.contents), 0),
+    defaultUiCall: [...call].reduce((sum, f) => sum + gzip(bytes.get(f)!), 0),
+    minified: [...call].reduce((sum, f) => sum + bytes.get(f)!.length, 0),
+    parts,
+  };
+}
+
+/**
+ * The files of a split bundle (by name, all in one folder) that a call with the default UI downloads: `entry`, the
+ * default UI's chunk (`default-*.js`, imported dynamically), and every file either imports statically — not the chunks
+ * a page loads only for something else (the plain layout, what the ringing screen draws).
+ */
+function defaultUiCallFiles(files: Map<string, Uint8Array>, entry: string): Set<string> {
+  const loaded = new Set<string>();
+  const load = (name: string): void => {
+    if (loaded.has(name)) return;
+    loaded.add(name);
+    const code = new TextDecoder().decode(files.get(name));
+    // Minified ES modules: `import{…}from"./x.js"` or `import"./x.js"`; import("…") is dynamic and not followed.
+    for (const [, path] of code.matchAll(/(?:\bfrom|\bimport)\s*"\.\/(?:chunks\/)?([^"/]+\.js)"/g)) load(path!);
+  };
+  load(entry);
+  for (const name of files.keys()) if (name.startsWith('default-')) load(name);
+  return loaded;
 }
 
 /** A part of our SDK in an app's bundle: minified bytes, and the gzipped bytes its file loses without them. */
@@ -101,7 +135,7 @@ interface Part {
 /** Which part a source file belongs to: the default UI's larger files on their own, else its folder. */
 function partName(source: string): string {
   const path = source.replace(/^.*?packages\//, '');
-  if (/^sdk\/src\/ui\/default\/(default-ui|styles|ringing-screen|dom|controls|tile)\.ts$/.test(path)) return path.replace('sdk/src/', '');
+  if (/^sdk\/src\/ui\/default\/(default-ui|styles|ringing-screen|ringing-card|dom|controls|tile)\.ts$/.test(path)) return path.replace('sdk/src/', '');
   if (path.startsWith('sdk/src/ui/default/')) return 'ui/default/ (the other files)';
   if (path.startsWith('sdk/src/ui/')) return path.replace('sdk/src/', '');
   if (path === 'protocol/src/errors.ts') return 'protocol errors.ts';
@@ -195,9 +229,10 @@ async function ours(): Promise<Row[]> {
   const version = JSON.parse(readFileSync(join(ROOT, 'packages/sdk/package.json'), 'utf8')).version;
   const served = join(ROOT, 'packages/sdk/dist/browser');
   const code = readFileSync(join(served, 'parley.js'));
-  const chunks = readdirSync(join(served, 'chunks')).filter((f) => f.endsWith('.js'));
-  const chunkBytes = chunks.map((f) => readFileSync(join(served, 'chunks', f)));
-  const withUi = gzip(code) + chunkBytes.reduce((sum, c) => sum + gzip(c), 0);
+  const files = new Map([['parley.js', code], ...readdirSync(join(served, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => [f, readFileSync(join(served, 'chunks', f))] as const)]);
+  const servedCall = [...defaultUiCallFiles(files, 'parley.js')].map((f) => files.get(f)!);
+  const withUi = servedCall.reduce((sum, c) => sum + gzip(c), 0);
+  const allFiles = [...files.values()].reduce((sum, c) => sum + gzip(c), 0);
   // The npm package (dist/lib) as apps bundle it: a headless app, and the seed's flow with the default UI.
   const lib = join(ROOT, 'packages/sdk/dist/lib');
   const headless = await appBundle(`import * as m from ${JSON.stringify(join(lib, 'core.js'))}; globalThis.__sdk = m;`);
@@ -207,11 +242,17 @@ async function ours(): Promise<Row[]> {
     {
       name: '**Parley SDK + default UI** (served: `/sdk/parley.js` + its chunks)',
       version,
-      minified: code.length + chunkBytes.reduce((sum, c) => sum + c.length, 0),
+      minified: servedCall.reduce((sum, c) => sum + c.length, 0),
       gzipped: withUi,
-      note: `goal ≤ ${GOAL_KB} kB gzipped: ${withUi <= GOAL_KB * 1000 ? 'met' : 'NOT met'}; parley.js alone ${kB(gzip(code))} kB, the default UI a chunk loaded only for setDefaultLayout(true)`,
+      note: `goal ≤ ${GOAL_KB} kB gzipped: ${withUi <= GOAL_KB * 1000 ? 'met' : 'NOT met'}; what a call with the default UI loads: parley.js alone ${kB(gzip(code))} kB, the default UI a chunk loaded only for setDefaultLayout(true); every file ${kB(allFiles)} kB (the plain layout and the ringing screen's drawing are chunks of their own)`,
     },
-    { name: '`@parley/sdk` from npm, every export, in an app', version, minified: seed.minified, gzipped: seed.total, note: `goal ≤ 32 kB: ${seed.total <= 32_000 ? 'met' : 'NOT met'}; ${kB(seed.entry)} kB before the UI chunk loads` },
+    {
+      name: '`@parley/sdk` from npm, every export, in an app',
+      version,
+      minified: seed.minified,
+      gzipped: seed.defaultUiCall,
+      note: `goal ≤ 32 kB: ${seed.defaultUiCall <= 32_000 ? 'met' : 'NOT met'}; what a call with the default UI downloads, ${kB(seed.entry)} kB of it before the UI chunk loads; every file ${kB(seed.total)} kB`,
+    },
     { name: '`@parley/sdk/core` from npm (no UI), every export, in an app', version, minified: headless.minified, gzipped: headless.total, note: `goal ≤ 20 kB: ${headless.total <= 20_000 ? 'met' : 'NOT met'}` },
   ];
 }
@@ -244,9 +285,11 @@ const section = `## Bundle size
 
 Measured ${date} with \`npm run bench:size\` (\`bench/bundle-size.ts\`), Node ${process.version}.
 Ours: the files the server serves at \`/sdk/parley.js\` (\`packages/sdk/build.mjs\`: esbuild, minified, ESM, the default
-UI a chunk of its own), and the npm package's \`dist/lib\` bundled by an app (esbuild, minified, split; every file counted).
-\`tests/packages/packages.int.test.ts\` holds an installed \`npm pack\` of it to ≤ 20 kB without the UI (its headless app) and, with
-the UI, to the budget written there: the goal is 32 kB, not met since issue 13 (below).
+UI a chunk of its own), and the npm package's \`dist/lib\` bundled by an app (esbuild, minified, split). With the UI, the
+figure counts every file a call with the default UI downloads: the entry, the default UI's chunk, and every chunk either
+imports; the plain layout and what the ringing screen draws are chunks a page loads only when it uses them (their size
+is in the notes). \`tests/packages/packages.int.test.ts\` holds an installed \`npm pack\` of it to ≤ 20 kB without the UI
+(its headless app) and, with the UI, to the budget written there: the goal is 32 kB, not met since issue 13 (below).
 Each other SDK is its npm package's main entry bundled the same way (esbuild, minify, \`platform: browser\`,
 \`format: esm\`, every export kept) and gzipped at level 9 with \`node:zlib\`; 1 kB = 1000 bytes.
 

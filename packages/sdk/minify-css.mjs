@@ -1,5 +1,5 @@
 // The UI's stylesheets are template literals marked `/* css */` in the source (ui/default/styles.ts,
-// ringing-screen.ts). When build.mjs bundles the SDK, esbuild's CSS minifier rewrites each (shorter
+// ringing-card.ts). When build.mjs bundles the SDK, esbuild's CSS minifier rewrites each (shorter
 // colours, no line breaks, prefixes the targets need): 0.13 kB gzipped off an app's bundle
 // (docs/benchmarks.md, "Bundle size"). A `${…}` in a marked literal must stand between rules:
 // the text on each side of it is minified on its own.

@@ -338,7 +338,7 @@ export class ParleyCalls {
       throw new ParleyError('VALIDATION_FAILED', 'renderCallScreen expects an HTMLElement to render into');
     }
     const r = requireRinging();
-    const screen = new RingingScreen(
+    return new RingingScreen(
       element,
       {
         addCallListener: (id, l) => r.addCallListener(id, l),
@@ -348,12 +348,10 @@ export class ParleyCalls {
         cancelCall: (id) => r.cancelCall(id),
         getActiveCall: () => r.getActiveCall(),
         currentUid: () => r.uid,
+        ringingNow: () => r.incomingCalls.at(-1),
       },
       options,
     );
-    const ringingNow = r.incomingCalls.at(-1);
-    if (ringingNow) screen.showIncoming(ringingNow);
-    return screen;
   }
 
   /** One call's log: status, who, participants with join/leave times and durations, minutes, recordings. */
