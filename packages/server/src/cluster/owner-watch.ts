@@ -51,11 +51,6 @@ export class OwnerWatch {
     };
   }
 
-  /** Whether any process holds the session's lease now (one that just took it may not answer yet). */
-  async owned(sessionId: string): Promise<boolean> {
-    return (await this.leases.owner(sessionId)) !== null;
-  }
-
   close(): void {
     clearInterval(this.#timer);
     this.#watched.clear();

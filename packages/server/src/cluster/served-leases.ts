@@ -18,7 +18,7 @@ export interface OwnerServing {
   serve(sessionId: string): Promise<ClusterSubscription>;
 }
 
-type Leases = Pick<SessionLeases, 'acquire' | 'release' | 'on'>;
+type Leases = Pick<SessionLeases, 'acquire' | 'release' | 'on' | 'owner'>;
 
 export class ServedLeases implements Leases {
   readonly #leases: Leases;
@@ -33,6 +33,10 @@ export class ServedLeases implements Leases {
   }
 
   readonly on: Leases['on'] = (event, listener) => this.#leases.on(event, listener);
+
+  owner(sessionId: string): Promise<string | null> {
+    return this.#leases.owner(sessionId);
+  }
 
   serveWith(owner: OwnerServing): void {
     this.#owner = owner;

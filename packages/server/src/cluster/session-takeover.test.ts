@@ -25,7 +25,7 @@ class ScriptedLeases extends FakeSessionLeases {
     return this.held.has(sessionId);
   }
   async owners(sessionIds: readonly string[]): Promise<(string | null)[]> {
-    return sessionIds.map((id) => (this.held.has(id) ? 'me' : this.elsewhere.has(id) ? 'other' : null));
+    return Promise.all(sessionIds.map((id) => this.owner(id)));
   }
   async timeLeft(): Promise<number> {
     return (this.left.length > 1 ? this.left.shift() : this.left[0]) as number;

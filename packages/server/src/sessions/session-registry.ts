@@ -11,6 +11,7 @@ import { type ParsedParams, ParleyError, type ServerEventName, type ServerEvents
 import type { LiveSessionRecord } from '../store/live-sessions-store.ts';
 import type { SessionLeases } from '../cluster/session-leases.ts';
 import { ownedElsewhere } from '../cluster/owned-elsewhere.ts';
+import { type SessionTakeoverHook, SessionWhereabouts } from '../cluster/session-whereabouts.ts';
 import type { CallTokenClaims } from '../tokens/call-token.ts';
 import { CallSession, type CallSessionDeps } from './call-session.ts';
 import type { ParticipantLink, ParticipantView } from './participant.ts';
@@ -25,33 +26,24 @@ export interface LiveCounts {
 /** What every session needs; the registry adds `onEnded` itself. */
 export type SessionRegistryDeps = Omit<CallSessionDeps, 'onEnded'>;
 
-/** The session leases as the registry uses them. */
-export type SessionOwnership = Pick<SessionLeases, 'acquire' | 'release' | 'on'>;
-
-/**
- * A cluster's takeover of sessions a dead process left (cluster/session-takeover.ts), as the
- * registry calls it: declared here so that the registry does not import the cluster layer
- * that imports it. Resolves true when the session is still live but not here: another process owns it, or it is between owners.
- */
-export interface SessionTakeoverHook {
-  forSession(sessionId: string): Promise<boolean>;
-}
+/** The session leases as the registry uses them (`owner`: who holds one, for `whereabouts`). */
+export type SessionOwnership = Pick<SessionLeases, 'acquire' | 'release' | 'on' | 'owner'>;
 
 export class SessionRegistry {
   readonly #sessions = new Map<string, CallSession>();
   /** Each session's lease being taken, awaited by all its first joins. */
   readonly #owned = new WeakMap<CallSession, Promise<void>>();
-  /** Sessions being rebuilt: open before their participants are back, so a resume waits for the rebuild. */
-  readonly #restoring = new Map<string, Promise<unknown>>();
   #draining = false;
   readonly #emptyListeners = new Set<() => void>();
-  #takeover: SessionTakeoverHook | undefined;
+  /** Whether a session not open here is elsewhere, being rebuilt here, or to be taken over. */
+  readonly whereabouts: SessionWhereabouts;
 
   /** `leases`: a cluster's (REDIS_URL); without them this process owns every session. */
   constructor(
     private readonly deps: SessionRegistryDeps,
     private readonly leases?: SessionOwnership,
   ) {
+    this.whereabouts = new SessionWhereabouts({ openHere: (sessionId) => this.#sessions.get(sessionId)?.isOpen === true, leaseHolder: leases && ((sessionId) => leases.owner(sessionId)) });
     leases?.on('lost', (sessionId) => {
       const session = this.#sessions.get(sessionId);
       if (!session) return;
@@ -96,11 +88,12 @@ export class SessionRegistry {
 
   /** A cluster's takeover of sessions left by a process that died (before a first join or a resume finds them here). */
   takeOverWith(takeover: SessionTakeoverHook): void {
-    this.#takeover = takeover;
+    this.whereabouts.takeOverWith(takeover);
   }
 
   async join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer) {
-    if (!this.#sessions.get(claims.sessionId)?.isOpen && !this.#draining) await this.#takeover?.forSession(claims.sessionId);
+    // One a dead process left is taken over first; one another process holds is refused below (#own): the relay's turn.
+    if (!this.#sessions.get(claims.sessionId)?.isOpen && !this.#draining) await this.whereabouts.locate(claims.sessionId);
     let session = this.#sessions.get(claims.sessionId);
     if (!session?.isOpen) {
       if (this.#draining) throw new ParleyError('SERVER_DRAINING');
@@ -129,15 +122,14 @@ export class SessionRegistry {
       await this.#own(session);
       await session.restore(record, graceMs);
     })();
-    this.#restoring.set(record.sessionId, rebuilt);
+    // Open before its participants are back: a resume waits for the rebuild.
+    this.whereabouts.restoring(record.sessionId, rebuilt);
     try {
       await rebuilt;
       return session;
     } catch (error) {
       if (this.#sessions.get(record.sessionId) === session) this.#forget(record.sessionId);
       throw error;
-    } finally {
-      if (this.#restoring.get(record.sessionId) === rebuilt) this.#restoring.delete(record.sessionId);
     }
   }
 
@@ -153,18 +145,16 @@ export class SessionRegistry {
   }
 
   /**
-   * As `findByResumeToken`; in a cluster, the token's session (`sessionId`), if
-   * a process that died left it live, is rebuilt here first — and one still
-   * live elsewhere, or between owners, is refused with CLUSTER_UNAVAILABLE (the
-   * relay's turn; the client tries again), not as ended.
+   * As `findByResumeToken`, once the token's session (`sessionId`) is located
+   * (`whereabouts`): a rebuild under way here waited for, one a process that
+   * died left live rebuilt here first — and one live elsewhere, or between
+   * owners, refused with CLUSTER_UNAVAILABLE (the relay's turn; the client
+   * tries again), not as ended.
    */
   async findOrTakeOver(resumeTokenHash: Buffer, sessionId: string | undefined): Promise<{ session: CallSession; participant: ParticipantView } | undefined> {
-    // A resume that arrives while its session is being rebuilt here (a takeover, relayed to this new
-    // owner) would find it open but still empty, and be told the session ended.
-    if (sessionId !== undefined) await this.#restoring.get(sessionId)?.catch(() => undefined);
-    const here = this.findByResumeToken(resumeTokenHash);
-    if (here || !this.#takeover || sessionId === undefined) return here;
-    if (await this.#takeover.forSession(sessionId)) throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session is served by another server process, or changing owner');
+    if (sessionId !== undefined && (await this.whereabouts.locate(sessionId)) === 'elsewhere') {
+      throw new ParleyError('CLUSTER_UNAVAILABLE', 'The session is served by another server process, or changing owner');
+    }
     return this.findByResumeToken(resumeTokenHash);
   }
 

@@ -1,4 +1,4 @@
-/** Session leases in memory for unit tests: `elsewhere` are held by another process; `released` lists what was given back. */
+/** Session leases in memory for unit tests: `elsewhere` are held by another process (`owner` 'other'; this one is 'me'); `released` lists what was given back. */
 import { TypedEmitter } from '@parley/protocol';
 import type { SessionLeasesEvents } from '../cluster/session-leases.ts';
 
@@ -19,5 +19,9 @@ export class FakeSessionLeases extends TypedEmitter<SessionLeasesEvents> {
 
   async release(sessionId: string): Promise<void> {
     if (this.held.delete(sessionId)) this.released.push(sessionId);
+  }
+
+  async owner(sessionId: string): Promise<string | null> {
+    return this.held.has(sessionId) ? 'me' : this.elsewhere.has(sessionId) ? 'other' : null;
   }
 }

@@ -126,7 +126,7 @@ export class ClientConnection implements RequestContext {
       return this.#relayTo(RelayedSession.open(relay, sessionId, this.connectionId, type as 'join' | 'resume', params as never)).catch(async (relayed: unknown) => {
         // Unanswered in time, the owner may still bind this socket: it hears of its close all the same.
         if (isParleyError(relayed, 'REQUEST_TIMEOUT')) this.#unanswered = sessionId;
-        throw await relayFailure(error, relayed, async () => (await this.deps.ownerWatch?.owned(sessionId)) ?? true);
+        throw await relayFailure(error, relayed, () => this.deps.registry.whereabouts.unserved(sessionId));
       });
     }
   }

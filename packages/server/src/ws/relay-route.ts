@@ -5,6 +5,7 @@
  */
 import { isParleyError, type ParsedParams, type RequestType } from '@parley/protocol';
 import { sessionOwnedElsewhere } from '../cluster/owned-elsewhere.ts';
+import type { Whereabouts } from '../cluster/session-whereabouts.ts';
 import type { SessionRegistry } from '../sessions/session-registry.ts';
 import { sessionOfResumeToken } from './resume-tokens.ts';
 
@@ -30,13 +31,14 @@ export function ownerSessionOf(type: RequestType, params: unknown, error: unknow
 /**
  * The answer to a `join` or `resume` relayed after `local` failed here, when
  * the relay failed too: a resume that found nothing here (SESSION_ENDED) and
- * nobody owning the session — not even a process that took its lease and is
- * about to answer (`owned`) — has nothing to resume: the local answer stands,
- * so the client stops trying. Otherwise the relay's own error
- * (CLUSTER_UNAVAILABLE while a session changes owner: the client tries again).
+ * no process serving the session is answered by where the session is
+ * (`whereabouts`, SessionWhereabouts.unserved): `nowhere` — not even a process
+ * that took its lease and is about to serve it — has nothing to resume, so the
+ * local answer stands and the client stops trying. Otherwise the relay's own
+ * error (CLUSTER_UNAVAILABLE while a session changes owner: the client tries again).
  */
-export async function relayFailure(local: unknown, relayed: unknown, owned: () => Promise<boolean>): Promise<unknown> {
+export async function relayFailure(local: unknown, relayed: unknown, whereabouts: () => Promise<Whereabouts>): Promise<unknown> {
   const noOwner = isParleyError(relayed) && relayed.code === 'CLUSTER_UNAVAILABLE';
   if (!noOwner || !isParleyError(local) || local.code !== 'SESSION_ENDED') return relayed;
-  return (await owned().catch(() => true)) ? relayed : local;
+  return (await whereabouts()) === 'nowhere' ? local : relayed;
 }

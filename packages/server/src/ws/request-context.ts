@@ -38,7 +38,7 @@ export interface SignalingDeps {
   /** A cluster's relay to the owners of sessions other processes own (REDIS_URL); absent: every session is here. */
   relay?: OwnerRelay | undefined;
   /** With `relay`: tells when the owner of a session a socket here is relayed to is gone. */
-  ownerWatch?: Pick<OwnerWatch, 'watch' | 'owned'> | undefined;
+  ownerWatch?: Pick<OwnerWatch, 'watch'> | undefined;
 }
 
 /** After `join` (or `resume`), the one session and participant a connection acts for. */
