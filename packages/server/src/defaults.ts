@@ -88,6 +88,7 @@ export const DEFAULTS = {
   /** A session whose media room was lost makes it again within this, or ends with media-failure (a supervised Janus restarts in ~1 s). */
   mediaRecoveryTimeoutMs: 30_000, // ms
   drainSeconds: 30, // s calls in progress may go on after SIGTERM (PARLEY_DRAIN_SECONDS)
+  stopStepMs: 5_000, // ms each step of the server's stop (sessions, live state, HTTP, media…) may take before it is left behind
   /** Call-quality samples (quality/): what one participant may store, how often, and how long they are kept. */
   quality: {
     maxSamplesPerParticipant: 4_320, // samples per stay: 6 h at the SDK's one per 5 s; later ones are not stored

@@ -26,6 +26,7 @@ import { openStore, type Store } from './store/index.ts';
 import { type Cluster, startCluster } from './cluster/cluster.ts';
 import { localNodeLoad } from './cluster/local-node-load.ts';
 import { RoomPlacement } from './cluster/room-placement.ts';
+import { stopInSteps } from './util/bounded-stop.ts';
 import { reportTo } from './util/listener-errors.ts';
 import { SignalingEvents } from './ws/signaling-events.ts';
 import { SignalingLimits } from './ws/signaling-limits.ts';
@@ -265,28 +266,48 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       return draining;
     },
     close(opts = {}) {
-      closing ??= (async () => {
-        ringing?.close();
-        takeover?.close();
-        if (opts.handOver) await registry?.handOverAll();
-        else await registry?.closeAll('server-shutdown');
-        // What the next start rebuilds from must say what happened: an ended session must not come back.
-        await liveState.settled();
-        // coturn before the app: TURN over TCP through our port is piped to coturn, app.close() waits for
-        // every connection, and a pipe from a client that vanished behind a dead link would hold it for minutes.
-        await turn?.close();
-        await app.close();
-        await metricsServer?.close();
-        await webhooks.close();
-        await qualityRetention.close();
-        quality.close();
-        // Jobs cut short here stay `processing` and are picked up by the next start.
-        await recordings.close();
-        await media?.close();
-        placement.close();
-        await cluster.close();
-        if (!options.store) await store.close();
-      })();
+      // Each step bounded (util/bounded-stop.ts): one that hangs is left behind, the stop goes on.
+      closing ??= stopInSteps(
+        [
+          [
+            'sessions',
+            async () => {
+              ringing?.close();
+              takeover?.close();
+              if (opts.handOver) await registry?.handOverAll();
+              else await registry?.closeAll('server-shutdown');
+            },
+          ],
+          // What the next start rebuilds from must say what happened: an ended session must not come back.
+          ['live state', () => liveState.settled()],
+          // coturn before the app: TURN over TCP through our port is piped to coturn, app.close() waits for
+          // every connection, and a pipe from a client that vanished behind a dead link would hold it for minutes.
+          ['turn', () => turn?.close()],
+          ['http', () => app.close()],
+          ['metrics', () => metricsServer?.close()],
+          ['webhooks', () => webhooks.close()],
+          [
+            'quality',
+            async () => {
+              await qualityRetention.close();
+              quality.close();
+            },
+          ],
+          // Jobs cut short here stay `processing` and are picked up by the next start.
+          ['recordings', () => recordings.close()],
+          ['media', () => media?.close()],
+          [
+            'cluster',
+            async () => {
+              placement.close();
+              await cluster.close();
+            },
+          ],
+          ['store', () => (options.store ? undefined : store.close())],
+        ],
+        DEFAULTS.stopStepMs,
+        log,
+      );
       return closing;
     },
   };

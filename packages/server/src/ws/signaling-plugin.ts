@@ -30,6 +30,11 @@ export function signalingPlugin(deps: SignalingDeps, timings: SocketTimings = { 
       },
       // Instead of `ws`'s close, which waits 30 s for each vanished client's close frame.
       preClose: async function (this: typeof app) {
+        // First no more upgrades, as the plugin's own preClose (replaced here) does: a client whose
+        // socket closes now reconnects at once, and its upgrade, taken by the plugin while the app
+        // closes, is answered 503 on a socket nobody ends — the HTTP server's close then waits for
+        // that client forever. Without a listener Node makes it a plain request: 503, socket closed.
+        this.server.removeAllListeners('upgrade');
         heartbeat.close();
         await closeWithin(this.websocketServer.clients, timings.closeHandshakeMs ?? DEFAULTS.wsCloseHandshakeMs);
         await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
