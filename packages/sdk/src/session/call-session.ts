@@ -1,12 +1,16 @@
 /**
- * One call: the signaling connection, our publisher and subscriber peer
- * connections, the local camera and microphone, and the events of the seed.
- * States move only through the table in session-state.ts; the user's async
- * actions run one at a time.
+ * One call, and the coordinator of its parts. It holds the session's state
+ * machine (the moves allowed are session-state.ts's table; each part makes the
+ * moves its step is about, through it), the app's events, the user's actions
+ * one at a time, our peer connections and the end. The parts: starting
+ * (session-start.ts: devices, socket, join, publisher), staying in the call
+ * when the socket drops (reconnection.ts), the switch of an audio call to
+ * video (video-switch.ts), where remote audio plays (audio-output.ts), and
+ * what the server tells us (server-event-table.ts). They see the session
+ * through one context object, each as the interface it declares.
  */
 import {
   type ArgsOf,
-  CLOSE_CODES,
   type IceCandidate,
   type JoinResult,
   type Jsep,
@@ -15,7 +19,6 @@ import {
   type PublicationSource,
   SerialQueue,
   type ServerEvents,
-  type SessionEndReason,
   StateMachine,
   type SubscriberStream,
   TypedEmitter,
@@ -37,35 +40,25 @@ import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
 import { AudioOutput, type AudioOutputChoice } from './audio-output.ts';
 import { asParleyError, guardBoolean } from '../util/errors.ts';
 import { Roster } from './roster.ts';
-import { screenSharerIs } from './screen-share-events.ts';
-import { BackoffReconnectPolicy } from './reconnect-policy.ts';
 import { restartMedia } from './media-recovery.ts';
 import { othersSendMedia } from './remote-media.ts';
-import { ResumeRace } from './resume.ts';
+import { Reconnection, type ReconnectionContext } from './reconnection.ts';
+import { SessionStart, type StartContext } from './session-start.ts';
+import { VideoSwitch, type VideoSwitchContext } from './video-switch.ts';
 import { VideoViewReporter } from './video-view-reporter.ts';
 import type { CallSessionOptions } from './options.ts';
-import { SESSION_TRANSITIONS } from './session-state.ts';
+import { type Ending, SESSION_TRANSITIONS } from './session-state.ts';
 import type { SessionView } from './session-view.ts';
-import { type CallFacts, reportLeft, type Row, SERVER_EVENT_TABLE, type ServerEventContext, type SessionEventName } from './server-event-table.ts';
-import { FirstAnswer } from './first-answer.ts';
-import { JoinTiming } from './join-timing.ts';
-import { type CloseInfo, SignalingClient, signalingUrl } from './signaling-client.ts';
+import { type CallFacts, type Row, SERVER_EVENT_TABLE, type SessionEventName } from './server-event-table.ts';
+import type { SignalingClient } from './signaling-client.ts';
 
 export type { CallSessionOptions };
 
 /** A listener of the session's emitter, typed by its argument tuple. */
 type Listener<E extends keyof CallEvents> = (...args: ArgsOf<CallEvents>[E]) => unknown;
 
-/**
- * How a session ends: why, when not by our own endSession (reported as
- * onSessionTimeout for `timeout`, else onCallEnded with the reason), the
- * error to report first, and whether we say `leave`.
- */
-interface Ending {
-  reason?: SessionEndReason;
-  error?: ParleyError;
-  leave: boolean;
-}
+/** What the parts (and the server-event table's rows) may use of the session: one object, each part's interface. */
+type SessionContext = StartContext & ReconnectionContext & VideoSwitchContext;
 
 export class CallSession {
   readonly settings: CallSettings;
@@ -73,25 +66,20 @@ export class CallSession {
   readonly #events: TypedEmitter<ArgsOf<CallEvents>>;
   readonly #actions = new SerialQueue();
   readonly #roster = new Roster();
-  #checkingSignaling = false;
-  /** While reconnecting: the resume attempts (session/resume.ts). */
-  #resume: ResumeRace<SignalingClient> | undefined;
-  /** Our receiving path came back while the socket was down: key frames are asked for once it resumes. */
-  #keyFramesOwed = false;
   /** ICE restart of a connection that lost its network path (media/ice-watch.ts); past the window, both are replaced. */
   readonly #iceWatch = new IceWatch({
     reconnecting: (connection) => this.#emit('onMediaReconnecting', { connection }),
     reconnected: (connection) => {
       this.#emit('onMediaReconnected', { connection });
-      if (connection === 'subscriber') this.#askKeyFrames();
+      if (connection === 'subscriber') this.#reconnection.receivingAgain();
     },
     giveUp: (connection) => {
       // A screen share whose path did not come back ends (share again); the camera's and the subscriber's are replaced.
       if (connection === 'screen') void this.#screen.stop().catch((error) => this.#log.debug('stopping the screen share failed', error));
       else this.#restartMedia();
     },
-    checkSignaling: () => this.#checkSignaling(),
-    networkChanged: () => this.#resume?.networkChanged(),
+    checkSignaling: () => this.#reconnection.checkSignaling(),
+    networkChanged: () => this.#reconnection.networkChanged(),
     expectsMedia: () => othersSendMedia(this.#roster.list(), this.#roster.selfUid),
     log: scoped('ice'),
   });
@@ -124,9 +112,6 @@ export class CallSession {
   #signaling: SignalingClient | undefined;
   #publisher: PublisherConnection | undefined;
   #subscriber: SubscriberConnection | undefined;
-  #joinTiming: JoinTiming | undefined;
-  /** Our publisher negotiates once the subscriber's first answer is out (session/first-answer.ts). */
-  readonly #firstAnswer = new FirstAnswer();
   /** What draws the session (none when headless): built by api/, destroyed by us as we end. */
   #view: SessionView | undefined;
   readonly #audio: AudioOutput;
@@ -134,12 +119,12 @@ export class CallSession {
   readonly #screen: ScreenShare;
   #joined: JoinResult | undefined;
   #ending: Promise<void> | undefined;
-  /** The audio call became a video call (switchToVideoCall accepted). */
-  #switchedToVideo = false;
   /** What the server told us beyond who is in the call; the event table's rows update it. */
   readonly #facts: CallFacts = { recording: false, videoRequest: undefined, activeSpeaker: null, screenSharer: null, networkQuality: new Map() };
-  /** What the event table's rows may use of this session. */
-  readonly #context: ServerEventContext;
+  readonly #context: SessionContext;
+  readonly #starting: SessionStart;
+  readonly #reconnection: Reconnection;
+  readonly #videoSwitch: VideoSwitch;
 
   constructor(options: CallSessionOptions) {
     this.#opts = options;
@@ -172,17 +157,52 @@ export class CallSession {
     this.#context = {
       roster: this.#roster,
       facts: this.#facts,
+      machine: this.#machine,
+      opts: options,
+      local: this.#local,
+      iceWatch: this.#iceWatch,
       get sessionId() {
         return session.sessionId ?? '';
       },
+      get signaling() {
+        return session.#signaling;
+      },
+      set signaling(client) {
+        session.#signaling = client;
+      },
+      get subscriber() {
+        return session.#subscriber;
+      },
+      get joined() {
+        return session.#joined;
+      },
+      get log() {
+        return session.#log;
+      },
       emit: (event, ...args) => this.#emit(event, ...args),
+      listen: (signaling) => this.#listen(signaling),
+      openSubscriber: () => this.#openSubscriber(),
+      openView: () => {
+        this.#view = options.view?.(this);
+      },
+      tookJoin: (result) => this.#tookJoin(result),
+      publish: (stream) => this.#publish(stream),
+      end: (how) => void this.#end(how),
+      act: (step) => this.#act(step),
+      videoPaused: (paused) => this.videoPaused(paused),
       answerSubscriberOffer: (jsep, streams) => this.#answerSubscriberOffer(jsep, streams),
       addRemoteCandidate: (target, candidate) => this.#onRemoteCandidate(target, candidate),
-      becameVideoCall: (initiator, responder) => this.#becameVideoCall(initiator, responder),
-      endedByServer: (reason) => this.#onSessionEnded(reason),
-      restartMedia: () => this.#restartMedia(),
+      becameVideoCall: (initiator, responder) => this.#videoSwitch.becameVideoCall(initiator, responder),
+      endedByServer: (reason) => {
+        this.#log.info(`ended by the server: ${reason}`);
+        void this.#end({ reason, leave: false });
+      },
+      restartMedia: (afterResume) => this.#restartMedia(afterResume),
       screenShareEnded: () => this.#screen.endedByServer(),
     };
+    this.#starting = new SessionStart(this.#context);
+    this.#reconnection = new Reconnection(this.#context);
+    this.#videoSwitch = new VideoSwitch(this.#context);
   }
 
   // ——— what the app reads ———
@@ -228,7 +248,7 @@ export class CallSession {
 
   /** Audio-only: set so in the settings, and not switched to video since. */
   get isAudioOnly(): boolean {
-    return this.settings.isAudioOnly && !this.#switchedToVideo;
+    return this.#videoSwitch.audioOnly;
   }
 
   get audioMode(): AudioMode | undefined {
@@ -284,38 +304,21 @@ export class CallSession {
   // ——— starting ———
 
   /**
-   * Opens devices, connects, joins and publishes. The devices open while the
-   * socket connects and joins (joining needs no camera), so remote media can
-   * start arriving before our own is ready; the publisher negotiates once
-   * both are. Rejects with a ParleyError, leaving nothing behind: a join that
-   * went through is left again, and every device opened is released.
+   * Opens devices, connects, joins and publishes (session-start.ts), then
+   * watches our network quality and the audio outputs. Rejects with a
+   * ParleyError, leaving nothing behind: a join that went through is left
+   * again, and every device opened is released.
    */
   async start(): Promise<void> {
     this.#machine.to('connecting');
-    const { settings } = this;
     try {
-      const [devices, joining] = await Promise.allSettled([
-        this.#local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted }),
-        this.#connectAndJoin(),
-      ]);
-      // The devices' failure first: it is the one the user can act on (allow the camera).
-      if (devices.status === 'rejected') throw devices.reason;
-      if (joining.status === 'rejected') throw joining.reason;
-      this.#checkStarting();
-      const stream = devices.value;
-      this.#emit('localStreamChanged', stream);
-      this.#machine.to('joined');
-      await this.#firstAnswer.wait(this.#joined!.participants.length > 0, DEFAULTS.publishAfterFirstAnswerMaxMs);
-      this.#checkStarting('joined');
-      await this.#publish(stream);
-      this.#checkStarting('joined');
+      await this.#starting.run();
       this.#quality.start();
       this.#audio.watch((modes) => {
         if (!this.#isOver()) this.#emit('onAudioModeChanged', modes);
       });
-      if (settings.defaultAudioMode) {
-        this.setAudioMode(settings.defaultAudioMode).catch((error) => this.#log.warn('default audio mode not applied', error));
-      }
+      const mode = this.settings.defaultAudioMode;
+      if (mode) this.setAudioMode(mode).catch((error) => this.#log.warn('default audio mode not applied', error));
     } catch (error) {
       const parley = asParleyError(error);
       await this.#end({ leave: this.#joined !== undefined });
@@ -323,64 +326,15 @@ export class CallSession {
     }
   }
 
-  /** Opens the socket and joins; the join's answer is taken at once, so events after it build on it. */
-  async #connectAndJoin(): Promise<void> {
-    const { settings } = this;
-    await this.#connect();
-    this.#checkStarting();
-    this.#joinTiming = new JoinTiming(() => this.#subscriber?.pc, settings.isAudioOnly, (firstRemoteFrameMs) =>
-      this.#signaling!.request('metrics.joinTiming', { firstRemoteFrameMs }),
-    );
-    const joining = this.#signaling!.request('join', {
-      token: this.#opts.token,
-      ...(this.#opts.sessionId ? { sessionId: this.#opts.sessionId } : {}),
-      audioOnly: settings.isAudioOnly,
-      audioMuted: settings.startAudioMuted,
-      videoMuted: settings.isAudioOnly || settings.startVideoMuted,
-      idleTimeoutSeconds: settings.idleTimeoutPeriod,
-    });
-    // While the join is on its way (the server's subscriber offer follows its answer): our receiving
-    // peer connection, and the view.
-    this.#openSubscriber();
-    this.#view = this.#opts.view?.(this);
-    const joined = await joining;
-    this.#joined = joined;
+  /** A join's or a resume's result: the session's id and ours, its TURN servers, whether it records. */
+  #tookJoin(result: JoinResult): void {
+    this.#joined = result;
+    this.#facts.recording = result.recording;
+    this.#log = scoped(`session ${result.sessionId} ${result.self.uid}`);
     this.#useIceServers();
-    this.#checkStarting();
-    this.#facts.recording = joined.recording;
-    this.#log = scoped(`session ${joined.sessionId} ${joined.self.uid}`);
-    this.#roster.reset(joined.self, joined.participants);
-    screenSharerIs(this.#context, joined.screenSharer ?? null);
   }
 
-  #checkStarting(expected: CallSessionState = 'connecting'): void {
-    if (!this.#machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
-  }
-
-  /** `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeAttempts). */
-  #newSignalingClient(connectTimeoutMs?: number): SignalingClient {
-    return new SignalingClient(signalingUrl(this.#opts.serverUrl), {
-      ...(connectTimeoutMs ? { connectTimeoutMs } : {}),
-      ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
-      ...(this.#opts.requestTimeoutMs ? { requestTimeoutMs: this.#opts.requestTimeoutMs } : {}),
-    });
-  }
-
-  /** Our socket: the one opened early when there is one (session/early-signaling.ts), else a new one. */
-  async #connect(): Promise<void> {
-    const early = this.#opts.earlySignaling?.take();
-    await (early ? early.then((client) => this.#useSignaling(client)) : this.#useSignaling(undefined));
-  }
-
-  /** Our socket: the early one when it opened, else a new one. */
-  async #useSignaling(early: SignalingClient | undefined): Promise<void> {
-    if (early && !this.#machine.is('connecting')) early.close(); // the session ended while it opened
-    this.#checkStarting();
-    const signaling = early ?? this.#newSignalingClient();
-    this.#signaling = signaling;
-    this.#listen(signaling);
-    if (!early) await signaling.connect();
-  }
+  // ——— our peer connections ———
 
   /** Our receiving connection; the server's next subscriber offer goes to it. */
   #openSubscriber(): void {
@@ -390,7 +344,7 @@ export class CallSession {
         // Through whichever socket is current: it changes when we resume.
         answer: (jsep) => {
           const sending = this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } });
-          this.#firstAnswer.sent();
+          this.#starting.answerSent();
           return sending;
         },
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'subscriber', candidate }),
@@ -405,7 +359,7 @@ export class CallSession {
     });
     subscriber.on('publicationChanged', ({ uid, source }, stream) => {
       if (!this.#tellsOfMedia(uid, stream)) return;
-      if (stream) this.#joinTiming?.remoteMediaAnnounced();
+      if (stream) this.#starting.remoteMediaAnnounced();
       if (stream) this.#emit('onRemoteStream', { uid, source, stream });
       else this.#emit('onRemoteStreamRemoved', { uid, source });
     });
@@ -472,7 +426,7 @@ export class CallSession {
   #listen(signaling: SignalingClient): void {
     for (const name of Object.keys(SERVER_EVENT_TABLE) as SessionEventName[]) this.#route(signaling, name);
     signaling.on('@close', (info) => {
-      if (signaling === this.#signaling) this.#onSocketClosed(info);
+      if (signaling === this.#signaling) this.#reconnection.socketClosed(info);
     });
   }
 
@@ -500,127 +454,16 @@ export class CallSession {
   }
 
   #onRemoteCandidate(target: PeerTarget, candidate: IceCandidate): void {
-    if (target === 'screen') return this.#screen.addRemoteCandidate(candidate);
+    if (target === 'screen') {
+      this.#screen.addRemoteCandidate(candidate);
+      return;
+    }
     const pc = target === 'publisher' ? this.#publisher : this.#subscriber;
     if (!pc) {
       this.#log.debug(`candidate for ${target} before it exists: dropped`);
       return;
     }
     pc.addRemoteCandidate(candidate).catch((error) => this.#log.debug('remote candidate failed', error));
-  }
-
-  #onSessionEnded(reason: SessionEndReason): void {
-    this.#log.info(`ended by the server: ${reason}`);
-    void this.#end({ reason, leave: false });
-  }
-
-  #onSocketClosed(info: CloseInfo): void {
-    // While reconnecting, a failed attempt's socket closing is the loop's business.
-    if (info.clean || this.#isOver() || this.#machine.is('reconnecting')) return;
-    const error = new ParleyError('CONNECTION_CLOSED', `The connection to the server closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`);
-    // Closed by the server on purpose (the session ended for us), or not yet in the call: over.
-    if (info.code === CLOSE_CODES.sessionEnded || !this.#machine.is('joined') || !this.#joined) {
-      // In the call, an end we were not told the reason of is still an end of the call.
-      void this.#end({ error, leave: false, ...(this.#machine.is('joined') ? { reason: 'call-ended' as const } : {}) });
-      return;
-    }
-    void this.#reconnect(error);
-  }
-
-  /**
-   * The socket dropped while media still flows browser ↔ Janus: open a new one
-   * and `resume` with our resume token, until the server's grace period is
-   * over. Others see nothing; we catch up on what changed meanwhile.
-   */
-  async #reconnect(cause: ParleyError): Promise<void> {
-    this.#machine.to('reconnecting');
-    this.#emit('onReconnecting');
-    this.#resume = new ResumeRace({
-      resumeToken: this.#joined!.resumeToken,
-      policy: this.#opts.reconnectPolicy ?? new BackoffReconnectPolicy(),
-      cause,
-      openClient: () => {
-        const signaling = this.#newSignalingClient(DEFAULTS.resumeAttempts.connectTimeoutMs);
-        this.#listen(signaling);
-        return signaling;
-      },
-      use: (signaling) => {
-        this.#signaling = signaling; // before resume: the server resends a waiting offer at once
-      },
-      stillWanted: () => this.#machine.is('reconnecting'),
-      overlapMs: DEFAULTS.resumeAttempts.overlapMs,
-      log: this.#log,
-    });
-    const resumed = await this.#resume.outcome;
-    this.#resume = undefined;
-    if (!this.#machine.is('reconnecting')) return;
-    if (!resumed || resumed === 'session-ended') {
-      // The server stayed unreachable past the window, or it has no session left for us to resume.
-      void this.#end({ error: cause, leave: false, reason: resumed ? 'call-ended' : 'server-unavailable' });
-      return;
-    }
-    this.#catchUp(resumed);
-    this.#machine.to('joined');
-    // The session's media room was made anew while we were away (the server restarted): new connections,
-    // and the app hears onReconnected once our media flows again.
-    if (resumed.mediaRestart) {
-      this.#restartMedia(true);
-      return;
-    }
-    this.#emit('onReconnected');
-    if (this.#keyFramesOwed) this.#askKeyFrames();
-  }
-
-  /** After a resume: tell the app who came and went while we were away. */
-  #catchUp(resumed: JoinResult): void {
-    this.#joined = resumed;
-    this.#facts.recording = resumed.recording;
-    const { joined, left, list } = this.#roster.resync(resumed.self, resumed.participants);
-    for (const user of joined) this.#emit('onUserJoined', user);
-    for (const user of left) reportLeft(this.#context, user);
-    if (joined.length > 0 || left.length > 0) this.#emit('onUserListChanged', list);
-    screenSharerIs(this.#context, resumed.screenSharer ?? null);
-    this.#useIceServers();
-    // Connections about to be replaced (mediaRestart) are not worth an ICE restart.
-    if (!resumed.mediaRestart) this.#iceWatch.resumed();
-  }
-
-  /**
-   * An address change leaves the socket half-open (requests vanish) while the network works:
-   * when a ping goes unanswered but the server answers a new connection (`/healthz`), the socket
-   * is dropped and the session resumes on a new one. While the link is down both fail: kept.
-   */
-  #checkSignaling(): void {
-    const signaling = this.#signaling;
-    if (!signaling || !this.#machine.is('joined') || this.#checkingSignaling) return;
-    this.#checkingSignaling = true;
-    const timeoutMs = DEFAULTS.iceRestart.pingTimeoutMs;
-    void signaling
-      .request('ping', {}, timeoutMs)
-      .then(
-        () => undefined,
-        async () => {
-          const reachable = await fetch(`${this.#opts.serverUrl}/healthz`, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) }).then(
-            (r) => r.ok,
-            () => false,
-          );
-          if (reachable && signaling === this.#signaling && this.#machine.is('joined')) signaling.drop('no answer to ping while the server is reachable');
-        },
-      )
-      .finally(() => {
-        this.#checkingSignaling = false;
-      });
-  }
-
-  /**
-   * Receiving again after an ICE restart: the server asks our publishers for key frames now, not when
-   * the browser gets round to it. After a link's return the path can be back before the socket is.
-   */
-  #askKeyFrames(): void {
-    const signaling = this.#signaling;
-    this.#keyFramesOwed = !signaling?.isOpen || !this.#machine.is('joined');
-    if (this.#keyFramesOwed) return;
-    signaling?.request('subscriber.restored', {}).catch((error) => this.#log.debug('subscriber.restored failed', error));
   }
 
   /** Our peer connections' configuration: the app's, with the TURN servers and credentials of the latest join or resume. */
@@ -721,36 +564,14 @@ export class CallSession {
 
   /** Accepts the pending request (onCallSwitchToVideoRequested): everyone gets onCallSwitchedToVideo. */
   acceptVideoSwitch(): Promise<void> {
-    return this.#answerVideoSwitch(true);
+    return this.#videoSwitch.answer(true);
   }
 
   /** Declines the pending request: everyone, the asker included, gets onCallSwitchToVideoDeclined. */
   declineVideoSwitch(): Promise<void> {
-    return this.#answerVideoSwitch(false);
+    return this.#videoSwitch.answer(false);
   }
 
-  #answerVideoSwitch(accept: boolean): Promise<void> {
-    if (this.#facts.videoRequest === undefined) return Promise.reject(new ParleyError('INVALID_STATE', 'Nobody asked to switch to video'));
-    return this.#act(async () => {
-      this.#facts.videoRequest = undefined;
-      await this.#signaling!.request('video.answerSwitch', { accept });
-    });
-  }
-
-  /** The session is a video session now: the one who asked and the one who accepted turn their cameras on. */
-  #becameVideoCall(initiator: string, responder: string): void {
-    const wasAudioOnly = this.isAudioOnly;
-    this.#switchedToVideo = true;
-    this.#local.allowVideo();
-    const self = this.#roster.selfUid;
-    // Everyone else in a group call may turn theirs on with videoPaused(false).
-    if (!wasAudioOnly || (self !== initiator && self !== responder)) return;
-    this.videoPaused(false).catch((error) => {
-      if (!this.#isOver()) this.#emit('onError', asParleyError(error, 'MEDIA_ERROR'));
-    });
-  }
-
-  /** Routes remote audio to the output device of that mode. */
   /**
    * Not in the seed, for UIs: how `uid`'s video is shown now, in CSS pixels (0 × 0: not shown at
    * all). The server sends each remote video at the simulcast layer that fits, or none while it is
@@ -763,6 +584,9 @@ export class CallSession {
     this.#videoViews.report(uid, source, size);
   }
 
+  // ——— where remote audio plays (audio-output.ts) ———
+
+  /** Routes remote audio to the output device of that mode. */
   setAudioMode(mode: AudioMode): Promise<void> {
     if (!AUDIO_MODES.includes(mode)) {
       return Promise.reject(new ParleyError('VALIDATION_FAILED', `setAudioMode expects one of ${AUDIO_MODES.join(', ')}`));
@@ -844,6 +668,7 @@ export class CallSession {
     if (!this.#isOver()) SERVER_EVENT_TABLE['participant.muted'].apply(this.#context, { participant, mutedBy: participant.uid });
   }
 
+
   // ——— ending ———
 
   #isOver(): boolean {
@@ -867,11 +692,11 @@ export class CallSession {
     if (how.leave && signaling?.isOpen) {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
-    this.#joinTiming?.stop();
+    this.#starting.stop();
     this.#quality.stop();
     this.#videoViews.stop();
     this.#iceWatch.close();
-    this.#resume?.cancel();
+    this.#reconnection.cancel();
     this.#audio.close();
     this.#publisher?.close();
     this.#subscriber?.close();

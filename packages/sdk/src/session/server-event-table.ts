@@ -38,8 +38,11 @@ export interface ServerEventContext {
   /** The call is a video call now; the asker and the accepter turn their cameras on. */
   becameVideoCall(initiator: string, responder: string): void;
   endedByServer(reason: SessionEndReason): void;
-  /** The session's media room was made again: publish and subscribe again on new connections. */
-  restartMedia(): void;
+  /**
+   * The session's media room was made again: publish and subscribe again on new connections.
+   * `afterResume`: the app heard onReconnecting for this outage already.
+   */
+  restartMedia(afterResume?: boolean): void;
   /** The server ended our screen share without our asking (a newer share replaced it): release the capture. */
   screenShareEnded(): void;
 }

@@ -1,6 +1,6 @@
-/** The states of a call session and the moves allowed between them. */
+/** The states of a call session, the moves allowed between them, and how a session ends. */
 import type { CallSessionState } from '../api/events.ts';
-import type { Transitions } from '@parley/protocol';
+import type { ParleyError, SessionEndReason, Transitions } from '@parley/protocol';
 
 export const SESSION_TRANSITIONS: Transitions<CallSessionState> = {
   idle: ['connecting', 'ending'],
@@ -11,3 +11,14 @@ export const SESSION_TRANSITIONS: Transitions<CallSessionState> = {
   ending: ['ended'],
   ended: [],
 };
+
+/**
+ * How a session ends: why, when not by our own endSession (reported as
+ * onSessionTimeout for `timeout`, else onCallEnded with the reason), the
+ * error to report first, and whether we say `leave`.
+ */
+export interface Ending {
+  reason?: SessionEndReason;
+  error?: ParleyError;
+  leave: boolean;
+}

@@ -71,6 +71,15 @@ export function signalingUrl(serverUrl: string): string {
   return url.toString();
 }
 
+/** A session's socket to `serverUrl` (not yet connecting); `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeAttempts). */
+export function newSignalingClient(
+  opts: { serverUrl: string; WebSocket?: WebSocketConstructor; requestTimeoutMs?: number },
+  connectTimeoutMs?: number,
+): SignalingClient {
+  // An option left undefined takes the client's default.
+  return new SignalingClient(signalingUrl(opts.serverUrl), { connectTimeoutMs, WebSocket: opts.WebSocket, requestTimeoutMs: opts.requestTimeoutMs });
+}
+
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
   readonly #WebSocket: WebSocketConstructor;
   readonly #requestTimeoutMs: number;

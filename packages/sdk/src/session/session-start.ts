@@ -1,0 +1,137 @@
+/**
+ * Starting a session: devices, socket, join and publisher. The devices open
+ * while the socket connects and joins (joining needs no camera), so remote
+ * media can start arriving before our own is ready: our receiving connection
+ * is made while the join is on its way, for the server's subscriber offer that
+ * follows the join's answer. The publisher negotiates once both are done and
+ * the subscriber's first answer is out (first-answer.ts). The socket is the
+ * one `generateToken` opened ahead when there is one (early-signaling.ts).
+ */
+import { type JoinResult, ParleyError, type StateMachine } from '@parley/protocol';
+import type { CallSessionState } from '../api/events.ts';
+import { DEFAULTS } from '../defaults.ts';
+import type { LocalMedia } from '../media/local-media.ts';
+import type { SubscriberConnection } from '../media/subscriber-connection.ts';
+import { FirstAnswer } from './first-answer.ts';
+import { JoinTiming } from './join-timing.ts';
+import type { CallSessionOptions } from './options.ts';
+import { screenSharerIs } from './screen-share-events.ts';
+import type { ServerEventContext } from './server-event-table.ts';
+import { newSignalingClient, type SignalingClient } from './signaling-client.ts';
+
+/** What starting needs of the session. */
+export interface StartContext extends ServerEventContext {
+  /** The session's states: this part moves connecting → joined. */
+  readonly machine: StateMachine<CallSessionState>;
+  readonly opts: CallSessionOptions;
+  readonly local: LocalMedia;
+  readonly subscriber: SubscriberConnection | undefined;
+  /** The socket requests go through. */
+  signaling: SignalingClient | undefined;
+  /** Routes a socket's server events and its close to the session. */
+  listen(signaling: SignalingClient): void;
+  /** Our receiving connection; the server's next subscriber offer goes to it. */
+  openSubscriber(): void;
+  /** Builds what draws the session, if anything. */
+  openView(): void;
+  /** A join's or a resume's result: who we are in the session, its TURN servers, whether it records. */
+  tookJoin(result: JoinResult): void;
+  /** Our publisher connection, negotiated with the server. */
+  publish(stream: MediaStream): Promise<unknown>;
+}
+
+export class SessionStart {
+  readonly #s: StartContext;
+  /** Our publisher negotiates once the subscriber's first answer is out. */
+  readonly #firstAnswer = new FirstAnswer();
+  #joinTiming: JoinTiming | undefined;
+
+  constructor(context: StartContext) {
+    this.#s = context;
+  }
+
+  /**
+   * Opens devices, connects, joins and publishes; the session is joined once
+   * the devices are open and the join answered. Rejects with the devices'
+   * failure first (the one the user can act on: allow the camera), else the
+   * join's; the session then ends.
+   */
+  async run(): Promise<void> {
+    const s = this.#s;
+    const { settings } = s.opts;
+    const [devices, joining] = await Promise.allSettled([
+      s.local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted }),
+      this.#connectAndJoin(),
+    ]);
+    if (devices.status === 'rejected') throw devices.reason;
+    if (joining.status === 'rejected') throw joining.reason;
+    this.#check();
+    const stream = devices.value;
+    s.emit('localStreamChanged', stream);
+    s.machine.to('joined');
+    await this.#firstAnswer.wait(joining.value.participants.length > 0, DEFAULTS.publishAfterFirstAnswerMaxMs);
+    this.#check('joined');
+    await s.publish(stream);
+    this.#check('joined');
+  }
+
+  /** The subscriber's answer went out: the first one lets our publisher negotiate. */
+  answerSent(): void {
+    this.#firstAnswer.sent();
+  }
+
+  /** Someone else's media was announced: the join's timing watches for its first frame. */
+  remoteMediaAnnounced(): void {
+    this.#joinTiming?.remoteMediaAnnounced();
+  }
+
+  /** The session ends: the join's timing, if still watching, stops. */
+  stop(): void {
+    this.#joinTiming?.stop();
+  }
+
+  /** Opens the socket and joins; the join's answer is taken at once, so events after it build on it. */
+  async #connectAndJoin(): Promise<JoinResult> {
+    const s = this.#s;
+    const { settings } = s.opts;
+    await this.#connect();
+    this.#check();
+    this.#joinTiming = new JoinTiming(() => s.subscriber?.pc, settings.isAudioOnly, (firstRemoteFrameMs) =>
+      s.signaling!.request('metrics.joinTiming', { firstRemoteFrameMs }),
+    );
+    const joining = s.signaling!.request('join', {
+      token: s.opts.token,
+      ...(s.opts.sessionId ? { sessionId: s.opts.sessionId } : {}),
+      audioOnly: settings.isAudioOnly,
+      audioMuted: settings.startAudioMuted,
+      videoMuted: settings.isAudioOnly || settings.startVideoMuted,
+      idleTimeoutSeconds: settings.idleTimeoutPeriod,
+    });
+    // While the join is on its way (the server's subscriber offer follows its answer): our receiving
+    // peer connection, and the view.
+    s.openSubscriber();
+    s.openView();
+    const joined = await joining;
+    s.tookJoin(joined);
+    this.#check();
+    s.roster.reset(joined.self, joined.participants);
+    screenSharerIs(s, joined.screenSharer ?? null);
+    return joined;
+  }
+
+  /** Our socket: the one opened early when it opened (undefined when there is none, or it failed), else a new one. */
+  async #connect(): Promise<void> {
+    const s = this.#s;
+    const early = await s.opts.earlySignaling?.take();
+    if (early && !s.machine.is('connecting')) early.close(); // the session ended while it opened
+    this.#check();
+    const signaling = early ?? newSignalingClient(s.opts);
+    s.signaling = signaling;
+    s.listen(signaling);
+    if (!early) await signaling.connect();
+  }
+
+  #check(expected: CallSessionState = 'connecting'): void {
+    if (!this.#s.machine.is(expected)) throw new ParleyError('INVALID_STATE', 'The session ended while it was starting');
+  }
+}
