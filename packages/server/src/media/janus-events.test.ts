@@ -36,22 +36,45 @@ const statsEvent = (handleId: number, event: unknown) => ({
 });
 
 describe('reading Janus event handler messages', () => {
-  it("turns a publisher's combined stats into what it received: the worst layer's loss, every layer's bytes", () => {
+  it("turns a publisher's combined stats into what it received: the worst layer's loss, the audio's jitter, every layer's bytes, each line's totals", () => {
     const text = JSON.stringify([
       statsEvent(5, [
-        medium(),
-        medium({ mid: '1', media: 'video', rtt: 30, 'in-link-quality': 92, 'jitter-local': 9, 'bytes-received-lastsec': 50_000 }),
-        medium({ mid: '1', media: 'video-sim1', rtt: undefined, 'in-link-quality': 97, 'bytes-received-lastsec': 20_000 }),
+        medium({ lost: 4 }),
+        medium({ mid: '1', media: 'video', rtt: 30, 'in-link-quality': 92, 'jitter-local': 60, 'bytes-received-lastsec': 50_000, 'packets-received': 900, lost: 2 }),
+        medium({ mid: '1', media: 'video-sim1', rtt: undefined, 'in-link-quality': 97, 'bytes-received-lastsec': 20_000, 'packets-received': 1_200, lost: 1 }),
       ]),
     ]);
     expect(parseJanusEvents(text)).toEqual({
-      stats: [{ sessionId: 77, handleId: 5, stats: { received: { lossPercent: 8, jitterMs: 9, bytesPerSecond: 74_000 }, rttMs: 30 } }],
+      stats: [
+        {
+          sessionId: 77,
+          handleId: 5,
+          stats: {
+            received: { lossPercent: 8, jitterMs: 3, bytesPerSecond: 74_000 },
+            receivedTotals: { '0': { packets: 500, lost: 4 }, '1': { packets: 2_100, lost: 3 } },
+            rttMs: 30,
+          },
+        },
+      ],
       rejected: 0,
     });
   });
 
+  it("takes the video's jitter when no audio moves (a screen share, a camera alone)", () => {
+    const text = JSON.stringify(statsEvent(5, [medium({ mid: '1', media: 'video', 'jitter-local': 45 })]));
+    expect(parseJanusEvents(text).stats[0]?.stats.received?.jitterMs).toBe(45);
+  });
+
   it("reads a subscriber's sent side from its receiver reports, and gathers per-medium events of one handle", () => {
-    const sent = { 'bytes-received-lastsec': 0, 'in-link-quality': 0, 'bytes-sent-lastsec': 30_000, 'out-media-link-quality': 85, 'packets-sent': 900, 'nacks-received': 30 };
+    const sent = {
+      'bytes-received-lastsec': 0,
+      'in-link-quality': 0,
+      'packets-received': 0,
+      'bytes-sent-lastsec': 30_000,
+      'out-media-link-quality': 85,
+      'packets-sent': 900,
+      'nacks-received': 30,
+    };
     const text = JSON.stringify([statsEvent(9, medium(sent)), statsEvent(9, medium({ ...sent, mid: '1', media: 'video', 'jitter-remote': 21 }))]);
     const [only] = parseJanusEvents(text).stats;
     expect(only?.stats).toEqual({
@@ -63,7 +86,9 @@ describe('reading Janus event handler messages', () => {
   });
 
   it('leaves out a direction that carried nothing, or was not measured yet (Janus reports 0 before its first estimate)', () => {
-    const text = JSON.stringify(statsEvent(3, [medium({ 'in-link-quality': 0, rtt: 0 }), medium({ media: 'data', 'bytes-received-lastsec': 10 })]));
+    const text = JSON.stringify(
+      statsEvent(3, [medium({ 'in-link-quality': 0, 'packets-received': 0, rtt: 0 }), medium({ media: 'data', 'bytes-received-lastsec': 10 })]),
+    );
     expect(parseJanusEvents(text).stats[0]?.stats).toEqual({ rttMs: null });
   });
 

@@ -12,8 +12,16 @@
  * of packets that reached Janus from the browser, and that reached the browser
  * from Janus (its receiver reports); `jitter-local` / `jitter-remote` in ms;
  * `rtt` in ms on the first layer; `bytes-received-lastsec` /
- * `bytes-sent-lastsec`; and the running totals a subscriber's loss per interval
- * is measured from (`packets-sent`, `nacks-received`: sent-loss.ts). A quality
+ * `bytes-sent-lastsec`; and the running totals each direction's loss per
+ * interval is measured from (link-loss.ts): `packets-received` and `lost` (the
+ * publisher's packets Janus found missing), `packets-sent` and `nacks-received`.
+ * The filtered qualities lag and mislead: a simulcast layer the browser turns
+ * back on (Chromium drops its top layer while its encoder lacks CPU) reads at
+ * 36–80 % for several seconds with no packet lost (measured under load in e2e).
+ * Jitter is read from audio when audio moves that way: audio goes out every
+ * 20 ms, so its jitter is the network's, while a video frame's packets leave
+ * in a burst when the encoder gets to them, and a busy host adds its own
+ * (healthy video at 40–75 ms under load, its audio at 13–29). A quality
  * of exactly 0 is also what Janus reports
  * before it measured anything (and for a direction that carries nothing), so it
  * is read as "not measured"; a link that loses everything shows otherwise
@@ -50,6 +58,9 @@ interface Medium {
   jitterRemote: number;
   bytesIn: number;
   bytesOut: number;
+  packetsReceived: number;
+  /** The publisher's packets Janus found missing (by sequence number), counted as they go. */
+  lost: number;
   packetsSent: number;
   /** Packets the browser asked again for (its NACKs), counted as they come — unlike its receiver reports' loss, which Janus reads from the first report block only. */
   nacksReceived: number;
@@ -77,6 +88,8 @@ function medium(raw: unknown): Medium | undefined | null {
     jitterRemote: count(m['jitter-remote']),
     bytesIn: count(m['bytes-received-lastsec']),
     bytesOut: count(m['bytes-sent-lastsec']),
+    packetsReceived: count(m['packets-received'] ?? 0),
+    lost: count(m.lost ?? 0),
     packetsSent: count(m['packets-sent'] ?? 0),
     nacksReceived: count(m['nacks-received'] ?? 0),
   };
@@ -84,16 +97,31 @@ function medium(raw: unknown): Medium | undefined | null {
   return { mid: m.mid, media: m.media, ...(fields as Omit<Medium, 'mid' | 'media'>) };
 }
 
-/** The worst measured medium one way, and everything that moved that way; undefined if nothing moved or nothing was measured. */
+/**
+ * The worst measured medium one way (its jitter from audio when audio was measured), and everything
+ * that moved that way; undefined if nothing moved or nothing was measured.
+ */
 function reading(media: readonly Medium[], way: 'in' | 'out'): LinkReading | undefined {
   const moving = media.filter((m) => (way === 'in' ? m.bytesIn : m.bytesOut) > 0);
   const measured = moving.filter((m) => (way === 'in' ? m.inQuality : m.outQuality) > 0);
   if (measured.length === 0) return undefined;
+  const audio = measured.filter((m) => m.media === 'audio');
   return {
     lossPercent: Math.max(...measured.map((m) => 100 - (way === 'in' ? m.inQuality : m.outQuality))),
-    jitterMs: Math.max(...measured.map((m) => (way === 'in' ? m.jitterLocal : m.jitterRemote))),
+    jitterMs: Math.max(...(audio.length > 0 ? audio : measured).map((m) => (way === 'in' ? m.jitterLocal : m.jitterRemote))),
     bytesPerSecond: moving.reduce((sum, m) => sum + (way === 'in' ? m.bytesIn : m.bytesOut), 0),
   };
+}
+
+/** Per m-line, two running counts of its medium, every layer's together. */
+function sumsByMid(media: readonly Medium[], counts: (m: Medium) => readonly [number, number]): Array<[mid: string, a: number, b: number]> {
+  const sums = new Map<string, [number, number]>();
+  for (const m of media) {
+    const [a, b] = counts(m);
+    const sum = sums.get(m.mid) ?? [0, 0];
+    sums.set(m.mid, [sum[0] + a, sum[1] + b]);
+  }
+  return [...sums].map(([mid, [a, b]]) => [mid, a, b]);
 }
 
 function connectionStats(media: readonly Medium[]): ConnectionStats {
@@ -108,15 +136,13 @@ function connectionStats(media: readonly Medium[]): ConnectionStats {
     if (one) sentByMid[mid] = one;
   }
   const sent = worstReading(Object.values(sentByMid));
-  const sentTotals: Record<string, { packets: number; nacked: number }> = {};
-  for (const m of media) {
-    const total = sentTotals[m.mid] ?? { packets: 0, nacked: 0 };
-    sentTotals[m.mid] = { packets: total.packets + m.packetsSent, nacked: total.nacked + m.nacksReceived };
-  }
+  const receivedTotals = sumsByMid(media, (m) => [m.packetsReceived, m.lost]).map(([mid, packets, lost]) => [mid, { packets, lost }]);
+  const sentTotals = sumsByMid(media, (m) => [m.packetsSent, m.nacksReceived]).map(([mid, packets, nacked]) => [mid, { packets, nacked }]);
   return {
     ...(received ? { received } : {}),
+    ...(media.some((m) => m.packetsReceived > 0) ? { receivedTotals: Object.fromEntries(receivedTotals) } : {}),
     ...(sent ? { sent, sentByMid } : {}),
-    ...(media.some((m) => m.packetsSent > 0) ? { sentTotals } : {}),
+    ...(media.some((m) => m.packetsSent > 0) ? { sentTotals: Object.fromEntries(sentTotals) } : {}),
     rttMs: rtts.length > 0 ? Math.max(...rtts) : null,
   };
 }

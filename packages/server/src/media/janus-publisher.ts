@@ -1,6 +1,7 @@
 import { ParleyError, TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
 import type { JanusHandle } from './janus-handle.ts';
+import { LinkLossMeter } from './link-loss.ts';
 import type { MediaPublisher, MediaPublisherEvents, PublishedTrack } from './media-backend.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
 
@@ -46,7 +47,9 @@ export class JanusPublisher extends TypedEmitter<MediaPublisherEvents> implement
     handle.on('hangup', (reason) => this.emit('disconnected', reason));
     handle.on('trickle', (candidate) => this.emit('candidate', candidate));
     handle.on('slowlink', (info) => this.emit('slowLink', info));
-    handle.on('stats', (stats) => this.emit('stats', stats));
+    // Loss per interval from the running counts: Janus's own figure lags, and misreads a layer turned back on (link-loss.ts).
+    const losses = new LinkLossMeter();
+    handle.on('stats', (stats) => this.emit('stats', losses.measure(stats)));
     handle.on('media', ({ type, receiving, substream }) => {
       // A simulcast feed's upper layers come and go with the browser's bandwidth estimate; its
       // smallest one stops only when nothing gets through.

@@ -3,7 +3,7 @@ import { reportTo } from '../util/listener-errors.ts';
 import type { JanusHandle } from './janus-handle.ts';
 import type { ConnectionEvents, MediaSubscriber, ReceivedTrack, SubscriptionChange, VideoStreamSetting } from './media-backend.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
-import { SentLossMeter } from './sent-loss.ts';
+import { LinkLossMeter } from './link-loss.ts';
 
 export interface JanusSubscriberEvents extends ConnectionEvents {
   /**
@@ -53,8 +53,8 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> impleme
     handle.on('hangup', (reason) => this.emit('disconnected', reason));
     handle.on('trickle', (candidate) => this.emit('candidate', candidate));
     handle.on('slowlink', (info) => this.emit('slowLink', info));
-    // Loss per interval from the running counts: Janus's own figure lags, and lies after a pause (sent-loss.ts).
-    const losses = new SentLossMeter();
+    // Loss per interval from the running counts: Janus's own figure lags, and lies after a pause (link-loss.ts).
+    const losses = new LinkLossMeter();
     handle.on('stats', (stats) => this.emit('stats', losses.measure(stats)));
     handle.on('event', (data, jsep) => {
       if (data.videoroom !== 'updated') return;

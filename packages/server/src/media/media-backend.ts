@@ -108,6 +108,8 @@ export interface ConnectionStats {
    * the losses of one sender's media can be told apart from the others'.
    */
   sentByMid?: Readonly<Record<string, LinkReading>>;
+  /** Per m-line, the packets received so far and how many the media server found missing (cumulative). */
+  receivedTotals?: Readonly<Record<string, { packets: number; lost: number }>>;
   /** Per m-line, the packets sent so far and how many of them the browser asked again for (cumulative). */
   sentTotals?: Readonly<Record<string, { packets: number; nacked: number }>>;
   rttMs: number | null;
