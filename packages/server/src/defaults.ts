@@ -97,6 +97,7 @@ export const DEFAULTS = {
     purgeIntervalMs: 3_600_000, // ms between purges of older ones
     staleAfterMs: 15_000, // ms without a sample (3 missed) before the others hear someone's quality as 0, lost
     sweepIntervalMs: 5_000, // ms between looks for such silences
+    serverViewReadings: 3, // Janus's stats readings of a connection (2 s apart) the server's score takes the median of: one bad interval does not lower it, two do
   },
   mediaRecoveryRetryMs: [100, 250, 500, 1_000], // ms between attempts to make the room again (the last repeats)
   /** Several processes (REDIS_URL, cluster/). */

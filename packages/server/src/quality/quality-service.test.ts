@@ -94,18 +94,45 @@ describe('relaying network quality', () => {
     ]);
   });
 
-  it('tells a newcomer everyone\'s current score, and forgets those who left', async () => {
-    const { service } = serviceWith();
+  it("tells a newcomer everyone's current score once their client has answered its join (their first sample or media), and forgets those who left", async () => {
+    const { service } = serviceWith({ minSampleIntervalMs: 0 });
     const { session, told } = sessionNamed('s1');
     await service.record(session, participant('ada'), sample('s1', 4));
     await service.record(session, participant('bob'), sample('s1', 3));
     service.left({ session, participant: participant('bob'), reason: 'left', leftAt: new Date() });
     told.length = 0;
     service.joined({ session, participant: participant('cy'), joinedAt: new Date() });
+    // Told now, cy's client would drop it: it arrives before the answer to cy's join.
+    expect(told).toEqual([]);
+    await service.record(session, participant('cy'), sample('s1', 5));
+    expect(told).toEqual([
+      ['participant.quality', { uid: 'ada', quality: 4 }, 'ada'],
+      ['participant.quality', { uid: 'cy', quality: 5 }, 'cy'],
+    ]);
+    // Once.
+    told.length = 0;
+    await service.record(session, participant('cy'), sample('s1', 5));
+    expect(told).toEqual([]);
+  });
+
+  it("tells a newcomer whose client sends no samples everyone's score with the first stats of their media", async () => {
+    const { service } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    await service.record(session, participant('ada'), sample('s1', 4));
+    service.joined({ session, participant: participant('cy'), joinedAt: new Date() });
+    told.length = 0;
+    service.connectionStats({ session, participant: participant('cy'), connection: 'publisher', stats: { rttMs: null } });
     expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 4 }, 'ada']]);
+  });
+
+  it('forgets the scores of a session that ended', async () => {
+    const { service } = serviceWith();
+    const { session, told } = sessionNamed('s1');
+    await service.record(session, participant('ada'), sample('s1', 4));
+    service.joined({ session, participant: participant('dee'), joinedAt: new Date() });
     service.ended({ session, reason: 'call-ended' });
     told.length = 0;
-    service.joined({ session, participant: participant('dee'), joinedAt: new Date() });
+    service.connectionStats({ session, participant: participant('dee'), connection: 'publisher', stats: { rttMs: null } });
     expect(told).toEqual([]);
   });
 });

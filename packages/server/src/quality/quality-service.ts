@@ -15,11 +15,10 @@
 import { type NetworkQuality, ParleyError, type QualitySample } from '@parley/protocol';
 import type { Logger } from 'pino';
 import { DEFAULTS } from '../defaults.ts';
-import type { ConnectionStats } from '../media/media-backend.ts';
 import type { DomainEvent } from '../sessions/domain-events.ts';
 import type { ParticipantView } from '../sessions/participant.ts';
 import type { SessionView } from '../sessions/domain-events.ts';
-import { mediaViewQuality } from './media-view.ts';
+import { MediaView } from './media-view.ts';
 import type { QualityStore } from './quality-store.ts';
 
 export interface QualityLimits {
@@ -42,17 +41,17 @@ interface Score {
   own?: Reading;
   /** The media server's score of their connections. */
   server?: Reading;
-  /** The server's latest stats of each of their connections. */
-  publisher?: ConnectionStats;
-  subscriber?: ConnectionStats;
+  /** The server's latest few stats of each of their connections, scored over that window. */
+  view: MediaView;
   /** What the others were told last. */
   told: NetworkQuality | undefined;
 }
 
-/** A live session's scores, by uid. */
+/** A live session's scores, by uid, and who joined and was not told them yet. */
 interface SessionScores {
   session: SessionView;
   scores: Map<string, Score>;
+  newcomers: Set<string>;
 }
 
 /** How much one participant has sent (per stay: a new join starts again). */
@@ -99,6 +98,7 @@ export class QualityService {
     if (sample.sessionId !== session.sessionId) {
       throw new ParleyError('FORBIDDEN', 'A quality sample may only be about the session this connection joined');
     }
+    this.#welcome(session, participant.uid);
     this.#entry(session, participant.uid).own = { quality: sample.quality, at: this.now() };
     this.#tell(session, participant.uid);
     const now = this.now();
@@ -121,35 +121,55 @@ export class QualityService {
    * trouble lost): their score from the server's view is read again.
    */
   connectionStats({ session, participant, connection, stats }: DomainEvent<'participant.connectionStats'>): void {
+    this.#welcome(session, participant.uid);
     const entry = this.#entry(session, participant.uid);
-    entry[connection] = stats;
-    const quality = mediaViewQuality({ publisher: entry.publisher, subscriber: entry.subscriber });
+    entry.view.add(connection, stats);
+    const quality = entry.view.quality();
     if (quality === undefined) return;
     entry.server = { quality, at: this.now() };
     this.#tell(session, participant.uid);
   }
 
-  /** Someone joined: they hear everyone's current score (the others hear nothing new: their SDKs report changes only). */
-  joined({ session }: DomainEvent<'participant.joined'>): void {
-    for (const [uid, { told }] of this.#sessions.get(session.sessionId)?.scores ?? []) {
-      if (told !== undefined) session.broadcast('participant.quality', { uid, quality: told }, uid);
-    }
+  /**
+   * Someone joined: they are told everyone's current score with their first sample or the first
+   * stats of their media, not now — now comes before the answer to their join, when their client
+   * knows nobody in the session yet and drops a score about someone it does not know. Scores are
+   * told on changes only, so a steady one missed then would never come.
+   */
+  joined({ session, participant }: DomainEvent<'participant.joined'>): void {
+    this.#known(session).newcomers.add(participant.uid);
   }
 
   left({ session, participant }: DomainEvent<'participant.left'>): void {
-    this.#sessions.get(session.sessionId)?.scores.delete(participant.uid);
+    const known = this.#sessions.get(session.sessionId);
+    known?.scores.delete(participant.uid);
+    known?.newcomers.delete(participant.uid);
   }
 
   ended({ session }: DomainEvent<'session.ended'>): void {
     this.#sessions.delete(session.sessionId);
   }
 
-  #entry(session: SessionView, uid: string): Score {
-    const known = this.#sessions.get(session.sessionId) ?? { session, scores: new Map<string, Score>() };
+  #known(session: SessionView): SessionScores {
+    const known = this.#sessions.get(session.sessionId) ?? { session, scores: new Map<string, Score>(), newcomers: new Set<string>() };
     this.#sessions.set(session.sessionId, known);
-    const entry = known.scores.get(uid) ?? { told: undefined };
+    return known;
+  }
+
+  #entry(session: SessionView, uid: string): Score {
+    const known = this.#known(session);
+    const entry = known.scores.get(uid) ?? { told: undefined, view: new MediaView() };
     known.scores.set(uid, entry);
     return entry;
+  }
+
+  /** A newcomer's client answered its join: everyone's score is told again (the others' SDKs report changes only, so they hear nothing new). */
+  #welcome(session: SessionView, newcomer: string): void {
+    const known = this.#sessions.get(session.sessionId);
+    if (!known?.newcomers.delete(newcomer)) return;
+    for (const [uid, { told }] of known.scores) {
+      if (uid !== newcomer && told !== undefined) session.broadcast('participant.quality', { uid, quality: told }, uid);
+    }
   }
 
   /** Tells the others their score if it changed: the worse of the views still fresh, or lost with none. */
