@@ -5,9 +5,12 @@
  *
  * Ben's and Cleo's pages send no quality samples at all (their signaling drops
  * `quality.sample`), so whatever Ada hears about them comes from the server's
- * view alone. Cleo's link is then throttled with tc (64 kbit/s, a 10-packet
- * queue, both ways on her ICE ports, inside this test's own namespace): Ada
- * hears Cleo lower than Ben.
+ * view alone, and every score Ada hears is recorded from her join on. Cleo's
+ * link is then throttled with tc (48 kbit/s, a 10-packet queue, both ways on
+ * every port her connections gathered, inside this test's own namespace):
+ * within 12 s Ada hears Cleo at 2 or lower, and from then to the end of the
+ * throttle every score she hears for Cleo is below every score she hears for
+ * Ben — who stays healthy while the host is loaded.
  *
  * Then a sender's outage: everything Bob's publisher sends is dropped for 8 s.
  * Carol's losses of Bob's media when it returns are Bob's, not hers: the
@@ -15,16 +18,14 @@
  * them as her own slow link and pause her video for seconds after Bob was
  * back), Alice's video goes on, and Bob's comes back by itself.
  */
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidatePorts, type QualityHeard, qualityHeard, recordQualityFromJoin, selectedPorts, shape, unshape } from './call-quality-link.ts';
 import { type CallPage, eventually, openCallPage, type Stack, startCall, startStack } from './harness.ts';
 
 let stack: Stack;
 const pages: CallPage[] = [];
-let shaped = false;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tc = (...args: string[]): string => execFileSync('tc', args, { encoding: 'utf8' });
 
 beforeAll(async () => {
   stack = await startStack();
@@ -34,42 +35,6 @@ afterAll(async () => {
   for (const p of pages) await p.context.close().catch(() => undefined);
   await stack?.close();
 });
-
-function unshape(): void {
-  if (shaped) tc('qdisc', 'del', 'dev', 'lo', 'root');
-  shaped = false;
-}
-
-/**
- * Puts every UDP packet from or to `ports` (as `directions` say) on the namespace's loopback through
- * one htb class with a `limit`-packet queue at `rate`; a queue of 0 drops them all.
- */
-function shape(ports: number[], directions: Array<'sport' | 'dport'>, rate: string, limit: number): void {
-  tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '1000');
-  shaped = true;
-  tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
-  tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', rate, 'ceil', rate);
-  tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', String(limit));
-  for (const port of ports) {
-    for (const dir of directions) {
-      tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', dir, String(port), '0xffff', 'flowid', '1:20');
-    }
-  }
-}
-
-/** The local UDP port of each of a page's connections (its selected ICE pair's local candidate). */
-function icePorts(p: CallPage): Promise<{ publisher: number; subscriber: number }> {
-  return p.page.evaluate(async () => {
-    const pcs = (window as any).session.getPeerConnections() as Record<'publisher' | 'subscriber', RTCPeerConnection>;
-    const port = async (pc: RTCPeerConnection) => {
-      const stats = [...(await pc.getStats()).values()] as any[];
-      const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-      const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
-      return (stats.find((s) => s.id === pair?.localCandidateId)?.port as number | undefined) ?? 0;
-    };
-    return { publisher: await port(pcs.publisher), subscriber: await port(pcs.subscriber) };
-  });
-}
 
 /** The page's signaling drops its own quality samples: the server hears nothing from this client about its network. */
 const silenceQualitySamples = (p: CallPage) =>
@@ -81,20 +46,14 @@ const silenceQualitySamples = (p: CallPage) =>
     };
   });
 
-/** Records the page's onNetworkQualityChanged and onRemoteVideoPaused events in `window.heard`. */
-const listen = (p: CallPage) =>
+/** Records the page's onRemoteVideoPaused events in `window.paused`. */
+const listenForPauses = (p: CallPage) =>
   p.page.evaluate(() => {
     const w = window as any;
-    w.heard = { quality: [], paused: [] };
-    w.session.on('onNetworkQualityChanged', (e: { uid: string; quality: number }) => w.heard.quality.push({ ...e, at: Date.now() }));
-    w.session.on('onRemoteVideoPaused', (e: { paused: boolean }) => w.heard.paused.push({ ...e, at: Date.now() }));
+    w.paused = [];
+    w.session.on('onRemoteVideoPaused', (e: { paused: boolean }) => w.paused.push({ ...e, at: Date.now() }));
   });
-
-interface Heard {
-  quality: Array<{ uid: string; quality: number; at: number }>;
-  paused: Array<{ paused: boolean; at: number }>;
-}
-const heard = (p: CallPage): Promise<Heard> => p.page.evaluate(() => (window as any).heard as Heard);
+const pausesHeard = (p: CallPage): Promise<Array<{ paused: boolean; at: number }>> => p.page.evaluate(() => (window as any).paused);
 
 /** Frames decoded per sender in the page's subscriber connection. */
 function framesFrom(p: CallPage): Promise<Record<string, number>> {
@@ -116,8 +75,9 @@ async function join(sessionId: string, uids: string[], silent: string[]): Promis
     const p = await openCallPage(stack, uid);
     pages.push(p);
     if (silent.includes(uid)) await silenceQualitySamples(p);
+    await recordQualityFromJoin(p);
     await startCall(p, sessionId);
-    await listen(p);
+    await listenForPauses(p);
     joined.push(p);
   }
   return joined;
@@ -127,33 +87,54 @@ async function leave(calls: CallPage[]): Promise<void> {
   for (const call of calls) await call.page.evaluate(() => (window as any).session.endSession()).catch(() => undefined);
 }
 
+/** What a page heard of `uid` from `from` on: the score held then, and each change after it. */
+function scoresOf(heard: readonly QualityHeard[], uid: string, from: number, until = Number.POSITIVE_INFINITY): Array<{ quality: number; at: number }> {
+  const before = heard.filter((e) => e.uid === uid && e.at <= from).at(-1);
+  const during = heard.filter((e) => e.uid === uid && e.at > from && e.at <= until);
+  return [...(before ? [{ quality: before.quality, at: from }] : []), ...during.map(({ quality, at }) => ({ quality, at }))];
+}
+
 describe("the server's own view of each connection (Janus's stats)", () => {
   it('reports a throttled client lower than an unthrottled one to the others, with no word from either client', async () => {
-    const [ada, ben, cleo] = (await join(`server-view-${Date.now()}`, ['ada', 'ben', 'cleo'], ['ben', 'cleo'])) as [CallPage, CallPage, CallPage];
-    // Ben and Cleo send no samples: what Ada hears of them is Janus's view, every few seconds.
-    await eventually(
-      async () => new Set((await heard(ada)).quality.map((e) => e.uid)),
-      (uids) => uids.has('ben') && uids.has('cleo'),
-      20_000,
-      "ada hearing ben's and cleo's quality from the server's view",
-    );
-    const ports = await eventually(() => icePorts(cleo), (p) => p.publisher > 0 && p.subscriber > 0, 15_000, "cleo's ICE pairs");
-    shape([ports.publisher, ports.subscriber], ['sport', 'dport'], '64kbit', 10);
-    const throttledAt = Date.now();
+    const sessionId = `server-view-${Date.now()}`;
+    const [ada, ben, cleo] = (await join(sessionId, ['ada', 'ben', 'cleo'], ['ben', 'cleo'])) as [CallPage, CallPage, CallPage];
     try {
-      await sleep(20_000);
+      // Ben and Cleo send no samples: what Ada hears of them is Janus's view, every few seconds.
+      await eventually(
+        async () => new Set((await qualityHeard(ada)).map((e) => e.uid)),
+        (uids) => uids.has('ben') && uids.has('cleo'),
+        20_000,
+        "ada hearing ben's and cleo's quality from the server's view",
+      );
+      await eventually(() => selectedPorts(cleo), (p) => p.publisher > 0 && p.subscriber > 0, 15_000, "cleo's ICE pairs");
+      // 48 kbit/s both ways for everything Cleo sends and receives, on every port she could move to:
+      // less than her own audio and the others' together, so her link loses packets for as long as it lasts.
+      shape(await candidatePorts(cleo), ['sport', 'dport'], '48kbit', 10);
+      const throttledAt = Date.now();
+      // A bound, not a hope: Janus's stats come every 2 s, a score moves when two of its last three readings agree.
+      const lowWithinMs = 12_000;
+      try {
+        await sleep(20_000);
+      } finally {
+        unshape();
+      }
+      const until = Date.now();
+      const heard = await qualityHeard(ada);
+      const cleoHeard = scoresOf(heard, 'cleo', throttledAt, until);
+      const benHeard = scoresOf(heard, 'ben', throttledAt, until);
+      const show = (scores: Array<{ quality: number; at: number }>) => scores.map((s) => `${s.quality}@${((s.at - throttledAt) / 1000).toFixed(1)}s`).join(' ');
+      console.log(`[server view] ada heard during cleo's throttle: cleo ${show(cleoHeard)}; ben ${show(benHeard)}`);
+      const cleoLow = cleoHeard.find((s) => s.quality <= 2);
+      expect(cleoLow, 'cleo heard at 2 or lower').toBeDefined();
+      expect(cleoLow!.at - throttledAt).toBeLessThanOrEqual(lowWithinMs);
+      // Once low, she stays below everything Ben is heard at through the throttle.
+      const cleoSinceLow = cleoHeard.filter((s) => s.at >= cleoLow!.at).map((s) => s.quality);
+      const benScores = benHeard.map((s) => s.quality);
+      expect(benScores.length).toBeGreaterThan(0);
+      expect(Math.max(...cleoSinceLow)).toBeLessThan(Math.min(...benScores));
     } finally {
-      unshape();
+      await leave([ada, ben, cleo]);
     }
-    const { quality } = await heard(ada);
-    const during = (uid: string) => quality.filter((e) => e.uid === uid && e.at > throttledAt).map((e) => e.quality);
-    const latestBefore = (uid: string) => quality.filter((e) => e.uid === uid && e.at <= throttledAt).at(-1)?.quality;
-    console.log(`[server view] ada heard before the throttle: ben ${latestBefore('ben')}, cleo ${latestBefore('cleo')}; during: ben [${during('ben')}], cleo [${during('cleo')}]`);
-    const lowest = (uid: string) => Math.min(latestBefore(uid) ?? 5, ...during(uid));
-    expect(during('cleo').length).toBeGreaterThan(0);
-    expect(lowest('cleo')).toBeLessThanOrEqual(3);
-    expect(lowest('cleo')).toBeLessThan(lowest('ben'));
-    await leave([ada, ben, cleo]);
   }, 120_000);
 });
 
@@ -168,7 +149,7 @@ describe("a sender's outage at a receiver", () => {
       if (state) carolsLink.add(state);
     }, 100);
     await eventually(() => framesFrom(carol), (f) => (f.alice ?? 0) > 0 && (f.bob ?? 0) > 0, 30_000, 'carol decoding alice and bob');
-    const ports = await eventually(() => icePorts(bob), (p) => p.publisher > 0, 15_000, "bob's ICE pairs");
+    const ports = await eventually(() => selectedPorts(bob), (p) => p.publisher > 0, 15_000, "bob's ICE pairs");
     // Nothing Bob's publisher sends gets through (a queue of no packets) for 8 s.
     shape([ports.publisher], ['sport'], '1mbit', 0);
     const outAt = Date.now();
@@ -185,7 +166,7 @@ describe("a sender's outage at a receiver", () => {
     await sleep(10_000);
     const after = await framesFrom(carol);
     clearInterval(watch);
-    const { paused } = await heard(carol);
+    const paused = await pausesHeard(carol);
     console.log(
       `[sender outage] bob's video back at carol ${bobBackMs} ms after his link; carol's link states ${[...carolsLink]}; pause events ${JSON.stringify(paused.map((p) => ({ paused: p.paused, afterOutageMs: p.at - outAt })))}`,
     );

@@ -1,0 +1,95 @@
+/**
+ * What the network-quality e2e files share: shaping a page's link with tc on
+ * the namespace's loopback (htb and u32 are in this kernel, netem is not), the
+ * UDP ports a page's connections can use, and every onNetworkQualityChanged a
+ * page hears from before it joins.
+ */
+import { execFileSync } from 'node:child_process';
+import type { CallPage } from './harness.ts';
+
+let shaped = false;
+
+const tc = (...args: string[]): string => execFileSync('tc', args, { encoding: 'utf8' });
+
+/**
+ * Puts every UDP packet from or to `ports` (as `directions` say) on the namespace's loopback through
+ * one htb class with a `limit`-packet queue at `rate`; a queue of 0 drops them all.
+ */
+export function shape(ports: readonly number[], directions: ReadonlyArray<'sport' | 'dport'>, rate: string, limit: number): void {
+  tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '1000');
+  shaped = true;
+  tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
+  tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', rate, 'ceil', rate);
+  tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', String(limit));
+  for (const port of ports) {
+    for (const dir of directions) {
+      tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', dir, String(port), '0xffff', 'flowid', '1:20');
+    }
+  }
+}
+
+export function unshape(): void {
+  if (shaped) tc('qdisc', 'del', 'dev', 'lo', 'root');
+  shaped = false;
+}
+
+/** The local UDP port of each of a page's connections: its selected ICE pair's local candidate (0 before one is selected). */
+export function selectedPorts(p: CallPage): Promise<{ publisher: number; subscriber: number }> {
+  return p.page.evaluate(async () => {
+    const pcs = (window as any).session.getPeerConnections() as Record<'publisher' | 'subscriber', RTCPeerConnection>;
+    const port = async (pc: RTCPeerConnection) => {
+      const stats = [...(await pc.getStats()).values()] as any[];
+      const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+      const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+      return (stats.find((s) => s.id === pair?.localCandidateId)?.port as number | undefined) ?? 0;
+    };
+    return { publisher: await port(pcs.publisher), subscriber: await port(pcs.subscriber) };
+  });
+}
+
+/**
+ * Every local UDP port of the page's connections — each gathered candidate's, not only the selected
+ * pairs': Chromium gathers one per interface of the namespace, and an ICE agent whose pair turns
+ * slow moves to another (measured: with only the selected ports shaped, the throttled publisher's
+ * uplink was clean again 11 s in, through its other candidate).
+ */
+export function candidatePorts(p: CallPage): Promise<number[]> {
+  return p.page.evaluate(async () => {
+    const pcs = (window as any).session.getPeerConnections() as Record<'publisher' | 'subscriber', RTCPeerConnection>;
+    const ports = new Set<number>();
+    for (const pc of Object.values(pcs)) {
+      for (const s of (await pc.getStats()).values() as IterableIterator<any>) {
+        if (s.type === 'local-candidate' && s.protocol === 'udp' && s.port) ports.add(s.port);
+      }
+    }
+    return [...ports];
+  });
+}
+
+export interface QualityHeard {
+  uid: string;
+  quality: number;
+  at: number;
+}
+
+/**
+ * Records every onNetworkQualityChanged of the page's next session in `window.qualityHeard`, from the
+ * join on: the delegate the page passes to `setDelegate` gets a listener beside its own. Scores are
+ * told on changes only, and a newcomer is told the others' soon after its join is answered — a
+ * listener added some time after `startSession` resolves may miss those, and a steady score is not
+ * told again.
+ */
+export function recordQualityFromJoin(p: CallPage): Promise<void> {
+  return p.page.evaluate(() => {
+    const w = window as any;
+    w.qualityHeard = [];
+    const builder = w.Parley.CallSettingsBuilder.prototype;
+    const setDelegate = builder.setDelegate;
+    builder.setDelegate = function (this: unknown, delegate: Record<string, unknown>) {
+      const record = (e: { uid: string; quality: number }) => w.qualityHeard.push({ uid: e.uid, quality: e.quality, at: Date.now() });
+      return setDelegate.call(this, { ...delegate, onNetworkQualityChanged: record });
+    };
+  });
+}
+
+export const qualityHeard = (p: CallPage): Promise<QualityHeard[]> => p.page.evaluate(() => (window as any).qualityHeard as QualityHeard[]);
