@@ -14,7 +14,8 @@
  * - `everyone`: every process (one topic, id `all`): questions all must answer.
  * - `process`: one process — the answers to the requests it relayed, and
  *   what the owner sends the relayed clients on it (each client's own events,
- *   in the order sent, after or before the answers as the owner sent them).
+ *   in the order sent, after or before the answers as the owner sent them; a
+ *   session's broadcast once for all its clients there).
  *
  * Payloads are JSON: no Buffer, Date or class instances.
  */
@@ -35,8 +36,8 @@ export type RelayedRequest = {
 /** The owner's answer to a relayed request. */
 export type RelayedResponse = { requestId: string } & ({ ok: true; result: unknown } | { ok: false; error: ErrorBody['error'] });
 
-/** The owner's event for one relayed client (its participant's `send`). */
-export type ClientEventMessage = { connectionId: string } & { [E in ServerEventName]: { event: E; data: ServerEvents[E] } }[ServerEventName];
+/** The owner's event for relayed clients of one process: one participant's `send`, or a session's broadcast to all of them there (relay-outbox.ts). */
+export type ClientEventMessage = { connectionIds: string[] } & { [E in ServerEventName]: { event: E; data: ServerEvents[E] } }[ServerEventName];
 
 /** A relayed client, as the owner's session addresses it. */
 export interface RelayedClientAddress {
@@ -68,7 +69,7 @@ export interface ClusterMessageMap {
   };
   process: {
     'client.response': RelayedResponse;
-    /** For a client whose requests this process relays. */
+    /** For clients whose requests this process relays: each gets it. */
     'client.event': ClientEventMessage;
     /** The session is done with a relayed client: its socket closes (the session ended for it, or it resumed elsewhere). */
     'client.close': { connectionId: string; reason: string };

@@ -14,9 +14,10 @@
  * - `close` rejects everything still waiting with CLUSTER_UNAVAILABLE.
  *
  * Events go the other way on the relaying process's `process` topic, named by
- * the client's connection id: the owner's `linkTo(client)` is the relayed
- * participant's link (its `send` and `close` publish), and the relaying
- * process `attach`es each socket for its life to get them. A relayed client's
+ * the clients' connection ids: the owner's `linkTo(client)` is the relayed
+ * participant's link (its `send` and `close` publish; a session's broadcast
+ * goes once per process, relay-outbox.ts), and the relaying process
+ * `attach`es each socket for its life to get them. A relayed client's
  * socket closing is told to the owner with `disconnected`; whether its process
  * still listens at all, with `reachable`.
  *
@@ -29,6 +30,7 @@ import type { ParticipantLink } from '../sessions/participant.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ClusterBus, ClusterHandler, ClusterSubscription } from './cluster-bus.ts';
 import { type ClusterEnvelope, type RelayedClientAddress, type RelayedRequest, type RelayedResponse, type Topic, Topics } from './cluster-messages.ts';
+import { RelayOutbox } from './relay-outbox.ts';
 
 interface Pending {
   resolve(result: unknown): void;
@@ -52,6 +54,8 @@ export class OwnerRelay {
   readonly #serving = new Set<ClusterSubscription>();
   /** This process's sockets, by connection id: where other processes' events for them go. */
   readonly #attached = new Map<string, ParticipantLink>();
+  /** The owner's events for relayed clients, by process: a broadcast once per process. */
+  readonly #outbox: RelayOutbox;
   #answers: ClusterSubscription | undefined;
   #closed = false;
 
@@ -59,6 +63,9 @@ export class OwnerRelay {
     this.#bus = bus;
     this.#timeoutMs = opts.timeoutMs;
     this.#log = opts.log;
+    this.#outbox = new RelayOutbox((processId, message) => {
+      this.#bus.publish(Topics.process(processId), 'client.event', message).catch((error: unknown) => this.#log.debug({ err: error, to: processId }, 'an event for relayed clients was not sent'));
+    });
   }
 
   /** Ready once it listens for the answers to this process's requests. */
@@ -124,11 +131,14 @@ export class OwnerRelay {
 
   /** On the owner: the way to a relayed client (its participant's link). Sending is fire and forget, in order. */
   linkTo(client: RelayedClientAddress): ParticipantLink {
-    const to = Topics.process(client.replyTo);
-    const lost = (error: unknown) => this.#log.debug({ err: error, to: client.replyTo }, 'an event for a relayed client was not sent');
+    const { replyTo, connectionId } = client;
+    const lost = (error: unknown) => this.#log.debug({ err: error, to: replyTo }, 'a close for a relayed client was not sent');
     return {
-      send: (event, data) => void this.#bus.publish(to, 'client.event', { connectionId: client.connectionId, event, data } as never).catch(lost),
-      close: (reason) => void this.#bus.publish(to, 'client.close', { connectionId: client.connectionId, reason }).catch(lost),
+      send: (event, data) => this.#outbox.send(replyTo, connectionId, event, data),
+      close: (reason) => {
+        this.#outbox.flush(replyTo);
+        void this.#bus.publish(Topics.process(replyTo), 'client.close', { connectionId, reason }).catch(lost);
+      },
     };
   }
 
@@ -192,6 +202,8 @@ export class OwnerRelay {
       const parley = isParleyError(error) ? error : new ParleyError('INTERNAL_ERROR');
       response = { requestId: request.requestId, ok: false, error: parley.toJSON().error };
     }
+    // What the owner sent that process while the request ran goes first, as it was made.
+    this.#outbox.flush(request.replyTo);
     // The relaying process may be gone; its client then resumes elsewhere and asks again.
     await this.#bus.publish(Topics.process(request.replyTo), 'client.response', response).catch(() => {});
   }
@@ -201,11 +213,14 @@ export class OwnerRelay {
       this.#answered(message.payload);
       return;
     }
-    if (message.type !== 'client.event' && message.type !== 'client.close') return; // another's (ringing-relay.ts)
-    const link = this.#attached.get(message.payload.connectionId);
-    if (!link) return; // its socket closed meanwhile
-    if (message.type === 'client.close') link.close(message.payload.reason);
-    else link.send(message.payload.event, message.payload.data);
+    // A socket closed meanwhile is not attached any more.
+    if (message.type === 'client.close') {
+      this.#attached.get(message.payload.connectionId)?.close(message.payload.reason);
+      return;
+    }
+    if (message.type !== 'client.event') return; // another's (ringing-relay.ts)
+    const { connectionIds, event, data } = message.payload;
+    for (const connectionId of connectionIds) this.#attached.get(connectionId)?.send(event, data);
   }
 
   #answered(response: RelayedResponse): void {

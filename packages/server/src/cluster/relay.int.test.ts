@@ -7,13 +7,17 @@
  * with a real Janus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../defaults.ts';
 import { startClusterProcesses } from '../testing/cluster-processes.ts';
 import type { ServerProcess } from '../testing/server-process.ts';
 import { TestSignalingClient } from '../testing/signaling-client.ts';
+import { noopLogger } from '../util/logger.ts';
+import { connectRedis } from './redis-connection.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 let one: ServerProcess;
 let two: ServerProcess;
+let redisUrl: string;
 
 beforeAll(async () => {
   const c = await startClusterProcesses({
@@ -25,6 +29,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
   });
   cleanups.push(() => c.close());
+  redisUrl = c.redisUrl;
   one = await c.start();
   two = await c.start();
 }, 120_000);
@@ -89,6 +94,33 @@ describe('two processes over Redis: a session owned by process 1', () => {
 
     await onOwner.request('leave', {});
     await until(() => ann.events('participant.left').length === 1, 'ann told bob left');
+  }, 60_000);
+});
+
+describe("two processes over Redis: a session's broadcast to clients relayed from one process", () => {
+  it('is published once for that process, which hands it to each of them', async () => {
+    // Every message to a process's topic, as Redis carries it.
+    const listener = await connectRedis(redisUrl, 'test', noopLogger);
+    cleanups.push(() => listener.quit());
+    const toProcesses: { type: string; payload: { event?: string; connectionIds?: string[] } }[] = [];
+    listener.on('pmessage', (_pattern, _channel, text: string) => toProcesses.push(JSON.parse(text)));
+    await listener.psubscribe(`${DEFAULTS.cluster.redisPrefix}process:*`);
+
+    const ann = await socketTo(one);
+    await ann.request('join', { sessionId: 'relay-broadcast', token: (await user('ann', 'relay-broadcast')).token });
+    const relayed: TestSignalingClient[] = [];
+    for (const uid of ['bob', 'cat', 'dan']) {
+      const client = await socketTo(two);
+      expect((await client.request('join', { sessionId: 'relay-broadcast', token: (await user(uid, 'relay-broadcast')).token })).ok).toBe(true);
+      relayed.push(client);
+    }
+
+    await ann.request('mute', { audioMuted: true });
+    for (const client of relayed) await until(() => client.events('participant.muted').length === 1, 'each relayed client told ann muted');
+
+    const muted = toProcesses.filter((m) => m.type === 'client.event' && m.payload.event === 'participant.muted');
+    expect(muted).toHaveLength(1);
+    expect(muted[0]?.payload.connectionIds).toHaveLength(3);
   }, 60_000);
 });
 
