@@ -28,13 +28,14 @@ export function preparingContexts(stack: Stack, prepare: (context: BrowserContex
  * Other work on this machine may rebuild the SDK while the bench runs: every
  * page gets /sdk/parley.js and its chunks as they were when this was called
  * (a rebuild renames the chunks, and a page would then import one that is
- * gone), so one run measures one SDK. Returns the preparation and the
+ * gone), so one run measures one SDK. `dir`: another build of the served
+ * SDK (dist/browser's layout) instead. Returns the preparation and the
  * bundle's sha256 (12 hex digits), for the report.
  */
-export function pinnedSdk(): { prepare: (context: BrowserContext) => Promise<void>; sha256: string } {
+export function pinnedSdk(dir: URL = SDK_DIR): { prepare: (context: BrowserContext) => Promise<void>; sha256: string } {
   const files = new Map<string, Buffer>();
-  for (const name of readdirSync(SDK_DIR, { recursive: true, encoding: 'utf8' })) {
-    if (name.endsWith('.js')) files.set(name, readFileSync(new URL(name, SDK_DIR)));
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (name.endsWith('.js')) files.set(name, readFileSync(new URL(name, dir)));
   }
   const main = files.get('parley.js');
   if (!main) throw new Error('No SDK bundle: run node packages/sdk/build.mjs');

@@ -22,24 +22,32 @@ export interface PhaseRow {
   label: string;
 }
 
-/** One row per phase: Parley's p50/p95 since startSession(), the bare client's since its subscribe request. */
-export function phaseTable(rows: PhaseRow[], parley: Marks[], bare: Marks[]): string {
+/** Joins of one kind (Parley, a second SDK build, the bare client), named as their columns are headed. */
+export interface Series {
+  name: string;
+  joins: Marks[];
+}
+
+/** One row per phase, a p50 and a p95 column per series (Parley's since startSession(), the bare client's since its subscribe request). */
+export function phaseTable(rows: PhaseRow[], series: Series[]): string {
   const lines = [
-    `| phase | Parley p50 | Parley p95 | bare Janus p50 | bare Janus p95 |`,
-    '| --- | ---: | ---: | ---: | ---: |',
+    `| phase | ${series.map((s) => `${s.name} p50 | ${s.name} p95`).join(' | ')} |`,
+    `| --- |${' ---: | ---: |'.repeat(series.length)}`,
   ];
   for (const { phase, label } of rows) {
-    const p = valuesOf(parley, phase);
-    const b = valuesOf(bare, phase);
-    lines.push(`| ${label} | ${ms(percentile(p, 50))} | ${ms(percentile(p, 95))} | ${ms(percentile(b, 50))} | ${ms(percentile(b, 95))} |`);
+    const cells = series.map((s) => {
+      const v = valuesOf(s.joins, phase);
+      return `${ms(percentile(v, 50))} | ${ms(percentile(v, 95))}`;
+    });
+    lines.push(`| ${label} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
 
 /** "Parley p50 / bare p50 = 2.4×" for the phase both are judged by. */
-export function ratioLine(phase: Phase, parley: Marks[], bare: Marks[]): string {
+export function ratioLine(phase: Phase, parley: Marks[], bare: Marks[], name = 'Parley'): string {
   const p = percentile(valuesOf(parley, phase), 50);
   const b = percentile(valuesOf(bare, phase), 50);
   if (p === undefined || b === undefined) return 'ratio: not measured';
-  return `Parley p50 / bare Janus p50 = ${p.toFixed(0)} / ${b.toFixed(0)} ms = **${(p / b).toFixed(1)}×**`;
+  return `${name} p50 / bare Janus p50 = ${p.toFixed(0)} / ${b.toFixed(0)} ms = **${(p / b).toFixed(2)}×**`;
 }

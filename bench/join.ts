@@ -8,21 +8,28 @@
  * the baseline. Then the same for audio-only calls, then Janus's CPU with 2, 4
  * and 6 participants in one call (CPU_WINDOW_MS=0 leaves that out). Run with
  * `npm run bench:join` (inside a private network namespace); prints markdown.
+ * SDK_B names other builds of the served SDK (folders laid out as
+ * packages/sdk/dist/browser, comma-separated): their joins then take turns
+ * with the first's and the bare ones, for an A/B of SDKs on the same machine
+ * at the same time.
  *
  *   JOINS=20 npm run bench:join
+ *   SDK_B=/tmp/sdk-b JOINS=16 CPU_WINDOW_MS=0 npm run bench:join
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type CallPage, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack } from '../tests/e2e/harness.ts';
 import { pinnedSdk, preparingContexts } from './bench-contexts.ts';
-import { type PhaseRow, percentile, phaseTable, ratioLine, valuesOf } from './join-report.ts';
+import { type PhaseRow, percentile, phaseTable, ratioLine, type Series, valuesOf } from './join-report.ts';
 import { pageScript } from './page-script.ts';
 import type { BareTarget } from './page/bare-janus-client.ts';
 import type { Marks, Phase } from './page/timeline.ts';
 
 const JOINS = Number(process.env.JOINS ?? 10);
 const CPU_WINDOW_MS = Number(process.env.CPU_WINDOW_MS ?? 10_000);
+/** Other SDK builds to compare with the first (folders like packages/sdk/dist/browser), joining in turn with it. */
+const OTHER_SDKS = process.env.SDK_B?.split(',').filter(Boolean) ?? [];
 /** A join that has not shown media by then fails the run. */
 const MEDIA_TIMEOUT_MS = 20_000;
 /** After each join is torn down, so the next one starts in a quiet call. */
@@ -134,40 +141,46 @@ function bareTarget(stack: Stack, sessionId: string, uid: string): BareTarget {
   return { janusUrl, room: session.room.id, feed: host.feedId };
 }
 
+/** The guests of one SDK build: their contexts get that bundle (and the probe). */
+interface Sdk {
+  name: string;
+  guests: Stack;
+}
+
+/** One SDK's joins: since startSession(), and since generateToken(). */
+interface SdkJoins {
+  name: string;
+  parley: Marks[];
+  parleyFromToken: Marks[];
+}
+
 /**
- * N Parley joins and N bare ones, alternating (and alternating which goes
- * first) so both see the same machine conditions.
+ * N joins of each SDK build and N bare ones, in turn (the order rotating
+ * each round) so all see the same machine conditions.
  */
-async function joinRounds(stack: Stack, guests: Stack, sessionId: string, host: CallPage, audioOnly: boolean) {
+async function joinRounds(stack: Stack, sdks: Sdk[], sessionId: string, host: CallPage, audioOnly: boolean) {
   const target = bareTarget(stack, sessionId, host.uid);
-  const parley: Marks[] = [];
-  const parleyFromToken: Marks[] = [];
+  const joins: SdkJoins[] = sdks.map(({ name }) => ({ name, parley: [], parleyFromToken: [] }));
   const bare: Marks[] = [];
   const kind = audioOnly ? 'audio-only' : 'video';
   const last = mediaPhases(audioOnly).at(-1) as Phase;
-  const runParley = async (i: number) => {
-    const marks = await parleyJoin(guests, sessionId, `bench-${kind}-guest-${i}`, audioOnly);
-    parleyFromToken.push(marks);
-    parley.push(sinceStartSession(marks));
-    console.error(`${kind} join ${i + 1}/${JOINS}: Parley ${marks[last]?.toFixed(0)} ms`);
+  const runs = sdks.map((sdk, s) => async (i: number) => {
+    const marks = await parleyJoin(sdk.guests, sessionId, `bench-${kind}-guest-${s}-${i}`, audioOnly);
+    joins[s]!.parleyFromToken.push(marks);
+    joins[s]!.parley.push(sinceStartSession(marks));
+    console.error(`${kind} join ${i + 1}/${JOINS}: ${sdk.name} ${marks[last]?.toFixed(0)} ms`);
     await sleep(SETTLE_MS);
-  };
-  const runBare = async (i: number) => {
+  });
+  runs.push(async (i: number) => {
     const marks = await bareJoin(stack, target, audioOnly);
     bare.push(marks);
     console.error(`${kind} join ${i + 1}/${JOINS}: bare Janus ${marks[last]?.toFixed(0)} ms`);
     await sleep(SETTLE_MS);
-  };
+  });
   for (let i = 0; i < JOINS; i++) {
-    if (i % 2 === 0) {
-      await runParley(i);
-      await runBare(i);
-    } else {
-      await runBare(i);
-      await runParley(i);
-    }
+    for (let k = 0; k < runs.length; k++) await runs[(i + k) % runs.length]!(i);
   }
-  return { parley, parleyFromToken, bare };
+  return { joins, bare };
 }
 
 /** A Parley join's marks since startSession() (a socket opened before it is negative) instead of since generateToken(). */
@@ -219,26 +232,32 @@ function treeState(): string {
 const load = () => loadavg()[0]?.toFixed(1);
 
 const sdk = pinnedSdk();
+const others = OTHER_SDKS.map((dir) => ({ dir, ...pinnedSdk(new URL(`file://${dir.replace(/\/?$/, '/')}`)) }));
 const tree = treeState();
 const loadAtStart = load();
 const stack = await startStack();
 try {
   // Everyone gets the same SDK bundle; guests also get the probe, before any script of the page runs.
   const pages = preparingContexts(stack, sdk.prepare);
-  const guests = preparingContexts(stack, async (context) => {
-    await sdk.prepare(context);
-    await context.addInitScript({ content: `${probeScript}\nJoinProbe.install();` });
-  });
+  const guestsOf = (bundle: typeof sdk) =>
+    preparingContexts(stack, async (context) => {
+      await bundle.prepare(context);
+      await context.addInitScript({ content: `${probeScript}\nJoinProbe.install();` });
+    });
+  const sdks: Sdk[] = [
+    { name: others.length > 0 ? 'Parley A' : 'Parley', guests: guestsOf(sdk) },
+    ...others.map((other, i) => ({ name: `Parley ${String.fromCharCode(66 + i)}`, guests: guestsOf(other) })),
+  ];
 
   const host = await openCallPage(pages, 'bench-host');
   await startCall(host, VIDEO_CALL);
   await sleep(2000); // the host's media is up before anyone joins
-  const video = await joinRounds(stack, guests, VIDEO_CALL, host, false);
+  const video = await joinRounds(stack, sdks, VIDEO_CALL, host, false);
 
   const audioHost = await openCallPage(pages, 'bench-audio-host');
   await startCall(audioHost, AUDIO_CALL, { audioOnly: true });
   await sleep(2000);
-  const audio = await joinRounds(stack, guests, AUDIO_CALL, audioHost, true);
+  const audio = await joinRounds(stack, sdks, AUDIO_CALL, audioHost, true);
   await audioHost.page.evaluate(() => (window as any).session.endSession());
   await audioHost.context.close();
 
@@ -246,16 +265,22 @@ try {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const audioPhases = PHASES.filter((r) => r.phase !== 'video');
+  const series = (rounds: typeof video): Series[] => [...rounds.joins.map(({ name, parley }) => ({ name, joins: parley })), { name: 'bare Janus', joins: rounds.bare }];
+  const report = (rounds: typeof video, phases: PhaseRow[], audioOnly: boolean) => {
+    const phase = audioOnly ? 'audio' : 'video';
+    console.log(phaseTable(phases, series(rounds)));
+    console.log(`\nFirst ${audioOnly ? 'audio packet received' : 'video frame decoded'}:`);
+    for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.bare, j.name)}`);
+    for (const j of rounds.joins) console.log(`\n${j.name}:\n${fromTokenLines(j.parleyFromToken, audioOnly)}`);
+    console.log('');
+  };
   console.log(`\n## Join benchmark (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu})\n`);
-  console.log(`Tree at ${tree}; SDK bundle sha256 ${sdk.sha256}… (read as the run started). Load average ${loadAtStart} at the start, ${load()} at the end.\n`);
-  console.log(`Video call, ${JOINS} Parley joins (ms since startSession()) alternating with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
-  console.log(phaseTable(PHASES, video.parley, video.bare));
-  console.log(`\nFirst video frame decoded: ${ratioLine('video', video.parley, video.bare)}\n`);
-  console.log(`${fromTokenLines(video.parleyFromToken, false)}\n`);
-  console.log(`Audio-only call, ${JOINS} + ${JOINS} joins the same way:\n`);
-  console.log(phaseTable(audioPhases, audio.parley, audio.bare));
-  console.log(`\nFirst audio packet received: ${ratioLine('audio', audio.parley, audio.bare)}\n`);
-  console.log(`${fromTokenLines(audio.parleyFromToken, true)}\n`);
+  const bundles = [`SDK${others.length > 0 ? ' A' : ''} bundle sha256 ${sdk.sha256}…`, ...others.map((o, i) => `SDK ${String.fromCharCode(66 + i)} (${o.dir}) ${o.sha256}…`)].join(', ');
+  console.log(`Tree at ${tree}; ${bundles} (read as the run started). Load average ${loadAtStart} at the start, ${load()} at the end.\n`);
+  console.log(`Video call, ${JOINS} joins of each SDK (ms since startSession()) in turn with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
+  report(video, PHASES, false);
+  console.log(`Audio-only call, ${JOINS} joins of each the same way:\n`);
+  report(audio, audioPhases, true);
   console.log(`Janus CPU (share of one core, ${CPU_WINDOW_MS / 1000} s window) with everyone publishing audio+video:\n`);
   console.log('| participants | video subscriptions | Janus CPU |\n| --- | --- | --- |');
   for (const row of cpuRows) console.log(row);
