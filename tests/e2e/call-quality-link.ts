@@ -8,19 +8,22 @@ import { execFileSync } from 'node:child_process';
 import type { CallPage } from './harness.ts';
 
 let shaped = false;
+/** The poll that shapes a throttled page's new ports (throttle). */
+let following: ReturnType<typeof setInterval> | undefined;
 
 const tc = (...args: string[]): string => execFileSync('tc', args, { encoding: 'utf8' });
 
-/**
- * Puts every UDP packet from or to `ports` (as `directions` say) on the namespace's loopback through
- * one htb class with a `limit`-packet queue at `rate`; a queue of 0 drops them all.
- */
-export function shape(ports: readonly number[], directions: ReadonlyArray<'sport' | 'dport'>, rate: string, limit: number): void {
+/** One htb class at `rate` with a `limit`-packet queue on the namespace's loopback (a queue of 0 drops everything); nothing goes through it until `shapePorts`. */
+function shapeClass(rate: string, limit: number): void {
   tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '1000');
   shaped = true;
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', rate, 'ceil', rate);
   tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', String(limit));
+}
+
+/** Every UDP packet from or to `ports` (as `directions` say) through the shaped class. */
+function shapePorts(ports: readonly number[], directions: ReadonlyArray<'sport' | 'dport'>): void {
   for (const port of ports) {
     for (const dir of directions) {
       tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', dir, String(port), '0xffff', 'flowid', '1:20');
@@ -28,7 +31,39 @@ export function shape(ports: readonly number[], directions: ReadonlyArray<'sport
   }
 }
 
+/** Every UDP packet from or to `ports` (as `directions` say) through one htb class at `rate` with a `limit`-packet queue; a queue of 0 drops them all. */
+export function shape(ports: readonly number[], directions: ReadonlyArray<'sport' | 'dport'>, rate: string, limit: number): void {
+  shapeClass(rate, limit);
+  shapePorts(ports, directions);
+}
+
+/**
+ * A page's whole link at `rate` with a `limit`-packet queue, both ways, as a poor network would hold
+ * it: every port its connections gathered, and every port they gather later — a client losing most
+ * of its packets restarts ICE and, failing that, makes its connections again, on new ports
+ * (seen under load: a page shaped on the ports it had at first was heard at 5 again 15 s into its
+ * throttle). Until `unshape`.
+ */
+export async function throttle(p: CallPage, rate: string, limit: number): Promise<void> {
+  shapeClass(rate, limit);
+  const seen = new Set<number>();
+  let looking = false;
+  const follow = async () => {
+    if (looking) return;
+    looking = true;
+    const ports = (await candidatePorts(p).catch(() => [])).filter((port) => !seen.has(port));
+    looking = false;
+    if (!shaped) return;
+    for (const port of ports) seen.add(port);
+    shapePorts(ports, ['sport', 'dport']);
+  };
+  await follow();
+  following = setInterval(() => void follow(), 250);
+}
+
 export function unshape(): void {
+  clearInterval(following);
+  following = undefined;
   if (shaped) tc('qdisc', 'del', 'dev', 'lo', 'root');
   shaped = false;
 }
