@@ -42,9 +42,9 @@ export function shape(ports: readonly number[], directions: ReadonlyArray<'sport
  * it: every port its connections gathered, and every port they gather later — a client losing most
  * of its packets restarts ICE and, failing that, makes its connections again, on new ports
  * (seen under load: a page shaped on the ports it had at first was heard at 5 again 15 s into its
- * throttle). Until `unshape`.
+ * throttle). Until `unshape`; the ports shaped so far are returned (a live set).
  */
-export async function throttle(p: CallPage, rate: string, limit: number): Promise<void> {
+export async function throttle(p: CallPage, rate: string, limit: number): Promise<ReadonlySet<number>> {
   shapeClass(rate, limit);
   const seen = new Set<number>();
   let looking = false;
@@ -59,6 +59,7 @@ export async function throttle(p: CallPage, rate: string, limit: number): Promis
   };
   await follow();
   following = setInterval(() => void follow(), 250);
+  return seen;
 }
 
 export function unshape(): void {

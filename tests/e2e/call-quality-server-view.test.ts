@@ -109,7 +109,8 @@ describe("the server's own view of each connection (Janus's stats)", () => {
       await eventually(() => selectedPorts(cleo), (p) => p.publisher > 0 && p.subscriber > 0, 15_000, "cleo's ICE pairs");
       // 48 kbit/s both ways for everything Cleo sends and receives, on every port she has or moves to:
       // less than her own audio and the others' together, so her link loses packets for as long as it lasts.
-      await throttle(cleo, '48kbit', 10);
+      const shapedPorts = await throttle(cleo, '48kbit', 10);
+      const portsAtFirst = shapedPorts.size;
       const throttledAt = Date.now();
       // A bound, not a hope: Janus's stats come every 2 s, a score moves when two of its last three readings agree.
       const lowWithinMs = 12_000;
@@ -123,7 +124,7 @@ describe("the server's own view of each connection (Janus's stats)", () => {
       const cleoHeard = scoresOf(heard, 'cleo', throttledAt, until);
       const benHeard = scoresOf(heard, 'ben', throttledAt, until);
       const show = (scores: Array<{ quality: number; at: number }>) => scores.map((s) => `${s.quality}@${((s.at - throttledAt) / 1000).toFixed(1)}s`).join(' ');
-      console.log(`[server view] ada heard during cleo's throttle: cleo ${show(cleoHeard)}; ben ${show(benHeard)}`);
+      console.log(`[server view] ada heard during cleo's throttle: cleo ${show(cleoHeard)}; ben ${show(benHeard)}; cleo's ports shaped: ${portsAtFirst} at first, ${shapedPorts.size} by the end`);
       const cleoLow = cleoHeard.find((s) => s.quality <= 2);
       expect(cleoLow, 'cleo heard at 2 or lower').toBeDefined();
       expect(cleoLow!.at - throttledAt).toBeLessThanOrEqual(lowWithinMs);

@@ -52,7 +52,8 @@ describe('network quality and call-quality timelines', () => {
     // Cleo's link is throttled once everyone is connected: 48 kbit/s both ways on every port her
     // connections use, now or later, less than her audio and the others' together.
     await eventually(() => selectedPorts(cleo), (p) => p.publisher > 0 && p.subscriber > 0, 15_000, "cleo's ICE pairs");
-    await throttle(cleo, '48kbit', 10);
+    const shapedPorts = await throttle(cleo, '48kbit', 10);
+    const portsAtFirst = shapedPorts.size;
     const throttledAt = Date.now();
 
     // Everyone hears their own quality (their SDK's first sample, 5 s after joining) and both others'
@@ -70,6 +71,7 @@ describe('network quality and call-quality timelines', () => {
 
     await sleep(Math.max(0, 31_000 - (Date.now() - startedAt)));
     const heard = await Promise.all(pages.map(qualityHeard));
+    console.log(`cleo's ports shaped: ${portsAtFirst} at first, ${shapedPorts.size} by the end`);
     for (const p of pages) await p.page.evaluate(() => (window as any).session.endSession());
     unshape();
 
