@@ -81,10 +81,6 @@ export class Controls {
     });
   }
 
-  button(control: string): HTMLButtonElement | undefined {
-    return this.#b[control];
-  }
-
   render(s: ControlState): void {
     this.#state = s;
     const b = this.#b;

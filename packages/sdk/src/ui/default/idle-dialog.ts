@@ -40,10 +40,6 @@ export class IdleDialog {
     });
   }
 
-  get visible(): boolean {
-    return !this.el.hidden;
-  }
-
   show(secondsLeft: number): void {
     this.#left = Math.max(0, Math.round(secondsLeft));
     this.#render();

@@ -38,10 +38,6 @@ export class SwitchDialog {
     });
   }
 
-  get visible(): boolean {
-    return !this.el.hidden;
-  }
-
   /** Shows the request of `name` (uid `initiator`). */
   show(initiator: string, name: string): void {
     this.el.dataset.initiator = initiator;

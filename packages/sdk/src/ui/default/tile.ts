@@ -116,10 +116,6 @@ export class Tile {
     this.el.setAttribute('aria-label', states ? `${this.#name.textContent}, ${states}` : (this.#name.textContent ?? ''));
   }
 
-  setAvatarMode(mode: AvatarMode): void {
-    this.#avatar.dataset.avatarMode = mode;
-  }
-
   /** Our link cannot carry the others' video (onRemoteVideoPaused): the tile says so until it comes back. */
   setVideoPaused(paused: boolean): void {
     this.el.dataset.videoPaused = String(paused);
