@@ -506,14 +506,12 @@ export class CallSession {
    * SCREEN_SHARE_FAILED (nothing shared).
    */
   startScreenShare(): Promise<void> {
-    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    return this.#screen.start();
+    return this.#nowIfJoined(() => this.#screen.start());
   }
 
   /** Ends our screen share (as the browser's own "Stop sharing" does); everyone gets onScreenShareStopped. Harmless when not sharing. */
   stopScreenShare(): Promise<void> {
-    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    return this.#screen.stop();
+    return this.#nowIfJoined(() => this.#screen.stop());
   }
 
   /** Pauses (camera released, nothing sent) or resumes our video. */
@@ -607,8 +605,7 @@ export class CallSession {
   /** Opens the browser's own output picker (audioOutputChoice `picker`, from a click); the mode chosen, or undefined. */
   pickAudioOutput(): Promise<AudioMode | undefined> {
     // Not queued behind other actions: the picker opens only while the click's user activation lasts.
-    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    return this.#audio.pick();
+    return this.#nowIfJoined(() => this.#audio.pick());
   }
 
   /** For views (the default UI, the plain layout, an app's own): an element playing remote audio, routed by setAudioMode. */
@@ -627,13 +624,11 @@ export class CallSession {
 
   /** Picture-in-picture, as the view does it: the default UI moves into a PiP window, the plain layout puts a remote video in video PiP. */
   enterPIPMode(): Promise<void> {
-    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    const enter = this.#view?.enterPIPMode();
-    if (!enter) return Promise.reject(new ParleyError('INVALID_STATE', 'There is no video to show in picture-in-picture'));
-    return Promise.resolve(enter).then(
-      () => undefined,
-      (error) => Promise.reject(asParleyError(error)),
-    );
+    return this.#nowIfJoined(async () => {
+      const enter = this.#view?.enterPIPMode();
+      if (!enter) throw new ParleyError('INVALID_STATE', 'There is no video to show in picture-in-picture');
+      await Promise.resolve(enter).catch((error) => Promise.reject(asParleyError(error)));
+    });
   }
 
   /** Leaves the view's picture-in-picture; without a view (headless) there is none to leave. */
@@ -655,11 +650,13 @@ export class CallSession {
 
   /** Runs a user action after the ones before it, only while joined. */
   #act(step: () => Promise<void>): Promise<void> {
-    if (!this.#machine.is('joined')) return Promise.reject(new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`));
-    return this.#actions.run(async () => {
-      if (!this.#machine.is('joined')) throw new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`);
-      await step();
-    });
+    return this.#nowIfJoined(() => this.#actions.run(() => this.#nowIfJoined(step)));
+  }
+
+  /** Runs `step` at once while joined; else rejects with NO_ACTIVE_SESSION, nothing done. */
+  async #nowIfJoined<T>(step: () => Promise<T>): Promise<T> {
+    if (!this.#machine.is('joined')) throw new ParleyError('NO_ACTIVE_SESSION', `The session is ${this.state}`);
+    return step();
   }
 
   async #sendMute(change: { audioMuted?: boolean; videoMuted?: boolean }): Promise<void> {
