@@ -16,8 +16,9 @@
  * interval is measured from (link-loss.ts): `packets-received` and `lost` (the
  * publisher's packets Janus found missing), `packets-sent` and `nacks-received`.
  * The filtered qualities lag and mislead: a simulcast layer the browser turns
- * back on (Chromium drops its top layer while its encoder lacks CPU) reads at
- * 36–80 % for several seconds with no packet lost (measured under load in e2e).
+ * back on (Chromium drops its top layer while its encoder lacks CPU) has its
+ * quality read 36–81 for several seconds with no packet lost (measured under
+ * load in e2e).
  * Jitter is read from audio when audio moves that way: audio goes out every
  * 20 ms, so its jitter is the network's, while a video frame's packets leave
  * in a burst when the encoder gets to them, and a busy host adds its own
