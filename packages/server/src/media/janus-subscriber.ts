@@ -1,17 +1,9 @@
 import { ParleyError, SerialQueue, TypedEmitter } from '@parley/protocol';
 import { reportTo } from '../util/listener-errors.ts';
 import type { JanusHandle } from './janus-handle.ts';
-import type { ConnectionEvents, MediaSubscriber, ReceivedTrack, SubscriptionChange, VideoStreamSetting } from './media-backend.ts';
+import type { MediaSubscriber, ReceivedTrack, SubscriberEvents, SubscriptionChange, VideoStreamSetting } from './media-backend.ts';
 import type { AnswerJsep, IceCandidate, Jsep, OfferJsep, PluginData } from './janus-types.ts';
 import { LinkLossMeter } from './link-loss.ts';
-
-export interface JanusSubscriberEvents extends ConnectionEvents {
-  /**
-   * Janus changed the subscription by itself (e.g. a publisher left) and,
-   * if `offer` is set, wants the browser to renegotiate: answer with `answer()`.
-   */
-  updated: [change: SubscriptionChange];
-}
 
 function toTracks(data: PluginData): ReceivedTrack[] | undefined {
   if (!Array.isArray(data.streams)) return undefined;
@@ -34,7 +26,7 @@ function toOffer(jsep: Jsep | undefined): OfferJsep | null {
  * Calls are serialized, because each one depends on the handle's state
  * (joined or not) that the previous one leaves.
  */
-export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> implements MediaSubscriber {
+export class JanusSubscriber extends TypedEmitter<SubscriberEvents> implements MediaSubscriber {
   readonly roomId: number;
   readonly handle: JanusHandle;
   readonly #privateId: number | undefined;
@@ -56,6 +48,8 @@ export class JanusSubscriber extends TypedEmitter<JanusSubscriberEvents> impleme
     // Loss per interval from the running counts: Janus's own figure lags, and lies after a pause (link-loss.ts).
     const losses = new LinkLossMeter();
     handle.on('stats', (stats) => this.emit('stats', losses.measure(stats)));
+    // Janus's own changes: a remote publisher removed (another node's participant left), or, after an answer,
+    // an update it held while its previous offer waited for one (janus-subscriber.int.test.ts).
     handle.on('event', (data, jsep) => {
       if (data.videoroom !== 'updated') return;
       this.#tracks = toTracks(data) ?? this.#tracks;

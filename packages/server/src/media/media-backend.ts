@@ -195,7 +195,15 @@ export interface MediaPublisher extends Observable<MediaPublisherEvents> {
   close(): Promise<void>;
 }
 
-export interface MediaSubscriber extends Observable<ConnectionEvents> {
+export interface SubscriberEvents extends ConnectionEvents {
+  /**
+   * The media server changed the subscription by itself (a remote publisher on another node
+   * left): with an `offer`, the browser renegotiates and answers with `answer()`, as for our own changes.
+   */
+  updated: [change: SubscriptionChange];
+}
+
+export interface MediaSubscriber extends Observable<SubscriberEvents> {
   readonly tracks: readonly ReceivedTrack[];
   /** Adds feeds (all their tracks, or the one `mid` of each). */
   subscribe(feeds: ReadonlyArray<{ feedId: number; mid?: string }>): Promise<SubscriptionChange>;

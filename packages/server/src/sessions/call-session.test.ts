@@ -107,6 +107,38 @@ describe('publishing', () => {
   });
 });
 
+describe("the media server's own subscription changes", () => {
+  it('offers one to the client in turn: after the offer waiting for its answer, and before the next change', async () => {
+    const { session, join, publisherOf, room } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    const { participant: ben, link: benLink } = await join('ben');
+    const { participant: cy } = await join('cy');
+    await session.publish(ann, fakeOffer(['audio', 'video']));
+    publisherOf(ann).connect();
+    await until(() => benLink.got('subscriber.offer').length === 1, "ben's first offer");
+    const subscriber = room().subscribers[0];
+
+    // Janus renegotiates by itself (a remote publisher left) while Ben's first offer waits for his answer.
+    const own = { type: 'offer' as const, sdp: 'janus own offer\r\n' };
+    subscriber?.emit('updated', { offer: own, tracks: subscriber.tracks });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(benLink.got('subscriber.offer')).toHaveLength(1);
+    await session.subscriberAnswer(ben, ANSWER);
+    await until(() => benLink.got('subscriber.offer').length === 2, "Janus's own offer");
+    expect(benLink.got('subscriber.offer')[1]?.jsep).toEqual(own);
+    expect(benLink.got('subscriber.offer')[1]?.streams.map((s) => `${s.uid}:${s.source}`)).toEqual(['ann:microphone', 'ann:camera']);
+
+    // Cy publishes: Ben's next change waits for his answer to Janus's offer.
+    await session.publish(cy, fakeOffer(['audio']));
+    publisherOf(cy).connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(benLink.got('subscriber.offer')).toHaveLength(2);
+    await session.subscriberAnswer(ben, ANSWER);
+    await until(() => benLink.got('subscriber.offer').length === 3, "ben's offer of cy");
+    expect(subscriber?.answers).toBe(2);
+  });
+});
+
 describe('leaving', () => {
   it('removes what the leaver published, and the others stop receiving it', async () => {
     const { session, join, publisherOf, room, heard } = sessionOnFakeMedia();

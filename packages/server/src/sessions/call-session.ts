@@ -383,6 +383,8 @@ export class CallSession implements SessionView {
       hooks: {
         publisherConnected: (p) => void this.#queue.run(() => this.#publishing.publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
         screenConnected: (p) => void this.#queue.run(() => this.#publishing.screenConnected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
+        // Not on the session's queue: it waits for the client's answer, on the participant's own (SubscriptionManager).
+        subscriptionChanged: (p, change) => this.#publishing.mediaServerChanged(p, change),
         ...this.#connections.hooks,
       },
     });

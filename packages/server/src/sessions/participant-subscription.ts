@@ -22,6 +22,8 @@ export interface SubscriptionOwner {
   senderInTrouble(feedId: number): boolean;
   /** The media server's view of the subscriber connection, without what senders in trouble lost (for the participant's network quality). */
   subscriberStats(stats: ConnectionStats): void;
+  /** The media server changed the subscription by itself: `offerChange` it in turn with the participant's other changes. */
+  subscriptionChanged(change: SubscriptionChange): void;
 }
 
 type Offer = ServerEvents['subscriber.offer'];
@@ -73,6 +75,12 @@ export class ParticipantSubscription {
     clearTimeout(pending.timer);
     this.#pending = undefined;
     pending.resolve();
+  }
+
+  /** A change the media server made by itself (subscriptionChanged), offered like ours; resolves once answered. */
+  offerChange(change: SubscriptionChange, describe: DescribeTrack): Promise<void> {
+    if (!this.#subscriber) return Promise.resolve(); // the connection it changed is gone (room lost, or they left)
+    return this.#offer(change, describe);
   }
 
   /**
@@ -140,6 +148,9 @@ export class ParticipantSubscription {
     subscriber.on('slowLink', (info) => {
       this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link');
       this.video.slowLink(info);
+    });
+    subscriber.on('updated', (change) => {
+      if (this.#subscriber === subscriber) this.owner.subscriptionChanged(change);
     });
     subscriber.on('stats', (stats) => {
       // What the participant's own link did: without the m-lines of senders in trouble.

@@ -20,7 +20,7 @@ import {
   type VideoView,
 } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { AnswerJsep, ConnectionStats, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack, TrackKind } from '../media/media-backend.ts';
+import type { AnswerJsep, ConnectionStats, MediaPublisher, MediaRoom, OfferJsep, ReceivedTrack, SubscriptionChange, TrackKind } from '../media/media-backend.ts';
 import type { LinkState } from './link-adaptation.ts';
 import { ParticipantSubscription } from './participant-subscription.ts';
 import type { DescribeTrack } from './subscriber-video.ts';
@@ -87,6 +87,8 @@ export interface ParticipantHooks {
   receiving(participant: SessionParticipant, kind: TrackKind, receiving: boolean): void;
   /** Whether the publisher of `feedId` is in trouble on its own uplink (sender-health.ts). */
   senderInTrouble(feedId: number): boolean;
+  /** The media server changed what they receive by itself; its offer waits its turn among their subscription's changes. */
+  subscriptionChanged(participant: SessionParticipant, change: SubscriptionChange): void;
 }
 
 export interface ParticipantInit {
@@ -216,6 +218,10 @@ export class SessionParticipant implements ParticipantView {
     this.#hooks.connectionStats(this, 'subscriber', stats);
   }
 
+  subscriptionChanged(change: SubscriptionChange): void {
+    this.#hooks.subscriptionChanged(this, change);
+  }
+
   /** Asks their publisher connections for a key frame (someone new receives them); nothing before they publish. */
   async requestKeyFrame(): Promise<void> {
     await Promise.all([this.#publications.requestKeyFrame(), this.#screen?.requestKeyFrame()]);
@@ -306,6 +312,11 @@ export class SessionParticipant implements ParticipantView {
     const publications = screen ? this.#screen : this.#publications;
     if (!publications) throw new ParleyError('INVALID_STATE', 'No screen share connection');
     return publications.requirePublisher().restartIce(offer);
+  }
+
+  /** A change the media server made to what they receive, offered to their client; resolves once answered. */
+  offerSubscriptionChange(change: SubscriptionChange, describe: DescribeTrack): Promise<void> {
+    return this.#subscription.offerChange(change, describe);
   }
 
   /** ICE restart of their subscriber connection: a new offer goes to their client; resolves once answered. */

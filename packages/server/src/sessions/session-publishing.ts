@@ -8,7 +8,7 @@
  * answer.
  */
 import type { Logger } from 'pino';
-import type { AnswerJsep, MediaRoom, OfferJsep } from '../media/media-backend.ts';
+import type { AnswerJsep, MediaRoom, OfferJsep, SubscriptionChange } from '../media/media-backend.ts';
 import type { DomainEvents, SessionView } from './domain-events.ts';
 import type { SessionParticipant } from './participant.ts';
 import type { Publication } from './publications.ts';
@@ -105,6 +105,11 @@ export class SessionPublishing {
   /** Brings what `participant` receives up to date: everything published by the others (a newcomer, or someone back). */
   receiveAll(participant: SessionParticipant): void {
     this.#subscriptions.refresh(participant);
+  }
+
+  /** The media server changed what `participant` receives by itself: its offer goes to their client in turn. */
+  mediaServerChanged(participant: SessionParticipant, change: SubscriptionChange): void {
+    this.#subscriptions.offerChange(participant, change);
   }
 
   /** ICE restart of their subscriber connection, after the subscription changes queued before it. */

@@ -6,7 +6,7 @@
  * and then the browser, up to date.
  */
 import type { Logger } from 'pino';
-import type { MediaRoom } from '../media/media-backend.ts';
+import type { MediaRoom, SubscriptionChange } from '../media/media-backend.ts';
 import { QueuePerKey } from '../util/queue-per-key.ts';
 import type { DescribeTrack } from './subscriber-video.ts';
 import type { SessionParticipant } from './participant.ts';
@@ -49,6 +49,18 @@ export class SubscriptionManager {
   /** Resolves once the changes queued for `participant` so far are done (their client answered, or it failed). */
   settled(participant: SessionParticipant): Promise<void> {
     return this.#queues.run(participant, () => undefined);
+  }
+
+  /**
+   * The media server changed one participant's subscription by itself (Janus: a remote publisher
+   * left): its offer goes to their client after the changes queued before it, and the next waits for the answer.
+   */
+  offerChange(participant: SessionParticipant, change: SubscriptionChange): void {
+    void this.#queues
+      .run(participant, async () => {
+        if (participant.state !== 'left') await participant.offerSubscriptionChange(change, this.host.describe);
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, uid: participant.uid }, "offering the media server's change failed"));
   }
 
   /** ICE restart of one participant's subscriber connection, after the subscription changes queued before it. */

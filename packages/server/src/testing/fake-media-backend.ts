@@ -7,7 +7,6 @@
 import { ParleyError, TypedEmitter } from '@parley/protocol';
 import type {
   AnswerJsep,
-  ConnectionEvents,
   MediaBackend,
   MediaBackendEvents,
   MediaPublisher,
@@ -18,6 +17,7 @@ import type {
   OfferJsep,
   PublishedTrack,
   ReceivedTrack,
+  SubscriberEvents,
   SubscriptionChange,
   TrackKind,
   VideoStreamSetting,
@@ -179,7 +179,7 @@ export class FakePublisher extends TypedEmitter<MediaPublisherEvents> implements
   }
 }
 
-export class FakeSubscriber extends TypedEmitter<ConnectionEvents> implements MediaSubscriber {
+export class FakeSubscriber extends TypedEmitter<SubscriberEvents> implements MediaSubscriber {
   #tracks: ReceivedTrack[] = [];
   #offers = 0;
   answers = 0;

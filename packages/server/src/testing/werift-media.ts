@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, usePLI, useVP8 } from 'werift';
-import type { MediaPublisher, MediaSubscriber, SubscriptionChange } from '../media/media-backend.ts';
+import type { MediaPublisher, MediaSubscriber, ReceivedTrack, SubscriptionChange } from '../media/media-backend.ts';
 import { until } from './until.ts';
 
 /** An Opus silence frame, and a VP8 payload (descriptor with S set, then bytes): Janus forwards both without decoding. */
@@ -71,10 +71,22 @@ export interface WeriftReceiver {
   readonly received: Map<string, number>;
   /** When the first video packet of each feed arrived (ms since the epoch). */
   readonly firstVideoAt: Map<number, number>;
-  /** When the answer went to the media server. */
+  /** When the last answer went to the media server. */
   readonly answeredAt: number;
   readonly change: SubscriptionChange;
+  /** Answers a later offer of the media server's (a change of the subscription); packets are counted by its tracks from then on. */
+  renegotiate(change: SubscriptionChange): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Which track each SSRC of the media server's offer carries (the offer lists an SSRC per m-line). */
+function ssrcsOf(change: SubscriptionChange): Map<number, ReceivedTrack> {
+  const out = new Map<number, ReceivedTrack>();
+  for (const section of change.offer?.sdp.split(/\r\n(?=m=)/).slice(1) ?? []) {
+    const track = change.tracks.find((t) => t.active && t.mid === /a=mid:(\S+)/.exec(section)?.[1]);
+    for (const [, ssrc] of section.matchAll(/a=ssrc:(\d+) /g)) if (track) out.set(Number(ssrc), track);
+  }
+  return out;
 }
 
 /** Subscribes to `feedIds` through `subscriber` and counts the packets of each. */
@@ -83,22 +95,39 @@ export async function receiveThrough(subscriber: MediaSubscriber, feedIds: reado
   const received = new Map<string, number>();
   const firstVideoAt = new Map<number, number>();
   const change = await subscriber.subscribe(feedIds.map((feedId) => ({ feedId })));
-  pc.ontrack = ({ track, transceiver }) => {
-    const feedId = change.tracks.find((t) => t.mid === transceiver.mid)?.feedId ?? 0;
-    track.onReceiveRtp.subscribe(() => {
-      const key = `${feedId}:${track.kind}`;
-      received.set(key, (received.get(key) ?? 0) + 1);
-      if (track.kind === 'video' && !firstVideoAt.has(feedId)) firstVideoAt.set(feedId, Date.now());
-    });
+  // Counted off the transport by SSRC, not by werift's tracks: a track keeps the SSRC it began with,
+  // and drops the packets of another feed given its m-line by a renegotiation.
+  let senders = new Map<number, ReceivedTrack>();
+  const count = (packet: RtpPacket) => {
+    const track = senders.get(packet.header.ssrc);
+    if (!track) return;
+    const key = `${track.feedId}:${track.kind}`;
+    received.set(key, (received.get(key) ?? 0) + 1);
+    if (track.kind === 'video' && !firstVideoAt.has(track.feedId)) firstVideoAt.set(track.feedId, Date.now());
   };
   subscriber.on('candidate', (c) => {
     if (c) void pc.addIceCandidate(c).catch(() => {});
   });
-  if (!change.offer) throw new Error('the subscription came without an offer');
-  await pc.setRemoteDescription(change.offer);
-  await pc.setLocalDescription(await pc.createAnswer());
-  const sdp = await gathered(pc);
-  const answeredAt = Date.now();
-  await subscriber.answer({ type: 'answer', sdp });
-  return { received, firstVideoAt, answeredAt, change, close: () => pc.close() };
+  const answer = async (next: SubscriptionChange): Promise<void> => {
+    if (!next.offer) throw new Error('the subscription came without an offer');
+    await pc.setRemoteDescription(next.offer);
+    if (next === change) pc.getTransceivers()[0]?.dtlsTransport.onRtp.subscribe(count); // one transport (BUNDLE), made by the first offer
+    await pc.setLocalDescription(await pc.createAnswer());
+    const sdp = await gathered(pc);
+    senders = ssrcsOf(next);
+    answeredAt = Date.now();
+    await subscriber.answer({ type: 'answer', sdp });
+  };
+  let answeredAt = 0;
+  await answer(change);
+  return {
+    received,
+    firstVideoAt,
+    get answeredAt() {
+      return answeredAt;
+    },
+    change,
+    renegotiate: answer,
+    close: () => pc.close(),
+  };
 }
