@@ -6,27 +6,29 @@
  * checked too) and bundles for browsers with esbuild within the size goals.
  * The app's snippets are in ./app.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packPackages } from '../../scripts/pack.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SNIPPETS = fileURLToPath(new URL('./app/', import.meta.url));
 const require = createRequire(import.meta.url);
 /**
- * Size limits, gzipped (1 kB = 1000 bytes): the SDK bundled by an app. Issue 15's goals: 20 kB
- * without the UI, 32 kB with it. "With the UI" counts every file a call with the default UI
- * downloads: the app's entry, the default UI's chunk, and every chunk either imports. The chunks
- * a page loads only for something else — the plain layout (setDefaultLayout(false)) and what the
- * ringing screen draws (renderCallScreen) — are measured and printed, not counted
- * (docs/benchmarks.md, "Bundle size", part by part).
+ * Size limits, gzipped (1 kB = 1000 bytes): the SDK bundled by an app. "With the UI" counts every
+ * file a call with the default UI downloads: the app's entry, the default UI's chunk, and every
+ * chunk either imports. The chunks a page loads only for something else — the plain layout
+ * (setDefaultLayout(false)) and what the ringing screen draws (renderCallScreen) — are measured
+ * and printed, not counted. Issue 15's goals are 20 kB without the UI and 32 kB with it; the
+ * second is not met (35.8 kB at session 5's end, after 2.5 kB of size work): what is left is
+ * code of features, and docs/benchmarks.md ("Bundle size") says what 32 kB would take. Until
+ * that is decided, this budget keeps it from growing.
  */
 const GOAL = { withoutUi: 20_000, withUi: 36_000 };
 
@@ -36,13 +38,19 @@ const workspaceVersion = (name: string): string => JSON.parse(readFileSync(join(
 let app: string;
 let tarballs: string[];
 
-beforeAll(() => {
+// The long steps run as child processes awaited, not synchronously: a worker blocked for a minute
+// (building and packing four packages, then npm install, on a loaded machine) misses vitest's own
+// messages and the run ends with an unhandled "Timeout calling onTaskUpdate".
+const run = promisify(execFile);
+
+beforeAll(async () => {
   app = mkdtempSync(join(tmpdir(), 'parley-app-'));
-  tarballs = packPackages(join(app, 'packs'));
+  const packed = await run(process.execPath, [join(ROOT, 'scripts/pack.mjs'), join(app, 'packs')], { cwd: ROOT });
+  tarballs = packed.stdout.trim().split('\n');
   cpSync(SNIPPETS, app, { recursive: true });
   const registry = ['react', 'react-dom', '@types/react', '@types/react-dom', '@types/node'].map((name) => `${name}@${workspaceVersion(name)}`);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'throwaway-app', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...registry], { cwd: app, stdio: 'pipe' });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...registry], { cwd: app });
 }, 240_000);
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
@@ -112,10 +120,14 @@ describe('the packed packages, installed into an app outside the workspace', () 
     expect(manifest.private).toBeUndefined();
   });
 
-  it('typecheck with tsc --strict: the seed flow, a headless app, a backend, a React app', () => {
+  it('typecheck with tsc --strict: the seed flow, a headless app, a backend, a React app', async () => {
     const tsc = require.resolve('typescript/bin/tsc');
-    const run = () => execFileSync(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app, encoding: 'utf8' });
-    expect(run).not.toThrow();
+    // tsc prints its errors on stdout: on a failure they are what the test shows.
+    const errors = await run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app }).then(
+      () => '',
+      (error: { stdout?: string }) => String(error.stdout),
+    );
+    expect(errors).toBe('');
   }, 120_000);
 
   it(`bundle a headless app from @parley/sdk/core within ${GOAL.withoutUi / 1000} kB gzipped, without zod or the UI`, async () => {
