@@ -11,7 +11,7 @@ export const DEFAULTS = {
   connectTimeoutMs: 10_000, // ms
   /** A signaling socket opened ahead by generateToken (session/early-signaling.ts) is closed if no session adopts it this long. */
   earlySignalingIdleMs: 60_000, // ms
-  /** Joining a call with others in it, our publisher waits at most this long for the subscriber's first answer to go out (session/first-answer.ts). */
+  /** Joining a call with others in it, our publisher (and an audio-only call's microphone) waits at most this long for the subscriber's first answer to go out (session/first-answer.ts). */
   publishAfterFirstAnswerMaxMs: 150, // ms
   /**
    * Resume attempts (session/resume.ts): each socket may take `connectTimeoutMs` to open (one opened while the

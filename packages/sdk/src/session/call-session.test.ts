@@ -85,6 +85,21 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
+  it('an audio-only session opens the microphone once our answer to the first subscriber offer is out', async () => {
+    const session = makeSession((b) => b.setIsAudioOnly(true));
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    expect(media.gumCalls).toEqual([]);
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }]) },
+      streams: [{ mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true }],
+    });
+    await starting;
+    expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
+    expect(server.requests.map((r) => r.type).filter((t) => t !== 'trickle')).toEqual(['join', 'subscriber.answer', 'publish']);
+    await session.endSession();
+  });
+
   it('applies start-muted settings before publishing: mic disabled, camera never opened', async () => {
     const session = makeSession((b) => b.setStartAudioMuted(true).setStartVideoMuted(true));
     await session.start();

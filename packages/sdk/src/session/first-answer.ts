@@ -4,7 +4,13 @@
  * on one signaling thread, and the publisher's offer (its encoders, three
  * simulcast layers) held the answer to the subscriber offer back: in
  * bench:join the page took ~40 ms to answer it, a bare page ~11 ms.
- * Receiving is what the first remote frame waits for.
+ * Receiving is what the first remote frame waits for. In an audio-only call
+ * the microphone waits too: opening it (capture, audio processing) held up
+ * the page just as the offer arrived — in one bench:join run the offer was
+ * handled at 105–113 ms with the microphone opening beside it, at 53 ms
+ * without, and the first audio packet came at 252 against 287–356 ms
+ * (docs/benchmarks.md, join). A camera waiting so starts in the window of
+ * the first frame's ICE, DTLS and decoding instead: video calls open it at once.
  */
 export class FirstAnswer {
   #sent!: () => void;

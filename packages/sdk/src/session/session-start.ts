@@ -4,7 +4,8 @@
  * media can start arriving before our own is ready: our receiving connection
  * is made while the join is on its way, for the server's subscriber offer that
  * follows the join's answer. The publisher negotiates once both are done and
- * the subscriber's first answer is out (first-answer.ts). The socket is the
+ * the subscriber's first answer is out (first-answer.ts); in an audio-only
+ * call, the microphone opens only then too. The socket is the
  * one `generateToken` opened ahead when there is one (early-signaling.ts).
  */
 import { type JoinResult, ParleyError, type StateMachine } from '@parley/protocol';
@@ -54,22 +55,30 @@ export class SessionStart {
    * Opens devices, connects, joins and publishes; the session is joined once
    * the devices are open and the join answered. Rejects with the devices'
    * failure first (the one the user can act on: allow the camera), else the
-   * join's; the session then ends.
+   * join's (an audio-only call's microphone is not asked for when the join
+   * fails); the session then ends.
    */
   async run(): Promise<void> {
     const s = this.#s;
     const { settings } = s.opts;
-    const [devices, joining] = await Promise.allSettled([
-      s.local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted }),
-      this.#connectAndJoin(),
-    ]);
+    const joined = this.#connectAndJoin();
+    const open = () => s.local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted });
+    // An audio-only call opens the microphone once our first answer is out (first-answer.ts); a video call opens the devices at once.
+    const opening = settings.isAudioOnly
+      ? joined.then(async (result) => {
+          await this.#answered(result);
+          this.#check();
+          return open();
+        })
+      : open();
+    const [devices, joining] = await Promise.allSettled([opening, joined]);
     if (devices.status === 'rejected') throw devices.reason;
     if (joining.status === 'rejected') throw joining.reason;
     this.#check();
     const stream = devices.value;
     s.emit('localStreamChanged', stream);
     s.machine.to('joined');
-    await this.#firstAnswer.wait(joining.value.participants.length > 0, DEFAULTS.publishAfterFirstAnswerMaxMs);
+    await this.#answered(joining.value);
     this.#check('joined');
     await s.publish(stream);
     this.#check('joined');
@@ -129,6 +138,11 @@ export class SessionStart {
     s.signaling = signaling;
     s.listen(signaling);
     if (!early) await signaling.connect();
+  }
+
+  /** Resolves once our answer to the first subscriber offer is out, a little at most; at once when nobody else is in the call. */
+  #answered({ participants }: JoinResult): Promise<void> {
+    return this.#firstAnswer.wait(participants.length > 0, DEFAULTS.publishAfterFirstAnswerMaxMs);
   }
 
   #check(expected: CallSessionState = 'connecting'): void {
