@@ -2,6 +2,7 @@
  * How soon a received video shows its first frame, measured in the page: from when
  * its track could first show one to its first decoded frame.
  */
+import { expect } from 'vitest';
 import type { CallPage } from './harness.ts';
 
 /**
@@ -39,7 +40,7 @@ export function watchFirstFrames(call: CallPage): Promise<void> {
 }
 
 /** Per received video track: ms from when it could first show a frame to its first decoded frame. */
-export function firstFrameTimes(call: CallPage): Promise<number[]> {
+function firstFrameTimes(call: CallPage): Promise<number[]> {
   return call.page.evaluate(() => {
     const w = window as any;
     return Object.entries(w.frameAt as Record<string, number>).map(([id, at]) => {
@@ -47,4 +48,15 @@ export function firstFrameTimes(call: CallPage): Promise<number[]> {
       return track ? at - Math.max(track.at, track.pc.upAt ?? track.at) : Number.NaN;
     });
   });
+}
+
+/** Each call decoded `videos` received videos, each first frame within `limitMs` of when it could show one (logged by uid). */
+export async function expectFirstFramesWithin(calls: CallPage[], videos: number, limitMs: number): Promise<void> {
+  const times: Record<string, number[]> = {};
+  for (const call of calls) times[call.uid] = await firstFrameTimes(call);
+  console.log(`first frame after the track could show one (ms): ${JSON.stringify(times, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  for (const list of Object.values(times)) {
+    expect(list).toHaveLength(videos);
+    for (const ms of list) expect(ms).toBeLessThanOrEqual(limitMs);
+  }
 }
