@@ -2,11 +2,14 @@
 // Each report `X.json` may have a sibling `X.exit` with vitest's exit code: a run
 // that failed without a failed test (an unhandled error, a hook that threw) counts
 // as one failure, so the line never says "0 failed" while the run failed.
+// Above the line it names each failed test and the start of its message: CI
+// keeps only the end of the output, and that end must say what broke.
 import { existsSync, readFileSync } from 'node:fs';
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 for (const file of process.argv.slice(2)) {
   let report;
   try {
@@ -26,10 +29,20 @@ for (const file of process.argv.slice(2)) {
     console.error(`summary: vitest exited ${exitCode} for ${file} with no failed test — look for "Unhandled Errors" above`);
     failed += 1;
   }
+  for (const result of report.testResults ?? []) {
+    const failedTests = (result.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const test of failedTests) failures.push(`${result.name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    if (result.status === 'failed' && failedTests.length === 0) failures.push(`${result.name}: ${firstLine(result.message)}`);
+  }
   passed += report.numPassedTests ?? 0;
   failed += failedHere;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 if (process.argv.length <= 2) failed += 1;
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
+
+function firstLine(text) {
+  return (text ?? '').split('\n')[0].slice(0, 300);
+}
