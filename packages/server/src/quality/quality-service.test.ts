@@ -6,10 +6,14 @@ import type { ParticipantView } from '../sessions/participant.ts';
 import { type QualityLimits, QualityService } from './quality-service.ts';
 import type { QualitySampleRow } from './quality-store.ts';
 
-/** A session as the service sees it, recording what it broadcast (event, data, except). */
+/** A session as the service sees it, recording what it sent: (event, data, to whom: "all but <uid>" or "only <uid>"). */
 function sessionNamed(sessionId: string) {
-  const told: Array<[ServerEventName, unknown, string | undefined]> = [];
-  const session = { sessionId, broadcast: (event: ServerEventName, data: unknown, except?: string) => told.push([event, data, except]) } as unknown as SessionView;
+  const told: Array<[ServerEventName, unknown, string]> = [];
+  const session = {
+    sessionId,
+    broadcast: (event: ServerEventName, data: unknown, except?: string) => told.push([event, data, `all but ${except}`]),
+    sendTo: (uid: string, event: ServerEventName, data: unknown) => told.push([event, data, `only ${uid}`]),
+  } as unknown as SessionView;
   return { session, told };
 }
 
@@ -88,9 +92,9 @@ describe('relaying network quality', () => {
       advance(5_000);
     }
     expect(told).toEqual([
-      ['participant.quality', { uid: 'ada', quality: 5 }, 'ada'],
-      ['participant.quality', { uid: 'ada', quality: 2 }, 'ada'],
-      ['participant.quality', { uid: 'ada', quality: 5 }, 'ada'],
+      ['participant.quality', { uid: 'ada', quality: 5 }, 'all but ada'],
+      ['participant.quality', { uid: 'ada', quality: 2 }, 'all but ada'],
+      ['participant.quality', { uid: 'ada', quality: 5 }, 'all but ada'],
     ]);
   });
 
@@ -106,8 +110,8 @@ describe('relaying network quality', () => {
     expect(told).toEqual([]);
     await service.record(session, participant('cy'), sample('s1', 5));
     expect(told).toEqual([
-      ['participant.quality', { uid: 'ada', quality: 4 }, 'ada'],
-      ['participant.quality', { uid: 'cy', quality: 5 }, 'cy'],
+      ['participant.quality', { uid: 'ada', quality: 4 }, 'only cy'],
+      ['participant.quality', { uid: 'cy', quality: 5 }, 'all but cy'],
     ]);
     // Once.
     told.length = 0;
@@ -122,7 +126,7 @@ describe('relaying network quality', () => {
     service.joined({ session, participant: participant('cy'), joinedAt: new Date() });
     told.length = 0;
     service.connectionStats({ session, participant: participant('cy'), connection: 'publisher', stats: { rttMs: null } });
-    expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 4 }, 'ada']]);
+    expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 4 }, 'only cy']]);
   });
 
   it('forgets the scores of a session that ended', async () => {
@@ -151,8 +155,8 @@ describe("the media server's view beside the client's own", () => {
     await service.record(session, participant('ada'), sample('s1', 5));
     service.connectionStats(fromJanus(session, 'ada', 'publisher', 8));
     expect(told).toEqual([
-      ['participant.quality', { uid: 'ada', quality: 5 }, 'ada'],
-      ['participant.quality', { uid: 'ada', quality: 2 }, 'ada'],
+      ['participant.quality', { uid: 'ada', quality: 5 }, 'all but ada'],
+      ['participant.quality', { uid: 'ada', quality: 2 }, 'all but ada'],
     ]);
   });
 
@@ -165,7 +169,7 @@ describe("the media server's view beside the client's own", () => {
       service.connectionStats(fromJanus(session, 'bob', 'subscriber', 0));
       service.sweep();
     }
-    expect(told).toEqual([['participant.quality', { uid: 'bob', quality: 5 }, 'bob']]);
+    expect(told).toEqual([['participant.quality', { uid: 'bob', quality: 5 }, 'all but bob']]);
   });
 
   it("scores a receiver's downlink as their own link's (senders' losses taken out before, by the subscription)", () => {
@@ -202,9 +206,9 @@ describe('someone whose samples stop', () => {
     service.sweep();
     service.sweep();
     // Ada sent nothing for 16 s; bob did 6 s ago.
-    expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 0 }, 'ada']]);
+    expect(told).toEqual([['participant.quality', { uid: 'ada', quality: 0 }, 'all but ada']]);
     await service.record(session, participant('ada'), sample('s1', 5));
-    expect(told.at(-1)).toEqual(['participant.quality', { uid: 'ada', quality: 5 }, 'ada']);
+    expect(told.at(-1)).toEqual(['participant.quality', { uid: 'ada', quality: 5 }, 'all but ada']);
     service.close();
   });
 });

@@ -163,12 +163,12 @@ export class QualityService {
     return entry;
   }
 
-  /** A newcomer's client answered its join: everyone's score is told again (the others' SDKs report changes only, so they hear nothing new). */
+  /** A newcomer's client answered its join: they are told everyone's score (the others' SDKs report changes only, so they would hear nothing new). */
   #welcome(session: SessionView, newcomer: string): void {
     const known = this.#sessions.get(session.sessionId);
     if (!known?.newcomers.delete(newcomer)) return;
     for (const [uid, { told }] of known.scores) {
-      if (uid !== newcomer && told !== undefined) session.broadcast('participant.quality', { uid, quality: told }, uid);
+      if (uid !== newcomer && told !== undefined) session.sendTo(newcomer, 'participant.quality', { uid, quality: told });
     }
   }
 

@@ -161,6 +161,10 @@ export class CallSession implements SessionView {
     this.#roster.broadcast(event, data, except);
   }
 
+  sendTo<E extends ServerEventName>(uid: string, event: E, data: ServerEvents[E]): void {
+    this.#roster.sendTo(uid, event, data);
+  }
+
   // ——— membership ———
 
   join(claims: CallTokenClaims, params: ParsedParams<'join'>, link: ParticipantLink, resumeTokenHash: Buffer): Promise<ParticipantView> {

@@ -37,6 +37,8 @@ export interface SessionView {
   list(): Participant[];
   /** Sends a protocol event to everyone in the session (but `except`). */
   broadcast<E extends ServerEventName>(event: E, data: ServerEvents[E], except?: string): void;
+  /** Sends a protocol event to one participant, if they are in the session. */
+  sendTo<E extends ServerEventName>(uid: string, event: E, data: ServerEvents[E]): void;
 }
 
 interface InSession {

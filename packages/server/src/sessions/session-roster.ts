@@ -71,6 +71,10 @@ export class SessionRoster {
     for (const p of this.#byUid.values()) if (p.uid !== except) p.send(event, data);
   }
 
+  sendTo<E extends ServerEventName>(uid: string, event: E, data: ServerEvents[E]): void {
+    this.#byUid.get(uid)?.send(event, data);
+  }
+
   /** Who publishes a received track, and as which publication. */
   describe(track: ReceivedTrack): { uid: string; source: Publication['source'] } | undefined {
     if (track.kind === 'data') return undefined;
