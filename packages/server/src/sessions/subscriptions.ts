@@ -60,7 +60,11 @@ export class SubscriptionManager {
       .run(participant, async () => {
         if (participant.state !== 'left') await participant.offerSubscriptionChange(change, this.host.describe);
       })
-      .catch((error: unknown) => this.log.warn({ err: error, uid: participant.uid }, "offering the media server's change failed"));
+      .catch((error: unknown) => {
+        // Their leaving fails the offer waiting for their answer: expected, not worth a warning.
+        const level = participant.state === 'left' ? 'debug' : 'warn';
+        this.log[level]({ err: error, uid: participant.uid }, "offering the media server's change failed");
+      });
   }
 
   /** ICE restart of one participant's subscriber connection, after the subscription changes queued before it. */
