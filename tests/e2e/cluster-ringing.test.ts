@@ -22,8 +22,8 @@ async function loggedIn(server: ServerProcess, uid: string): Promise<CallPage> {
     async ({ authToken, names }) => {
       const w = window as any;
       w.callEvents = [];
-      w.Parley.ParleyCalls.addCallListener('test', Object.fromEntries(names.map((n: string) => [n, (call: unknown) => w.callEvents.push({ name: n, call: JSON.parse(JSON.stringify(call)) })])));
-      await w.Parley.ParleyCalls.login(authToken);
+      w.Parley.ParleyRinging.addCallListener('test', Object.fromEntries(names.map((n: string) => [n, (call: unknown) => w.callEvents.push({ name: n, call: JSON.parse(JSON.stringify(call)) })])));
+      await w.Parley.ParleyRinging.login(authToken);
     },
     { authToken: p.authToken, names: CALL_EVENTS },
   );
@@ -45,9 +45,9 @@ describe('a call from a user on process 1 to a user on process 2', () => {
     const alice = await loggedIn(one, 'alice');
     const bob = await loggedIn(two, 'bob');
 
-    const call = await alice.page.evaluate(() => (window as any).Parley.ParleyCalls.initiateCall({ receiverUid: 'bob', type: 'video' }));
+    const call = await alice.page.evaluate(() => (window as any).Parley.ParleyRinging.initiateCall({ receiverUid: 'bob', type: 'video' }));
     expect((await heard(bob, 'onIncomingCallReceived')).sessionId).toBe(call.sessionId);
-    await bob.page.evaluate((sessionId) => (window as any).Parley.ParleyCalls.acceptCall(sessionId), call.sessionId);
+    await bob.page.evaluate((sessionId) => (window as any).Parley.ParleyRinging.acceptCall(sessionId), call.sessionId);
     expect((await heard(alice, 'onOutgoingCallAccepted')).status).toBe('ongoing');
 
     await startCall(alice, call.sessionId, { type: 'direct' });

@@ -35,16 +35,16 @@ async function tab(uid: string): Promise<CallPage> {
   await p.page.evaluate(
     async ({ authToken, names }) => {
       const w = window as any;
-      const { ParleyCalls } = w.Parley;
+      const { ParleyRinging } = w.Parley;
       w.callEvents = [];
       w.accepted = [];
       const record = (name: string) => (call: unknown) => w.callEvents.push({ name, call: JSON.parse(JSON.stringify(call)) });
-      ParleyCalls.addCallListener('test', Object.fromEntries(names.map((n: string) => [n, record(n)])));
-      await ParleyCalls.login(authToken);
+      ParleyRinging.addCallListener('test', Object.fromEntries(names.map((n: string) => [n, record(n)])));
+      await ParleyRinging.login(authToken);
       const el = document.createElement('div');
       el.id = 'ringing';
       document.body.append(el);
-      w.screen = ParleyCalls.renderCallScreen(el, { onAccepted: (call: unknown) => w.accepted.push(call) });
+      w.screen = ParleyRinging.renderCallScreen(el, { onAccepted: (call: unknown) => w.accepted.push(call) });
     },
     { authToken: p.authToken, names: LISTENER_EVENTS },
   );
@@ -59,10 +59,10 @@ const waitFor = (p: CallPage, name: string, count = 1, timeoutMs = 10_000) =>
   eventually(() => callEvents(p, name), (e) => e.length >= count, timeoutMs, `${p.uid} ${name}`).then((e) => e[count - 1]!.call);
 
 const screenMode = (p: CallPage) => p.page.evaluate(() => (window as any).screen.mode as string);
-const activeCall = (p: CallPage) => p.page.evaluate(() => (window as any).Parley.ParleyCalls.getActiveCall());
+const activeCall = (p: CallPage) => p.page.evaluate(() => (window as any).Parley.ParleyRinging.getActiveCall());
 
 function initiate(p: CallPage, receiverUid: string, type: 'audio' | 'video' = 'video'): Promise<any> {
-  return p.page.evaluate(({ receiverUid, type }) => (window as any).Parley.ParleyCalls.initiateCall({ receiverUid, type }), { receiverUid, type });
+  return p.page.evaluate(({ receiverUid, type }) => (window as any).Parley.ParleyRinging.initiateCall({ receiverUid, type }), { receiverUid, type });
 }
 
 async function logOf(sessionId: string): Promise<any> {
@@ -121,12 +121,12 @@ describe('a call that is answered', () => {
 
     // And the user sees it in their own call log, newest first.
     const mine = await alice.page.evaluate(
-      (authToken) => (window as any).Parley.ParleyCalls.getCallLogs({ authToken, limit: 5 }),
+      (authToken) => (window as any).Parley.ParleyRinging.getCallLogs({ authToken, limit: 5 }),
       alice.authToken,
     );
     expect(mine.items[0].sessionId).toBe(call.sessionId);
     const details = await bob.page.evaluate(
-      ({ authToken, sessionId }) => (window as any).Parley.ParleyCalls.getCallDetails(sessionId, authToken),
+      ({ authToken, sessionId }) => (window as any).Parley.ParleyRinging.getCallDetails(sessionId, authToken),
       { authToken: bob.authToken, sessionId: call.sessionId },
     );
     expect(details.status).toBe('ended');
@@ -149,7 +149,7 @@ describe('a call that is answered', () => {
     expect(await activeCall(dave1)).toBeNull();
     expect(await activeCall(dave2)).toMatchObject({ status: 'ongoing' });
     expect((await callEvents(dave2, 'onIncomingCallCancelled')).length).toBe(0);
-    await carol.page.evaluate(() => (window as any).Parley.ParleyCalls.endCall());
+    await carol.page.evaluate(() => (window as any).Parley.ParleyRinging.endCall());
     expect((await waitFor(dave2, 'onCallEndedMessageReceived')).status).toBe('ended');
     expect((await callEvents(dave1, 'onCallEndedMessageReceived')).length).toBe(0);
     expect((await logOf(call.sessionId)).status).toBe('ended');
@@ -201,7 +201,7 @@ describe('a call that is not answered', () => {
     expect(second.status).toBe('busy');
     expect((await waitFor(ivan, 'onOutgoingCallRejected')).status).toBe('busy');
     expect(await callEvents(hank, 'onIncomingCallReceived')).toHaveLength(1);
-    await gina.page.evaluate((id) => (window as any).Parley.ParleyCalls.cancelCall(id), ringing.sessionId);
+    await gina.page.evaluate((id) => (window as any).Parley.ParleyRinging.cancelCall(id), ringing.sessionId);
     expect((await logOf(second.sessionId)).status).toBe('busy');
   });
 

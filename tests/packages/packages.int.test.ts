@@ -65,6 +65,8 @@ interface BundleSizes {
   defaultUiCall: number;
   /** Each file's gzipped bytes, by its name. */
   files: Record<string, number>;
+  /** The code of the files a call with the default UI downloads. */
+  defaultUiCallCode: string;
   inputs: string[];
 }
 
@@ -87,7 +89,8 @@ async function bundleSizes(entry: string): Promise<BundleSizes> {
   });
   const gz = (code: Uint8Array) => gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).length;
   const outputs = result.metafile.outputs;
-  const size = new Map(result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => [`out/${f.path.split('/out/')[1]}`, gz(f.contents)]));
+  const js = result.outputFiles.filter((f) => f.path.endsWith('.js'));
+  const size = new Map(js.map((f) => [`out/${f.path.split('/out/')[1]}`, gz(f.contents)]));
   const entryFile = Object.keys(outputs).find((o) => outputs[o]!.entryPoint === entry)!;
   // A call with the default UI: the entry, the chunk ParleyCalls imports for setDefaultLayout(true), and their static imports.
   const downloaded = new Set<string>();
@@ -104,6 +107,7 @@ async function bundleSizes(entry: string): Promise<BundleSizes> {
     total: sum(size.keys()),
     defaultUiCall: sum(downloaded),
     files: Object.fromEntries([...size].map(([f, bytes]) => [f.replace(/^out\//, ''), bytes])),
+    defaultUiCallCode: js.filter((f) => downloaded.has(`out/${f.path.split('/out/')[1]}`)).map((f) => f.text).join('\n'),
     inputs: Object.keys(result.metafile.inputs),
   };
 }
@@ -120,7 +124,7 @@ describe('the packed packages, installed into an app outside the workspace', () 
     expect(manifest.private).toBeUndefined();
   });
 
-  it('typecheck with tsc --strict: the seed flow, a headless app, a backend, a React app', async () => {
+  it('typecheck with tsc --strict: the seed flow, the ringing flow, a headless app, a backend, a React app', async () => {
     const tsc = require.resolve('typescript/bin/tsc');
     // tsc prints its errors on stdout: on a failure they are what the test shows.
     const errors = await run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app }).then(
@@ -150,6 +154,8 @@ describe('the packed packages, installed into an app outside the workspace', () 
     expect(left).toEqual([]);
     expect(sizes.total - sizes.defaultUiCall).toBeLessThan(4_000);
     expect(sizes.inputs.filter((f) => f.includes('zod'))).toEqual([]);
+    // The app never rings: ParleyRinging (whose client alone sends user.login) is shaken out.
+    expect(sizes.defaultUiCallCode).not.toContain('user.login');
   });
 
   it("run the server SDK's CLI from its built bin", () => {

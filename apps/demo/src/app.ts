@@ -2,7 +2,7 @@
  * The demo app: which view shows (login, lobby, call) and the moves between
  * them. It owns the one DemoState and the views, and is what they call back.
  */
-import { type CallType, ParleyCalls } from '@parley/sdk';
+import { type CallType, ParleyRinging } from '@parley/sdk';
 import { CallView } from './call-view.ts';
 import { invitationIn } from './invite-link.ts';
 import { Lobby } from './lobby.ts';
@@ -70,7 +70,7 @@ export class DemoApp {
   async dial(receiverUid: string, type: CallType): Promise<void> {
     clearError(this.page);
     try {
-      await ParleyCalls.initiateCall({ receiverUid, type });
+      await ParleyRinging.initiateCall({ receiverUid, type });
     } catch (error) {
       this.fail(error);
     }

@@ -3,7 +3,7 @@
  * button), the call's id and invite link, and every way out — Leave (or the
  * UI's end button), the other side ending a one-to-one call, the idle timeout.
  */
-import { CallSettingsBuilder, ParleyCalls, ParleyError } from '@parley/sdk';
+import { CallSettingsBuilder, ParleyCalls, ParleyError, ParleyRinging } from '@parley/sdk';
 import { inviteLink } from './invite-link.ts';
 import type { PageElements } from './page.ts';
 import type { DemoState } from './state.ts';
@@ -61,9 +61,9 @@ export class CallView {
 
   /** Ends a one-to-one call for both, as the ringing flow asks: endCall, then clearActiveCall and endSession. */
   private async hangUp(): Promise<void> {
-    const call = ParleyCalls.getActiveCall();
+    const call = ParleyRinging.getActiveCall();
     try {
-      if (call) await ParleyCalls.endCall(call.sessionId);
+      if (call) await ParleyRinging.endCall(call.sessionId);
     } catch (error) {
       console.warn('endCall', error);
     }
@@ -77,7 +77,7 @@ export class CallView {
   }
 
   private async closeDirectCall(): Promise<void> {
-    ParleyCalls.clearActiveCall();
+    ParleyRinging.clearActiveCall();
     await ParleyCalls.endSession().catch(() => undefined);
     this.actions.toLobby();
   }

@@ -1,10 +1,10 @@
 /**
- * The user's recent calls, from the call log (ParleyCalls.getCallLogs): the
+ * The user's recent calls, from the call log (ParleyRinging.getCallLogs): the
  * kind of call, who was called and which way, how it ended, how long, when;
  * with buttons for its recordings, and to call back (a one-to-one call) or
  * join again (a group call).
  */
-import { type CallLog, type CallStatus, type CallType, ParleyCalls } from '@parley/sdk';
+import { type CallLog, type CallStatus, type CallType, ParleyRinging } from '@parley/sdk';
 import { duration } from './format.ts';
 import type { PageElements } from './page.ts';
 import type { User } from './state.ts';
@@ -36,7 +36,7 @@ export class RecentCalls {
   async refresh(user: User): Promise<CallLog[]> {
     let calls: CallLog[] = [];
     try {
-      calls = (await ParleyCalls.getCallLogs({ authToken: user.authToken, limit: 10 })).items;
+      calls = (await ParleyRinging.getCallLogs({ authToken: user.authToken, limit: 10 })).items;
     } catch (error) {
       console.warn('call log unavailable', error);
     }

@@ -1,8 +1,8 @@
 /**
- * Ringing: this tab's user channel (ParleyCalls.login), so calls to the user
+ * Ringing: this tab's user channel (ParleyRinging.login), so calls to the user
  * ring here, and the SDK's incoming and outgoing screens over the page.
  */
-import { ParleyCalls } from '@parley/sdk';
+import { ParleyRinging } from '@parley/sdk';
 import type { DemoState } from './state.ts';
 
 export interface RingingActions {
@@ -13,9 +13,9 @@ export interface RingingActions {
 }
 
 export async function startRinging(state: DemoState, actions: RingingActions): Promise<void> {
-  await ParleyCalls.login(state.requireUser().authToken);
+  await ParleyRinging.login(state.requireUser().authToken);
   if (state.ringingScreen) return;
-  const screen = ParleyCalls.renderCallScreen(document.body, {
+  const screen = ParleyRinging.renderCallScreen(document.body, {
     onAccepted: (call) => void actions.enterDirectCall(call.sessionId, call.type === 'audio'),
     onClosed: () => actions.refreshLobby(),
   });

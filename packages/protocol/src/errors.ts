@@ -33,7 +33,7 @@ export const ERROR_CODES = {
   INVALID_STATE: { status: 409, message: 'The request does not fit the current state' },
   // ringing flow and call logs
   CALL_NOT_FOUND: { status: 404, message: 'No call with this session id' },
-  NOT_LOGGED_IN: { status: 409, message: 'Log in to the user channel first (ParleyCalls.login)' },
+  NOT_LOGGED_IN: { status: 409, message: 'Log in to the user channel first (ParleyRinging.login)' },
   // recordings
   RECORDING_NOT_FOUND: { status: 404, message: 'No recording with this id' },
   PLAYBACK_TOKEN_INVALID: { status: 401, message: 'The playback token is malformed, expired, or for another recording' },

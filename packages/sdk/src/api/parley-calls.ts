@@ -1,11 +1,10 @@
 /**
- * The seed's static API. Each call is a CallSession; the static methods act on
- * the current one (the last started), so a page may also hold several.
+ * The seed's static API (`CometChatCalls.*`): init, tokens, sessions and the in-call
+ * methods. Each call is a CallSession; the static methods act on the current one (the
+ * last started), so a page may also hold several. The ringing flow and the call
+ * log are ParleyRinging's.
  */
 import { type CallToken, ParleyError } from '@parley/protocol';
-import { type CallLog, type CallLogPage, type CallLogRequest, fetchCallDetails, fetchCallLogs } from '../calls/call-logs.ts';
-import type { Call, CallListener, InitiateCallOptions } from '../calls/call-listener.ts';
-import { RingingClient } from '../calls/ringing-client.ts';
 import { BrowserMediaHandler } from '../media/browser-media-handler.ts';
 import { preferredVideoCodec, requireWebRtc, VIDEO_CODECS, type VideoCodec } from '../media/browser-support.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
@@ -13,12 +12,12 @@ import { CallSession } from '../session/call-session.ts';
 import { EarlySignaling } from '../session/early-signaling.ts';
 import type { ReconnectPolicy } from '../session/reconnect-policy.ts';
 import { SignalingClient, signalingUrl, type WebSocketConstructor } from '../session/signaling-client.ts';
-import { RingingScreen, type RingingScreenOptions } from '../ui/default/ringing-screen.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { consoleLogger, type Logger, setLogger } from '../util/logger.ts';
 import { type CallSettings, CallSettingsBuilder, defaultCallSettings } from './call-settings.ts';
 import type { AudioMode } from './events.ts';
 import { type GenerateTokenOptions, requestCallToken } from './generate-token.ts';
+import { currentConfig, requireConfig, setConfig } from './sdk-config.ts';
 import { viewFor } from './session-views.ts';
 
 export interface ParleyInitOptions {
@@ -52,41 +51,7 @@ export interface ParleyInitOptions {
   WebSocket?: WebSocketConstructor;
 }
 
-interface Config {
-  serverUrl: string;
-  media: MediaHandler | undefined;
-  WebSocket: WebSocketConstructor | undefined;
-  rtcConfig: RTCConfiguration;
-  reconnectPolicy: ReconnectPolicy | undefined;
-  videoCodec: VideoCodec;
-  /** The signaling socket generateToken opens for the session that follows (session/early-signaling.ts). */
-  earlySignaling: EarlySignaling;
-}
-
-let config: Config | undefined;
 let current: CallSession | undefined;
-/** The ringing flow's user channel and call listeners (calls/ringing-client.ts). */
-let ringing: RingingClient | undefined;
-
-function requireRinging(): RingingClient {
-  const cfg = requireConfig();
-  ringing ??= new RingingClient({ serverUrl: cfg.serverUrl, ...(cfg.WebSocket ? { WebSocket: cfg.WebSocket } : {}) });
-  return ringing;
-}
-
-/** Runs `fn` on the ringing client; a missing init becomes a rejected promise. */
-function onRinging<T>(fn: (r: RingingClient) => Promise<T>): Promise<T> {
-  try {
-    return fn(requireRinging());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-function requireConfig(): Config {
-  if (!config) throw new ParleyError('NOT_INITIALIZED', 'Call ParleyCalls.init({ serverUrl }) first');
-  return config;
-}
 
 function requireSession(): CallSession {
   if (!current || current.state === 'ended' || current.state === 'ending') {
@@ -130,9 +95,9 @@ export class ParleyCalls {
       throw new ParleyError('VALIDATION_FAILED', `videoCodec must be one of ${VIDEO_CODECS.join(', ')}`);
     }
     setLogger(options.logger ?? consoleLogger({ debug: options.debug ?? false }));
-    config?.earlySignaling.close();
+    currentConfig()?.earlySignaling.close();
     const serverUrl = url.toString().replace(/\/+$/, '');
-    config = {
+    setConfig({
       serverUrl,
       media: options.mediaHandler,
       WebSocket: options.WebSocket,
@@ -144,11 +109,11 @@ export class ParleyCalls {
       reconnectPolicy: policy,
       videoCodec: options.videoCodec ?? preferredVideoCodec(globalThis.navigator?.userAgent ?? ''),
       earlySignaling: new EarlySignaling(() => new SignalingClient(signalingUrl(serverUrl), { WebSocket: options.WebSocket }), DEFAULTS.earlySignalingIdleMs),
-    };
+    });
   }
 
   static get isInitialized(): boolean {
-    return config !== undefined;
+    return currentConfig() !== undefined;
   }
 
   /**
@@ -276,100 +241,10 @@ export class ParleyCalls {
     return onSession((s) => s.stayInSession());
   }
 
-  // ——— the ringing flow (a user channel on the same WebSocket) and call logs ———
-
-  /** Opens this tab's user channel: calls to the auth token's user ring here. */
-  static login(authToken: string): Promise<{ uid: string }> {
-    return onRinging((r) => r.login(authToken));
-  }
-
-  /** Closes the user channel; calls no longer ring in this tab. */
-  static logout(): void {
-    ringing?.logout();
-  }
-
-  /** Rings `receiverUid`. Resolves with the call (status `initiated`, or `busy` at once). */
-  static initiateCall(options: InitiateCallOptions): Promise<Call> {
-    return onRinging((r) => r.initiateCall(options));
-  }
-
-  static acceptCall(sessionId: string): Promise<Call> {
-    return onRinging((r) => r.acceptCall(sessionId));
-  }
-
-  static rejectCall(sessionId: string, status: 'rejected' | 'busy' = 'rejected'): Promise<Call> {
-    return onRinging((r) => r.rejectCall(sessionId, status));
-  }
-
-  /** The caller gives up; the receiver gets onIncomingCallCancelled. */
-  static cancelCall(sessionId: string): Promise<Call> {
-    return onRinging((r) => r.cancelCall(sessionId));
-  }
-
-  /** Ends an answered call for both (default: the active call). Then `clearActiveCall()` and `endSession()`. */
-  static endCall(sessionId?: string): Promise<Call> {
-    return onRinging((r) => r.endCall(sessionId));
-  }
-
-  static getActiveCall(): Call | null {
-    return ringing?.getActiveCall() ?? null;
-  }
-
-  static clearActiveCall(): void {
-    ringing?.clearActiveCall();
-  }
-
-  /** Listens to the ringing flow under `id` (a second add with the same id replaces the first). */
-  static addCallListener(id: string, listener: CallListener): void {
-    requireRinging().addCallListener(id, listener);
-  }
-
-  static removeCallListener(id: string): void {
-    ringing?.removeCallListener(id);
-  }
-
-  /**
-   * The default incoming ("Accept / Decline") and outgoing ("Calling … / Cancel") screens,
-   * shown over the page while a call rings. `onAccepted(call)` fires on both sides once
-   * it is answered: start the direct session there. `close()` removes it.
-   */
-  static renderCallScreen(element: HTMLElement, options: RingingScreenOptions = {}): RingingScreen {
-    if (!element || typeof (element as { appendChild?: unknown }).appendChild !== 'function') {
-      throw new ParleyError('VALIDATION_FAILED', 'renderCallScreen expects an HTMLElement to render into');
-    }
-    const r = requireRinging();
-    return new RingingScreen(
-      element,
-      {
-        addCallListener: (id, l) => r.addCallListener(id, l),
-        removeCallListener: (id) => r.removeCallListener(id),
-        acceptCall: (id) => r.acceptCall(id),
-        rejectCall: (id, status) => r.rejectCall(id, status),
-        cancelCall: (id) => r.cancelCall(id),
-        getActiveCall: () => r.getActiveCall(),
-        currentUid: () => r.uid,
-        ringingNow: () => r.incomingCalls.at(-1),
-      },
-      options,
-    );
-  }
-
-  /** One call's log: status, who, participants with join/leave times and durations, minutes, recordings. */
-  static getCallDetails(sessionId: string, authToken: string): Promise<CallLog> {
-    return onRinging(() => fetchCallDetails(requireConfig().serverUrl, sessionId, authToken));
-  }
-
-  /** The user's calls, newest first, a page at a time (pass `nextCursor` back as `cursor`). */
-  static getCallLogs(request: CallLogRequest): Promise<CallLogPage> {
-    return onRinging(() => fetchCallLogs(requireConfig().serverUrl, request));
-  }
-
-  /** For tests: forget the configuration and the current session. */
+  /** For tests: forget the configuration and the current session (`ParleyRinging.reset()` forgets its client). */
   static reset(): void {
-    ringing?.logout();
-    ringing = undefined;
-    config?.earlySignaling.close();
-    config = undefined;
+    currentConfig()?.earlySignaling.close();
+    setConfig(undefined);
     current = undefined;
     setLogger(undefined);
   }

@@ -5,7 +5,7 @@
  * icons) is a chunk of its own, loaded when a screen is made, so a page that
  * never rings does not download it (docs/benchmarks.md, "Bundle size").
  *
- * `ParleyCalls.renderCallScreen(element, { onAccepted })` makes one; it stays
+ * `ParleyRinging.renderCallScreen(element, { onAccepted })` makes one; it stays
  * hidden until a call rings or is placed. `onAccepted(call)` fires on both
  * sides once the call is answered: start the session there.
  */
