@@ -24,13 +24,13 @@ const require = createRequire(import.meta.url);
  * Size limits, gzipped (1 kB = 1000 bytes): the SDK bundled by an app. "With the UI" counts every
  * file a call with the default UI downloads: the app's entry, the default UI's chunk, and every
  * chunk either imports. The chunks a page loads only for something else — the plain layout
- * (setDefaultLayout(false)) and what the ringing screen draws (renderCallScreen) — are measured
- * and printed, not counted. Issue 15's goals are 20 kB without the UI and 32 kB with it; the
- * second is not met (35.8 kB at session 5's end, after 2.5 kB of size work): what is left is
- * code of features, and docs/benchmarks.md ("Bundle size") says what 32 kB would take. Until
- * that is decided, this budget keeps it from growing.
+ * (setDefaultLayout(false)) and what the ringing screen draws (ParleyRinging.renderCallScreen) —
+ * are measured and printed, not counted. Issue 15's goals are 20 kB without the UI and 32 kB
+ * with it; the second is not met (33.9 kB in session 6, after the ringing flow left ParleyCalls
+ * for ParleyRinging): what is left is code of features, and docs/benchmarks.md ("Bundle size")
+ * says what 32 kB would take. Until that is decided, this budget keeps it from growing.
  */
-const GOAL = { withoutUi: 20_000, withUi: 36_000 };
+const GOAL = { withoutUi: 20_000, withUi: 34_500 };
 
 /** The version the workspace has of a registry package, so npm takes it from its cache. */
 const workspaceVersion = (name: string): string => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
