@@ -14,7 +14,10 @@ import { noopLogger } from '../util/logger.ts';
 import { connectRedis } from './redis-connection.ts';
 import { SessionLeases } from './session-leases.ts';
 
-const TTL_MS = 300;
+// Renewed every third of it: a holder gives its leases up once no renewal succeeded for two thirds of a TTL.
+// At 300 ms a 200 ms stall of this worker or of redis-server (a loaded 2-core machine) dropped a lease the
+// test expects kept; at 1.5 s only a stall of a second does.
+const TTL_MS = 1_500;
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -112,10 +115,11 @@ describe('session leases', () => {
   it('gives its leases up itself before they can lapse when Redis stops answering', async () => {
     const frozen = await startTestRedis();
     const connection = await connectRedis(frozen.url, 'leases', noopLogger);
-    const leases = new SessionLeases({ redis: connection, processId: randomUUID(), prefix, ttlMs: 1_000, renewEveryMs: 250, log: noopLogger });
+    // Given up one renewal period (here 1 s, time for Redis to be let go on and asked) before the lease lapses.
+    const leases = new SessionLeases({ redis: connection, processId: randomUUID(), prefix, ttlMs: 3_000, renewEveryMs: 1_000, log: noopLogger });
     try {
       expect(await leases.acquire('s8')).toBe(true);
-      await sleep(600);
+      await sleep(1_500);
       let ttlLeftWhenLost: number | undefined;
       const lost = new Promise<void>((done) =>
         leases.on('lost', () => {
