@@ -11,7 +11,11 @@
  * SDK_B names other builds of the served SDK (folders laid out as
  * packages/sdk/dist/browser, comma-separated): their joins then take turns
  * with the first's and the bare ones, for an A/B of SDKs on the same machine
- * at the same time.
+ * at the same time. SDK_A names the first build likewise (default: the
+ * tree's packages/sdk/dist/browser), so that a run's builds stay put while
+ * the tree's is rebuilt. JOIN_STORE=postgres runs the server on the
+ * PostgreSQL at TEST_DATABASE_URL (scripts/throwaway-postgres.sh's pg_start)
+ * instead of PGlite, whose queries run on the server's own thread.
  *
  *   JOINS=20 npm run bench:join
  *   SDK_B=/tmp/sdk-b JOINS=16 CPU_WINDOW_MS=0 npm run bench:join
@@ -19,7 +23,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { type CallPage, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack } from '../tests/e2e/harness.ts';
+import { startTestServer } from '@parley/server/testing';
+import { createPostgresTestStore } from '@parley/server/testing/test-store';
+import { type CallPage, launchChromium, openCallPage, PAGE_INIT_SCRIPT, type Stack, startCall, startStack } from '../tests/e2e/harness.ts';
 import { pinnedSdk, preparingContexts } from './bench-contexts.ts';
 import { type PhaseRow, percentile, phaseTable, ratioLine, type Series, valuesOf } from './join-report.ts';
 import { pageScript } from './page-script.ts';
@@ -30,6 +36,10 @@ const JOINS = Number(process.env.JOINS ?? 10);
 const CPU_WINDOW_MS = Number(process.env.CPU_WINDOW_MS ?? 10_000);
 /** Other SDK builds to compare with the first (folders like packages/sdk/dist/browser), joining in turn with it. */
 const OTHER_SDKS = process.env.SDK_B?.split(',').filter(Boolean) ?? [];
+/** The first build, if not the tree's own. */
+const FIRST_SDK = process.env.SDK_A;
+/** `postgres`: the server's store on TEST_DATABASE_URL; otherwise PGlite, as the tests and a default install run. */
+const ON_POSTGRES = process.env.JOIN_STORE === 'postgres';
 /** A join that has not shown media by then fails the run. */
 const MEDIA_TIMEOUT_MS = 20_000;
 /** After each join is torn down, so the next one starts in a quiet call. */
@@ -228,14 +238,30 @@ function treeState(): string {
   return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty.length > 0 ? ` plus uncommitted changes in ${dirty.join(' and ')}` : ''}`;
 }
 
+/** The e2e tests' stack, but with the server's store on PostgreSQL (each query off the server's thread). */
+async function postgresStack(): Promise<Stack> {
+  const server = await startTestServer({ PARLEY_RECONNECT_GRACE_MS: '1000', LOG_LEVEL: 'warn' }, { media: true, store: createPostgresTestStore });
+  const browser = await launchChromium();
+  return {
+    server,
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+    },
+  };
+}
+
 /** The 1-minute load average: the machine is shared, and this says how busy it was. */
 const load = () => loadavg()[0]?.toFixed(1);
 
-const sdk = pinnedSdk();
-const others = OTHER_SDKS.map((dir) => ({ dir, ...pinnedSdk(new URL(`file://${dir.replace(/\/?$/, '/')}`)) }));
+const sdkDir = (dir: string) => new URL(`file://${dir.replace(/\/?$/, '/')}`);
+const sdk = pinnedSdk(FIRST_SDK ? sdkDir(FIRST_SDK) : undefined);
+const others = OTHER_SDKS.map((dir) => ({ dir, ...pinnedSdk(sdkDir(dir)) }));
 const tree = treeState();
 const loadAtStart = load();
-const stack = await startStack();
+const stack = ON_POSTGRES ? await postgresStack() : await startStack();
 try {
   // Everyone gets the same SDK bundle; guests also get the probe, before any script of the page runs.
   const pages = preparingContexts(stack, sdk.prepare);
@@ -276,7 +302,7 @@ try {
   };
   console.log(`\n## Join benchmark (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu})\n`);
   const bundles = [`SDK${others.length > 0 ? ' A' : ''} bundle sha256 ${sdk.sha256}…`, ...others.map((o, i) => `SDK ${String.fromCharCode(66 + i)} (${o.dir}) ${o.sha256}…`)].join(', ');
-  console.log(`Tree at ${tree}; ${bundles} (read as the run started). Load average ${loadAtStart} at the start, ${load()} at the end.\n`);
+  console.log(`Tree at ${tree}; ${bundles} (read as the run started); the server's store on ${ON_POSTGRES ? 'PostgreSQL' : 'PGlite'}. Load average ${loadAtStart} at the start, ${load()} at the end.\n`);
   console.log(`Video call, ${JOINS} joins of each SDK (ms since startSession()) in turn with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
   report(video, PHASES, false);
   console.log(`Audio-only call, ${JOINS} joins of each the same way:\n`);
