@@ -13,7 +13,16 @@ const OPUS = Buffer.from([0xf8, 0xff, 0xfe]);
 const VP8 = Buffer.from([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00]);
 const PACKET_EVERY_MS = 20;
 
-const newPeer = () => new RTCPeerConnection({ codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [usePLI()] })] } });
+/**
+ * Host candidates, gathered at once. werift always asks a STUN server (stun.l.google.com when given none),
+ * which nothing in the test namespace answers, and its gathering waited out a 5 s timeout for it on every
+ * peer (with a DNS lookup blocking a libuv thread meanwhile): janus-subscriber.int.test.ts's four peers put
+ * its cases at 20+ s of their 30 s. A loopback address instead (no lookup, nothing leaves), not waited for.
+ */
+export const HOST_CANDIDATES_ONLY = { iceServers: [{ urls: 'stun:127.0.0.1:9' }], iceStunGatherTimeout: 0 };
+
+const newPeer = () =>
+  new RTCPeerConnection({ ...HOST_CANDIDATES_ONLY, codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [usePLI()] })] } });
 
 async function gathered(pc: RTCPeerConnection): Promise<string> {
   while (pc.iceGatheringState !== 'complete') await sleep(20);
