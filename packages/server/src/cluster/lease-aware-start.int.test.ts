@@ -83,5 +83,6 @@ describe('a process starting beside a live one, on one PostgreSQL and one Redis'
       ['ann', null],
       ['bob', null],
     ]);
-  });
+    // Three server processes started one after another (each up to 14 s on a loaded 2-core machine), and a lease's lapse.
+  }, 90_000);
 });

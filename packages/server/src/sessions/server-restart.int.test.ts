@@ -62,6 +62,12 @@ async function callLog(s: ServerProcess, sessionId: string): Promise<any> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Each test starts the server twice: a first start on a fresh data dir (PGlite's initdb) took up to 14 s
+ * with the suite running on two cores (load 9), a restart up to 5 s; with the waits for the reconnect
+ * window a test took 21 s of the default 30.
+ */
+const TWO_STARTS_MS = 90_000;
 
 /** Where the servers keep their data: PGlite in the data dir, or a fresh database on TEST_DATABASE_URL's PostgreSQL. */
 const DATABASES: [string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>][] = [
@@ -111,7 +117,7 @@ describe('server restart during a call', () => {
     ]);
     a.client.close();
     b.client.close();
-  });
+  }, TWO_STARTS_MS);
 
   it('someone who does not come back leaves with the normal reason; a session nobody returns to ends', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
@@ -148,7 +154,7 @@ describe('server restart during a call', () => {
     const after = await scrape(`${second.url}/metrics`, METRICS_TOKEN);
     expect([sampleValue(after, 'parley_sessions_live'), sampleValue(after, 'parley_participants_live')]).toEqual([1, 1]);
     a.client.close();
-  });
+  }, TWO_STARTS_MS);
 
   it('starts with hostile rows in the live state: refuses them, rebuilds the rest, closes the refused stays', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
@@ -179,7 +185,7 @@ describe('server restart during a call', () => {
     ]);
     a.client.close();
     b.client.close();
-  });
+  }, TWO_STARTS_MS);
 
   it('after SIGTERM and the drain window, the restarted server carries the call on', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
@@ -199,5 +205,5 @@ describe('server restart during a call', () => {
     expect(a.res.result.mediaRestart).toBe('server-restarted');
     expect((await callLog(second, 'restart-4')).participants.map((p: any) => [p.uid, p.leftAt])).toEqual([['ann', null]]);
     a.client.close();
-  });
+  }, TWO_STARTS_MS);
 });

@@ -46,8 +46,8 @@ describe('SIGTERM', () => {
     expect(await readyz(s)).toBe(200);
     const sentAt = Date.now();
     s.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await readyz(s)).toBe(503);
+    // Within a moment of the signal (a loaded machine may take longer than 200 ms to deliver and handle it), well inside the 3 s window.
+    await expect.poll(() => readyz(s), { timeout: 2_000 }).toBe(503);
     await until(() => a.events('server.draining').length === 1, 'told the server drains', 2_000);
     expect(a.events('session.ended')).toEqual([]);
     await new Promise<void>((done) => s.proc.once('exit', () => done()));
