@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { isParleyError } from '@parley/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { until } from '../testing/until.ts';
 import { JanusClient } from './janus-client.ts';
 
 /** A stand-in for Janus on loopback whose answers each test scripts. */
@@ -130,7 +131,8 @@ describe('JanusClient', () => {
     send(ws, { janus: 'event', ...base, plugindata: { plugin: 'x', data: { videoroom: 'updated' } } });
     send(ws, { janus: 'hangup', ...base, reason: 'DTLS alert' });
     send(ws, { janus: 'detached', ...base });
-    await new Promise((r) => setTimeout(r, 100));
+    // Polled, not a fixed wait: on a loaded machine a timer due on waking runs before the socket is read.
+    await until(() => seen.includes('detached'), 'the last message handled');
     expect(seen).toEqual([
       'up',
       { candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 },
