@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freeze } from '../testing/frozen-process.ts';
 import { startTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { until } from '../testing/until.ts';
 import { noopLogger } from '../util/logger.ts';
@@ -61,7 +62,7 @@ describe('a session owner paused longer than its lease', () => {
     await sleep(TTL_MS * 2);
     expect(await other.acquire('s1')).toBe(false);
 
-    owner.child.kill('SIGSTOP');
+    await freeze(owner.child.pid as number);
     // A renewal sent just before the stop may reach Redis a moment later (a loaded machine): a period's margin.
     await sleep(TTL_MS + RENEW_MS);
     expect(await other.acquire('s1')).toBe(true);

@@ -1,6 +1,7 @@
 import { isParleyError } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../defaults.ts';
+import { freeze } from '../testing/frozen-process.ts';
 import { until } from '../testing/until.ts';
 import { useRealJanus } from '../testing/real-janus.ts';
 import { JanusClient } from './janus-client.ts';
@@ -244,7 +245,7 @@ describe('JanusClient against a Janus that goes away', () => {
       const session = await client.createSession();
       const closed = new Promise<void>((resolve) => session.once('closed', resolve));
       const pid = janus.pid as number;
-      process.kill(pid, 'SIGSTOP'); // the request can not be answered …
+      await freeze(pid); // the request can not be answered …
       const pending = session.attach('janus.plugin.videoroom').catch((e: unknown) => e);
       await new Promise((r) => setTimeout(r, 100));
       process.kill(pid, 'SIGKILL'); // … and then Janus is gone
