@@ -64,7 +64,7 @@ describe('a publisher forwarded to another Janus node (two real Janus)', () => {
     await until(() => (bob.received.get('11:audio') ?? 0) > 10 && (bob.received.get('11:video') ?? 0) > 10, "bob received ann's audio and video across nodes", 10_000);
     // Node 2 asked ann for a key frame for its new subscriber, over the forwarder's RTCP port.
     await until(() => ann.keyFrameRequests() > requestsBefore, 'a key frame request reached ann on node 1', 5_000);
-    expect((bob.firstVideoAt.get(11) ?? 0) - bob.answeredAt).toBeLessThan(1_000);
+    expect((bob.firstVideoAt.get(11) ?? 0) - bob.connectedAt).toBeLessThan(1_000);
 
     // Closing the feed stops the forwarding and takes ann out of node 2's room.
     await feed.close();

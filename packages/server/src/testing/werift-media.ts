@@ -80,8 +80,12 @@ export interface WeriftReceiver {
   readonly received: Map<string, number>;
   /** When the first video packet of each feed arrived (ms since the epoch). */
   readonly firstVideoAt: Map<number, number>;
-  /** When the last answer went to the media server. */
-  readonly answeredAt: number;
+  /**
+   * When its connection first came up (ICE and DTLS done; 0 until then): the media server forwards from
+   * then on. Timed from here, not from the answer, the first packet's wait leaves out werift's own
+   * handshake — JavaScript crypto that took over a second on a loaded machine.
+   */
+  readonly connectedAt: number;
   readonly change: SubscriptionChange;
   /** Answers a later offer of the media server's (a change of the subscription); packets are counted by its tracks from then on. */
   renegotiate(change: SubscriptionChange): Promise<void>;
@@ -124,16 +128,18 @@ export async function receiveThrough(subscriber: MediaSubscriber, feedIds: reado
     await pc.setLocalDescription(await pc.createAnswer());
     const sdp = await gathered(pc);
     senders = ssrcsOf(next);
-    answeredAt = Date.now();
     await subscriber.answer({ type: 'answer', sdp });
   };
-  let answeredAt = 0;
+  let connectedAt = 0;
+  pc.connectionStateChange.subscribe((state) => {
+    if (state === 'connected' && connectedAt === 0) connectedAt = Date.now();
+  });
   await answer(change);
   return {
     received,
     firstVideoAt,
-    get answeredAt() {
-      return answeredAt;
+    get connectedAt() {
+      return connectedAt;
     },
     change,
     renegotiate: answer,
