@@ -206,6 +206,8 @@ export type StatsSummary = {
   outboundAudioBytes: number;
   outboundVideoBytes: number;
   outboundVideoTracks: number;
+  /** When the counters were read, in ms on the page's clock (to turn two readings into a rate). */
+  readAt: number;
 };
 
 /** Media counters from the page's peer connections, via getStats(). */
@@ -219,6 +221,7 @@ export function stats(call: Caller): Promise<StatsSummary> {
       outboundAudioBytes: 0,
       outboundVideoBytes: 0,
       outboundVideoTracks: 0,
+      readAt: 0,
     };
     const { publisher, subscriber } = (window as any).session.getPeerConnections();
     for (const pc of [publisher, subscriber] as (RTCPeerConnection | null)[]) {
@@ -238,6 +241,7 @@ export function stats(call: Caller): Promise<StatsSummary> {
       });
       if (pc === publisher) s.outboundVideoTracks = pc.getSenders().filter((x) => x.track?.kind === 'video').length;
     }
+    s.readAt = performance.now();
     return s;
   });
 }
