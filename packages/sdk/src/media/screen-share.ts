@@ -153,6 +153,11 @@ export class ScreenShare {
     });
   }
 
+  /** Fresh TURN credentials (a resume) for the share's next ICE gathering, as for the call's own connections. */
+  useConfiguration(config: RTCConfiguration): void {
+    this.#connection?.useConfiguration(config);
+  }
+
   /** A candidate of the media server's for the share's connection. */
   addRemoteCandidate(candidate: IceCandidate): void {
     this.#connection?.addRemoteCandidate(candidate).catch((error) => this.#opts.log.debug('screen share candidate failed', error));

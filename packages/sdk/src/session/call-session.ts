@@ -486,9 +486,9 @@ export class CallSession {
     return rtcConfigWith(this.#opts.rtcConfig, this.#joined?.iceServers);
   }
 
-  /** Fresh TURN credentials (join, resume) for both connections' next ICE gathering. */
+  /** Fresh TURN credentials (join, resume) for every connection's next ICE gathering, the screen share's too. */
   #useIceServers(): void {
-    for (const connection of [this.#subscriber, this.#publisher]) connection?.useConfiguration(this.#rtcConfig());
+    for (const connection of [this.#subscriber, this.#publisher, this.#screen]) connection?.useConfiguration(this.#rtcConfig());
   }
 
   // ——— what the app does ———

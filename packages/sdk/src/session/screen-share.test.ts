@@ -110,6 +110,22 @@ describe('sharing our screen', () => {
     await session.endSession();
   });
 
+  it("gives the share's connection the TURN credentials of a resume, as the call's own connections get them", async () => {
+    const fresh = { urls: ['turn:127.0.0.1:3478'], username: '1700000000:alice', credential: 'fresh' };
+    server.on('resume', () => ({
+      result: { sessionId: 's1', kind: 'group', self: person('alice'), participants: [person('bob')], recording: false, resumeToken: 'resume-secret-0123456789', iceServers: [fresh] },
+    }));
+    const { session } = await joined();
+    await session.startScreenShare();
+    const back = new Promise<void>((resolve) => session.on('onReconnected', resolve));
+
+    server.dropAll();
+    await back;
+
+    for (const pc of media.peerConnections as FakePeerConnection[]) expect(pc.configurations.at(-1)?.iceServers).toContainEqual(fresh);
+    await session.endSession();
+  });
+
   it('ends when the browser ends the capture ("Stop sharing"), as stopScreenShare does', async () => {
     const { session } = await joined();
     await session.startScreenShare();

@@ -80,8 +80,14 @@ export class FakePeerConnection {
   readonly transceivers: FakeTransceiver[] = [];
   readonly remoteCandidates: Array<RTCIceCandidateInit | undefined> = [];
   closed = false;
+  /** Every configuration given after the connection was made (new TURN credentials), oldest first. */
+  readonly configurations: RTCConfiguration[] = [];
 
   constructor(readonly config?: RTCConfiguration) {}
+
+  setConfiguration(config: RTCConfiguration): void {
+    this.configurations.push(config);
+  }
 
   addTransceiver(trackOrKind: FakeTrack | 'audio' | 'video', init: RTCRtpTransceiverInit): FakeTransceiver {
     const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
