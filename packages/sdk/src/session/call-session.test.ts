@@ -7,7 +7,7 @@ import { FakeMediaHandler, type FakePeerConnection, type FakeStream, type FakeTr
 import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { person } from '../testing/person.ts';
 import { setLogger } from '../util/logger.ts';
-import { CallSession } from './call-session.ts';
+import { CallSession, type CallSessionOptions } from './call-session.ts';
 import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
 import type { SessionView, SessionViewFactory } from './session-view.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
@@ -36,9 +36,12 @@ afterEach(async () => {
   setLogger(undefined);
 });
 
-function makeSession(build: (b: CallSettingsBuilder) => CallSettingsBuilder = (b) => b): CallSession {
-  return new CallSession({ serverUrl: server.url, token: 'jwt', sessionId: 's1', settings: build(new CallSettingsBuilder()).build(), media, WebSocket: WS });
+function makeSession(build: (b: CallSettingsBuilder) => CallSettingsBuilder = (b) => b, more: Partial<CallSessionOptions> = {}): CallSession {
+  return new CallSession({ serverUrl: server.url, token: 'jwt', sessionId: 's1', settings: build(new CallSettingsBuilder()).build(), media, WebSocket: WS, ...more });
 }
+
+/** A session with default settings and these options (a view, a reconnect policy). */
+const sessionWith = (more: Partial<CallSessionOptions>): CallSession => makeSession(undefined, more);
 
 const publisherPc = (): FakePeerConnection => media.peerConnections[1] as FakePeerConnection;
 const subscriberPc = (): FakePeerConnection => media.peerConnections[0] as FakePeerConnection;
@@ -475,7 +478,7 @@ describe('reconnecting, paced by the reconnect policy', () => {
     server.on('resume', () => ({ error: { code: 'INTERNAL_ERROR', message: 'not now' } }));
     const errors: ParleyError[] = [];
     const endings: unknown[] = [];
-    const session = new CallSession({ serverUrl: server.url, token: 'jwt', settings: new CallSettingsBuilder().build(), media, WebSocket: WS, reconnectPolicy: policy });
+    const session = sessionWith({ reconnectPolicy: policy });
     session.on('onError', (e) => errors.push(e));
     session.on('onCallEnded', (info) => endings.push(info));
     await session.start();
@@ -510,12 +513,7 @@ describe('the view (what draws the session)', () => {
       },
       destroy: () => seen.push(`destroy while ${session.state}`),
     };
-    const session = new CallSession({
-      serverUrl: server.url,
-      token: 'jwt',
-      settings: new CallSettingsBuilder().build(),
-      media,
-      WebSocket: WS,
+    const session = sessionWith({
       view: (s) => {
         given = s;
         return view;
@@ -533,12 +531,7 @@ describe('the view (what draws the session)', () => {
   it('whose code is still loading: the join goes out meanwhile, and what the server tells before it is built reaches it', async () => {
     let load!: (factory: SessionViewFactory) => void;
     const heard: string[] = [];
-    const session = new CallSession({
-      serverUrl: server.url,
-      token: 'jwt',
-      settings: new CallSettingsBuilder().build(),
-      media,
-      WebSocket: WS,
+    const session = sessionWith({
       view: new Promise<SessionViewFactory>((resolve) => (load = resolve)),
     });
     const starting = session.start();
@@ -556,12 +549,7 @@ describe('the view (what draws the session)', () => {
   });
 
   it('whose code fails to load once the join went out: start rejects with that error, and the session leaves', async () => {
-    const session = new CallSession({
-      serverUrl: server.url,
-      token: 'jwt',
-      settings: new CallSettingsBuilder().build(),
-      media,
-      WebSocket: WS,
+    const session = sessionWith({
       view: Promise.reject(new ParleyError('NETWORK_ERROR', 'The call layout could not be loaded')),
     });
     expect((await rejection(session.start())).code).toBe('NETWORK_ERROR');
