@@ -34,8 +34,7 @@ describe('draining', () => {
     let drained = false;
     const draining = server.drain().then(() => (drained = true));
     expect(await readyz()).toEqual({ status: 503, body: { ready: false, reason: 'draining' } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(a.client.events('server.draining').map((e) => e.data)).toEqual([{ graceSeconds: 20 }]);
+    await expect.poll(() => a.client.events('server.draining').map((e) => e.data), { timeout: 5_000 }).toEqual([{ graceSeconds: 20 }]);
 
     const b = await join('drain-b', 'drain-1'); // the call in progress still takes people
     expect(b.res.ok).toBe(true);
