@@ -137,6 +137,8 @@ describe('a process killed mid-call while others run', () => {
     const second = await c.start();
     const ann = await joinCall(first, 'resumed', 'ann');
     const bob = await joinCall(first, 'resumed', 'bob');
+    // Killed mid-call: once the live state (written by observers, after the answers) has both.
+    await waitFor(() => c.liveUids('resumed'), (uids) => uids.length === 2, 10_000, 'the live state');
     const deadOwner = await c.leaseOwner('resumed');
 
     await first.kill('SIGKILL');
@@ -195,6 +197,7 @@ describe('a process killed mid-call while others run', () => {
     const [second, third] = await Promise.all([c.start(), c.start()]);
     const ann = await joinCall(first, 'raced', 'ann');
     const bob = await joinCall(first, 'raced', 'bob');
+    await waitFor(() => c.liveUids('raced'), (uids) => uids.length === 2, 10_000, 'the live state');
 
     await first.kill('SIGKILL');
     // Both wait for the lease to run out, then both try to take it.
@@ -217,6 +220,7 @@ describe('a process killed mid-call while others run', () => {
     const first = await c.start();
     const second = await c.start();
     const ann = await joinCall(first, 'swept', 'ann');
+    await waitFor(() => c.liveUids('swept'), (uids) => uids.length === 1, 10_000, 'the live state');
     const deadOwner = await c.leaseOwner('swept');
 
     await first.kill('SIGKILL');

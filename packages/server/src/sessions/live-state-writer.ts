@@ -9,7 +9,9 @@
  * writes run in order on a queue of their own (as the call log's do), so a
  * leave is written after the join it undoes. A session's start, a join and a
  * mute are written at once: a process killed right after must be rebuilt with
- * them (cluster/session-takeover.int.test.ts kills one just after two joins).
+ * them. At once, not before the answer: a kill within the moment the write
+ * takes (milliseconds; more on a loaded machine) loses it, so
+ * cluster/session-takeover.int.test.ts kills its processes once it is there.
  * The publications a join brings next wait out a short window and are written
  * after it (util/coalescing-queue.ts: away from the newcomer's first media); a
  * rebuild does not read them (everyone is told to publish again), so a kill
