@@ -103,5 +103,5 @@ describe('a call with an H.264 publisher beside a VP8 one', () => {
       await who.tab.evaluate(() => (window as any).session.endSession());
       await who.tab.close();
     }
-  });
+  }, 150_000); // four pages (one Firefox) and a recording job that turns H.264 into VP8 (ffmpeg), on two cores: 64 s at load 16
 });
