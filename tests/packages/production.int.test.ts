@@ -7,18 +7,22 @@
  * serves a call: two users join one session over the signaling socket, and the
  * versioned SDK bundle is there for their pages.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { type ServerProcess, startServerProcess } from '@parley/server/testing/server-process';
 import { TestSignalingClient } from '@parley/server/testing/signaling-client';
 import { until } from '@parley/server/testing/until';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const npm = (cwd: string, ...args: string[]) => execFileSync('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: 'pipe' });
+// Asynchronous on purpose: a worker blocked for a minute in a synchronous npm misses vitest's own
+// 60 s answer deadline and fails the run with "Timeout calling onTaskUpdate", every test passing.
+const run = promisify(execFile);
+const npm = (cwd: string, ...args: string[]) => run('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 64 * 1024 * 1024 });
 
 let work: string;
 let prod: string;
@@ -27,12 +31,12 @@ let server: ServerProcess;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'parley-prod-'));
   const clone = join(work, 'clone');
-  execFileSync('git', ['clone', '--quiet', ROOT, clone]);
-  npm(clone, 'ci');
-  npm(clone, 'run', 'build');
+  await run('git', ['clone', '--quiet', ROOT, clone]);
+  await npm(clone, 'ci');
+  await npm(clone, 'run', 'build');
   prod = join(work, 'prod');
   cpSync(clone, prod, { recursive: true, filter: (path) => !/\/(node_modules|\.git)$/.test(path) });
-  npm(prod, 'ci', '--omit=dev');
+  await npm(prod, 'ci', '--omit=dev');
   server = await startServerProcess({ HOST: '127.0.0.1', DATA_DIR: join(work, 'data'), LOG_FORMAT: 'json' }, { builtMain: 'packages/server/dist/main.js', cwd: prod });
 }, 300_000);
 afterAll(async () => {
