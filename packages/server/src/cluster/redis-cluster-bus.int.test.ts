@@ -38,6 +38,21 @@ describe('the Redis bus at start', () => {
     expect(isParleyError(error, 'CLUSTER_UNAVAILABLE')).toBe(true);
     expect((error as Error).message).toContain('Redis (REDIS_URL) is not reachable');
   });
+
+  it('starts when Redis answers late at first (frozen for 1.5 s, longer than a command may take)', async () => {
+    const slow = await startTestRedis();
+    try {
+      slow.signal('SIGSTOP');
+      setTimeout(() => slow.signal('SIGCONT'), 1_500);
+
+      const bus = await RedisClusterBus.connect({ url: slow.url, prefix: 'p:', log: noopLogger, report: () => {} });
+
+      await bus.close();
+    } finally {
+      slow.signal('SIGCONT');
+      await slow.stop();
+    }
+  });
 });
 
 describe('the Redis bus when Redis restarts', () => {
