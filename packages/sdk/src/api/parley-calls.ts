@@ -140,8 +140,8 @@ export class ParleyCalls {
     // Before anything is opened: no camera, microphone or socket in a browser that cannot call.
     if (!cfg.media) requireWebRtc();
     const settings = callSettings ?? defaultCallSettings();
-    // The layout's chunk loads while the session connects and joins (a failed load ends the session, which leaves).
-    const view = viewFor(settings, element);
+    // The default UI's chunk loads before the join (a failed load leaves nothing behind).
+    const view = await viewFor(settings, element);
     const session = new CallSession({
       serverUrl: cfg.serverUrl,
       token,
