@@ -78,6 +78,19 @@ describe('the served bundle (@parley/sdk, /sdk/parley.js)', () => {
     }
   });
 
+  it("loads the default UI's on-demand parts as chunks of their own: the dialogs, a screen share, picture-in-picture, the audio menu, dragging", async () => {
+    // A call downloads each only when it shows it (ui/default/on-demand.ts, float-drag.ts; docs/benchmarks.md, "Bundle size").
+    const outputs = await servedOutputs();
+    const ui = outputs.find((o) => o.inputs.includes(`${UI}default/default-ui.ts`))!;
+    for (const part of ['dialogs.ts', 'screen-stage.ts', 'pip.ts', 'audio-menu.ts', 'drag.ts'].map((f) => `${UI}default/${f}`)) {
+      expect(ui.inputs).not.toContain(part);
+      expect(outputs.find((o) => o.inputs.includes(part))?.entryPoint, part).toBeDefined();
+    }
+    // What they share with the UI's chunk stays there: a shared chunk would be one more file every call downloads.
+    const shared = outputs.filter((o) => o.entryPoint === undefined).flatMap((o) => o.inputs);
+    expect(shared.filter((f) => f.startsWith(UI) && f !== `${UI}default/dom.ts`)).toEqual([]);
+  });
+
   it('shares with the default UI only the few modules the UI imports, not the protocol runtime', async () => {
     // Each module both reach goes into a chunk of its own, gzipped apart from parley.js: the
     // protocol's errors and kit there cost 0.45 kB gzipped (docs/benchmarks.md, "Bundle size").

@@ -1,15 +1,17 @@
 /**
  * The control bar: one <button> per control the settings allow, with the
- * seed's defaults, plus the audio-route menu. It only renders state and
+ * seed's defaults, plus the audio-route menu (audio-menu.ts, loaded when first
+ * opened). It only renders state and
  * reports clicks; the UI decides what each click does.
  */
 import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode } from '../../api/events.ts';
 import { screenShareSupported } from '../../media/devices.ts';
 import type { AudioOutputChoice } from '../../session/audio-output.ts';
+import type { AudioMenu } from './audio-menu.ts';
 import { h, icon, iconButton } from './dom.ts';
 import { MODE_LABELS } from './layout.ts';
-import type { AudioOutputInfo } from './session-api.ts';
+import { OnDemand } from './on-demand.ts';
 
 export interface ControlActions {
   endCall(): void;
@@ -19,7 +21,8 @@ export interface ControlActions {
   pickAudioMode(mode: AudioMode): void;
   /** The browser's own output picker, instead of our menu (choice `picker`). */
   pickAudioOutput(): void;
-  listAudioOutputs(): Promise<AudioOutputInfo[]>;
+  /** The audio modes the session offers (its getAudioOutputModes). */
+  audioOutputModes(): Promise<AudioMode[]>;
   toggleRecording(): void;
   switchToVideo(): void;
   togglePip(): void;
@@ -40,19 +43,22 @@ export interface ControlState {
   audioOutput: AudioOutputChoice;
 }
 
-const MODE_NAMES: Record<AudioMode, string> = { SPEAKER: 'Speaker', EARPIECE: 'Earpiece', BLUETOOTH: 'Bluetooth', HEADPHONES: 'Headphones' };
-
 export class Controls {
   readonly el: HTMLDivElement;
   readonly #b: Partial<Record<string, HTMLButtonElement>> = {};
-  readonly #menu: HTMLDivElement;
+  readonly #menu: OnDemand<AudioMenu>;
   readonly #act: ControlActions;
   #state: ControlState | undefined;
 
   constructor(settings: CallSettings, act: ControlActions, pipSupported: boolean) {
     this.#act = act;
     this.el = h('div', { class: 'bar', role: 'toolbar', 'aria-label': 'Call controls', part: 'controls' });
-    this.#menu = h('div', { class: 'menu', role: 'menu', id: 'pl-audio-menu', 'aria-label': 'Audio output', hidden: true, part: 'audio-menu' });
+    this.#menu = new OnDemand(async () => {
+      const { AudioMenu } = await import('./audio-menu.ts');
+      const menu = new AudioMenu(this.#b['audio-mode'], (mode) => act.pickAudioMode(mode));
+      this.el.append(menu.el);
+      return menu;
+    }, 'audio output menu');
     const add = (show: boolean, control: string, label: string, ic: Parameters<typeof iconButton>[2], onClick: () => void, extra = {}) => {
       if (!show) return;
       const b = iconButton(control, label, ic, extra);
@@ -74,10 +80,8 @@ export class Controls {
     add(settings.showScreenShareButton && screenShareSupported(), 'screen-share', 'Share your screen', 'screen', () => act.toggleScreenShare(), { 'aria-pressed': 'false' });
     add(pipSupported, 'pip', 'Picture in picture', 'pip', () => act.togglePip(), { 'aria-pressed': 'false' });
     add(!settings.endCallButtonDisable, 'end-call', 'End call', 'end', () => act.endCall());
-    this.el.append(this.#menu);
-    this.#menu.addEventListener('keydown', (e) => this.#menuKey(e));
     this.el.addEventListener('focusout', (e) => {
-      if (!this.el.contains(e.relatedTarget as Node | null)) this.#closeMenu(false);
+      if (!this.el.contains(e.relatedTarget as Node | null)) this.#menu.hide();
     });
   }
 
@@ -103,56 +107,16 @@ export class Controls {
     }
   }
 
-  get menuOpen(): boolean {
-    return !this.#menu.hidden;
-  }
-
   #chooseAudioOutput(): void {
     if (this.#state?.audioOutput === 'picker') this.#act.pickAudioOutput();
     else void this.#toggleMenu();
   }
 
   async #toggleMenu(): Promise<void> {
-    if (this.menuOpen) return this.#closeMenu(true);
-    const outputs = await this.#act.listAudioOutputs().catch(() => [] as AudioOutputInfo[]);
-    const current = this.#state?.audioMode;
-    const items = outputs.map((o) => {
-      const label = o.label && o.label !== MODE_NAMES[o.mode] ? o.label : '';
-      const item = h(
-        'button',
-        { type: 'button', role: 'menuitemradio', 'data-audio-mode': o.mode, 'data-device-id': o.deviceId, 'aria-checked': String(o.mode === current) },
-        MODE_NAMES[o.mode],
-        ...(label ? [h('small', {}, label)] : []),
-      );
-      item.setAttribute('aria-label', label ? `${MODE_NAMES[o.mode]}: ${label}` : MODE_NAMES[o.mode]);
-      item.onclick = () => {
-        this.#closeMenu(true);
-        this.#act.pickAudioMode(o.mode);
-      };
-      return item;
-    });
-    this.#menu.replaceChildren(...items);
-    this.#menu.hidden = false;
-    this.#b['audio-mode']?.setAttribute('aria-expanded', 'true');
-    ((this.#menu.querySelector('[aria-checked=true]') ?? items[0]) as HTMLElement | undefined)?.focus();
-  }
-
-  #closeMenu(refocus: boolean): void {
-    if (this.#menu.hidden) return;
-    this.#menu.hidden = true;
-    const b = this.#b['audio-mode'];
-    b?.setAttribute('aria-expanded', 'false');
-    if (refocus) b?.focus();
-  }
-
-  #menuKey(e: KeyboardEvent): void {
-    const items = [...this.#menu.querySelectorAll('button')];
-    const at = items.indexOf(this.#menu.ownerDocument.activeElement === this.#menu ? items[0]! : (e.target as HTMLButtonElement));
-    if (e.key === 'Escape') this.#closeMenu(true);
-    else if (e.key === 'ArrowDown') items[(at + 1) % items.length]?.focus();
-    else if (e.key === 'ArrowUp') items[(at - 1 + items.length) % items.length]?.focus();
-    else return;
-    e.preventDefault();
+    const menu = this.#menu.part;
+    if (menu?.open) return menu.hide(true);
+    const modes = await this.#act.audioOutputModes().catch((): AudioMode[] => ['SPEAKER']);
+    this.#menu.show((m) => void m.show(modes, this.#state?.audioMode));
   }
 }
 

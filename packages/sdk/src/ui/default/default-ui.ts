@@ -5,19 +5,19 @@
  * public API (methods and events), so an app can replace it with its own.
  */
 import type { DisplayMode } from '../../api/call-settings.ts';
-import type { AudioMode, CallSessionState, RTCMutedUser, RTCRecordingInfo, RTCUser, RemoteStreamInfo } from '../../api/events.ts';
-import { modeForLabel } from '../../media/devices.ts';
+import type { CallSessionState, RTCMutedUser, RTCRecordingInfo, RTCUser, RemoteStreamInfo } from '../../api/events.ts';
 import type { SessionView } from '../../session/session-view.ts';
 import { Controls } from './controls.ts';
-import { h, icon } from './dom.ts';
-import { clampInside, makeDraggable } from './drag.ts';
-import { IdleDialog } from './idle-dialog.ts';
-import { SwitchDialog } from './switch-dialog.ts';
-import { gridShape, MODES, place } from './layout.ts';
-import { PictureInPicture } from './pip.ts';
-import type { AudioOutputInfo, UIEvents, UISession } from './session-api.ts';
+import { h, icon, pipSupported } from './dom.ts';
+import type { IdleDialog } from './idle-dialog.ts';
+import { OnDemand } from './on-demand.ts';
+import type { SwitchDialog } from './switch-dialog.ts';
+import { clampInside, draggable } from './float-drag.ts';
+import { gridShape, MODES, place, placeBesideShare } from './layout.ts';
+import type { PictureInPicture } from './pip.ts';
+import type { UIEvents, UISession } from './session-api.ts';
 import { CSS } from './styles.ts';
-import { placeBesideShare, ScreenStage } from './screen-stage.ts';
+import type { ScreenStage } from './screen-stage.ts';
 import { Tile } from './tile.ts';
 import { TileVisibility } from './tile-visibility.ts';
 
@@ -40,11 +40,15 @@ export class DefaultCallUI implements SessionView {
   readonly #next: HTMLButtonElement;
   readonly #toast: HTMLDivElement;
   readonly #controls: Controls;
-  readonly #idle: IdleDialog;
-  readonly #switch: SwitchDialog;
-  readonly #pip: PictureInPicture;
-  /** A screen share on the stage (screen-stage.ts), while there is one. */
-  readonly #screen: ScreenStage;
+  /** The dialogs: a chunk loaded the first time one shows (on-demand.ts). */
+  readonly #idle: OnDemand<IdleDialog>;
+  readonly #switch: OnDemand<SwitchDialog>;
+  /** Picture-in-picture (pip.ts, loaded when first asked for). */
+  readonly #pip: OnDemand<PictureInPicture>;
+  /** A screen share on the stage (screen-stage.ts, loaded with the first share). */
+  readonly #screen: OnDemand<ScreenStage>;
+  /** Whose screen share holds the stage, while there is one. */
+  #sharer: string | undefined;
   readonly #tiles = new Map<string, Tile>();
   /** Each remote tile's size on screen, told to the session (the server sends the video layer that fits, or none). */
   readonly #visibility = new TileVisibility((uid, size) => this.#session.setRemoteVideoView?.(uid, size));
@@ -91,42 +95,57 @@ export class DefaultCallUI implements SessionView {
         switchCamera: () => this.#run(() => session.switchCamera()),
         pickAudioMode: (mode) => this.#run(() => session.setAudioMode(mode)).then(() => this.#renderControls()),
         pickAudioOutput: () => void this.#run(() => session.pickAudioOutput?.()),
-        listAudioOutputs: () => this.#audioOutputs(),
+        audioOutputModes: () => session.getAudioOutputModes(),
         toggleRecording: () => this.#toggleRecording(),
         switchToVideo: () => this.#run(() => session.switchToVideoCall?.()),
         toggleScreenShare: () => this.#run(() => (session.isSharingScreen ? session.stopScreenShare?.() : session.startScreenShare?.())),
-        togglePip: () => this.#run(() => (this.#pip.active ? this.exitPIPMode() : this.enterPIPMode())),
+        togglePip: () => this.#run(() => (this.#pip.part?.active ? this.exitPIPMode() : this.enterPIPMode())),
         cycleMode: () => this.setMode(MODES[(MODES.indexOf(this.#mode) + 1) % MODES.length]!),
       },
-      PictureInPicture.supported(),
+      pipSupported(),
     );
-    this.#idle = new IdleDialog(
-      () => void this.#run(() => session.stayInSession?.()),
-      () => void this.#run(() => session.endSession()),
-    );
-    this.#switch = new SwitchDialog(
-      () => void this.#run(() => session.acceptVideoSwitch?.()),
-      () => void this.#run(() => session.declineVideoSwitch?.()),
-    );
+    this.#idle = new OnDemand(async () => {
+      const { IdleDialog } = await import('./dialogs.ts');
+      return this.#mount(
+        new IdleDialog(
+          () => void this.#run(() => session.stayInSession?.()),
+          () => void this.#run(() => session.endSession()),
+        ),
+      );
+    }, 'idle warning');
+    this.#switch = new OnDemand(async () => {
+      const { SwitchDialog } = await import('./dialogs.ts');
+      return this.#mount(
+        new SwitchDialog(
+          () => void this.#run(() => session.acceptVideoSwitch?.()),
+          () => void this.#run(() => session.declineVideoSwitch?.()),
+        ),
+      );
+    }, 'switch to video request');
     this.#root = h(
       'div',
       { class: 'pl', part: 'root', 'data-parley': 'default', role: 'region', 'aria-label': 'Call' },
       this.#main,
       this.#controls.el,
       this.#toast,
-      this.#idle.el,
-      this.#switch.el,
     );
     this.shadow.replaceChildren(this.#style, this.#root);
-    this.#pip = new PictureInPicture(
-      this.#root,
-      this.#style,
-      this.shadow,
-      () => this.#stage.querySelector('video') ?? undefined,
-      () => this.#renderControls(),
-    );
-    this.#screen = new ScreenStage(() => void this.#run(() => session.stopScreenShare?.()));
-    session.attachOutputElement(this.#screen.video);
+    this.#pip = new OnDemand(async () => {
+      const { PictureInPicture } = await import('./pip.ts');
+      return new PictureInPicture(
+        this.#root,
+        this.#style,
+        this.shadow,
+        () => this.#stage.querySelector('video') ?? undefined,
+        () => this.#renderControls(),
+      );
+    }, 'picture-in-picture');
+    this.#screen = new OnDemand(async () => {
+      const { ScreenStage } = await import('./screen-stage.ts');
+      const stage = new ScreenStage(() => void this.#run(() => session.stopScreenShare?.()));
+      session.attachOutputElement(stage.video);
+      return stage;
+    }, 'screen share');
     if (session.screenSharer) this.#showShare(session.screenSharer);
     this.#speaker = session.activeSpeaker?.uid;
     if (typeof ResizeObserver !== 'undefined') {
@@ -152,22 +171,24 @@ export class DefaultCallUI implements SessionView {
 
   /** Shows the idle warning with a countdown (also driven by the session's onIdleWarning). */
   showIdleWarning(secondsLeft: number): void {
-    this.#idle.show(secondsLeft);
+    this.#idle.show((dialog) => dialog.show(secondsLeft));
   }
 
-  enterPIPMode(): Promise<void> {
-    return this.#pip.enter();
+  async enterPIPMode(): Promise<void> {
+    const pip = await this.#pip.load();
+    if (!pip) throw new Error('Picture-in-picture could not be loaded');
+    return pip.enter();
   }
 
-  exitPIPMode(): Promise<void> {
-    return this.#pip.exit();
+  async exitPIPMode(): Promise<void> {
+    await this.#pip.part?.exit();
   }
 
   /** Removes everything it rendered and every listener; idempotent. */
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#pip.exit().catch(() => undefined);
+    this.exitPIPMode().catch(() => undefined);
     for (const [event, fn] of this.#subs) this.#session.off(event, fn);
     this.#resize?.disconnect();
     this.#visibility.disconnect();
@@ -179,18 +200,15 @@ export class DefaultCallUI implements SessionView {
       this.#session.detachOutputElement(tile.video);
       tile.destroy();
     }
-    this.#session.detachOutputElement(this.#screen.video);
+    const screen = this.#screen.part;
+    if (screen) this.#session.detachOutputElement(screen.video);
     this.#screen.hide();
     this.#tiles.clear();
     this.#root.remove();
     this.#style.remove();
     // The call is gone, but why must stay in view: the server could not be reached.
     if (this.#endedBecause) {
-      const notice = document.createElement('p');
-      notice.setAttribute('role', 'status');
-      notice.className = 'parley-ended';
-      notice.textContent = this.#endedBecause;
-      this.shadow.append(notice);
+      this.shadow.append(h('p', { role: 'status', class: 'parley-ended' }, this.#endedBecause));
     }
   }
 
@@ -230,16 +248,17 @@ export class DefaultCallUI implements SessionView {
     });
     on('onScreenShareStarted', (user: RTCUser) => this.#showShare(user));
     on('onScreenShareStopped', (user: RTCUser) => {
-      if (this.#screen.uid !== user.uid) return;
+      if (this.#sharer !== user.uid) return;
+      this.#sharer = undefined;
       this.#screen.hide();
       this.#layout();
       this.#renderControls();
     });
     on('onRemoteStream', (info: RemoteStreamInfo) => {
-      if (info.source === 'screen' && info.uid === this.#screen.uid) this.#screen.setStream(info.stream);
+      if (info.source === 'screen' && info.uid === this.#sharer) this.#screen.part?.setStream(info.stream);
     });
     on('onRemoteStreamRemoved', (info: { uid: string; source: string }) => {
-      if (info.source === 'screen' && info.uid === this.#screen.uid) this.#screen.setStream(null);
+      if (info.source === 'screen' && info.uid === this.#sharer) this.#screen.part?.setStream(null);
     });
     on('onActiveSpeakerChanged', (user: RTCUser | null) => this.#onSpeaker(user?.uid));
     on('onNetworkQualityChanged', ({ uid, quality }: { uid: string; quality: number }) => {
@@ -256,7 +275,7 @@ export class DefaultCallUI implements SessionView {
     });
     on('onCallSwitchToVideoRequested', (request: { initiator: string }) => {
       const asker = this.#session.getParticipants().find((u) => u.uid === request.initiator);
-      this.#switch.show(request.initiator, asker?.name ?? request.initiator);
+      this.#switch.show((dialog) => dialog.show(request.initiator, asker?.name ?? request.initiator));
     });
     on('onCallSwitchToVideoDeclined', (info: { initiator: string; responder: string }) => {
       this.#switch.hide();
@@ -334,12 +353,22 @@ export class DefaultCallUI implements SessionView {
     if (this.#pinned === uid) this.#pinned = undefined;
   }
 
-  /** `user`'s share takes the stage: their screen, or our notice when it is ours. */
+  /** `user`'s share takes the stage: their screen, or our notice when it is ours (once its chunk is there). */
   #showShare(user: RTCUser): void {
-    this.#screen.show(user.uid, user.name, user.isLocalUser);
-    this.#screen.setStream(user.isLocalUser ? null : (this.#session.getRemotePublicationStream?.(user.uid, 'screen') ?? null));
+    this.#sharer = user.uid;
+    this.#screen.show((stage) => {
+      stage.show(user.uid, user.name, user.isLocalUser);
+      stage.setStream(user.isLocalUser ? null : (this.#session.getRemotePublicationStream?.(user.uid, 'screen') ?? null));
+      this.#layout();
+    });
     this.#layout();
     this.#renderControls();
+  }
+
+  /** A dialog loaded on demand goes into the UI's root, above everything else. */
+  #mount<T extends { el: HTMLElement }>(dialog: T): T {
+    this.#root.append(dialog.el);
+    return dialog;
   }
 
   #self(): RTCUser | undefined {
@@ -359,10 +388,11 @@ export class DefaultCallUI implements SessionView {
     const uids = tiles.map((t) => t.uid);
     const local = tiles.find((t) => t.user.isLocalUser)?.uid;
     const speaker = this.#speaker !== local ? this.#speaker : undefined;
-    const sharing = this.#screen.uid !== undefined;
+    const sharing = this.#sharer !== undefined;
     const p = sharing ? placeBesideShare(uids) : place(this.#mode, uids, local, this.#pinned ?? speaker);
     const el = (uid: string) => this.#tiles.get(uid)!.el;
-    fill(this.#stage, sharing ? [this.#screen.el] : p.stage.map(el));
+    const screen = this.#screen.part?.el;
+    fill(this.#stage, sharing ? (screen ? [screen] : []) : p.stage.map(el));
     fill(this.#strip, p.strip.map(el));
     fill(this.#float, p.float ? [el(p.float)] : []);
     const placed = new Set([...p.stage, ...p.strip, ...(p.float ? [p.float] : [])]);
@@ -393,7 +423,7 @@ export class DefaultCallUI implements SessionView {
 
   #setDraggable(on: boolean): void {
     if (on && !this.#undrag) {
-      this.#undrag = makeDraggable(this.#float, () => this.#main);
+      this.#undrag = draggable(this.#float, () => this.#main);
       this.#float.tabIndex = 0;
       this.#float.setAttribute('aria-label', 'Your video: drag, or use the arrow keys, to move it');
     } else if (!on && this.#undrag) {
@@ -437,25 +467,12 @@ export class DefaultCallUI implements SessionView {
       videoPaused: self?.isVideoMuted ?? this.#session.settings.startVideoMuted,
       audioOnly: this.#audioOnly,
       recording: this.#recording,
-      pip: this.#pip.active,
+      pip: this.#pip.part?.active ?? false,
       screenSharing: this.#session.isSharingScreen ?? false,
       mode: this.#mode,
       audioMode: this.#session.audioMode ?? this.#session.settings.defaultAudioMode ?? 'SPEAKER',
       audioOutput: this.#session.audioOutputChoice ?? 'menu',
     });
-  }
-
-  /** The output devices, each with its mode, limited to the modes the session offers. */
-  async #audioOutputs(): Promise<AudioOutputInfo[]> {
-    const modes: AudioMode[] = await this.#session.getAudioOutputModes().catch(() => ['SPEAKER'] as AudioMode[]);
-    const devices = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
-    const outputs = devices
-      .filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'communications')
-      .map((d) => ({ deviceId: d.deviceId, label: d.label || 'Default output', mode: modeForLabel(d.label) }))
-      .filter((o) => modes.includes(o.mode));
-    // One entry per mode at least, so every route the session offers can be picked.
-    for (const mode of modes) if (!outputs.some((o) => o.mode === mode)) outputs.push({ deviceId: '', label: '', mode });
-    return outputs;
   }
 
   async #toggleRecording(): Promise<void> {

@@ -1,4 +1,4 @@
-/** Tiny DOM helpers for the default UI: elements, icon buttons. */
+/** Tiny DOM helpers for the default UI: elements, icon buttons, which picture-in-picture the browser has. */
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -42,4 +42,19 @@ export function iconButton(control: string, label: string, iconName: IconName, e
   const b = h('button', { type: 'button', class: 'btn', 'data-control': control, 'aria-label': label, title: label, part: `control control-${control}`, ...extra });
   b.innerHTML = icon(iconName);
   return b;
+}
+
+interface DocumentPiP {
+  requestWindow(options?: { width?: number; height?: number }): Promise<Window>;
+  readonly window: Window | null;
+}
+
+/** Document Picture-in-Picture, where the browser has it (Chromium). */
+export function documentPiP(): DocumentPiP | undefined {
+  return (globalThis as { documentPictureInPicture?: DocumentPiP }).documentPictureInPicture;
+}
+
+/** True when some form of picture-in-picture exists in this browser (pip.ts, loaded when it is first asked for). */
+export function pipSupported(): boolean {
+  return documentPiP() !== undefined || (typeof document !== 'undefined' && document.pictureInPictureEnabled === true);
 }

@@ -1,10 +1,16 @@
 /**
  * Dragging the floating tile with pointer events (mouse, touch, pen), kept
- * inside its container; arrow keys move it too when it has focus.
+ * inside its container; arrow keys move it too when it has focus. A chunk of
+ * its own, loaded on the first press or arrow key on the tile
+ * (float-drag.ts), which hands over the events that came while it loaded.
  */
 const KEY_STEP = 24; // px per arrow key press
 
-export function makeDraggable(el: HTMLElement, container: () => HTMLElement): () => void {
+/**
+ * Makes `el` draggable inside `container()`, first running `pending` (the press, moves, release or
+ * arrow keys that came before; a pending press has its pointer captured already). Returns its undo.
+ */
+export function makeDraggable(el: HTMLElement, container: () => HTMLElement, pending: readonly Event[] = []): () => void {
   let start: { x: number; y: number; left: number; top: number; id: number } | undefined;
   let moved = false;
 
@@ -19,13 +25,14 @@ export function makeDraggable(el: HTMLElement, container: () => HTMLElement): ()
     el.dataset.moved = 'true';
   };
 
-  const down = (e: PointerEvent): void => {
+  /** A press starts a drag; `capture`: take the pointer (a pending press had it taken when it came). */
+  const press = (e: PointerEvent, capture: boolean): void => {
     if (e.button !== 0) return;
     const box = container().getBoundingClientRect();
     const mine = el.getBoundingClientRect();
     start = { x: e.clientX, y: e.clientY, left: mine.left - box.left, top: mine.top - box.top, id: e.pointerId };
     moved = false;
-    el.setPointerCapture?.(e.pointerId);
+    if (capture) el.setPointerCapture?.(e.pointerId);
     el.dataset.dragging = 'true';
   };
   const move = (e: PointerEvent): void => {
@@ -57,28 +64,25 @@ export function makeDraggable(el: HTMLElement, container: () => HTMLElement): ()
     const mine = el.getBoundingClientRect();
     moveTo(mine.left - box.left + d[0]! * KEY_STEP, mine.top - box.top + d[1]! * KEY_STEP);
   };
+  const handlers: Record<string, (e: never) => void> = {
+    pointerdown: (e: PointerEvent) => press(e, true),
+    pointermove: move,
+    pointerup: up,
+    pointercancel: up,
+    keydown: key,
+  };
 
   el.dataset.draggable = 'true';
   const listening = new AbortController();
   const on = { signal: listening.signal };
-  el.addEventListener('pointerdown', down, on);
-  el.addEventListener('pointermove', move, on);
-  el.addEventListener('pointerup', up, on);
-  el.addEventListener('pointercancel', up, on);
+  for (const [type, handler] of Object.entries(handlers)) el.addEventListener(type, handler as EventListener, on);
   el.addEventListener('click', click, { ...on, capture: true });
-  el.addEventListener('keydown', key, on);
+  for (const e of pending) {
+    if (e.type === 'pointerdown') press(e as PointerEvent, false);
+    else handlers[e.type]?.(e as never);
+  }
   return () => {
     el.dataset.draggable = 'false';
     listening.abort();
   };
-}
-
-/** Keeps an already-moved element inside its container after a resize. */
-export function clampInside(el: HTMLElement, container: HTMLElement): void {
-  if (el.dataset.moved !== 'true') return;
-  const box = container.getBoundingClientRect();
-  const left = Math.min(el.offsetLeft, Math.max(0, box.width - el.offsetWidth));
-  const top = Math.min(el.offsetTop, Math.max(0, box.height - el.offsetHeight));
-  el.style.left = `${Math.max(0, left)}px`;
-  el.style.top = `${Math.max(0, top)}px`;
 }

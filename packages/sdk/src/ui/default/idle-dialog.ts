@@ -3,6 +3,7 @@
  * the session ends in `secondsLeft`. A modal dialog counts down and offers
  * "Stay" and "Leave".
  */
+import { DIALOG_CSS } from './dialog-style.ts';
 import { h } from './dom.ts';
 
 export class IdleDialog {
@@ -27,6 +28,7 @@ export class IdleDialog {
     this.el = h(
       'div',
       { class: 'scrim', hidden: true, part: 'idle-warning', 'data-idle-warning': '' },
+      h('style', {}, DIALOG_CSS),
       h(
         'div',
         { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'pl-idle-title', 'aria-describedby': 'pl-idle-text' },

@@ -42,5 +42,10 @@ export function place(mode: DisplayMode, uids: string[], localUid: string | unde
   return { stage: [main], strip: remotes.filter((u) => u !== main), float };
 }
 
+/** Everyone in the strip while a screen share holds the stage (the share itself is not a participant's tile). */
+export function placeBesideShare(uids: readonly string[]): Placement {
+  return { stage: [], strip: [...uids], float: undefined };
+}
+
 export const MODES: readonly DisplayMode[] = ['default', 'spotlight', 'single'];
 export const MODE_LABELS: Record<DisplayMode, string> = { default: 'grid', spotlight: 'spotlight', single: 'single' };

@@ -1,16 +1,10 @@
 /**
  * Picture-in-picture: with Document Picture-in-Picture the whole call UI moves
  * into the PiP window (and back when it closes); elsewhere the spotlight
- * tile's <video> goes into video PiP.
+ * tile's <video> goes into video PiP. A chunk of its own, loaded when PiP is
+ * first asked for (on-demand.ts); whether the browser has PiP is in dom.ts.
  */
-interface DocumentPiP {
-  requestWindow(options?: { width?: number; height?: number }): Promise<Window>;
-  readonly window: Window | null;
-}
-
-function documentPiP(): DocumentPiP | undefined {
-  return (globalThis as { documentPictureInPicture?: DocumentPiP }).documentPictureInPicture;
-}
+import { documentPiP } from './dom.ts';
 
 /**
  * Whether `video` is the one in video picture-in-picture. Asked of the video's own root: the
@@ -48,11 +42,6 @@ export class PictureInPicture {
 
   get active(): boolean {
     return this.#win !== undefined || (this.#video !== undefined && inVideoPiP(this.#video));
-  }
-
-  /** True when some form of picture-in-picture exists in this browser. */
-  static supported(): boolean {
-    return documentPiP() !== undefined || (typeof document !== 'undefined' && document.pictureInPictureEnabled === true);
   }
 
   async enter(): Promise<void> {

@@ -2,24 +2,27 @@
  * A screen share on the default UI's main stage: someone else's screen large
  * (their `screen` publication), or, when we share, "You are sharing your
  * screen" with a stop button instead of our own screen (a picture of itself
- * would recurse). Meanwhile everyone's tile goes to the strip. One share at a
- * time: the server stops the older share when a newer one starts.
+ * would recurse). Meanwhile everyone's tile goes to the strip (layout.ts). One
+ * share at a time: the server stops the older share when a newer one starts.
+ * A chunk of its own, loaded when a first share starts (on-demand.ts); its
+ * rules come with it, in a <style> inside it.
  */
 import { h } from './dom.ts';
-import type { Placement } from './layout.ts';
 
-/** Everyone in the strip while a share holds the stage (the share itself is not a participant's tile). */
-export function placeBesideShare(uids: readonly string[]): Placement {
-  return { stage: [], strip: [...uids], float: undefined };
-}
+const SCREEN_CSS = /* css */ `
+.stage>.screen{flex:1 1 100%;height:100%}
+.screen video{object-fit:contain}
+.sharing{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:14px;padding:16px;text-align:center}
+.sharing p{all:initial;font:inherit;font-size:16px;color:inherit}
+.sharing button{padding:10px 18px;border-radius:10px;font-weight:600}
+.btn[data-control=screen-share][aria-pressed=true]{background:#3b82f6;color:#fff}
+`;
 
 export class ScreenStage {
   readonly el: HTMLDivElement;
   readonly video: HTMLVideoElement;
   readonly #label: HTMLSpanElement;
   readonly #notice: HTMLDivElement;
-  /** Whose share is shown, or undefined. */
-  #uid: string | undefined;
 
   constructor(stop: () => void) {
     // Not muted: a shared tab's audio plays from it (routed by setAudioMode like every tile's).
@@ -28,16 +31,11 @@ export class ScreenStage {
     const button = h('button', { type: 'button', class: 'danger', 'data-control': 'stop-screen-share' }, 'Stop sharing');
     button.onclick = stop;
     this.#notice = h('div', { class: 'sharing', 'data-sharing-notice': '', role: 'status' }, h('p', {}, 'You are sharing your screen'), button);
-    this.el = h('div', { class: 'tile screen', part: 'screen-share', 'data-screen-share': '', role: 'region', 'aria-label': 'Shared screen' }, this.video, this.#notice, h('div', { class: 'name' }, this.#label));
-  }
-
-  get uid(): string | undefined {
-    return this.#uid;
+    this.el = h('div', { class: 'tile screen', part: 'screen-share', 'data-screen-share': '', role: 'region', 'aria-label': 'Shared screen' }, h('style', {}, SCREEN_CSS), this.video, this.#notice, h('div', { class: 'name' }, this.#label));
   }
 
   /** `name`'s share of `uid` takes the stage; `local`: it is ours (the notice, not the picture). */
   show(uid: string, name: string, local: boolean): void {
-    this.#uid = uid;
     this.el.dataset.uid = uid;
     this.el.dataset.local = String(local);
     this.#label.textContent = local ? 'Your screen' : `${name}'s screen`;
@@ -53,7 +51,6 @@ export class ScreenStage {
   }
 
   hide(): void {
-    this.#uid = undefined;
     delete this.el.dataset.uid;
     this.setStream(null);
   }

@@ -24,12 +24,6 @@ export const CSS = /* css */ `
 .strip>:first-child{margin-left:auto}.strip>:last-child{margin-right:auto}
 .park{display:none}
 .pl[data-screen-share=true] .strip{display:flex}
-.stage>.screen{flex:1 1 100%;height:100%}
-.screen video{object-fit:contain}
-.sharing{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:14px;padding:16px;text-align:center}
-.sharing p{all:initial;font:inherit;font-size:16px;color:inherit}
-.sharing button{padding:10px 18px;border-radius:10px;font-weight:600}
-.btn[data-control=screen-share][aria-pressed=true]{background:#3b82f6;color:#fff}
 .float{position:absolute;right:16px;bottom:16px;z-index:3;width:clamp(96px,24cqw,240px);aspect-ratio:4/3;border-radius:12px;
  box-shadow:0 6px 24px rgb(0 0 0/50%);touch-action:none}
 .float:empty{display:none}
@@ -79,20 +73,6 @@ button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
 .btn[data-control=record][aria-pressed=true]{background:#dc2626;color:#fff}
 .btn:disabled{opacity:.45;cursor:default}
 .next{position:absolute;right:8px;top:50%;transform:translateY(-50%);z-index:2;width:40px;height:40px;padding:8px;background:rgb(0 0 0/55%)}
-.menu{position:absolute;bottom:calc(100% - 4px);left:50%;transform:translateX(-50%);min-width:220px;max-width:calc(100cqw - 16px);
- padding:6px;border-radius:12px;background:#222732;box-shadow:0 8px 28px rgb(0 0 0/55%);z-index:5;display:flex;flex-direction:column}
-.menu button{display:flex;gap:8px;align-items:center;padding:10px 12px;border-radius:8px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.menu button:hover,.menu button:focus-visible{background:#343b49;outline:none}
-.menu button::before{content:"";width:8px;height:8px;border-radius:50%;flex:none}
-.menu button[aria-checked=true]::before{background:#4ade80}
-.menu small{opacity:.65}
-.scrim{position:absolute;inset:0;z-index:10;display:grid;place-items:center;background:rgb(0 0 0/55%);padding:16px}
-.dialog{width:min(360px,100%);padding:20px;border-radius:14px;background:#1f2430;box-shadow:0 12px 40px rgb(0 0 0/60%)}
-.dialog h2{all:initial;display:block;font-family:inherit;font-size:17px;font-weight:600;line-height:1.3;color:inherit;margin-bottom:8px}
-.dialog p{all:initial;display:block;font:inherit;color:#cbd5e1;margin-bottom:16px}
-.actions{display:flex;gap:8px;justify-content:flex-end}
-.actions button{padding:10px 18px;border-radius:10px;font-weight:600}
-.primary{background:#3b82f6;color:#fff}
 .danger{background:#dc2626;color:#fff}
 .toast{position:absolute;left:50%;top:12px;transform:translateX(-50%);z-index:8;max-width:calc(100% - 24px);padding:8px 14px;
  border-radius:8px;background:#7f1d1d;color:#fff;font-size:13px}

@@ -3,6 +3,7 @@
  * a modal dialog, like the idle warning, naming who asks, with "Decline" and
  * "Accept". It closes on an answer, or when someone else answered first.
  */
+import { DIALOG_CSS } from './dialog-style.ts';
 import { h } from './dom.ts';
 
 export class SwitchDialog {
@@ -25,6 +26,7 @@ export class SwitchDialog {
     this.el = h(
       'div',
       { class: 'scrim', hidden: true, part: 'switch-request', 'data-switch-request': '' },
+      h('style', {}, DIALOG_CSS),
       h(
         'div',
         { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'pl-switch-title', 'aria-describedby': 'pl-switch-text' },
