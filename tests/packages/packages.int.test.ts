@@ -25,12 +25,12 @@ const require = createRequire(import.meta.url);
  * file a call with the default UI downloads: the app's entry, the default UI's chunk, and every
  * chunk either imports. The chunks a page loads only for something else — the plain layout
  * (setDefaultLayout(false)) and what the ringing screen draws (ParleyRinging.renderCallScreen) —
- * are measured and printed, not counted. Issue 15's goals are 20 kB without the UI and 32 kB
- * with it; the second is not met (33.9 kB in session 6, after the ringing flow left ParleyCalls
- * for ParleyRinging): what is left is code of features, and docs/benchmarks.md ("Bundle size")
- * says what 32 kB would take. Until that is decided, this budget keeps it from growing.
+ * are measured and printed, not counted, and so are the parts of the default UI a call loads
+ * only when it shows them (its dialogs, a screen share, picture-in-picture, the audio menu,
+ * dragging the floating tile: ui/default/on-demand.ts). Issue 15's goals: 20 kB without the UI,
+ * 32 kB with it (docs/benchmarks.md, "Bundle size").
  */
-const GOAL = { withoutUi: 20_000, withUi: 34_500 };
+const GOAL = { withoutUi: 20_000, withUi: 32_000 };
 
 /** The version the workspace has of a registry package, so npm takes it from its cache. */
 const workspaceVersion = (name: string): string => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;

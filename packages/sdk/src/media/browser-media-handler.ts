@@ -1,6 +1,6 @@
 /** The MediaHandler of real browsers. */
 import { ParleyError } from '@parley/protocol';
-import { screenShareSupported } from './devices.ts';
+import { screenShareSupported } from './device-hints.ts';
 import type { AudioOutputSupport, MediaHandler, PeerConnectionLike } from './media-handler.ts';
 import { displayMediaError } from './screen-share.ts';
 

@@ -1,29 +1,15 @@
 /**
  * Audio output devices, each reported with the seed's AudioMode guessed from
- * its label, camera selection for switchCamera, and whether the screen can be
- * captured. The default UI uses it too, so it imports no value from the
- * protocol: the UI's chunk then shares only these with the SDK's core.
+ * its label (device-hints.ts), and camera selection for switchCamera.
  */
 import { AUDIO_MODES, type AudioMode } from '../api/events.ts';
+import { modeForLabel } from './device-hints.ts';
 import type { MediaHandler } from './media-handler.ts';
 
 export interface AudioOutput {
   deviceId: string;
   label: string;
   mode: AudioMode;
-}
-
-const LABEL_RULES: ReadonlyArray<[RegExp, AudioMode]> = [
-  [/bluetooth|airpods|\bbt\b|hands-?free/i, 'BLUETOOTH'],
-  [/headphone|headset|earbud/i, 'HEADPHONES'],
-  [/earpiece|receiver/i, 'EARPIECE'],
-  [/speaker/i, 'SPEAKER'],
-];
-
-/** The mode a device label suggests; the default device and anything unknown is SPEAKER. */
-export function modeForLabel(label: string): AudioMode {
-  for (const [pattern, mode] of LABEL_RULES) if (pattern.test(label)) return mode;
-  return 'SPEAKER';
 }
 
 /**
@@ -52,11 +38,6 @@ export function availableModes(outputs: AudioOutput[]): AudioMode[] {
 export function outputForMode(outputs: AudioOutput[], mode: AudioMode): AudioOutput | undefined {
   const matching = outputs.filter((o) => o.mode === mode);
   return matching.find((o) => o.deviceId === 'default' || o.deviceId === DEFAULT_OUTPUT.deviceId) ?? matching[0];
-}
-
-/** Whether this browser can capture the screen (getDisplayMedia: desktop browsers over https, not phones or WebViews). */
-export function screenShareSupported(): boolean {
-  return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === 'function';
 }
 
 /** The camera after `currentDeviceId`, round robin; undefined when there is no other. */

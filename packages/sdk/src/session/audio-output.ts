@@ -8,7 +8,8 @@
  */
 import { ParleyError } from '@parley/protocol';
 import type { AudioMode } from '../api/events.ts';
-import { availableModes, DEFAULT_OUTPUT, listAudioOutputs, modeForLabel, outputForMode } from '../media/devices.ts';
+import { modeForLabel } from '../media/device-hints.ts';
+import { availableModes, DEFAULT_OUTPUT, listAudioOutputs, outputForMode } from '../media/devices.ts';
 import type { AudioOutputSupport, MediaHandler } from '../media/media-handler.ts';
 import type { Logger } from '../util/logger.ts';
 

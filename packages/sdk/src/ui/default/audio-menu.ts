@@ -6,7 +6,7 @@
  * rules come with it, in a <style> inside it.
  */
 import type { AudioMode } from '../../api/events.ts';
-import { modeForLabel } from '../../media/devices.ts';
+import { modeForLabel } from '../../media/device-hints.ts';
 import { h } from './dom.ts';
 import type { AudioOutputInfo } from './session-api.ts';
 

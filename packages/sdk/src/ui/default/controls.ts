@@ -6,7 +6,7 @@
  */
 import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode } from '../../api/events.ts';
-import { screenShareSupported } from '../../media/devices.ts';
+import { screenShareSupported } from '../../media/device-hints.ts';
 import type { AudioOutputChoice } from '../../session/audio-output.ts';
 import type { AudioMenu } from './audio-menu.ts';
 import { h, icon, iconButton } from './dom.ts';
