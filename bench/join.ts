@@ -16,6 +16,11 @@
  * the tree's is rebuilt. JOIN_STORE=postgres runs the server on the
  * PostgreSQL at TEST_DATABASE_URL (scripts/throwaway-postgres.sh's pg_start)
  * instead of PGlite, whose queries run on the server's own thread.
+ * GUEST_VIDEO_MUTED=1 has guests join with their camera off, GUEST_DETACHED=1
+ * has them draw the call into an element outside the document: what our own
+ * camera and drawing the call cost the join. The host's page watches its
+ * video encoder (page/sender-watch.ts), so a video join also shows when the
+ * key frame it waits for was asked for and encoded.
  *
  *   JOINS=20 npm run bench:join
  *   SDK_B=/tmp/sdk-b JOINS=16 CPU_WINDOW_MS=0 npm run bench:join
@@ -40,6 +45,10 @@ const OTHER_SDKS = process.env.SDK_B?.split(',').filter(Boolean) ?? [];
 const FIRST_SDK = process.env.SDK_A;
 /** `postgres`: the server's store on TEST_DATABASE_URL; otherwise PGlite, as the tests and a default install run. */
 const ON_POSTGRES = process.env.JOIN_STORE === 'postgres';
+/** Guests join with their camera off (`setStartVideoMuted`): what our own camera costs the join. */
+const GUEST_VIDEO_MUTED = process.env.GUEST_VIDEO_MUTED === '1';
+/** Guests draw their call into an element outside the document: what drawing it costs the join. */
+const GUEST_DETACHED = process.env.GUEST_DETACHED === '1';
 /** A join that has not shown media by then fails the run. */
 const MEDIA_TIMEOUT_MS = 20_000;
 /** After each join is torn down, so the next one starts in a quiet call. */
@@ -54,18 +63,25 @@ const PHASES: PhaseRow[] = [
   { phase: 'joinSent', label: '`join` sent' },
   { phase: 'joined', label: '`join` answered' },
   { phase: 'offer', label: 'subscriber offer received' },
+  { phase: 'offerApplied', label: 'offer given to the peer connection' },
+  { phase: 'answerSet', label: 'our answer set on it' },
   { phase: 'answerSent', label: 'our answer sent' },
   { phase: 'publishSent', label: '`publish` sent (our publisher offer)' },
   { phase: 'ice', label: 'subscriber ICE connected' },
   { phase: 'dtls', label: 'subscriber DTLS connected' },
   { phase: 'audio', label: 'first audio packet received' },
+  { phase: 'hostPli', label: "the host's encoder gets a key frame request (after our ICE)" },
+  { phase: 'hostKeyFrame', label: 'the host encodes a key frame' },
+  { phase: 'videoPacket', label: 'first video packet received' },
+  { phase: 'videoPli', label: 'first key frame request (PLI) sent, joins that sent one' },
   { phase: 'video', label: 'first video frame decoded' },
   { phase: 'resolved', label: '(startSession() resolved)' },
 ];
 
-const [probeScript, bareScript] = await Promise.all([
+const [probeScript, bareScript, senderWatchScript] = await Promise.all([
   pageScript('./page/join-probe.ts', 'JoinProbe'),
   pageScript('./page/bare-janus-client.ts', 'BareJanus'),
+  pageScript('./page/sender-watch.ts', 'SenderWatch'),
 ]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -87,26 +103,26 @@ function cpuSeconds(pid: number): number {
  * socket meanwhile, so that is where the join starts), `session` being when
  * startSession() was called.
  */
-async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOnly: boolean): Promise<Marks> {
+async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOnly: boolean): Promise<TimedJoin> {
   const guest = await openCallPage(guests, uid);
   try {
     const wait = mediaPhases(audioOnly);
     return await guest.page.evaluate(
-      async ({ authToken, sessionId, audioOnly, wait, timeoutMs }) => {
+      async ({ authToken, sessionId, audioOnly, wait, timeoutMs, videoMuted, detached }) => {
         const w = window as any;
         const { ParleyCalls, CallSettingsBuilder } = w.Parley;
         const { timeline } = w.JoinProbe;
         const el = document.createElement('div');
-        document.body.append(el);
-        const settings = new CallSettingsBuilder().setDefaultLayout(false).setIsAudioOnly(audioOnly).build();
+        if (!detached) document.body.append(el);
+        const settings = new CallSettingsBuilder().setDefaultLayout(false).setIsAudioOnly(audioOnly).setStartVideoMuted(videoMuted).build();
         timeline.start();
         const token = await ParleyCalls.generateToken(authToken, sessionId);
         timeline.mark('session');
         w.session = await ParleyCalls.startSession(token, settings, el);
         timeline.mark('resolved');
-        return timeline.reached(wait, timeoutMs);
+        return { marks: await timeline.reached(wait, timeoutMs), startedAt: timeline.startedAt };
       },
-      { authToken: guest.authToken, sessionId, audioOnly, wait, timeoutMs: MEDIA_TIMEOUT_MS },
+      { authToken: guest.authToken, sessionId, audioOnly, wait, timeoutMs: MEDIA_TIMEOUT_MS, videoMuted: GUEST_VIDEO_MUTED, detached: GUEST_DETACHED },
     );
   } finally {
     await guest.page.evaluate(() => (window as any).session?.endSession()).catch(() => undefined);
@@ -114,8 +130,29 @@ async function parleyJoin(guests: Stack, sessionId: string, uid: string, audioOn
   }
 }
 
+/** One join's marks, and its time zero on the wall clock. */
+interface TimedJoin {
+  marks: Marks;
+  startedAt: number;
+}
+
+/**
+ * Adds to a video join's marks when the host's encoder got the key frame request that followed the
+ * joiner's connection, and when it encoded that key frame (the host's page watches its senders).
+ */
+async function withHostKeyFrame(host: CallPage, { marks, startedAt }: TimedJoin, audioOnly: boolean): Promise<Marks> {
+  if (audioOnly || marks.dtls === undefined) return marks;
+  // From just before the joiner's ICE: the request that counts follows its connection (Janus asks once its DTLS is up).
+  const seen = await host.page.evaluate((since) => (window as any).SenderWatch.firstAfter(since), startedAt + (marks.ice ?? marks.dtls) - 20);
+  return {
+    ...marks,
+    ...(seen.pli === undefined ? {} : { hostPli: seen.pli - startedAt }),
+    ...(seen.keyFrame === undefined ? {} : { hostKeyFrame: seen.keyFrame - startedAt }),
+  };
+}
+
 /** A fresh page with no Parley code subscribes to the host's feed in Janus directly; returns its marks since the subscribe request. */
-async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): Promise<Marks> {
+async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): Promise<TimedJoin> {
   // This page talks to Janus's WebSocket directly, which the server's content security policy
   // (rightly) refuses: the bench's own page goes without it.
   const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: true });
@@ -130,7 +167,7 @@ async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): P
         const bare = (window as any).BareJanus;
         const subscription = await bare.subscribe(target);
         try {
-          return await bare.timeline.reached(wait, timeoutMs);
+          return { marks: await bare.timeline.reached(wait, timeoutMs), startedAt: bare.timeline.startedAt };
         } finally {
           await subscription.close();
         }
@@ -175,16 +212,16 @@ async function joinRounds(stack: Stack, sdks: Sdk[], sessionId: string, host: Ca
   const kind = audioOnly ? 'audio-only' : 'video';
   const last = mediaPhases(audioOnly).at(-1) as Phase;
   const runs = sdks.map((sdk, s) => async (i: number) => {
-    const marks = await parleyJoin(sdk.guests, sessionId, `bench-${kind}-guest-${s}-${i}`, audioOnly);
+    const marks = await withHostKeyFrame(host, await parleyJoin(sdk.guests, sessionId, `bench-${kind}-guest-${s}-${i}`, audioOnly), audioOnly);
     joins[s]!.parleyFromToken.push(marks);
     joins[s]!.parley.push(sinceStartSession(marks));
-    console.error(`${kind} join ${i + 1}/${JOINS}: ${sdk.name} ${marks[last]?.toFixed(0)} ms`);
+    console.error(`${kind} join ${i + 1}/${JOINS}: ${sdk.name} ${marks[last]?.toFixed(0)} ms ${videoSteps(sinceStartSession(marks))}`);
     await sleep(SETTLE_MS);
   });
   runs.push(async (i: number) => {
-    const marks = await bareJoin(stack, target, audioOnly);
+    const marks = await withHostKeyFrame(host, await bareJoin(stack, target, audioOnly), audioOnly);
     bare.push(marks);
-    console.error(`${kind} join ${i + 1}/${JOINS}: bare Janus ${marks[last]?.toFixed(0)} ms`);
+    console.error(`${kind} join ${i + 1}/${JOINS}: bare Janus ${marks[last]?.toFixed(0)} ms ${videoSteps(marks)}`);
     await sleep(SETTLE_MS);
   });
   for (let i = 0; i < JOINS; i++) {
@@ -193,11 +230,20 @@ async function joinRounds(stack: Stack, sdks: Sdk[], sessionId: string, host: Ca
   return { joins, bare };
 }
 
+/** A video join's steps from its connection to its first frame, for the progress lines. */
+function videoSteps(m: Marks): string {
+  const at = (phase: Phase) => m[phase]?.toFixed(0) ?? '—';
+  return m.video === undefined ? '' : `(dtls ${at('dtls')}, host PLI ${at('hostPli')}, host key frame ${at('hostKeyFrame')}, frame ${at('video')})`;
+}
+
 /** A Parley join's marks since startSession() (a socket opened before it is negative) instead of since generateToken(). */
 function sinceStartSession(marks: Marks): Marks {
   const zero = marks.session ?? 0;
   return Object.fromEntries(Object.entries(marks).map(([phase, ms]) => [phase, ms - zero]));
 }
+
+/** How many joins sent a PLI before (or as) their first frame was decoded. */
+const pliBeforeFrame = (joins: Marks[]): number => joins.filter((m) => m.videoPli !== undefined && m.videoPli <= (m.video ?? Infinity)).length;
 
 /** The figures that count from generateToken(), so that a socket opened there hides nothing. */
 function fromTokenLines(joins: Marks[], audioOnly: boolean): string {
@@ -275,7 +321,12 @@ try {
     ...others.map((other, i) => ({ name: `Parley ${String.fromCharCode(66 + i)}`, guests: guestsOf(other) })),
   ];
 
-  const host = await openCallPage(pages, 'bench-host');
+  // The host's page also watches its video senders' key frames (sender-watch.ts).
+  const hosts = preparingContexts(stack, async (context) => {
+    await sdk.prepare(context);
+    await context.addInitScript({ content: `${senderWatchScript}\nSenderWatch.install();` });
+  });
+  const host = await openCallPage(hosts, 'bench-host');
   await startCall(host, VIDEO_CALL);
   await sleep(2000); // the host's media is up before anyone joins
   const video = await joinRounds(stack, sdks, VIDEO_CALL, host, false);
@@ -290,13 +341,17 @@ try {
   const cpuRows = CPU_WINDOW_MS > 0 ? await janusCpuRows(pages, host) : []; // CPU_WINDOW_MS=0: joins only
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const audioPhases = PHASES.filter((r) => r.phase !== 'video');
+  const audioPhases = PHASES.filter((r) => !r.phase.startsWith('video'));
   const series = (rounds: typeof video): Series[] => [...rounds.joins.map(({ name, parley }) => ({ name, joins: parley })), { name: 'bare Janus', joins: rounds.bare }];
   const report = (rounds: typeof video, phases: PhaseRow[], audioOnly: boolean) => {
     const phase = audioOnly ? 'audio' : 'video';
     console.log(phaseTable(phases, series(rounds)));
     console.log(`\nFirst ${audioOnly ? 'audio packet received' : 'video frame decoded'}:`);
     for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.bare, j.name)}`);
+    if (!audioOnly) {
+      // A receiver asks for a key frame when video packets come but none it can start decoding from.
+      for (const s of series(rounds)) console.log(`- ${s.name}: a key frame request before the first frame in ${pliBeforeFrame(s.joins)} of ${s.joins.length} joins`);
+    }
     for (const j of rounds.joins) console.log(`\n${j.name}:\n${fromTokenLines(j.parleyFromToken, audioOnly)}`);
     console.log('');
   };

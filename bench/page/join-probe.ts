@@ -71,12 +71,19 @@ function wrapWebSocket(): void {
 function wrapPeerConnection(): void {
   const NativePeerConnection = window.RTCPeerConnection;
   class ProbedPeerConnection extends NativePeerConnection {
+    /** Whether this is the subscriber connection (it was given a remote offer), watched since. */
     #watched = false;
+
+    override setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
+      if (this.#watched) timeline.mark('answerSet');
+      return super.setLocalDescription(description);
+    }
 
     // The subscriber connection is the one that is given a remote offer (the publisher gets answers).
     override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
       if (description?.type === 'offer' && !this.#watched) {
         this.#watched = true;
+        timeline.mark('offerApplied');
         watchReceivingPeer(this, timeline);
       }
       return super.setRemoteDescription(description);

@@ -1,7 +1,7 @@
 /**
  * Runs in the browser page. Marks when a receiving peer connection gets
- * through ICE and DTLS and when its first audio packet and first decoded video
- * frame show up in getStats(). The Parley probe and the bare Janus client
+ * through ICE and DTLS and when its first audio packet, first video packet, first
+ * key frame request (PLI) and first decoded video frame show up in getStats(). The Parley probe and the bare Janus client
  * both use it, so both are measured the same way.
  */
 import type { Timeline } from './timeline.ts';
@@ -25,7 +25,10 @@ export function watchReceivingPeer(pc: RTCPeerConnection, timeline: Timeline): (
       report.forEach((r) => {
         if (r.type !== 'inbound-rtp') return;
         if (r.kind === 'audio' && r.packetsReceived > 0) timeline.mark('audio');
-        if (r.kind === 'video' && r.framesDecoded > 0) timeline.mark('video');
+        if (r.kind !== 'video') return;
+        if (r.packetsReceived > 0) timeline.mark('videoPacket');
+        if (r.pliCount > 0) timeline.mark('videoPli');
+        if (r.framesDecoded > 0) timeline.mark('video');
       });
       await new Promise((resolve) => setTimeout(resolve, STATS_POLL_MS));
     }

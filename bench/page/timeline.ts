@@ -16,6 +16,10 @@ export type Phase =
   | 'joined'
   /** the first subscriber offer arrived */
   | 'offer'
+  /** the page handed the subscriber offer to its peer connection (setRemoteDescription called) */
+  | 'offerApplied'
+  /** the page set its answer on the subscriber connection (setLocalDescription called) */
+  | 'answerSet'
   /** our answer to the subscriber offer went out (Parley: `subscriber.answer`; bare: Janus `start`) */
   | 'answerSent'
   /** our `publish` request (the publisher's offer) went out */
@@ -26,6 +30,14 @@ export type Phase =
   | 'dtls'
   /** inbound-rtp audio packetsReceived > 0 */
   | 'audio'
+  /** the host's page saw a key frame request (PLI) reach its video encoder (bench/page/sender-watch.ts) */
+  | 'hostPli'
+  /** the host's page encoded a key frame after that request */
+  | 'hostKeyFrame'
+  /** inbound-rtp video packetsReceived > 0 */
+  | 'videoPacket'
+  /** inbound-rtp video pliCount > 0: the receiver asked for a key frame (the first one it was sent did not reach it) */
+  | 'videoPli'
   /** inbound-rtp video framesDecoded > 0 */
   | 'video'
   /** startSession() resolved (the SDK has joined and published) */
@@ -37,6 +49,11 @@ export class Timeline {
   readonly marks: Marks = {};
   #t0 = performance.now();
   readonly #waiters = new Set<() => void>();
+
+  /** Time zero on the wall clock (ms), to compare with other pages' clocks. */
+  get startedAt(): number {
+    return performance.timeOrigin + this.#t0;
+  }
 
   /** Time zero: the call being measured is about to be made. */
   start(): void {
