@@ -199,7 +199,8 @@ describe('what the controls do', () => {
       w.session.stayInSession = () => w.stayCalls++;
       w.idleListener({ secondsLeft: 60 });
     });
-    expect(await dialog.isVisible()).toBe(true);
+    // The dialog's code is a chunk loaded when it first shows (ui/default/on-demand.ts).
+    await expect.poll(() => dialog.isVisible()).toBe(true);
     expect(await dialog.textContent()).toContain('60 s');
     await eventually(() => dialog.getAttribute('data-seconds-left'), (s) => Number(s) <= 59, 3_000, 'the countdown');
     await screenshot(alice.page, 'idle-warning', alice.page.locator('#call'));
