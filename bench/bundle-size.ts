@@ -94,9 +94,10 @@ async function appBundle(contents: string, lib: string): Promise<{ entry: number
   const entry = js.find((f) => f.path.endsWith('stdin.js'))!;
   const bytes = new Map(js.map((f) => [f.path.split('/').pop()!, f.contents]));
   const call = defaultUiCallFiles(bytes, 'stdin.js');
-  // Parts in a chunk the call does not load are named apart (the plain layout, the ringing screen's drawing).
+  // Parts in a chunk the call does not load are named apart (the plain layout, the ringing screen's drawing; the UI's
+  // on-demand parts say so in their name already).
   const parts = js.flatMap((f) =>
-    partsOf(f.text, maps.get(f.path)).map((p) => (call.has(f.path.split('/').pop()!) ? p : { ...p, name: `${p.name} (a chunk a call does not load)` })),
+    partsOf(f.text, maps.get(f.path)).map((p) => (call.has(f.path.split('/').pop()!) || ON_DEMAND.test(p.name) ? p : { ...p, name: `${p.name} (a chunk a call does not load)` })),
   );
   return {
     entry: gzip(entry.contents),
@@ -133,9 +134,14 @@ interface Part {
   gzipped: number;
 }
 
+/** The default UI's parts a call loads only when it shows them (ui/default/on-demand.ts, float-drag.ts). */
+const ON_DEMAND_FILES = /^sdk\/src\/ui\/default\/(dialogs|dialog-style|idle-dialog|switch-dialog|screen-stage|pip|audio-menu|drag)\.ts$/;
+const ON_DEMAND = /on demand/;
+
 /** Which part a source file belongs to: the default UI's larger files on their own, else its folder. */
 function partName(source: string): string {
   const path = source.replace(/^.*?packages\//, '');
+  if (ON_DEMAND_FILES.test(path)) return 'ui/default/ on demand: dialogs, screen share, PiP, audio menu, dragging (chunks a call loads when it shows them)';
   if (/^sdk\/src\/ui\/default\/(default-ui|styles|ringing-screen|ringing-card|dom|controls|tile)\.ts$/.test(path)) return path.replace('sdk/src/', '');
   if (path.startsWith('sdk/src/ui/default/')) return 'ui/default/ (the other files)';
   if (path.startsWith('sdk/src/ui/')) return path.replace('sdk/src/', '');
@@ -251,7 +257,7 @@ async function ours(): Promise<Row[]> {
       version,
       minified: servedCall.reduce((sum, c) => sum + c.length, 0),
       gzipped: withUi,
-      note: `goal ≤ ${GOAL_KB} kB gzipped: ${withUi <= GOAL_KB * 1000 ? 'met' : 'NOT met'}; what a call with the default UI loads: parley.js alone ${kB(gzip(code))} kB, the default UI a chunk loaded only for setDefaultLayout(true); every file ${kB(allFiles)} kB (the plain layout and the ringing screen's drawing are chunks of their own)`,
+      note: `goal ≤ ${GOAL_KB} kB gzipped: ${withUi <= GOAL_KB * 1000 ? 'met' : 'NOT met'}; what a call with the default UI loads: parley.js alone ${kB(gzip(code))} kB, the default UI a chunk loaded only for setDefaultLayout(true); every file ${kB(allFiles)} kB (the plain layout, the ringing screen's drawing and the default UI's on-demand parts are chunks of their own)`,
     },
     {
       name: '`@parley/sdk` from npm in a seed-style app (the packages test\'s `seed-app.ts`: `ParleyCalls`, every setter, every in-call method)',
@@ -308,10 +314,12 @@ Measured ${date} with \`npm run bench:size\` (\`bench/bundle-size.ts\`), Node ${
 Ours: the files the server serves at \`/sdk/parley.js\` (\`packages/sdk/build.mjs\`: esbuild, minified, ESM, the default
 UI a chunk of its own), and the npm package's \`dist/lib\` bundled by an app (esbuild, minified, split). With the UI, the
 figure counts every file a call with the default UI downloads: the entry, the default UI's chunk, and every chunk either
-imports; the plain layout and what the ringing screen draws are chunks a page loads only when it uses them (their size
-is in the notes). \`tests/packages/packages.int.test.ts\` holds an installed \`npm pack\` of it to ≤ 20 kB without the UI
-(its headless app) and, with the UI, to the budget written there (its seed-style app): the goal is 32 kB, not met since
-issue 13 (below). The rows of those two apps bundle the test's snippets (\`tests/packages/app\`) against this build.
+imports; the plain layout and what the ringing screen draws are chunks a page loads only when it uses them, and the
+default UI's dialogs, screen share stage, picture-in-picture, audio menu and dragging are chunks a call loads the first
+time it shows them (their size is in the notes and the part table). \`tests/packages/packages.int.test.ts\` holds an
+installed \`npm pack\` of it to ≤ 20 kB without the UI (its headless app) and to ≤ 32 kB with the UI (its seed-style
+app): issue 15's goals, the second met again in session 7 (below). The rows of those two apps bundle the test's snippets
+(\`tests/packages/app\`) against this build.
 Each other SDK is its npm package's main entry bundled the same way (esbuild, minify, \`platform: browser\`,
 \`format: esm\`, every export kept) and gzipped at level 9 with \`node:zlib\`; 1 kB = 1000 bytes.
 
