@@ -388,11 +388,12 @@ export class DefaultCallUI implements SessionView {
     const uids = tiles.map((t) => t.uid);
     const local = tiles.find((t) => t.user.isLocalUser)?.uid;
     const speaker = this.#speaker !== local ? this.#speaker : undefined;
-    const sharing = this.#sharer !== undefined;
+    // A share takes the stage once its code is there (the layout stays as it was meanwhile).
+    const screen = this.#sharer === undefined ? undefined : this.#screen.part?.el;
+    const sharing = screen !== undefined;
     const p = sharing ? placeBesideShare(uids) : place(this.#mode, uids, local, this.#pinned ?? speaker);
     const el = (uid: string) => this.#tiles.get(uid)!.el;
-    const screen = this.#screen.part?.el;
-    fill(this.#stage, sharing ? (screen ? [screen] : []) : p.stage.map(el));
+    fill(this.#stage, screen ? [screen] : p.stage.map(el));
     fill(this.#strip, p.strip.map(el));
     fill(this.#float, p.float ? [el(p.float)] : []);
     const placed = new Set([...p.stage, ...p.strip, ...(p.float ? [p.float] : [])]);
