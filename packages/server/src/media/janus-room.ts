@@ -15,7 +15,10 @@ import type { PluginData } from './janus-types.ts';
 export const VIDEOROOM = 'janus.plugin.videoroom';
 /** VideoRoom's "no such room" code: destroying a room that is gone is fine. */
 export const NO_SUCH_ROOM = 426;
-/** Janus rate-limits key frame requests: after the first, ask again once new recorders have settled. */
+/**
+ * A key frame request can bring nothing (Chromium's encoder answers one per 300 ms; Janus 1.1.2 passes
+ * one a second to a feed from another node): after the first, ask again once new recorders have settled.
+ */
 const KEYFRAME_RETRY_MS = [1_000, 2_500];
 /** Handles attached ahead per room: one joining participant's publisher and subscriber. */
 const PREPARED_HANDLES = 2;

@@ -38,9 +38,9 @@ const viewKey = (uid: string, source: string): string => `${source}:${uid}`;
 
 /**
  * What Janus does with a video line nobody configured: sends it, at the top layer. Telling it
- * so again is not free — each substream change asks the publisher for a key frame, and Janus
- * keeps one such request a second per publisher, so a configure sent while the subscriber's
- * connection is still being set up spends the request its `connected` key frame needs.
+ * so again is not free — each substream change asks the publisher for a key frame, and the
+ * publisher's encoder (Chromium) answers one request per 300 ms, so a configure sent while the
+ * subscriber's connection is still being set up spends the request its `connected` key frame needs.
  */
 const JANUS_DEFAULT: VideoChoice = { send: true, layer: TOP_LAYER };
 
@@ -205,8 +205,9 @@ export class SubscriberVideo {
   /**
    * A feed that resumes, or switches to another layer, needs a key frame of that layer: its
    * publisher is asked now and again after each of DEFAULTS.simulcast.keyFrameAgainMs — measured
-   * in e2e, the first request often brings nothing (Janus keeps one keyframe request a second per
-   * publisher, and another subscriber's may have spent it), and a switch then waits for the
+   * in e2e, the first request often brings nothing (Chromium's encoder answers one request per 300 ms,
+   * Janus 1.1.2 passes a feed from another node one a second, and another subscriber's request may
+   * have spent it), and a switch then waits for the
    * encoder's next key frame of its own, which can be many seconds away.
    */
   #askForKeyFrames(feeds: ReadonlySet<number>): void {
