@@ -282,8 +282,7 @@ export class CallSession implements SessionView {
 
   /** Their subscriber connection carries media again after an ICE restart: as when it first came up, its publishers send key frames. */
   subscriberRestored(view: ParticipantView): void {
-    const participant = this.#member(view);
-    participant.subscriberConnected(participant.subscribedFeeds);
+    this.#member(view).subscriberRestored();
   }
 
   /** How the participant's client shows each remote video (the layer each feed sends them): like a candidate, straight to their subscription. */

@@ -16,7 +16,7 @@ export interface SubscriptionOwner {
   readonly log: Logger;
   /** Sends to the participant's client if it is connected (an offer made while away is sent again on resume). */
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
-  /** Media can flow to the client now: the feeds it receives should send a key frame at once. */
+  /** The publishers of `feeds` should send a key frame now (someone starts receiving them). */
   subscriberConnected(feeds: ReadonlySet<number>): void;
   /** The feed's publisher is in trouble on its own uplink: losses of its media are not this participant's. */
   senderInTrouble(feedId: number): boolean;
@@ -43,6 +43,11 @@ export class ParticipantSubscription {
   /** The feeds the subscriber connection receives. */
   get feeds(): ReadonlySet<number> {
     return this.#feeds;
+  }
+
+  /** Media can flow to the client now (the connection came up, or back after an ICE restart): the feeds it receives send key frames. */
+  mediaFlows(): void {
+    this.video.askForKeyFrames(new Set(this.#feeds));
   }
 
   get tracks(): readonly ReceivedTrack[] {
@@ -143,7 +148,7 @@ export class ParticipantSubscription {
       return undefined;
     }
     subscriber.on('candidate', (candidate) => this.owner.send('trickle', { target: 'subscriber', candidate }));
-    subscriber.on('connected', () => this.owner.subscriberConnected(this.#feeds));
+    subscriber.on('connected', () => this.mediaFlows());
     subscriber.on('disconnected', (reason) => this.owner.log.info({ uid: this.owner.uid, reason }, 'subscriber hung up'));
     subscriber.on('slowLink', (info) => {
       this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link');

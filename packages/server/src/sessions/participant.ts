@@ -210,6 +210,11 @@ export class SessionParticipant implements ParticipantView {
     this.#hooks.subscriberConnected(this, feeds);
   }
 
+  /** Their subscriber connection carries media again (after an ICE restart): its feeds send key frames, as when it first came up. */
+  subscriberRestored(): void {
+    this.#subscription.mediaFlows();
+  }
+
   senderInTrouble(feedId: number): boolean {
     return this.#hooks.senderInTrouble(feedId);
   }

@@ -63,7 +63,7 @@ describe("a subscriber's video layers", () => {
     ]);
     await settle();
     expect(last()).toEqual([{ mid: '3', send: true, layer: 0 }]);
-    // The switch waits for a key frame of the small layer: asked now and again, in case Janus spent its one a second.
+    // The switch waits for a key frame of the small layer: asked now and again, in case the encoder's one request per 300 ms was spent.
     await vi.advanceTimersByTimeAsync(1_100);
     expect(keyFramesAskedOf).toEqual([[BOB], [BOB], [BOB]]);
   });
@@ -79,6 +79,22 @@ describe("a subscriber's video layers", () => {
     expect(keyFramesAskedOf).toEqual([[BOB]]);
     await vi.advanceTimersByTimeAsync(1_100);
     expect(keyFramesAskedOf).toEqual([[BOB], [BOB], [BOB]]);
+  });
+
+  it('asks again for every feed still waiting: a connection that came up, then one of its feeds switching layer', async () => {
+    const { video, keyFramesAskedOf } = carol();
+    video.askForKeyFrames(new Set([ALICE, BOB])); // the connection came up
+    await vi.advanceTimersByTimeAsync(100);
+    video.setViews([
+      { uid: 'alice', source: 'camera', width: 1280, height: 720 },
+      { uid: 'bob', source: 'camera', width: 240, height: 135 },
+    ]);
+    await settle();
+    await vi.advanceTimersByTimeAsync(1_100);
+    // Bob's switch did not cancel Alice's requests again: both are asked at +300 and +1100 ms after the switch.
+    expect(keyFramesAskedOf).toEqual([[ALICE, BOB], [BOB], [ALICE, BOB], [ALICE, BOB]]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(keyFramesAskedOf).toHaveLength(4);
   });
 
   it('gives a one-to-one call the full picture whatever the tile', async () => {

@@ -53,6 +53,8 @@ export class SubscriberVideo {
   #describe: DescribeTrack = () => undefined;
   #running: Promise<void> | undefined;
   #keyFramesAgain: NodeJS.Timeout[] = [];
+  /** The feeds the next of those requests is for. */
+  readonly #askAgain = new Set<number>();
   #again = false;
 
   constructor(
@@ -199,22 +201,30 @@ export class SubscriberVideo {
       this.owner.log.warn({ err: error, uid: this.owner.uid }, 'setting subscriber video failed');
       return;
     }
-    if (needKeyFrame.size > 0) this.#askForKeyFrames(needKeyFrame);
+    if (needKeyFrame.size > 0) this.askForKeyFrames(needKeyFrame);
   }
 
   /**
-   * A feed that resumes, or switches to another layer, needs a key frame of that layer: its
-   * publisher is asked now and again after each of DEFAULTS.simulcast.keyFrameAgainMs — measured
-   * in e2e, the first request often brings nothing (Chromium's encoder answers one request per 300 ms,
-   * Janus 1.1.2 passes a feed from another node one a second, and another subscriber's request may
-   * have spent it), and a switch then waits for the
-   * encoder's next key frame of its own, which can be many seconds away.
+   * A feed that starts sending to the participant — their connection came up or back, the feed
+   * resumed or switched to another layer — needs a key frame (of that layer): its publisher is
+   * asked now and again after each of DEFAULTS.simulcast.keyFrameAgainMs. Measured in e2e, the first
+   * request often brings nothing: Chromium's encoder answers one request per 300 ms and another
+   * subscriber's may have spent it, and the client's own request for a feed from another Janus node
+   * waits up to a second there (Janus 1.1.2 passes such a feed one a second). Without the next
+   * request the video waits for that, or for the encoder's next key frame of its own, which can be
+   * many seconds away.
    */
-  #askForKeyFrames(feeds: ReadonlySet<number>): void {
+  askForKeyFrames(feeds: ReadonlySet<number>): void {
     this.owner.subscriberConnected(feeds);
+    // Asked again together with any feeds still waiting for their own requests again, the timers starting over.
+    for (const feed of feeds) this.#askAgain.add(feed);
     for (const t of this.#keyFramesAgain) clearTimeout(t);
-    this.#keyFramesAgain = DEFAULTS.simulcast.keyFrameAgainMs.map((ms) => {
-      const timer = setTimeout(() => this.owner.subscriberConnected(feeds), ms);
+    const again = DEFAULTS.simulcast.keyFrameAgainMs;
+    this.#keyFramesAgain = again.map((ms, i) => {
+      const timer = setTimeout(() => {
+        this.owner.subscriberConnected(new Set(this.#askAgain));
+        if (i === again.length - 1) this.#askAgain.clear();
+      }, ms);
       timer.unref();
       return timer;
     });
