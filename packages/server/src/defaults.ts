@@ -34,7 +34,7 @@ export const DEFAULTS = {
     settleMs: 2_000, // ms after a step in which slow-link reports still belong to the layer before
     raiseAfterQuietMs: 10_000, // ms without a slow link before a limited link goes one layer up
     probeAfterMs: 5_000, // ms a paused link waits, quiet, before trying the lowest layer again
-    keyFrameAgainMs: [300, 1_100], // ms after a feed resumes for one subscriber: its key frame requests after the first (an encoder answers one per 300 ms; a feed from another Janus node gets one a second)
+    keyFrameAgainMs: [300, 1_100], // ms after a subscriber starts receiving a feed (connection up or back, resume, layer switch): its key frame requests after the first (an encoder answers one per 300 ms; a feed from another Janus node gets one a second)
     congestedLossPercent: 10, // % of what Janus sent a subscriber lost (its stats, from the receiver reports): a layer down, like a slow link
   },
   /** When a receiver's losses are its sender's fault (sessions/sender-health.ts), they do not step the receiver down. */
