@@ -6,6 +6,7 @@
  * unpublished instead (as a remote publisher removed on another node is), Janus offers
  * the change itself ('updated'), and holds every later update until that offer is
  * answered — so the session must forward it to the browser (SubscriptionManager.offerChange).
+ * Our unsubscribe names our own m-lines: by feed, Janus skips one whose publisher is leaving.
  */
 import type { SubscriptionChange } from './media-backend.ts';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,6 +71,16 @@ describe("a subscriber's renegotiations when a publisher goes (real Janus)", () 
     await cleo.renegotiate(withDan);
     await until(() => (cleo.received.get(`${DAN}:video`) ?? 0) > 0, "Cleo receives Dan's video");
     expect(janusChanges).toEqual([]);
+  }, 30_000);
+
+  it("Bob's publisher leaving while we unsubscribe him: his m-lines go inactive, though Janus no longer finds his feed", async () => {
+    const { bob, subscriber, cleo } = await cleoReceivesAnnAndBob();
+    const leaving = bob.close(); // Janus takes 'leave' first: Bob's feed is gone from the room before his streams are
+    const dropped = await subscriber.unsubscribe([BOB]);
+    await leaving;
+    expect(feedsOf(dropped)).toEqual([ANN]);
+    await cleo.renegotiate(dropped);
+    expect(feedsOf({ offer: null, tracks: subscriber.tracks })).toEqual([ANN]);
   }, 30_000);
 
   it("Bob is unpublished: Janus's own offer must be answered, or Dan's subscription is held (no offer) for good", async () => {

@@ -94,9 +94,12 @@ export class JanusSubscriber extends TypedEmitter<SubscriberEvents> implements M
   /** Removes all streams of these feeds; a null offer means nothing changed. */
   unsubscribe(feedIds: readonly number[]): Promise<SubscriptionChange> {
     return this.#queue.run(async () => {
-      const known = feedIds.filter((id) => this.#tracks.some((t) => t.feedId === id && t.active));
-      if (!this.#joined || known.length === 0) return { offer: null, tracks: this.tracks };
-      return this.#change({ request: 'update', unsubscribe: known.map((feed) => ({ feed })) });
+      // By our own m-lines, not by feed: Janus skips a feed whose publisher it is still tearing down (left,
+      // not yet cleaned up), and that feed's m-lines would stay active (janus-subscriber.int.test.ts).
+      const gone = new Set(feedIds);
+      const mids = this.#tracks.filter((t) => gone.has(t.feedId) && t.active && t.kind !== 'data').map((t) => t.mid);
+      if (!this.#joined || mids.length === 0) return { offer: null, tracks: this.tracks };
+      return this.#change({ request: 'update', unsubscribe: mids.map((mid) => ({ sub_mid: mid })) });
     });
   }
 
