@@ -101,10 +101,12 @@ export class SessionLeases extends TypedEmitter<SessionLeasesEvents> {
     return redisCommand('reading session leases', () => this.#opts.redis.mget(...sessionIds.map((s) => this.#key(s))));
   }
 
-  /** How long the session's lease lasts unless renewed, in ms; 0 when nobody holds it. */
+  /** How long the session's lease lasts unless renewed, in ms; 0 only when nobody holds it. */
   async timeLeft(sessionId: string): Promise<number> {
     const ms = await redisCommand('reading a session lease', () => this.#opts.redis.pttl(this.#key(sessionId)));
-    return Math.max(ms, 0);
+    // PTTL is -2 once the lease is gone, and 0 in its last millisecond, when it is still held: a process
+    // reading 0 as gone took over too soon, failed to win the lease, and a join then made a new, empty session.
+    return ms < 0 ? 0 : Math.max(ms, 1);
   }
 
   holds(sessionId: string): boolean {
