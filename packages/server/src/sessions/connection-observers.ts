@@ -13,7 +13,7 @@ import type { ParticipantHooks, SessionParticipant } from './participant.ts';
 import { SenderHealth } from './sender-health.ts';
 
 /** The participant hooks answered here; the session answers the rest on its queue. */
-export type ConnectionHooks = Pick<ParticipantHooks, 'subscriberConnected' | 'talking' | 'connectionStats' | 'receiving' | 'senderInTrouble'>;
+export type ConnectionHooks = Pick<ParticipantHooks, 'keyFramesWanted' | 'talking' | 'connectionStats' | 'receiving' | 'senderInTrouble'>;
 
 export class ConnectionObservers {
   /** Whose uplink is in trouble now, so their receivers' losses are not read as the receivers' own. */
@@ -31,7 +31,7 @@ export class ConnectionObservers {
   ) {
     this.#keyFrames = new KeyFrameRequests(members, log);
     this.hooks = {
-      subscriberConnected: (_, feeds) => this.#keyFrames.forFeeds(feeds),
+      keyFramesWanted: (_, feeds) => this.#keyFrames.forFeeds(feeds),
       talking: (p, talking) => {
         if (p.state !== 'left') speaker.talking(p.uid, talking);
       },

@@ -17,7 +17,7 @@ export class KeyFrameRequests {
     private readonly log: Logger,
   ) {}
 
-  /** The publishers of `feeds` send a key frame now (someone's subscriber connection just came up). */
+  /** The publishers of `feeds` send a key frame now (someone starts receiving them). */
   forFeeds(feeds: ReadonlySet<number>): void {
     for (const p of this.members()) {
       if (p.publishedFeeds.some((feed) => feeds.has(feed))) this.#ask(p);

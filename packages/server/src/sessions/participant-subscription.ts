@@ -17,7 +17,7 @@ export interface SubscriptionOwner {
   /** Sends to the participant's client if it is connected (an offer made while away is sent again on resume). */
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
   /** The publishers of `feeds` should send a key frame now (someone starts receiving them). */
-  subscriberConnected(feeds: ReadonlySet<number>): void;
+  keyFramesWanted(feeds: ReadonlySet<number>): void;
   /** The feed's publisher is in trouble on its own uplink: losses of its media are not this participant's. */
   senderInTrouble(feedId: number): boolean;
   /** The media server's view of the subscriber connection, without what senders in trouble lost (for the participant's network quality). */

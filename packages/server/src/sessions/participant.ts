@@ -78,8 +78,8 @@ export interface ParticipantHooks {
   publisherConnected(participant: SessionParticipant): void;
   /** Their screen share's publisher connection is up: its tracks can become publications. */
   screenConnected(participant: SessionParticipant): void;
-  /** Their subscriber connection is up: the publishers of `feeds` should send key frames now. */
-  subscriberConnected(participant: SessionParticipant, feeds: ReadonlySet<number>): void;
+  /** They start receiving `feeds` (connection up or back, a resume, a layer switch): their publishers should send key frames now. */
+  keyFramesWanted(participant: SessionParticipant, feeds: ReadonlySet<number>): void;
   talking(participant: SessionParticipant, talking: boolean): void;
   /** The media server's view of their camera publisher or subscriber connection. */
   connectionStats(participant: SessionParticipant, connection: 'publisher' | 'subscriber', stats: ConnectionStats): void;
@@ -206,8 +206,8 @@ export class SessionParticipant implements ParticipantView {
     this.#link?.send(event, data);
   }
 
-  subscriberConnected(feeds: ReadonlySet<number>): void {
-    this.#hooks.subscriberConnected(this, feeds);
+  keyFramesWanted(feeds: ReadonlySet<number>): void {
+    this.#hooks.keyFramesWanted(this, feeds);
   }
 
   /** Their subscriber connection carries media again (after an ICE restart): its feeds send key frames, as when it first came up. */

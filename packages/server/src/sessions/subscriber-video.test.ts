@@ -29,7 +29,7 @@ function carol(tracks = TRACKS, troubled: ReadonlySet<number> = new Set()) {
       send: (event, data) => {
         if (event === 'subscriber.videoPaused') told.push(data as ServerEvents['subscriber.videoPaused']);
       },
-      subscriberConnected: (feeds) => keyFramesAskedOf.push([...feeds]),
+      keyFramesWanted: (feeds) => keyFramesAskedOf.push([...feeds]),
       senderInTrouble: (feedId) => troubled.has(feedId),
     },
     TIMING,

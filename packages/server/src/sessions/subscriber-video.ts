@@ -19,8 +19,8 @@ export interface SubscriberVideoOwner {
   readonly uid: string;
   readonly log: Logger;
   send<E extends ServerEventName>(event: E, data: ServerEvents[E]): void;
-  /** These feeds send to the participant again after a pause: their publishers should send a key frame now. */
-  subscriberConnected(feeds: ReadonlySet<number>): void;
+  /** The participant starts receiving these feeds (again, or at another layer): their publishers should send a key frame now. */
+  keyFramesWanted(feeds: ReadonlySet<number>): void;
   /** The feed's publisher is in trouble on its own uplink (sender-health.ts): losses of its media are not the participant's. */
   senderInTrouble(feedId: number): boolean;
 }
@@ -215,14 +215,14 @@ export class SubscriberVideo {
    * many seconds away.
    */
   askForKeyFrames(feeds: ReadonlySet<number>): void {
-    this.owner.subscriberConnected(feeds);
+    this.owner.keyFramesWanted(feeds);
     // Asked again together with any feeds still waiting for their own requests again, the timers starting over.
     for (const feed of feeds) this.#askAgain.add(feed);
     for (const t of this.#keyFramesAgain) clearTimeout(t);
     const again = DEFAULTS.simulcast.keyFrameAgainMs;
     this.#keyFramesAgain = again.map((ms, i) => {
       const timer = setTimeout(() => {
-        this.owner.subscriberConnected(new Set(this.#askAgain));
+        this.owner.keyFramesWanted(new Set(this.#askAgain));
         if (i === again.length - 1) this.#askAgain.clear();
       }, ms);
       timer.unref();
