@@ -45,9 +45,9 @@ export function phaseTable(rows: PhaseRow[], series: Series[]): string {
 }
 
 /** "Parley p50 / bare p50 = 2.4×" for the phase both are judged by. */
-export function ratioLine(phase: Phase, parley: Marks[], bare: Marks[], name = 'Parley'): string {
+export function ratioLine(phase: Phase, parley: Marks[], bare: Marks[], name = 'Parley', bareName = 'bare Janus'): string {
   const p = percentile(valuesOf(parley, phase), 50);
   const b = percentile(valuesOf(bare, phase), 50);
   if (p === undefined || b === undefined) return 'ratio: not measured';
-  return `${name} p50 / bare Janus p50 = ${p.toFixed(0)} / ${b.toFixed(0)} ms = **${(p / b).toFixed(2)}×**`;
+  return `${name} p50 / ${bareName} p50 = ${p.toFixed(0)} / ${b.toFixed(0)} ms = **${(p / b).toFixed(2)}×**`;
 }

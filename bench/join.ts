@@ -5,7 +5,9 @@
  * (bench/page/join-probe.ts). Alternating with those joins, a bare Janus
  * client with no Parley code (bench/page/bare-janus-client.ts) subscribes to
  * the same host's feed in the same Janus, timed from its subscribe request:
- * the baseline. Then the same for audio-only calls, then Janus's CPU with 2, 4
+ * the baseline; and a bare client that also opens its devices and publishes
+ * at the same moment, as every joining client must (BARE_PUBLISHING=0 leaves
+ * it out). Then the same for audio-only calls, then Janus's CPU with 2, 4
  * and 6 participants in one call (CPU_WINDOW_MS=0 leaves that out). Run with
  * `npm run bench:join` (inside a private network namespace); prints markdown.
  * SDK_B names other builds of the served SDK (folders laid out as
@@ -34,7 +36,8 @@ import { type CallPage, launchChromium, openCallPage, PAGE_INIT_SCRIPT, type Sta
 import { pinnedSdk, preparingContexts } from './bench-contexts.ts';
 import { type PhaseRow, percentile, phaseTable, ratioLine, type Series, valuesOf } from './join-report.ts';
 import { pageScript } from './page-script.ts';
-import type { BareTarget } from './page/bare-janus-client.ts';
+import { DEFAULTS as SDK_DEFAULTS } from '../packages/sdk/src/defaults.ts';
+import type { BarePublish, BareTarget } from './page/bare-janus-client.ts';
 import type { Marks, Phase } from './page/timeline.ts';
 
 const JOINS = Number(process.env.JOINS ?? 10);
@@ -49,6 +52,8 @@ const ON_POSTGRES = process.env.JOIN_STORE === 'postgres';
 const GUEST_VIDEO_MUTED = process.env.GUEST_VIDEO_MUTED === '1';
 /** Guests draw their call into an element outside the document: what drawing it costs the join. */
 const GUEST_DETACHED = process.env.GUEST_DETACHED === '1';
+/** The bare client that publishes too: what a join that sends as well as receives costs without Parley. */
+const BARE_PUBLISHING = process.env.BARE_PUBLISHING !== '0';
 /** A join that has not shown media by then fails the run. */
 const MEDIA_TIMEOUT_MS = 20_000;
 /** After each join is torn down, so the next one starts in a quiet call. */
@@ -66,6 +71,8 @@ const PHASES: PhaseRow[] = [
   { phase: 'offerApplied', label: 'offer given to the peer connection' },
   { phase: 'answerSet', label: 'our answer set on it' },
   { phase: 'answerSent', label: 'our answer sent' },
+  { phase: 'candidateGathered', label: 'our first ICE candidate gathered' },
+  { phase: 'candidateSent', label: 'our first ICE candidate sent' },
   { phase: 'publishSent', label: '`publish` sent (our publisher offer)' },
   { phase: 'ice', label: 'subscriber ICE connected' },
   { phase: 'dtls', label: 'subscriber DTLS connected' },
@@ -151,8 +158,11 @@ async function withHostKeyFrame(host: CallPage, { marks, startedAt }: TimedJoin,
   };
 }
 
-/** A fresh page with no Parley code subscribes to the host's feed in Janus directly; returns its marks since the subscribe request. */
-async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): Promise<TimedJoin> {
+/**
+ * A fresh page with no Parley code subscribes to the host's feed in Janus directly (and with `publish`
+ * publishes its own devices at the same moment); returns its marks since the subscribe request.
+ */
+async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean, publish?: BarePublish): Promise<TimedJoin> {
   // This page talks to Janus's WebSocket directly, which the server's content security policy
   // (rightly) refuses: the bench's own page goes without it.
   const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'], bypassCSP: true });
@@ -163,16 +173,16 @@ async function bareJoin(stack: Stack, target: BareTarget, audioOnly: boolean): P
     await page.addScriptTag({ content: bareScript });
     const wait = mediaPhases(audioOnly);
     return await page.evaluate(
-      async ({ target, wait, timeoutMs }) => {
+      async ({ target, publish, wait, timeoutMs }) => {
         const bare = (window as any).BareJanus;
-        const subscription = await bare.subscribe(target);
+        const subscription = await bare.subscribe(target, publish);
         try {
           return { marks: await bare.timeline.reached(wait, timeoutMs), startedAt: bare.timeline.startedAt };
         } finally {
           await subscription.close();
         }
       },
-      { target, wait, timeoutMs: MEDIA_TIMEOUT_MS },
+      { target, publish, wait, timeoutMs: MEDIA_TIMEOUT_MS },
     );
   } finally {
     await context.close();
@@ -186,6 +196,14 @@ function bareTarget(stack: Stack, sessionId: string, uid: string): BareTarget {
   const host = session?.participants.get(uid);
   if (!janusUrl || !session?.room || !host?.publishing) throw new Error(`${uid} is not publishing in ${sessionId} on an embedded Janus`);
   return { janusUrl, room: session.room.id, feed: host.feedId };
+}
+
+/** What the publishing bare client sends: the SDK's own device constraints and camera layers. */
+function barePublish(stack: Stack, audioOnly: boolean): BarePublish {
+  const adminKey = stack.server.media?.process?.adminKey;
+  if (!adminKey) throw new Error('the bare publishing client needs the embedded Janus');
+  const encodings = SDK_DEFAULTS.simulcastLayers.map((layer) => ({ ...layer, active: true }));
+  return { adminKey, audio: SDK_DEFAULTS.audio, ...(audioOnly ? {} : { video: SDK_DEFAULTS.video }), encodings };
 }
 
 /** The guests of one SDK build: their contexts get that bundle (and the probe). */
@@ -209,6 +227,7 @@ async function joinRounds(stack: Stack, sdks: Sdk[], sessionId: string, host: Ca
   const target = bareTarget(stack, sessionId, host.uid);
   const joins: SdkJoins[] = sdks.map(({ name }) => ({ name, parley: [], parleyFromToken: [] }));
   const bare: Marks[] = [];
+  const barePublishing: Marks[] = [];
   const kind = audioOnly ? 'audio-only' : 'video';
   const last = mediaPhases(audioOnly).at(-1) as Phase;
   const runs = sdks.map((sdk, s) => async (i: number) => {
@@ -224,10 +243,19 @@ async function joinRounds(stack: Stack, sdks: Sdk[], sessionId: string, host: Ca
     console.error(`${kind} join ${i + 1}/${JOINS}: bare Janus ${marks[last]?.toFixed(0)} ms ${videoSteps(marks)}`);
     await sleep(SETTLE_MS);
   });
+  if (BARE_PUBLISHING) {
+    const publish = barePublish(stack, audioOnly);
+    runs.push(async (i: number) => {
+      const marks = await withHostKeyFrame(host, await bareJoin(stack, target, audioOnly, publish), audioOnly);
+      barePublishing.push(marks);
+      console.error(`${kind} join ${i + 1}/${JOINS}: bare Janus, publishing too ${marks[last]?.toFixed(0)} ms ${videoSteps(marks)}`);
+      await sleep(SETTLE_MS);
+    });
+  }
   for (let i = 0; i < JOINS; i++) {
     for (let k = 0; k < runs.length; k++) await runs[(i + k) % runs.length]!(i);
   }
-  return { joins, bare };
+  return { joins, bare, barePublishing };
 }
 
 /** A video join's steps from its connection to its first frame, for the progress lines. */
@@ -342,12 +370,20 @@ try {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const audioPhases = PHASES.filter((r) => !r.phase.startsWith('video'));
-  const series = (rounds: typeof video): Series[] => [...rounds.joins.map(({ name, parley }) => ({ name, joins: parley })), { name: 'bare Janus', joins: rounds.bare }];
+  const series = (rounds: typeof video): Series[] => [
+    ...rounds.joins.map(({ name, parley }) => ({ name, joins: parley })),
+    { name: 'bare Janus', joins: rounds.bare },
+    ...(BARE_PUBLISHING ? [{ name: 'bare, publishing', joins: rounds.barePublishing }] : []),
+  ];
   const report = (rounds: typeof video, phases: PhaseRow[], audioOnly: boolean) => {
     const phase = audioOnly ? 'audio' : 'video';
     console.log(phaseTable(phases, series(rounds)));
     console.log(`\nFirst ${audioOnly ? 'audio packet received' : 'video frame decoded'}:`);
     for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.bare, j.name)}`);
+    if (BARE_PUBLISHING) {
+      console.log(`- ${ratioLine(phase, rounds.barePublishing, rounds.bare, 'bare Janus, publishing too')}`);
+      for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.barePublishing, j.name, 'bare Janus, publishing too')}`);
+    }
     if (!audioOnly) {
       // A receiver asks for a key frame when video packets come but none it can start decoding from.
       for (const s of series(rounds)) console.log(`- ${s.name}: a key frame request before the first frame in ${pliBeforeFrame(s.joins)} of ${s.joins.length} joins`);

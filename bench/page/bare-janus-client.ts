@@ -3,7 +3,10 @@
  * benchmark. It talks to Janus's WebSocket API itself and subscribes to one
  * publisher's feed the way any VideoRoom client would — create, attach the
  * videoroom plugin, `join` as a subscriber, answer with `start`, trickle both
- * ways — so the bench can set Janus's own cost beside Parley's.
+ * ways — so the bench can set Janus's own cost beside Parley's. With
+ * `publish`, it also does what a joining client must do besides receiving, at
+ * the same moment: open its camera and microphone and publish them (in a room
+ * of its own, so the call's participants are not asked to take it in).
  */
 import { watchReceivingPeer } from './receiving-peer.ts';
 import { Timeline } from './timeline.ts';
@@ -15,6 +18,16 @@ export interface BareTarget {
   janusUrl: string;
   room: number;
   feed: number;
+}
+
+/** What the publishing variant sends, as the SDK would: its devices' constraints and its camera's layers. */
+export interface BarePublish {
+  /** The VideoRoom plugin's admin_key, to make the room it publishes in. */
+  adminKey: string;
+  audio: MediaTrackConstraints;
+  /** Absent for an audio-only join. */
+  video?: MediaTrackConstraints;
+  encodings: RTCRtpEncodingParameters[];
 }
 
 interface JanusMessage {
@@ -91,17 +104,23 @@ export interface BareSubscription {
 }
 
 /**
- * Subscribes to `target.feed`. The timeline starts just before the `join`
- * request: the marks are offer, ice, dtls, audio and video.
+ * Subscribes to `target.feed`, and with `publish` publishes camera and
+ * microphone beside it. The timeline starts just before the `join` request
+ * (and the devices' request): the marks are offer, ice, dtls, audio and video,
+ * and with `publish` also devices and publishSent.
  */
-export async function subscribe(target: BareTarget): Promise<BareSubscription> {
+export async function subscribe(target: BareTarget, publish?: BarePublish): Promise<BareSubscription> {
   const janus = await JanusLink.open(target.janusUrl);
   const session_id = (await janus.request({ janus: 'create' })).data?.id;
-  const handle_id = (await janus.request({ janus: 'attach', session_id, plugin: 'janus.plugin.videoroom' })).data?.id;
+  const attach = async () => (await janus.request({ janus: 'attach', session_id, plugin: 'janus.plugin.videoroom' })).data?.id;
+  const handle_id = await attach();
+  // Made ahead, as Parley's server keeps handles attached ahead (JanusHandlePool).
+  const publisher = publish ? await preparePublisher(janus, session_id, await attach(), publish) : undefined;
 
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   const stopWatching = watchReceivingPeer(pc, timeline);
   pc.addEventListener('icecandidate', (event) => {
+    if (event.candidate) timeline.mark('candidateSent');
     janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });
   });
   // Janus may trickle before the offer is applied: hold its candidates until then.
@@ -113,6 +132,7 @@ export async function subscribe(target: BareTarget): Promise<BareSubscription> {
   };
 
   timeline.start();
+  const publishing = publisher?.start();
   const joined = await janus.request({
     janus: 'message',
     session_id,
@@ -127,12 +147,57 @@ export async function subscribe(target: BareTarget): Promise<BareSubscription> {
   timeline.mark('answerSent');
   await janus.request({ janus: 'message', session_id, handle_id, body: { request: 'start' }, jsep: pc.localDescription });
 
+  await publishing;
+
   return {
     async close() {
       stopWatching();
       pc.close();
+      await publisher?.close();
       await janus.request({ janus: 'destroy', session_id }).catch(() => undefined);
       janus.close();
+    },
+  };
+}
+
+/** A publisher handle and a room of its own, ready; `start` opens the devices and publishes. */
+async function preparePublisher(janus: JanusLink, session_id: number | undefined, handle_id: number | undefined, publish: BarePublish) {
+  const room = Math.floor(Math.random() * 2 ** 40);
+  await janus.request({
+    janus: 'message',
+    session_id,
+    handle_id,
+    body: { request: 'create', admin_key: publish.adminKey, room, permanent: false, is_private: true, publishers: 2, videocodec: 'vp8' },
+  });
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  let stream: MediaStream | undefined;
+  pc.addEventListener('icecandidate', (event) => {
+    janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });
+  });
+  return {
+    async start(): Promise<void> {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: publish.audio, video: publish.video ?? false });
+      timeline.mark('devices');
+      for (const track of stream.getTracks()) {
+        const encodings = track.kind === 'video' ? publish.encodings : undefined;
+        pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], ...(encodings ? { sendEncodings: encodings } : {}) });
+      }
+      await pc.setLocalDescription(await pc.createOffer());
+      timeline.mark('publishSent');
+      const answered = await janus.request({
+        janus: 'message',
+        session_id,
+        handle_id,
+        body: { request: 'joinandconfigure', ptype: 'publisher', room, audio: true, video: publish.video !== undefined },
+        jsep: pc.localDescription,
+      });
+      if (answered.jsep?.type !== 'answer') throw new Error('Janus sent no answer to the publisher');
+      await pc.setRemoteDescription(answered.jsep);
+    },
+    async close(): Promise<void> {
+      for (const track of stream?.getTracks() ?? []) track.stop();
+      pc.close();
+      await janus.request({ janus: 'message', session_id, handle_id, body: { request: 'destroy', room } }).catch(() => undefined);
     },
   };
 }

@@ -53,9 +53,10 @@ function wrapWebSocket(): void {
     }
 
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (this.#joinId === undefined || !timeline.has('publishSent') || !timeline.has('answerSent')) {
+      if (this.#joinId === undefined || !timeline.has('publishSent') || !timeline.has('answerSent') || !timeline.has('candidateSent')) {
         const frame = parse(data);
         if (frame?.type === 'subscriber.answer') timeline.mark('answerSent');
+        if (frame?.type === 'trickle' && (frame.params as { target?: string } | undefined)?.target === 'subscriber') timeline.mark('candidateSent');
         if (frame?.type === 'join') {
           this.#joinId = frame.id;
           timeline.mark('joinSent');

@@ -11,6 +11,9 @@ const STATS_POLL_MS = 10;
 
 /** Starts watching `pc`; the returned function stops the polling. */
 export function watchReceivingPeer(pc: RTCPeerConnection, timeline: Timeline): () => void {
+  pc.addEventListener('icecandidate', (event) => {
+    if (event.candidate) timeline.mark('candidateGathered');
+  });
   pc.addEventListener('iceconnectionstatechange', () => {
     if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') timeline.mark('ice');
   });

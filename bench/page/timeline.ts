@@ -22,6 +22,10 @@ export type Phase =
   | 'answerSet'
   /** our answer to the subscriber offer went out (Parley: `subscriber.answer`; bare: Janus `start`) */
   | 'answerSent'
+  /** the receiving connection gathered its first ICE candidate (its icecandidate event) */
+  | 'candidateGathered'
+  /** our first ICE candidate for the receiving connection went out (to the server; bare: to Janus) */
+  | 'candidateSent'
   /** our `publish` request (the publisher's offer) went out */
   | 'publishSent'
   /** the receiving peer connection's ICE connected */
