@@ -11,8 +11,10 @@ export const DEFAULTS = {
   connectTimeoutMs: 10_000, // ms
   /** A signaling socket opened ahead by generateToken (session/early-signaling.ts) is closed if no session adopts it this long. */
   earlySignalingIdleMs: 60_000, // ms
-  /** Joining a call with others in it, our publisher (and an audio-only call's microphone) waits at most this long for the subscriber's first answer to go out (session/first-answer.ts). */
+  /** Joining a call with others in it, our publisher (and an audio-only call's microphone) waits at most this long for the subscriber's first answer and its first ICE candidate to go out (session/session-start.ts). */
   publishAfterFirstAnswerMaxMs: 150, // ms
+  /** A new receiving connection reports its streams (which the view then draws) once its first ICE candidate is out, or after this long (media/subscriber-connection.ts). */
+  firstCandidateMaxMs: 50, // ms
   /**
    * Resume attempts (session/resume.ts): each socket may take `connectTimeoutMs` to open (one opened while the
    * link was down may hang on a lost SYN, sent again by TCP after 1 s); one still opening after `overlapMs`

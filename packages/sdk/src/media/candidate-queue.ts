@@ -5,12 +5,15 @@
  */
 import type { IceCandidate } from '@parley/protocol';
 import type { Logger } from '../util/logger.ts';
+import { Once } from '../util/once.ts';
 import type { PeerConnectionLike } from './media-handler.ts';
 
 export class CandidateQueue {
   #remote: IceCandidate[] = [];
   #local: IceCandidate[] = [];
   #localOpen = false;
+  /** The first of our candidates went to the server. */
+  readonly #localSent = new Once();
   /** An ICE restart of ours waits for its answer: remote candidates are for that answer. */
   #restarting = false;
 
@@ -52,8 +55,13 @@ export class CandidateQueue {
 
   /** A candidate we gathered; null when gathering is complete. */
   addLocal(candidate: IceCandidate): void {
-    if (this.#localOpen) this.#sendLocal(candidate);
+    if (this.#localOpen) this.#send(candidate);
     else this.#local.push(candidate);
+  }
+
+  /** Resolves once our first candidate went to the server (at once if one has), or after `maxMs`. */
+  localSent(maxMs: number): Promise<void> {
+    return this.#localSent.wait(maxMs);
   }
 
   /** The server can take our candidates now: send the queued ones, then pass new ones straight on. */
@@ -62,7 +70,12 @@ export class CandidateQueue {
     this.#localOpen = true;
     const queued = this.#local;
     this.#local = [];
-    for (const candidate of queued) this.#sendLocal(candidate);
+    for (const candidate of queued) this.#send(candidate);
+  }
+
+  #send(candidate: IceCandidate): void {
+    this.#sendLocal(candidate);
+    this.#localSent.happen();
   }
 
   clear(): void {

@@ -6,6 +6,7 @@
  * (camera, microphone, screen) one of its own, whose tracks follow the offers.
  */
 import { type IceCandidate, type Jsep, type PublicationSource, SerialQueue, type SubscriberStream } from '@parley/protocol';
+import { DEFAULTS } from '../defaults.ts';
 import type { MediaHandler } from './media-handler.ts';
 import { PeerConnection, type PeerEvents } from './peer-connection.ts';
 import { RemoteStreams } from './remote-streams.ts';
@@ -28,6 +29,8 @@ export type SubscriberEvents = PeerEvents & {
   streamChanged: [uid: string, stream: MediaStream | null];
   /** One publication's stream appeared or its tracks changed; null when it went away. */
   publicationChanged: [publication: Publication, stream: MediaStream | null];
+  /** Our answer to an offer went out, and our first ICE candidate after it (or the wait for it ended). */
+  answered: [];
 };
 
 export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
@@ -87,6 +90,13 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
       // keeps candidates that come before the answer it belongs to. Waiting for the server's
       // acknowledgement would hold ICE back by a round trip through Janus.
       this.candidates.openLocal();
+      // Chromium hands a connection's candidates to the page on its main thread, and drawing the new
+      // streams (media elements loading, styles) and our publisher's start take that thread for tens
+      // of ms: a first candidate held behind them reached Janus 25-30 ms after the answer in
+      // bench:join, 3-5 ms on a bare page, and Janus starts its checks only once it has one. Later
+      // offers reuse the transport: one was sent long ago, and this does not wait.
+      await this.candidates.localSent(DEFAULTS.firstCandidateMaxMs);
+      this.emit('answered');
       // The app hears of the new streams (and draws them) once the answer is on its way, not before.
       this.#reconcile(streams);
       await taken;

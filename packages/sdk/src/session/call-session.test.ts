@@ -103,6 +103,32 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
+  it('our publisher negotiates once our answer and first candidate for the subscriber are out, and the streams are reported after them', async () => {
+    // What the client has sent, in order, as it sends it (the server reads it a little later).
+    const sent: string[] = [];
+    class RecordingSocket extends WebSocket {
+      override send(data: string): void {
+        const frame = JSON.parse(data) as { type: string; params?: { target?: string } };
+        sent.push(frame.type === 'trickle' ? `trickle ${frame.params?.target}` : frame.type);
+        super.send(data);
+      }
+    }
+    const session = sessionWith({ WebSocket: RecordingSocket as unknown as WebSocketConstructor });
+    session.on('remoteStreamChanged', (uid) => sent.push(`${uid}'s stream reported`));
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+      streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+    });
+    await starting;
+    const first = (what: string) => sent.indexOf(what);
+    expect(sent.slice(0, 3)).toEqual(['join', 'subscriber.answer', 'trickle subscriber']);
+    expect(first("bob's stream reported")).toBeGreaterThan(first('trickle subscriber'));
+    expect(first('publish')).toBeGreaterThan(first('trickle subscriber'));
+    await session.endSession();
+  });
+
   it('applies start-muted settings before publishing: mic disabled, camera never opened', async () => {
     const session = makeSession((b) => b.setStartAudioMuted(true).setStartVideoMuted(true));
     await session.start();

@@ -342,11 +342,7 @@ export class CallSession {
       this.#opts.media,
       {
         // Through whichever socket is current: it changes when we resume.
-        answer: (jsep) => {
-          const sending = this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } });
-          this.#starting.answerSent();
-          return sending;
-        },
+        answer: (jsep) => this.#signaling!.request('subscriber.answer', { jsep: { type: 'answer', sdp: jsep.sdp } }),
         trickle: (candidate) => this.#signaling!.request('trickle', { target: 'subscriber', candidate }),
         restartIce: () => this.#signaling!.request('ice.restart', { target: 'subscriber' }),
       },
@@ -354,6 +350,7 @@ export class CallSession {
     );
     this.#subscriber = subscriber;
     this.#iceWatch.watch(subscriber);
+    subscriber.on('answered', () => this.#starting.answerSent());
     subscriber.on('streamChanged', (uid, stream) => {
       if (this.#tellsOfMedia(uid, stream)) this.#emit('remoteStreamChanged', uid, stream);
     });

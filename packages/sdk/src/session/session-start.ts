@@ -4,7 +4,7 @@
  * media can start arriving before our own is ready: our receiving connection
  * is made while the join is on its way, for the server's subscriber offer that
  * follows the join's answer. The publisher negotiates once both are done and
- * the subscriber's first answer is out (first-answer.ts); in an audio-only
+ * the subscriber's first answer is out (#firstAnswer below); in an audio-only
  * call, the microphone opens only then too. The socket is the
  * one `generateToken` opened ahead when there is one (early-signaling.ts).
  */
@@ -13,8 +13,8 @@ import type { CallSessionState } from '../api/events.ts';
 import { DEFAULTS } from '../defaults.ts';
 import type { LocalMedia } from '../media/local-media.ts';
 import type { SubscriberConnection } from '../media/subscriber-connection.ts';
-import { FirstAnswer } from './first-answer.ts';
 import { JoinTiming } from './join-timing.ts';
+import { Once } from '../util/once.ts';
 import type { CallSessionOptions } from './options.ts';
 import { screenSharerIs } from './screen-share-events.ts';
 import type { ServerEventContext } from './server-event-table.ts';
@@ -43,8 +43,26 @@ export interface StartContext extends ServerEventContext {
 
 export class SessionStart {
   readonly #s: StartContext;
-  /** Our publisher negotiates once the subscriber's first answer is out. */
-  readonly #firstAnswer = new FirstAnswer();
+  /**
+   * Our publisher's negotiation waits, a little at most, for the subscriber's
+   * first answer to go out. Chromium negotiates every peer connection of a page
+   * on one signaling thread, and the publisher's offer (its encoders, three
+   * simulcast layers) held the answer to the subscriber offer back: in
+   * bench:join the page took ~40 ms to answer it, a bare page ~11 ms.
+   * Receiving is what the first remote frame waits for. In an audio-only call
+   * the microphone waits too: opening it (capture, audio processing) held up
+   * the page just as the offer arrived — in one bench:join run the offer was
+   * handled at 105–113 ms with the microphone opening beside it, at 53 ms
+   * without, and the first audio packet came at 252 against 287–356 ms
+   * (docs/benchmarks.md, join). A camera waiting so starts in the window of
+   * the first frame's ICE, DTLS and decoding instead: video calls open it at once.
+   * "Out" includes our first ICE candidate: Chromium hands it to the page on the
+   * main thread, and a publisher made right after the answer held it back
+   * (media/subscriber-connection.ts; bench:join: first video frame 210 against
+   * 267 ms, audio-only first audio 143 against 165 ms, with the view's drawing
+   * held back too).
+   */
+  readonly #firstAnswer = new Once();
   #joinTiming: JoinTiming | undefined;
 
   constructor(context: StartContext) {
@@ -63,7 +81,7 @@ export class SessionStart {
     const { settings } = s.opts;
     const joined = this.#connectAndJoin();
     const open = () => s.local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted });
-    // An audio-only call opens the microphone once our first answer is out (first-answer.ts); a video call opens the devices at once.
+    // An audio-only call opens the microphone once our first answer is out (#firstAnswer); a video call opens the devices at once.
     const opening = settings.isAudioOnly
       ? joined.then(async (result) => {
           await this.#answered(result);
@@ -84,9 +102,9 @@ export class SessionStart {
     this.#check('joined');
   }
 
-  /** The subscriber's answer went out: the first one lets our publisher negotiate. */
+  /** The subscriber's answer went out, and its first ICE candidate: the first time, our publisher may negotiate. */
   answerSent(): void {
-    this.#firstAnswer.sent();
+    this.#firstAnswer.happen();
   }
 
   /** Someone else's media was announced: the join's timing watches for its first frame. */
@@ -140,9 +158,9 @@ export class SessionStart {
     if (!early) await signaling.connect();
   }
 
-  /** Resolves once our answer to the first subscriber offer is out, a little at most; at once when nobody else is in the call. */
+  /** Resolves once our answer to the first subscriber offer and its first candidate are out, a little at most; at once when nobody else is in the call. */
   #answered({ participants }: JoinResult): Promise<void> {
-    return this.#firstAnswer.wait(participants.length > 0, DEFAULTS.publishAfterFirstAnswerMaxMs);
+    return participants.length > 0 ? this.#firstAnswer.wait(DEFAULTS.publishAfterFirstAnswerMaxMs) : Promise.resolve();
   }
 
   #check(expected: CallSessionState = 'connecting'): void {
