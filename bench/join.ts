@@ -82,6 +82,8 @@ const PHASES: PhaseRow[] = [
   { phase: 'videoPacket', label: 'first video packet received' },
   { phase: 'videoPli', label: 'first key frame request (PLI) sent, joins that sent one' },
   { phase: 'video', label: 'first video frame decoded' },
+  { phase: 'videoReceived', label: "first video frame shown: its last packet received (the frame's own timestamp)" },
+  { phase: 'videoShown', label: "first video frame shown: handed to the compositor (the frame's own timestamp)" },
   { phase: 'resolved', label: '(startSession() resolved)' },
 ];
 
@@ -94,7 +96,7 @@ const [probeScript, bareScript, senderWatchScript] = await Promise.all([
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What a join waits for: its first audio packet, and in a video call its first video frame. */
-const mediaPhases = (audioOnly: boolean): Phase[] => (audioOnly ? ['audio'] : ['audio', 'video']);
+const mediaPhases = (audioOnly: boolean): Phase[] => (audioOnly ? ['audio'] : ['audio', 'video', 'videoShown']);
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -278,7 +280,7 @@ function fromTokenLines(joins: Marks[], audioOnly: boolean): string {
   const p = (phase: Phase, n: number) => `${percentile(valuesOf(joins, phase), n)?.toFixed(0)} ms`;
   const lines = [`- generateToken() → startSession(): p50 ${p('session', 50)}, p95 ${p('session', 95)}`];
   for (const phase of mediaPhases(audioOnly)) {
-    const label = phase === 'audio' ? 'first audio packet' : 'first video frame';
+    const label = { audio: 'first audio packet', video: 'first video frame decoded', videoShown: 'first video frame shown' }[phase as string];
     lines.push(`- generateToken() → ${label}: p50 ${p(phase, 50)}, p95 ${p(phase, 95)}`);
   }
   return lines.join('\n');
@@ -376,13 +378,20 @@ try {
     ...(BARE_PUBLISHING ? [{ name: 'bare, publishing', joins: rounds.barePublishing }] : []),
   ];
   const report = (rounds: typeof video, phases: PhaseRow[], audioOnly: boolean) => {
-    const phase = audioOnly ? 'audio' : 'video';
     console.log(phaseTable(phases, series(rounds)));
-    console.log(`\nFirst ${audioOnly ? 'audio packet received' : 'video frame decoded'}:`);
-    for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.bare, j.name)}`);
-    if (BARE_PUBLISHING) {
-      console.log(`- ${ratioLine(phase, rounds.barePublishing, rounds.bare, 'bare Janus, publishing too')}`);
-      for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.barePublishing, j.name, 'bare Janus, publishing too')}`);
+    const judged: Array<[Phase, string]> = audioOnly
+      ? [['audio', 'First audio packet received']]
+      : [
+          ['video', 'First video frame decoded (getStats() polled)'],
+          ['videoShown', "First video frame shown (the frame's own presentation time)"],
+        ];
+    for (const [phase, title] of judged) {
+      console.log(`\n${title}:`);
+      for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.bare, j.name)}`);
+      if (BARE_PUBLISHING) {
+        console.log(`- ${ratioLine(phase, rounds.barePublishing, rounds.bare, 'bare Janus, publishing too')}`);
+        for (const j of rounds.joins) console.log(`- ${ratioLine(phase, j.parley, rounds.barePublishing, j.name, 'bare Janus, publishing too')}`);
+      }
     }
     if (!audioOnly) {
       // A receiver asks for a key frame when video packets come but none it can start decoding from.

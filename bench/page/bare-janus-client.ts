@@ -119,6 +119,14 @@ export async function subscribe(target: BareTarget, publish?: BarePublish): Prom
 
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   const stopWatching = watchReceivingPeer(pc, timeline);
+  // Shown as a page would show it (and as the SDK's view does): the first frame's timestamps come from its <video>.
+  pc.addEventListener('track', ({ track }) => {
+    if (track.kind !== 'video') return;
+    const video = document.createElement('video');
+    Object.assign(video, { muted: true, autoplay: true, playsInline: true, width: 320, height: 180 });
+    document.body.append(video);
+    video.srcObject = new MediaStream([track]);
+  });
   pc.addEventListener('icecandidate', (event) => {
     if (event.candidate) timeline.mark('candidateSent');
     janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });

@@ -9,8 +9,38 @@ import type { Timeline } from './timeline.ts';
 /** getStats() is polled this often; it bounds the resolution of the audio and video marks. */
 const STATS_POLL_MS = 10;
 
+/**
+ * Marks when the first of `pc`'s remote video frames reaches a <video> of the page, with the
+ * timestamps the browser gives that frame (requestVideoFrameCallback), so that a busy main thread
+ * delays the mark's call but not its time. Any element counts: the SDK's view or the bare page's.
+ */
+function watchFirstFrameShown(pc: RTCPeerConnection, timeline: Timeline): void {
+  const descriptor = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  if (!descriptor?.set || !descriptor.get) return;
+  const remote = (track: MediaStreamTrack) => pc.getReceivers().some((r) => r.track === track);
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...descriptor,
+    set(this: HTMLMediaElement, value: MediaProvider | null) {
+      descriptor.set?.call(this, value);
+      if (!(this instanceof HTMLVideoElement) || !(value instanceof MediaStream)) return;
+      const video = this;
+      const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
+        if (timeline.has('videoShown')) return;
+        const tracks = value.getVideoTracks();
+        if (tracks.some(remote)) {
+          if (frame.receiveTime !== undefined) timeline.markAt('videoReceived', frame.receiveTime);
+          timeline.markAt('videoShown', frame.presentationTime);
+        } else if (tracks.length === 0) video.requestVideoFrameCallback(onFrame); // its tracks come later
+        // else: our own camera's preview, not watched
+      };
+      video.requestVideoFrameCallback(onFrame);
+    },
+  });
+}
+
 /** Starts watching `pc`; the returned function stops the polling. */
 export function watchReceivingPeer(pc: RTCPeerConnection, timeline: Timeline): () => void {
+  watchFirstFrameShown(pc, timeline);
   pc.addEventListener('icecandidate', (event) => {
     if (event.candidate) timeline.mark('candidateGathered');
   });

@@ -44,6 +44,10 @@ export type Phase =
   | 'videoPli'
   /** inbound-rtp video framesDecoded > 0 */
   | 'video'
+  /** the first remote video frame a page's <video> showed: when its last packet arrived (requestVideoFrameCallback's receiveTime) */
+  | 'videoReceived'
+  /** ...and when it was handed to the compositor (presentationTime): what the user sees, whatever the page's main thread was doing */
+  | 'videoShown'
   /** startSession() resolved (the SDK has joined and published) */
   | 'resolved';
 
@@ -65,8 +69,13 @@ export class Timeline {
   }
 
   mark(phase: Phase): void {
+    this.markAt(phase, performance.now());
+  }
+
+  /** Marks a phase reached at `time` (page clock), earlier than now: the browser timestamped it. */
+  markAt(phase: Phase, time: number): void {
     if (this.marks[phase] !== undefined) return;
-    this.marks[phase] = performance.now() - this.#t0;
+    this.marks[phase] = time - this.#t0;
     for (const wake of this.#waiters) wake();
   }
 
