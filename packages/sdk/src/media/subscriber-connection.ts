@@ -96,6 +96,7 @@ export class SubscriberConnection extends PeerConnection<SubscriberEvents> {
       // bench:join, 3-5 ms on a bare page, and Janus starts its checks only once it has one. Later
       // offers reuse the transport: one was sent long ago, and this does not wait.
       await this.candidates.localSent(DEFAULTS.firstCandidateMaxMs);
+      if (this.isClosed) return; // closed while it waited: its streams are gone already (onClosed)
       this.emit('answered');
       // The app hears of the new streams (and draws them) once the answer is on its way, not before.
       this.#reconcile(streams);
