@@ -60,6 +60,12 @@ export const DEFAULTS = {
   idleWarningLeadMs: 60_000, // ms before the idle timeout that the warning comes
   /** The live state's writes of a newcomer's publications wait this long, together, so they miss the newcomer's first media (util/coalescing-queue.ts). */
   joinWritesWindowMs: 300, // ms
+  /**
+   * PGlite's queries wait this long after a join: its writes of the stay, the live state and the webhook
+   * outbox (~3 ms each, on this process's thread) made Janus's answer to the newcomer's subscription wait,
+   * and their subscriber offer went out 7-11 ms after the join instead of 3-5 (bench:join, issue 10).
+   */
+  embeddedDatabaseJoinHoldMs: 15, // ms
   subscriberAnswerTimeoutMs: 15_000, // ms a client may take to answer a subscriber offer
   screenShareDropWaitMs: 5_000, // ms a stopped screen share's connection stays open for its receivers to drop it first
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { CallLogWriter } from './calls/call-log-writer.ts';
+import { DEFAULTS } from './defaults.ts';
 import type { JanusProcess } from './media/janus-process.ts';
 import { observeForMetrics } from './metrics/observe.ts';
 import type { RecordingsStore } from './recording/recordings-store.ts';
@@ -20,10 +21,13 @@ import { noteScreenFeeds } from './recording/screen-feeds.ts';
 import type { DomainEvents } from './sessions/domain-events.ts';
 import type { QualityService } from './quality/quality-service.ts';
 import type { LiveStateWriter } from './sessions/live-state-writer.ts';
+import type { Database } from './store/database.ts';
 import { tellClients } from './ws/client-broadcast.ts';
 import type { SignalingEvents } from './ws/signaling-events.ts';
 
 export interface Subscribers {
+  /** Holds back while a join sets up its media (store/database.ts: PGlite shares this process's thread). */
+  database: Pick<Database, 'holdFor'>;
   callLog: CallLogWriter;
   /** What a restart needs to carry live sessions on (sessions/restore.ts). */
   liveState: LiveStateWriter;
@@ -42,6 +46,9 @@ export interface Subscribers {
 }
 
 export function wireDomainEvents(events: DomainEvents, s: Subscribers): void {
+  // First, so the writes the join causes below are held too: the newcomer's subscriber offer goes out before them.
+  events.on('participant.joined', () => s.database.holdFor(DEFAULTS.embeddedDatabaseJoinHoldMs));
+
   // The call log. A join does not wait for its stay to be written (no database on the join
   // path); the writer keeps each session's writes in order, so a leave still follows its join.
   events.on('session.started', (e) => s.callLog.started(e));

@@ -204,6 +204,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signalingEvents = new SignalingEvents(reportTo(log.child({ component: 'signaling' })));
   const liveState = new LiveStateWriter(store.live, log.child({ component: 'live-state' }));
   wireDomainEvents(events, {
+    database: store.db,
     callLog: new CallLogWriter(store.sessions, log.child({ component: 'call-log' })),
     liveState,
     recordings,

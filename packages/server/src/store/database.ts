@@ -15,6 +15,14 @@ export interface Database {
   query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs fn inside one transaction; rolls back when it throws. */
   transaction<T>(fn: (tx: Pick<Database, 'query'>) => Promise<T>): Promise<T>;
+  /**
+   * Queries and transactions asked for within the next `ms` start once it is
+   * over (a transaction under way goes on). PGlite works on this process's own
+   * thread, so a moment that must not wait for the database asks it to hold
+   * back (a join: event-wiring.ts). PostgreSQL works in its own processes:
+   * nothing waits.
+   */
+  holdFor(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -37,13 +45,24 @@ export async function openPglite(dataDir: string | undefined, options: PGliteOpt
 /** Wraps an open PGlite instance (the caller keeps it, e.g. to dump its data dir). */
 export function pgliteDatabase(db: PGlite): Database {
   let closed = false;
+  /** Until when (performance.now()) new work waits: each waits once, so none starves. */
+  let heldUntil = 0;
+  const held = async (): Promise<void> => {
+    const wait = heldUntil - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
   return {
     kind: 'pglite',
     async query<T extends Row>(sql: string, params: unknown[] = []) {
+      await held();
       return (await db.query<T>(sql, params)).rows;
     },
-    transaction(fn) {
+    async transaction(fn) {
+      await held();
       return db.transaction((tx) => fn({ query: async <T extends Row>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows }));
+    },
+    holdFor(ms) {
+      heldUntil = Math.max(heldUntil, performance.now() + ms);
     },
     async close() {
       if (closed) return;
@@ -83,6 +102,7 @@ export async function openPostgres(url: string, log: Logger = noopLogger): Promi
         client.release();
       }
     },
+    holdFor() {},
     async close() {
       if (closed) return;
       closed = true;
