@@ -49,7 +49,7 @@ const until = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(tr
 
 
 describe('starting a video session', () => {
-  it('opens camera and microphone before joining, then joins, publishes and trickles', async () => {
+  it('joins, opens camera and microphone, publishes and trickles', async () => {
     const session = makeSession();
     const states: string[] = [];
     session.on('stateChanged', (s) => states.push(s));
@@ -115,6 +115,10 @@ describe('starting a video session', () => {
     }
     const session = sessionWith({ WebSocket: RecordingSocket as unknown as WebSocketConstructor });
     session.on('remoteStreamChanged', (uid) => sent.push(`${uid}'s stream reported`));
+    session.on('localStreamChanged', () => sent.push('our stream reported'));
+    session.on('stateChanged', (state) => {
+      if (state === 'joined') sent.push('joined');
+    });
     const starting = session.start();
     await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
     server.push('subscriber.offer', {
@@ -126,7 +130,33 @@ describe('starting a video session', () => {
     expect(sent.slice(0, 3)).toEqual(['join', 'subscriber.answer', 'trickle subscriber']);
     expect(first("bob's stream reported")).toBeGreaterThan(first('trickle subscriber'));
     expect(first('publish')).toBeGreaterThan(first('trickle subscriber'));
+    // Our own tile is drawn after them too: drawing it held the answer back.
+    expect(first('our stream reported')).toBeGreaterThan(first('trickle subscriber'));
+    expect(first('joined')).toBeGreaterThan(first('trickle subscriber'));
     await session.endSession();
+  });
+
+  it('asks for camera and microphone once the join is out: asking holds the page', async () => {
+    let askedBeforeJoin: number | undefined;
+    class RecordingSocket extends WebSocket {
+      override send(data: string): void {
+        if ((JSON.parse(data) as { type: string }).type === 'join') askedBeforeJoin = media.gumCalls.length;
+        super.send(data);
+      }
+    }
+    const session = sessionWith({ WebSocket: RecordingSocket as unknown as WebSocketConstructor });
+    await session.start();
+    expect(askedBeforeJoin).toBe(0);
+    expect(media.gumCalls).toHaveLength(1);
+    await session.endSession();
+  });
+
+  it('asks for the devices even when the server cannot be reached, so a refused camera is the error reported', async () => {
+    media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
+    const session = makeSession(undefined, { serverUrl: 'http://127.0.0.1:9' });
+    expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
+    expect(media.gumCalls).toHaveLength(1);
+    expect(session.state).toBe('ended');
   });
 
   it('applies start-muted settings before publishing: mic disabled, camera never opened', async () => {

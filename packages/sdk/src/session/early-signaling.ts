@@ -12,18 +12,20 @@ export class EarlySignaling {
   #client: SignalingClient | undefined;
   #opened: Promise<boolean> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #newClient: () => SignalingClient;
+  readonly #idleMs: number;
 
-  constructor(
-    private readonly newClient: () => SignalingClient,
-    private readonly idleMs: number,
-  ) {}
+  constructor(newClient: () => SignalingClient, idleMs: number) {
+    this.#newClient = newClient;
+    this.#idleMs = idleMs;
+  }
 
   /** Opens a socket unless one is open or opening (then it is kept for another `idleMs`). */
   open(): void {
     if (!this.#client) {
       let client: SignalingClient;
       try {
-        client = this.newClient();
+        client = this.#newClient();
       } catch {
         return; // no WebSocket here: the session's own attempt reports it
       }
@@ -37,7 +39,7 @@ export class EarlySignaling {
       });
     }
     clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(() => this.close(), this.idleMs);
+    this.#idleTimer = setTimeout(() => this.close(), this.#idleMs);
   }
 
   /**

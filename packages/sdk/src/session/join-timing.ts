@@ -15,12 +15,15 @@ export class JoinTiming {
   readonly #startedAt = performance.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #done = false;
+  readonly #subscriber: () => PeerConnectionLike | undefined;
+  readonly #audioOnly: boolean;
+  readonly #report: JoinTimingReport;
 
-  constructor(
-    private readonly subscriber: () => PeerConnectionLike | undefined,
-    private readonly audioOnly: boolean,
-    private readonly report: JoinTimingReport,
-  ) {}
+  constructor(subscriber: () => PeerConnectionLike | undefined, audioOnly: boolean, report: JoinTimingReport) {
+    this.#subscriber = subscriber;
+    this.#audioOnly = audioOnly;
+    this.#report = report;
+  }
 
   /** Someone else's media was announced: watch for its first frame (once). */
   remoteMediaAnnounced(): void {
@@ -36,11 +39,11 @@ export class JoinTiming {
   async #check(): Promise<void> {
     const elapsed = performance.now() - this.#startedAt;
     if (elapsed > DEFAULTS.joinTiming.giveUpAfterMs) return this.stop();
-    const stats = await this.subscriber()?.getStats().catch(() => undefined);
-    if (!stats || this.#done || !hasFirstFrame(stats, this.audioOnly)) return;
+    const stats = await this.#subscriber()?.getStats().catch(() => undefined);
+    if (!stats || this.#done || !hasFirstFrame(stats, this.#audioOnly)) return;
     this.stop();
     // The server may predate the request; a measure lost is not worth a warning.
-    await this.report(Math.round(elapsed)).catch(() => undefined);
+    await this.#report(Math.round(elapsed)).catch(() => undefined);
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * Starting a session: devices, socket, join and publisher. The devices open
- * while the socket connects and joins (joining needs no camera), so remote
- * media can start arriving before our own is ready: our receiving connection
- * is made while the join is on its way, for the server's subscriber offer that
- * follows the join's answer. The publisher negotiates once both are done and
- * the subscriber's first answer is out (#firstAnswer below); in an audio-only
- * call, the microphone opens only then too. The socket is the
- * one `generateToken` opened ahead when there is one (early-signaling.ts).
+ * as the join goes out (joining needs no camera), so remote media can start
+ * arriving before our own is ready: our receiving connection is made while
+ * the join is on its way, for the server's subscriber offer that follows the
+ * join's answer. Our own tile, the joined state and the publisher wait, a
+ * little at most, for the subscriber's first answer to be out
+ * (#firstAnswer below); in an audio-only call, the microphone opens only then
+ * too. The socket is the one `generateToken` opened ahead when there is one
+ * (early-signaling.ts).
  */
 import { type JoinResult, ParleyError, type StateMachine } from '@parley/protocol';
 import type { CallSessionState } from '../api/events.ts';
@@ -79,25 +80,29 @@ export class SessionStart {
   async run(): Promise<void> {
     const s = this.#s;
     const { settings } = s.opts;
-    const joined = this.#connectAndJoin();
     const open = () => s.local.open({ audioMuted: settings.startAudioMuted, videoMuted: settings.startVideoMuted });
-    // An audio-only call opens the microphone once our first answer is out (#firstAnswer); a video call opens the devices at once.
+    const connected = this.#connect();
+    const joined = this.#join(connected);
+    // A video call opens the devices once the join is out (#join's wait for the socket is answered first, and
+    // sends it at once), or once connecting failed (their error comes first): asking for them holds the page
+    // ~2 ms. An audio-only call opens the microphone once our first answer is out (#firstAnswer).
     const opening = settings.isAudioOnly
       ? joined.then(async (result) => {
           await this.#answered(result);
           this.#check();
           return open();
         })
-      : open();
+      : connected.then(open, open);
     const [devices, joining] = await Promise.allSettled([opening, joined]);
     if (devices.status === 'rejected') throw devices.reason;
     if (joining.status === 'rejected') throw joining.reason;
+    // Our own tile is drawn once our first answer is out too: drawing it (a <video>, the page's style and
+    // layout) held the answer back by ~15 ms when the camera opened just after the offer came.
+    await this.#answered(joining.value);
     this.#check();
     const stream = devices.value;
     s.emit('localStreamChanged', stream);
     s.machine.to('joined');
-    await this.#answered(joining.value);
-    this.#check('joined');
     await s.publish(stream);
     this.#check('joined');
   }
@@ -117,11 +122,11 @@ export class SessionStart {
     this.#joinTiming?.stop();
   }
 
-  /** Opens the socket and joins; the join's answer is taken at once, so events after it build on it. */
-  async #connectAndJoin(): Promise<JoinResult> {
+  /** Joins once the socket is `connected`; the join's answer is taken at once, so events after it build on it. */
+  async #join(connected: Promise<void>): Promise<JoinResult> {
     const s = this.#s;
     const { settings } = s.opts;
-    await this.#connect();
+    await connected;
     this.#check();
     this.#joinTiming = new JoinTiming(() => s.subscriber?.pc, settings.isAudioOnly, (firstRemoteFrameMs) =>
       s.signaling!.request('metrics.joinTiming', { firstRemoteFrameMs }),
