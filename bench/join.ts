@@ -83,6 +83,7 @@ const PHASES: PhaseRow[] = [
   { phase: 'videoPli', label: 'first key frame request (PLI) sent, joins that sent one' },
   { phase: 'video', label: 'first video frame decoded' },
   { phase: 'videoReceived', label: "first video frame shown: its last packet received (the frame's own timestamp)" },
+  { phase: 'videoDecoded', label: "first video frame shown: decoded (the frame's own timestamps: received + its decoding)" },
   { phase: 'videoShown', label: "first video frame shown: handed to the compositor (the frame's own timestamp)" },
   { phase: 'resolved', label: '(startSession() resolved)' },
 ];
@@ -383,6 +384,7 @@ try {
       ? [['audio', 'First audio packet received']]
       : [
           ['video', 'First video frame decoded (getStats() polled)'],
+          ['videoDecoded', "First video frame decoded (the frame's own timestamps)"],
           ['videoShown', "First video frame shown (the frame's own presentation time)"],
         ];
     for (const [phase, title] of judged) {

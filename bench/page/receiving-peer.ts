@@ -29,6 +29,10 @@ function watchFirstFrameShown(pc: RTCPeerConnection, timeline: Timeline): void {
         const tracks = value.getVideoTracks();
         if (tracks.some(remote)) {
           if (frame.receiveTime !== undefined) timeline.markAt('videoReceived', frame.receiveTime);
+          // processingDuration is in seconds: from the frame's encoded data reaching the decoder to the frame being decoded.
+          if (frame.receiveTime !== undefined && frame.processingDuration !== undefined) {
+            timeline.markAt('videoDecoded', frame.receiveTime + frame.processingDuration * 1000);
+          }
           timeline.markAt('videoShown', frame.presentationTime);
         } else if (tracks.length === 0) video.requestVideoFrameCallback(onFrame); // its tracks come later
         // else: our own camera's preview, not watched

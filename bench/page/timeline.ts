@@ -46,6 +46,8 @@ export type Phase =
   | 'video'
   /** the first remote video frame a page's <video> showed: when its last packet arrived (requestVideoFrameCallback's receiveTime) */
   | 'videoReceived'
+  /** ...and when it was decoded (receiveTime + processingDuration, its decoding measured by the browser) */
+  | 'videoDecoded'
   /** ...and when it was handed to the compositor (presentationTime): what the user sees, whatever the page's main thread was doing */
   | 'videoShown'
   /** startSession() resolved (the SDK has joined and published) */
