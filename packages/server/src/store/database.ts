@@ -45,24 +45,29 @@ export async function openPglite(dataDir: string | undefined, options: PGliteOpt
 /** Wraps an open PGlite instance (the caller keeps it, e.g. to dump its data dir). */
 export function pgliteDatabase(db: PGlite): Database {
   let closed = false;
-  /** Until when (performance.now()) new work waits: each waits once, so none starves. */
+  /**
+   * What new work waits for: resolved, or a hold's timer. Every piece awaits the one current
+   * promise, so work starts in the order it was asked for, as PGlite's own queue would run it
+   * (a read asked for after a write still sees it); a later, longer hold makes a new promise,
+   * so work already waiting waits once.
+   */
+  let gate = Promise.resolve();
   let heldUntil = 0;
-  const held = async (): Promise<void> => {
-    const wait = heldUntil - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  };
   return {
     kind: 'pglite',
     async query<T extends Row>(sql: string, params: unknown[] = []) {
-      await held();
+      await gate;
       return (await db.query<T>(sql, params)).rows;
     },
     async transaction(fn) {
-      await held();
+      await gate;
       return db.transaction((tx) => fn({ query: async <T extends Row>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows }));
     },
     holdFor(ms) {
-      heldUntil = Math.max(heldUntil, performance.now() + ms);
+      const until = performance.now() + ms;
+      if (until <= heldUntil) return;
+      heldUntil = until;
+      gate = new Promise<void>((resolve) => setTimeout(resolve, ms));
     },
     async close() {
       if (closed) return;

@@ -25,6 +25,16 @@ describe('the embedded database holding back', () => {
     expect(await finishedAfter(() => store.db.query('select 1'))).toBeLessThan(50);
   });
 
+  it('keeps the order work was asked in: a read asked for after a write, both held, sees it', async () => {
+    await store.db.query('create temporary table held_order (n int)');
+    store.db.holdFor(30);
+    const writes = [1, 2, 3].map((n) => store.db.query('insert into held_order values ($1)', [n]));
+    store.db.holdFor(10); // shorter than what is left: changes nothing
+    const read = store.db.query<{ n: number }>('select n from held_order order by n');
+    await Promise.all(writes);
+    expect((await read).map((r) => r.n)).toEqual([1, 2, 3]);
+  });
+
   it('starts a query asked for during a hold once the hold is over', async () => {
     store.db.holdFor(80);
     expect(await finishedAfter(() => store.db.query('select 1'))).toBeGreaterThanOrEqual(75);
