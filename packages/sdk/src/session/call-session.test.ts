@@ -198,6 +198,22 @@ describe('starting a video session', () => {
     expect(server.received('publish')).toHaveLength(1);
   });
 
+  it('ended while the camera is still opening: start rejects, and the camera and microphone are released once open', async () => {
+    let releaseDevices: () => void = () => {};
+    media.openGate = new Promise<void>((resolve) => {
+      releaseDevices = resolve;
+    });
+    const session = makeSession();
+    const starting = rejection(session.start());
+    await vi.waitFor(() => expect(media.gumCalls).toHaveLength(1));
+    await session.endSession();
+    releaseDevices();
+    expect((await starting).code).toBe('INVALID_STATE');
+    expect(media.openedTracks.length).toBeGreaterThan(0);
+    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(session.state).toBe('ended');
+  });
+
   it('a refused join rejects with the server code and releases the devices', async () => {
     server.on('join', () => ({ error: { code: 'CALL_TOKEN_WRONG_SESSION', message: 'another session' } }));
     const session = makeSession();

@@ -85,14 +85,18 @@ export class SessionStart {
     const joined = this.#join(connected);
     // A video call opens the devices once the join is out (#join's wait for the socket is answered first, and
     // sends it at once), or once connecting failed (their error comes first): asking for them holds the page
-    // ~2 ms. An audio-only call opens the microphone once our first answer is out (#firstAnswer).
+    // ~2 ms. An audio-only call opens the microphone once our first answer is out (#firstAnswer). Neither asks
+    // once the session has ended meanwhile (devices opened as it ended are released: CallSession.start).
     const opening = settings.isAudioOnly
       ? joined.then(async (result) => {
           await this.#answered(result);
           this.#check();
           return open();
         })
-      : connected.then(open, open);
+      : connected.then(() => {
+          this.#check();
+          return open();
+        }, open);
     const [devices, joining] = await Promise.allSettled([opening, joined]);
     if (devices.status === 'rejected') throw devices.reason;
     if (joining.status === 'rejected') throw joining.reason;
