@@ -14,6 +14,8 @@ export class LocalMedia {
   #cameraId: string | undefined;
   #facingMode: 'user' | 'environment' | undefined;
   #audioOnly: boolean;
+  /** stop() was called: the session is over, and devices that open from now on are released at once. */
+  #stopped = false;
 
   readonly #handler: MediaHandler;
   readonly #log: Logger;
@@ -51,6 +53,7 @@ export class LocalMedia {
     const wantVideo = !this.audioOnly && !options.videoMuted;
     const stream = await this.#handler.getUserMedia({ audio: { ...DEFAULTS.audio }, video: wantVideo ? this.#videoConstraints() : false });
     this.#stream = stream;
+    if (this.#stopped) this.stop(); // opened as the session ended: the camera light goes off again
     this.#remember(stream.getVideoTracks()[0]);
     const audio = this.audioTrack;
     if (!audio) throw new ParleyError('DEVICE_ERROR', 'No microphone track was returned');
@@ -80,6 +83,7 @@ export class LocalMedia {
     if (!track) throw new ParleyError('DEVICE_ERROR', 'No camera track was returned');
     this.stopVideo();
     this.#stream?.addTrack(track);
+    if (this.#stopped) this.stop();
     this.#remember(track);
     return track;
   }
@@ -103,8 +107,9 @@ export class LocalMedia {
     return this.startVideo();
   }
 
-  /** Stops every track; idempotent. */
+  /** Stops every track, and any that a request still under way brings later; idempotent. */
   stop(): void {
+    this.#stopped = true;
     for (const track of this.#stream?.getTracks() ?? []) track.stop();
   }
 

@@ -322,8 +322,6 @@ export class CallSession {
     } catch (error) {
       const parley = asParleyError(error);
       await this.#end({ leave: this.#joined !== undefined });
-      // Devices that opened after the end began (endSession while the camera was opening) are released too.
-      this.#local.stop();
       throw parley;
     }
   }

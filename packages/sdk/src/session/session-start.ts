@@ -86,7 +86,7 @@ export class SessionStart {
     // A video call opens the devices once the join is out (#join's wait for the socket is answered first, and
     // sends it at once), or once connecting failed (their error comes first): asking for them holds the page
     // ~2 ms. An audio-only call opens the microphone once our first answer is out (#firstAnswer). Neither asks
-    // once the session has ended meanwhile (devices opened as it ended are released: CallSession.start).
+    // once the session has ended meanwhile (devices that open as it ends are released: local-media.ts).
     const opening = settings.isAudioOnly
       ? joined.then(async (result) => {
           await this.#answered(result);
