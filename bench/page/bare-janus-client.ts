@@ -129,8 +129,8 @@ export async function subscribe(target: BareTarget, publish?: BarePublish): Prom
   });
   pc.addEventListener('icecandidate', (event) => {
     if (event.candidate) timeline.mark('candidateSent');
-    janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });
   });
+  trickleTo(janus, session_id, handle_id, pc);
   // Janus may trickle before the offer is applied: hold its candidates until then.
   const early: RTCIceCandidateInit[] = [];
   janus.onCandidate = (candidate) => {
@@ -168,6 +168,13 @@ export async function subscribe(target: BareTarget, publish?: BarePublish): Prom
   };
 }
 
+/** Sends `pc`'s candidates to its Janus handle as they are gathered, and the end of gathering. */
+function trickleTo(janus: JanusLink, session_id: number | undefined, handle_id: number | undefined, pc: RTCPeerConnection): void {
+  pc.addEventListener('icecandidate', (event) => {
+    janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });
+  });
+}
+
 /** A publisher handle and a room of its own, ready; `start` opens the devices and publishes. */
 async function preparePublisher(janus: JanusLink, session_id: number | undefined, handle_id: number | undefined, publish: BarePublish) {
   const room = Math.floor(Math.random() * 2 ** 40);
@@ -179,9 +186,7 @@ async function preparePublisher(janus: JanusLink, session_id: number | undefined
   });
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   let stream: MediaStream | undefined;
-  pc.addEventListener('icecandidate', (event) => {
-    janus.notify({ janus: 'trickle', session_id, handle_id, candidate: event.candidate ?? { completed: true } });
-  });
+  trickleTo(janus, session_id, handle_id, pc);
   return {
     async start(): Promise<void> {
       stream = await navigator.mediaDevices.getUserMedia({ audio: publish.audio, video: publish.video ?? false });
