@@ -1,0 +1,186 @@
+/** Starting a session (session-start.ts): devices, socket, join and publisher, in their order, and a start that fails or is ended. */
+import { ParleyError } from '@parley/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { fakeSdp } from '../testing/fake-media.ts';
+import { rejection } from '../testing/rejection.ts';
+import { makeSession, media, publisherPc, server, sessionWith, until, useSessionFixture } from '../testing/session-fixture.ts';
+import type { WebSocketConstructor } from './signaling-client.ts';
+
+useSessionFixture();
+
+describe('starting a video session', () => {
+  it('joins, opens camera and microphone, publishes and trickles', async () => {
+    const session = makeSession();
+    const states: string[] = [];
+    session.on('stateChanged', (s) => states.push(s));
+    await session.start();
+
+    expect(media.gumCalls[0]).toMatchObject({ audio: expect.any(Object), video: expect.any(Object) });
+    expect(server.requests.map((r) => r.type).slice(0, 2)).toEqual(['join', 'publish']);
+    expect(server.received('join')[0]?.params).toEqual({
+      token: 'jwt', sessionId: 's1', audioOnly: false, audioMuted: false, videoMuted: false, idleTimeoutSeconds: 180,
+    });
+    expect(server.received('publish')[0]?.params).toEqual({ jsep: { type: 'offer', sdp: fakeSdp([{ mid: '0', kind: 'audio' }, { mid: '1', kind: 'video' }]) } });
+    expect(publisherPc().transceivers.map((t) => t.direction)).toEqual(['sendonly', 'sendonly']);
+    expect(publisherPc().remoteDescription).toEqual({ type: 'answer', sdp: 'janus-answer' });
+    expect(states).toEqual(['connecting', 'joined']);
+    expect(session.state).toBe('joined');
+    expect(session.sessionId).toBe('s1');
+    expect(session.getParticipants().map((u) => [u.uid, u.isLocalUser])).toEqual([['alice', true], ['bob', false]]);
+
+    // Our candidates go out only after Janus answered, with null at the end.
+    await until(() => server.received('trickle').length === 2);
+    expect(server.received('trickle').map((r) => r.params)).toEqual([
+      { target: 'publisher', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
+      { target: 'publisher', candidate: null },
+    ]);
+    await session.endSession();
+  });
+
+  it('an audio-only session never asks for the camera and publishes audio only', async () => {
+    const session = makeSession((b) => b.setIsAudioOnly(true));
+    await session.start();
+    expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
+    expect(publisherPc().transceivers.map((t) => t.receiver.track.kind)).toEqual(['audio']);
+    expect(server.received('join')[0]?.params).toMatchObject({ audioOnly: true, videoMuted: true });
+    expect((await rejection(session.videoPaused(false))).code).toBe('INVALID_STATE');
+    expect((await rejection(session.switchCamera())).code).toBe('INVALID_STATE');
+    await session.endSession();
+  });
+
+  it('an audio-only session opens the microphone once our answer to the first subscriber offer is out', async () => {
+    const session = makeSession((b) => b.setIsAudioOnly(true));
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    expect(media.gumCalls).toEqual([]);
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }]) },
+      streams: [{ mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true }],
+    });
+    await starting;
+    expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
+    expect(server.requests.map((r) => r.type).filter((t) => t !== 'trickle')).toEqual(['join', 'subscriber.answer', 'publish']);
+    await session.endSession();
+  });
+
+  it('our publisher negotiates once our answer and first candidate for the subscriber are out, and the streams are reported after them', async () => {
+    // What the client has sent, in order, as it sends it (the server reads it a little later).
+    const sent: string[] = [];
+    class RecordingSocket extends WebSocket {
+      override send(data: string): void {
+        const frame = JSON.parse(data) as { type: string; params?: { target?: string } };
+        sent.push(frame.type === 'trickle' ? `trickle ${frame.params?.target}` : frame.type);
+        super.send(data);
+      }
+    }
+    const session = sessionWith({ WebSocket: RecordingSocket as unknown as WebSocketConstructor });
+    session.on('remoteStreamChanged', (uid) => sent.push(`${uid}'s stream reported`));
+    session.on('localStreamChanged', () => sent.push('our stream reported'));
+    session.on('stateChanged', (state) => {
+      if (state === 'joined') sent.push('joined');
+    });
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+      streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+    });
+    await starting;
+    const first = (what: string) => sent.indexOf(what);
+    expect(sent.slice(0, 3)).toEqual(['join', 'subscriber.answer', 'trickle subscriber']);
+    expect(first("bob's stream reported")).toBeGreaterThan(first('trickle subscriber'));
+    expect(first('publish')).toBeGreaterThan(first('trickle subscriber'));
+    // Our own tile is drawn after them too: drawing it held the answer back.
+    expect(first('our stream reported')).toBeGreaterThan(first('trickle subscriber'));
+    expect(first('joined')).toBeGreaterThan(first('trickle subscriber'));
+    await session.endSession();
+  });
+
+  it('asks for camera and microphone once the join is out: asking holds the page', async () => {
+    let askedBeforeJoin: number | undefined;
+    class RecordingSocket extends WebSocket {
+      override send(data: string): void {
+        if ((JSON.parse(data) as { type: string }).type === 'join') askedBeforeJoin = media.gumCalls.length;
+        super.send(data);
+      }
+    }
+    const session = sessionWith({ WebSocket: RecordingSocket as unknown as WebSocketConstructor });
+    await session.start();
+    expect(askedBeforeJoin).toBe(0);
+    expect(media.gumCalls).toHaveLength(1);
+    await session.endSession();
+  });
+
+  it('asks for the devices even when the server cannot be reached, so a refused camera is the error reported', async () => {
+    media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
+    const session = makeSession(undefined, { serverUrl: 'http://127.0.0.1:9' });
+    expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
+    expect(media.gumCalls).toHaveLength(1);
+    expect(session.state).toBe('ended');
+  });
+
+  it('applies start-muted settings before publishing: mic disabled, camera never opened', async () => {
+    const session = makeSession((b) => b.setStartAudioMuted(true).setStartVideoMuted(true));
+    await session.start();
+    expect(media.gumCalls[0]).toMatchObject({ video: false });
+    const audio = session.getLocalStream()?.getAudioTracks()[0];
+    expect(audio?.enabled).toBe(false);
+    expect(server.received('join')[0]?.params).toMatchObject({ audioMuted: true, videoMuted: true });
+    // A video line with no track yet, so resuming needs no renegotiation.
+    expect(publisherPc().transceivers.map((t) => [t.receiver.track.kind, t.sender.track])).toEqual([['audio', audio], ['video', null]]);
+    await session.endSession();
+  });
+
+  it('a device error rejects with DEVICE_ERROR; the join made meanwhile is left again, nothing published', async () => {
+    media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
+    const session = makeSession();
+    expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
+    // Devices and the join start together: the join went through, so we leave rather than linger.
+    expect(server.received('join')).toHaveLength(1);
+    expect(server.received('leave')).toHaveLength(1);
+    expect(server.received('publish')).toHaveLength(0);
+    expect(session.state).toBe('ended');
+  });
+
+  it('opens the socket and joins while the devices are still opening', async () => {
+    let releaseDevices: () => void = () => {};
+    media.openGate = new Promise<void>((resolve) => {
+      releaseDevices = resolve;
+    });
+    const session = makeSession();
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    expect(session.state).toBe('connecting');
+    expect(server.received('publish')).toHaveLength(0);
+    releaseDevices();
+    await starting;
+    expect(session.state).toBe('joined');
+    expect(server.received('publish')).toHaveLength(1);
+  });
+
+  it('ended while the camera is still opening: start rejects, and the camera and microphone are released once open', async () => {
+    let releaseDevices: () => void = () => {};
+    media.openGate = new Promise<void>((resolve) => {
+      releaseDevices = resolve;
+    });
+    const session = makeSession();
+    const starting = rejection(session.start());
+    await vi.waitFor(() => expect(media.gumCalls).toHaveLength(1));
+    await session.endSession();
+    releaseDevices();
+    expect((await starting).code).toBe('INVALID_STATE');
+    expect(media.openedTracks.length).toBeGreaterThan(0);
+    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(session.state).toBe('ended');
+  });
+
+  it('a refused join rejects with the server code and releases the devices', async () => {
+    server.on('join', () => ({ error: { code: 'CALL_TOKEN_WRONG_SESSION', message: 'another session' } }));
+    const session = makeSession();
+    expect((await rejection(session.start())).code).toBe('CALL_TOKEN_WRONG_SESSION');
+    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(session.state).toBe('ended');
+    expect(server.received('publish')).toHaveLength(0);
+  });
+});
