@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JanusClient } from './janus-client.ts';
+import { freeTcpPort } from './free-ports.ts';
 import { JanusProcess } from './janus-process.ts';
 
 /** Alive means present and not a zombie waiting for a reaper. */
@@ -87,5 +89,32 @@ describe('JanusProcess', () => {
     const gone = await waitFor(() => !alive(janusPid), 5_000);
     if (!gone) process.kill(janusPid, 'SIGKILL'); // never leave it behind, even when failing
     expect(gone).toBe(true);
+  });
+});
+
+describe('JanusProcess whose WebSocket port is taken before Janus binds it', () => {
+  it('starts Janus on another port', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as { port: number }).port;
+    const picked: number[] = [];
+    const janus = new JanusProcess({
+      mediaInterface: process.env.PARLEY_MEDIA_INTERFACE,
+      pickWsPort: async () => {
+        const port = picked.length === 0 ? taken : await freeTcpPort();
+        picked.push(port);
+        return port;
+      },
+    });
+    try {
+      await janus.start();
+      expect(picked).toHaveLength(2);
+      expect(picked[0]).toBe(taken);
+      expect(janus.url).toBe(`ws://127.0.0.1:${picked[1]}`);
+      expect((await infoOf(janus.url)).janus).toBe('server_info');
+    } finally {
+      await janus.stop();
+      squatter.close();
+    }
   });
 });

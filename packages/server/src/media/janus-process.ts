@@ -29,6 +29,8 @@ export interface JanusProcessOptions {
   startTimeoutMs?: number;
   /** Size of the RTP port range. */
   rtpPorts?: number;
+  /** Picks the port of Janus's WebSocket API (a free one, from the OS, by default). */
+  pickWsPort?: () => Promise<number>;
   debugLevel?: number;
   /** Restart back-off: first delay, doubled each failure up to max. */
   restartDelayMs?: { initial: number; max: number };
@@ -37,6 +39,10 @@ export interface JanusProcessOptions {
 
 /** `exited`: Janus died and a restart is scheduled; `restarted`: it answers again, at the same url, with no sessions or rooms. */
 export type JanusProcessEvents = SupervisedProcessEvents;
+
+/** What Janus prints when its WebSocket port is taken, and how many ports a start tries. */
+const WS_PORT_TAKEN = 'Error creating vhost for Websockets server';
+const WS_PORT_ATTEMPTS = 3;
 
 /**
  * Runs and supervises a local Janus: generated config, free ports, and what
@@ -106,7 +112,6 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
     if (!janus) throw new Error('janus not found: install it (apt-get install janus) or set its path');
     const libDir = requireJanusLibDir(this.#opts.libDir);
     this.#media = detectMediaInterface(this.#opts.mediaInterface);
-    this.#port = await freeTcpPort();
     this.#rtpRange = await freeUdpPortRange(this.#opts.rtpPorts ?? 200);
     // Listening before Janus starts: its event handler connects at once (and again after each restart).
     this.#events = await JanusEventsServer.listen(this.#log);
@@ -115,31 +120,43 @@ export class JanusProcess extends TypedEmitter<JanusProcessEvents> {
       this.#configDir = await mkdtemp(join(tmpdir(), 'parley-janus-'));
       this.#tempDir = true;
     }
-    await writeJanusConfig({
-      dir: this.#configDir,
-      wsPort: this.#port,
-      rtpPortRange: this.#rtpRange,
-      mediaInterface: this.#media,
-      publicIp: this.#opts.publicIp,
-      adminKey: this.adminKey,
-      libDir,
-      debugLevel: this.#opts.debugLevel ?? 4,
-      eventsUrl: this.#events.url,
-    });
-    const supervised = new SupervisedProcess({
-      name: 'janus',
-      file: janus,
-      args: ['-F', this.#configDir, '-o'],
-      probe: () => this.#answersInfo(),
-      startTimeoutMs: this.#opts.startTimeoutMs ?? 10_000,
-      restartDelayMs: this.#opts.restartDelayMs ?? { initial: 500, max: 10_000 },
-      isErrorLine: (line) => line.includes('[ERR]'),
-      logger: this.#log,
-    });
-    supervised.on('exited', (info) => this.emit('exited', info));
-    supervised.on('restarted', (info) => this.emit('restarted', info));
-    this.#process = supervised;
-    await supervised.start();
+    // The WebSocket port was free when picked, but anything on the machine may take it before Janus binds it (a
+    // test suite opens sockets all the time): Janus then cannot start its transport and exits. Another port, then.
+    for (let attempt = 1; ; attempt++) {
+      this.#port = await (this.#opts.pickWsPort ?? freeTcpPort)();
+      await writeJanusConfig({
+        dir: this.#configDir,
+        wsPort: this.#port,
+        rtpPortRange: this.#rtpRange,
+        mediaInterface: this.#media,
+        publicIp: this.#opts.publicIp,
+        adminKey: this.adminKey,
+        libDir,
+        debugLevel: this.#opts.debugLevel ?? 4,
+        eventsUrl: this.#events.url,
+      });
+      const supervised = new SupervisedProcess({
+        name: 'janus',
+        file: janus,
+        args: ['-F', this.#configDir, '-o'],
+        probe: () => this.#answersInfo(),
+        startTimeoutMs: this.#opts.startTimeoutMs ?? 10_000,
+        restartDelayMs: this.#opts.restartDelayMs ?? { initial: 500, max: 10_000 },
+        isErrorLine: (line) => line.includes('[ERR]'),
+        logger: this.#log,
+      });
+      supervised.on('exited', (info) => this.emit('exited', info));
+      supervised.on('restarted', (info) => this.emit('restarted', info));
+      this.#process = supervised;
+      try {
+        await supervised.start();
+        break;
+      } catch (error) {
+        if (attempt >= WS_PORT_ATTEMPTS || !supervised.outputTail().includes(WS_PORT_TAKEN)) throw error;
+        await supervised.stop();
+        this.#log.warn({ port: this.#port, attempt }, 'janus could not bind its WebSocket port: trying another');
+      }
+    }
     this.#log.info({ pid: this.pid, url: this.url, media: this.#media, rtp: this.#rtpRange }, 'janus started');
   }
 
