@@ -11,8 +11,12 @@ export const DEFAULTS = {
   connectTimeoutMs: 10_000, // ms
   /** A signaling socket opened ahead by generateToken (session/early-signaling.ts) is closed if no session adopts it this long. */
   earlySignalingIdleMs: 60_000, // ms
-  /** Joining a call with others in it, our publisher (and an audio-only call's microphone) waits at most this long for the subscriber's first answer and its first ICE candidate to go out (session/session-start.ts). */
-  publishAfterFirstAnswerMaxMs: 150, // ms
+  /**
+   * Joining a call with others in it, what waits for receiving to start waits at most this long for it
+   * (session/session-start.ts): our own tile and an audio-only call's microphone for the subscriber's first
+   * answer and its first ICE candidate to go out, our publisher for our first remote frame (audio-only: packet).
+   */
+  receiveFirstMaxMs: 150, // ms
   /** A new receiving connection reports its streams (which the view then draws) once its first ICE candidate is out, or after this long (media/subscriber-connection.ts). */
   firstCandidateMaxMs: 50, // ms
   /**
@@ -40,7 +44,7 @@ export const DEFAULTS = {
     giveUpAfterMs: 10_000, // ms since the socket dropped
   },
   /** The join → first remote frame measure (session/join-timing.ts): how often stats are read, and for how long at most. */
-  joinTiming: { pollMs: 100, giveUpAfterMs: 60_000 }, // ms, ms since join was sent
+  joinTiming: { pollMs: 20, giveUpAfterMs: 10_000 }, // ms, ms since join was sent
   /**
    * ICE restart when a peer connection loses its network path (media/ice-restart.ts): `disconnected`
    * this long, or receiving nothing this long while `connected`, starts it; attempts paced by

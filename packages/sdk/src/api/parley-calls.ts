@@ -132,7 +132,7 @@ export class ParleyCalls {
     const cfg = requireConfig();
     const token = typeof callToken === 'string' ? callToken : callToken?.token;
     if (typeof token !== 'string' || token.length === 0) {
-      throw new ParleyError('VALIDATION_FAILED', 'startSession expects the call token from generateToken (or its token string)');
+      throw new ParleyError('VALIDATION_FAILED', 'startSession expects a call token (from generateToken)');
     }
     if (!element || typeof (element as { appendChild?: unknown }).appendChild !== 'function') {
       throw new ParleyError('VALIDATION_FAILED', 'startSession expects an HTMLElement to render into');

@@ -4,14 +4,17 @@
  * an audio-only call). Once remote media is announced, the subscriber
  * connection's stats are polled until it shows; the measure goes to the
  * server once (`metrics.joinTiming`, a histogram in its /metrics) and
- * never again for this session.
+ * never again for this session. Our publisher waits for that moment too.
  */
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import { DEFAULTS } from '../defaults.ts';
+import { Once } from '../util/once.ts';
 
 export type JoinTimingReport = (firstRemoteFrameMs: number) => Promise<unknown>;
 
 export class JoinTiming {
+  /** Our first remote frame (audio-only: packet) is in: our publisher waits for it (session-start.ts). */
+  readonly firstMedia = new Once();
   readonly #startedAt = performance.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #done = false;
@@ -41,6 +44,7 @@ export class JoinTiming {
     if (elapsed > DEFAULTS.joinTiming.giveUpAfterMs) return this.stop();
     const stats = await this.#subscriber()?.getStats().catch(() => undefined);
     if (!stats || this.#done || !hasFirstFrame(stats, this.#audioOnly)) return;
+    this.firstMedia.happen();
     this.stop();
     // The server may predate the request; a measure lost is not worth a warning.
     await this.#report(Math.round(elapsed)).catch(() => undefined);

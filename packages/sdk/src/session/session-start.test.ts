@@ -2,9 +2,10 @@
 import { ParleyError } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { DEFAULTS } from '../defaults.ts';
 import { fakeSdp } from '../testing/fake-media.ts';
 import { rejection } from '../testing/rejection.ts';
-import { makeSession, media, publisherPc, server, sessionWith, until, useSessionFixture } from '../testing/session-fixture.ts';
+import { makeSession, media, publisherPc, server, sessionWith, subscriberPc, until, useSessionFixture } from '../testing/session-fixture.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
 
 useSessionFixture();
@@ -94,6 +95,47 @@ describe('starting a video session', () => {
     // Our own tile is drawn after them too: drawing it held the answer back.
     expect(first('our stream reported')).toBeGreaterThan(first('trickle subscriber'));
     expect(first('joined')).toBeGreaterThan(first('trickle subscriber'));
+    await session.endSession();
+  });
+
+  it('our publisher negotiates once our first remote frame is decoded: sending starts after receiving did', async () => {
+    const defaults = DEFAULTS as { receiveFirstMaxMs: number };
+    const cap = defaults.receiveFirstMaxMs;
+    defaults.receiveFirstMaxMs = 60_000; // no frame, no publish: the wait's bound is the next test's
+    try {
+      const session = makeSession();
+      const starting = session.start();
+      await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+      server.push('subscriber.offer', {
+        jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+        streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+      });
+      await until(() => session.state === 'joined');
+      // Joined, our own tile drawn, the subscriber's stats read again and again: still no publish.
+      await new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
+      expect(server.received('publish')).toHaveLength(0);
+      subscriberPc().stats.set('in-v0', { type: 'inbound-rtp', kind: 'video', framesDecoded: 1 });
+      await starting;
+      expect(server.received('publish')).toHaveLength(1);
+      await session.endSession();
+    } finally {
+      defaults.receiveFirstMaxMs = cap;
+    }
+  });
+
+  it('our publisher waits a little at most for a first remote frame that does not come', async () => {
+    const session = makeSession();
+    const starting = session.start();
+    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+      streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+    });
+    await until(() => session.state === 'joined');
+    const joinedAt = performance.now();
+    await starting; // bob's camera sends nothing: no frame is ever decoded
+    expect(server.received('publish')).toHaveLength(1);
+    expect(performance.now() - joinedAt).toBeLessThan(DEFAULTS.receiveFirstMaxMs + 1_000);
     await session.endSession();
   });
 

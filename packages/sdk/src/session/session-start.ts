@@ -3,10 +3,11 @@
  * as the join goes out (joining needs no camera), so remote media can start
  * arriving before our own is ready: our receiving connection is made while
  * the join is on its way, for the server's subscriber offer that follows the
- * join's answer. Our own tile, the joined state and the publisher wait, a
- * little at most, for the subscriber's first answer to be out
- * (#firstAnswer below); in an audio-only call, the microphone opens only then
- * too. The socket is the one `generateToken` opened ahead when there is one
+ * join's answer. Our own tile and the joined state wait, a little at most,
+ * for the subscriber's first answer to be out (#firstAnswer below); in an
+ * audio-only call, the microphone opens only then too. Our publisher waits,
+ * a little at most, for our first remote frame (run() says why). The
+ * socket is the one `generateToken` opened ahead when there is one
  * (early-signaling.ts).
  */
 import { type JoinResult, ParleyError, type StateMachine } from '@parley/protocol';
@@ -45,8 +46,9 @@ export interface StartContext extends ServerEventContext {
 export class SessionStart {
   readonly #s: StartContext;
   /**
-   * Our publisher's negotiation waits, a little at most, for the subscriber's
-   * first answer to go out. Chromium negotiates every peer connection of a page
+   * Our own tile, the joined state and an audio-only call's microphone wait, a
+   * little at most, for the subscriber's first answer to go out (the publisher
+   * waits longer still: see run()). Chromium negotiates every peer connection of a page
    * on one signaling thread, and the publisher's offer (its encoders, three
    * simulcast layers) held the answer to the subscriber offer back: in
    * bench:join the page took ~40 ms to answer it, a bare page ~11 ms.
@@ -89,7 +91,7 @@ export class SessionStart {
     // once the session has ended meanwhile (devices that open as it ends are released: local-media.ts).
     const opening = settings.isAudioOnly
       ? joined.then(async (result) => {
-          await this.#answered(result);
+          await this.#first(this.#firstAnswer, result);
           this.#check();
           return open();
         })
@@ -102,11 +104,21 @@ export class SessionStart {
     if (joining.status === 'rejected') throw joining.reason;
     // Our own tile is drawn once our first answer is out too: drawing it (a <video>, the page's style and
     // layout) held the answer back by ~15 ms when the camera opened just after the offer came.
-    await this.#answered(joining.value);
+    await this.#first(this.#firstAnswer, joining.value);
     this.#check();
     const stream = devices.value;
     s.emit('localStreamChanged', stream);
     s.machine.to('joined');
+    // Our publisher negotiates once our first remote frame is decoded (audio-only: its first packet is in;
+    // JoinTiming watches for it), a little at most. Its offer, its ICE and DTLS and its encoders' start took the
+    // page and the machine just when receiving needed them, wherever they fell before that frame: with the publisher
+    // going right after our first answer, bench:join had the first remote frame at 183 ms p50 over 90 joins (1.29x
+    // the bare Janus page's), with it waiting 166 ms (1.17x); moving it to other points before the frame (after
+    // DTLS, after the first packet, negotiated ahead without tracks) gained nothing (docs/benchmarks.md, join,
+    // session 10). The others see our video that much later (~115 ms in that run); they have had us in their roster
+    // since our join.
+    await this.#first(this.#joinTiming?.firstMedia, joining.value);
+    this.#check('joined');
     await s.publish(stream);
     this.#check('joined');
   }
@@ -167,9 +179,9 @@ export class SessionStart {
     if (!early) await signaling.connect();
   }
 
-  /** Resolves once our answer to the first subscriber offer and its first candidate are out, a little at most; at once when nobody else is in the call. */
-  #answered({ participants }: JoinResult): Promise<void> {
-    return participants.length > 0 ? this.#firstAnswer.wait(DEFAULTS.publishAfterFirstAnswerMaxMs) : Promise.resolve();
+  /** Resolves once `what` has happened, a little at most; at once when nobody else is in the call. */
+  async #first(what: Once | undefined, { participants }: JoinResult): Promise<void> {
+    if (participants.length > 0) await what?.wait(DEFAULTS.receiveFirstMaxMs);
   }
 
   #check(expected: CallSessionState = 'connecting'): void {

@@ -134,8 +134,10 @@ export class FakePeerConnection {
     if (!this.remoteDescription) throw new Error('InvalidStateError: no remote description');
     this.remoteCandidates.push(candidate);
   }
+  /** What getStats() reports, by id: tests put in an inbound-rtp that has decoded frames, say. */
+  stats = new Map<string, Record<string, unknown>>();
   async getStats(): Promise<RTCStatsReport> {
-    return new Map() as unknown as RTCStatsReport;
+    return new Map(this.stats) as unknown as RTCStatsReport;
   }
   /** Tests drive the connection state with this. */
   setConnectionState(state: RTCPeerConnectionState): void {
