@@ -14,7 +14,7 @@ export const DEFAULTS = {
   /**
    * Joining a call with others in it, what waits for receiving to start waits at most this long for it
    * (session/session-start.ts): our own tile and an audio-only call's microphone for the subscriber's first
-   * answer and its first ICE candidate to go out, our publisher for our first remote frame (audio-only: packet).
+   * answer and its first ICE candidate to go out, a video call's publisher for our first remote frame.
    */
   receiveFirstMaxMs: 150, // ms
   /** A new receiving connection reports its streams (which the view then draws) once its first ICE candidate is out, or after this long (media/subscriber-connection.ts). */

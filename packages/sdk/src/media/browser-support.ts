@@ -11,7 +11,7 @@ export const VIDEO_CODECS: readonly VideoCodec[] = ['vp8', 'h264'];
 /** Throws UNSUPPORTED_BROWSER where there is no WebRTC (this WebKitGTK build, some WebViews). */
 export function requireWebRtc(): void {
   if (typeof (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection !== 'function') {
-    throw new ParleyError('UNSUPPORTED_BROWSER', 'This browser cannot make WebRTC calls (it has no RTCPeerConnection)');
+    throw new ParleyError('UNSUPPORTED_BROWSER', 'This browser cannot make WebRTC calls (no RTCPeerConnection)');
   }
 }
 

@@ -4,7 +4,7 @@
  * an audio-only call). Once remote media is announced, the subscriber
  * connection's stats are polled until it shows; the measure goes to the
  * server once (`metrics.joinTiming`, a histogram in its /metrics) and
- * never again for this session. Our publisher waits for that moment too.
+ * never again for this session. A video call's publisher waits for that moment too.
  */
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -13,7 +13,7 @@ import { Once } from '../util/once.ts';
 export type JoinTimingReport = (firstRemoteFrameMs: number) => Promise<unknown>;
 
 export class JoinTiming {
-  /** Our first remote frame (audio-only: packet) is in: our publisher waits for it (session-start.ts). */
+  /** Our first remote frame (audio-only: packet) is in: a video call's publisher waits for it (session-start.ts). */
   readonly firstMedia = new Once();
   readonly #startedAt = performance.now();
   #timer: ReturnType<typeof setInterval> | undefined;

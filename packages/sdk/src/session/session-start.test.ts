@@ -10,6 +10,18 @@ import type { WebSocketConstructor } from './signaling-client.ts';
 
 useSessionFixture();
 
+/** Runs `test` with the waits for our first answer and first frame bounded by `ms` instead (DEFAULTS.receiveFirstMaxMs). */
+async function withReceiveFirstMaxMs(ms: number, test: () => Promise<void>): Promise<void> {
+  const defaults = DEFAULTS as { receiveFirstMaxMs: number };
+  const bound = defaults.receiveFirstMaxMs;
+  defaults.receiveFirstMaxMs = ms;
+  try {
+    await test();
+  } finally {
+    defaults.receiveFirstMaxMs = bound;
+  }
+}
+
 describe('starting a video session', () => {
   it('joins, opens camera and microphone, publishes and trickles', async () => {
     const session = makeSession();
@@ -50,19 +62,22 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
-  it('an audio-only session opens the microphone once our answer to the first subscriber offer is out', async () => {
-    const session = makeSession((b) => b.setIsAudioOnly(true));
-    const starting = session.start();
-    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
-    expect(media.gumCalls).toEqual([]);
-    server.push('subscriber.offer', {
-      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }]) },
-      streams: [{ mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true }],
+  it('an audio-only session opens the microphone and publishes once our answer to the first subscriber offer is out', async () => {
+    // Bounded at a minute, a wait for our first audio packet (none comes here) would time the test out.
+    await withReceiveFirstMaxMs(60_000, async () => {
+      const session = makeSession((b) => b.setIsAudioOnly(true));
+      const starting = session.start();
+      await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+      expect(media.gumCalls).toEqual([]);
+      server.push('subscriber.offer', {
+        jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }]) },
+        streams: [{ mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true }],
+      });
+      await starting;
+      expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
+      expect(server.requests.map((r) => r.type).filter((t) => t !== 'trickle')).toEqual(['join', 'subscriber.answer', 'publish']);
+      await session.endSession();
     });
-    await starting;
-    expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
-    expect(server.requests.map((r) => r.type).filter((t) => t !== 'trickle')).toEqual(['join', 'subscriber.answer', 'publish']);
-    await session.endSession();
   });
 
   it('our publisher negotiates once our answer and first candidate for the subscriber are out, and the streams are reported after them', async () => {
@@ -99,10 +114,8 @@ describe('starting a video session', () => {
   });
 
   it('our publisher negotiates once our first remote frame is decoded: sending starts after receiving did', async () => {
-    const defaults = DEFAULTS as { receiveFirstMaxMs: number };
-    const cap = defaults.receiveFirstMaxMs;
-    defaults.receiveFirstMaxMs = 60_000; // no frame, no publish: the wait's bound is the next test's
-    try {
+    // No frame, no publish: the wait's bound is the next test's.
+    await withReceiveFirstMaxMs(60_000, async () => {
       const session = makeSession();
       const starting = session.start();
       await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
@@ -118,9 +131,7 @@ describe('starting a video session', () => {
       await starting;
       expect(server.received('publish')).toHaveLength(1);
       await session.endSession();
-    } finally {
-      defaults.receiveFirstMaxMs = cap;
-    }
+    });
   });
 
   it('our publisher waits a little at most for a first remote frame that does not come', async () => {

@@ -5,9 +5,9 @@
  * the join is on its way, for the server's subscriber offer that follows the
  * join's answer. Our own tile and the joined state wait, a little at most,
  * for the subscriber's first answer to be out (#firstAnswer below); in an
- * audio-only call, the microphone opens only then too. Our publisher waits,
- * a little at most, for our first remote frame (run() says why). The
- * socket is the one `generateToken` opened ahead when there is one
+ * audio-only call, the microphone opens only then too. In a video call our
+ * publisher waits, a little at most, for our first remote frame (run() says
+ * why). The socket is the one `generateToken` opened ahead when there is one
  * (early-signaling.ts).
  */
 import { type JoinResult, ParleyError, type StateMachine } from '@parley/protocol';
@@ -109,15 +109,16 @@ export class SessionStart {
     const stream = devices.value;
     s.emit('localStreamChanged', stream);
     s.machine.to('joined');
-    // Our publisher negotiates once our first remote frame is decoded (audio-only: its first packet is in;
-    // JoinTiming watches for it), a little at most. Its offer, its ICE and DTLS and its encoders' start took the
-    // page and the machine just when receiving needed them, wherever they fell before that frame: with the publisher
-    // going right after our first answer, bench:join had the first remote frame at 183 ms p50 over 90 joins (1.29x
-    // the bare Janus page's), with it waiting 166 ms (1.17x); moving it to other points before the frame (after
-    // DTLS, after the first packet, negotiated ahead without tracks) gained nothing (docs/benchmarks.md, join,
-    // session 10). The others see our video that much later (~115 ms in that run); they have had us in their roster
-    // since our join.
-    await this.#first(this.#joinTiming?.firstMedia, joining.value);
+    // In a video call, our publisher negotiates once our first remote frame is decoded (JoinTiming watches for it), a
+    // little at most. Its offer, its ICE and DTLS and its encoders' start took the page and the machine just when
+    // receiving needed them, wherever they fell before that frame: with the publisher going right after our first
+    // answer, bench:join had the first remote frame at 183 ms p50 over 90 joins (1.29x the bare Janus page's), with it
+    // waiting 166 ms (1.17x); moving it to other points before the frame (after DTLS, after the first packet,
+    // negotiated ahead without tracks) gained nothing (docs/benchmarks.md, join, session 10). The others see our video
+    // that much later (~115 ms in that run); they have had us in their roster since our join. An audio-only call's
+    // publisher goes once our first answer is out, with the microphone: waiting for our first audio packet, two A/B
+    // runs had that packet at 167 and 174 ms against 159 and 152 ms.
+    await this.#first(settings.isAudioOnly ? this.#firstAnswer : this.#joinTiming?.firstMedia, joining.value);
     this.#check('joined');
     await s.publish(stream);
     this.#check('joined');
