@@ -6,6 +6,7 @@ import { DEFAULTS } from '../defaults.ts';
 import { fakeSdp } from '../testing/fake-media.ts';
 import { rejection } from '../testing/rejection.ts';
 import { makeSession, media, publisherPc, server, sessionWith, subscriberPc, until, useSessionFixture } from '../testing/session-fixture.ts';
+import type { CallSession } from './call-session.ts';
 import type { WebSocketConstructor } from './signaling-client.ts';
 
 useSessionFixture();
@@ -20,6 +21,18 @@ async function withReceiveFirstMaxMs(ms: number, test: () => Promise<void>): Pro
   } finally {
     defaults.receiveFirstMaxMs = bound;
   }
+}
+
+/** Starts `session`, the server offering bob's camera after the join; resolves once it is joined, its start still under way. */
+async function joinedWithBobsCamera(session: CallSession): Promise<{ starting: Promise<void> }> {
+  const starting = session.start();
+  await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+  server.push('subscriber.offer', {
+    jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+    streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+  });
+  await until(() => session.state === 'joined');
+  return { starting };
 }
 
 describe('starting a video session', () => {
@@ -117,13 +130,7 @@ describe('starting a video session', () => {
     // No frame, no publish: the wait's bound is the next test's.
     await withReceiveFirstMaxMs(60_000, async () => {
       const session = makeSession();
-      const starting = session.start();
-      await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
-      server.push('subscriber.offer', {
-        jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
-        streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
-      });
-      await until(() => session.state === 'joined');
+      const { starting } = await joinedWithBobsCamera(session);
       // Joined, our own tile drawn, the subscriber's stats read again and again: still no publish.
       await new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
       expect(server.received('publish')).toHaveLength(0);
@@ -136,13 +143,7 @@ describe('starting a video session', () => {
 
   it('our publisher waits a little at most for a first remote frame that does not come', async () => {
     const session = makeSession();
-    const starting = session.start();
-    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
-    server.push('subscriber.offer', {
-      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
-      streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
-    });
-    await until(() => session.state === 'joined');
+    const { starting } = await joinedWithBobsCamera(session);
     const joinedAt = performance.now();
     await starting; // bob's camera sends nothing: no frame is ever decoded
     expect(server.received('publish')).toHaveLength(1);
