@@ -121,6 +121,14 @@ describe.each(DATABASES)('the store on %s', (kind, factory) => {
       expect(await codeOf(store.users.createAuthToken('nobody'))).toBe('USER_NOT_FOUND');
     });
 
+    it('refuses to issue for a user deleted while the token was being issued (USER_NOT_FOUND, not a database error)', async () => {
+      await store.users.create({ uid: 'leaving', name: 'Leaving' });
+      const issuing = codeOf(store.users.createAuthToken('leaving')).catch((error: Error) => error.message);
+      await store.users.delete('leaving');
+      // Issued before the delete (codeOf then says it succeeded) or refused as unknown; never the foreign key's error.
+      expect(['expected a ParleyError, but it succeeded', 'USER_NOT_FOUND']).toContain(await issuing);
+    });
+
     it('knows nothing of an unknown token', async () => {
       expect(await store.users.userForAuthToken('at_not-a-real-token')).toBeUndefined();
     });

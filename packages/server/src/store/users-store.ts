@@ -14,6 +14,7 @@ interface UserRow extends Row {
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+const noSuchUser = (uid: string) => new ParleyError('USER_NOT_FOUND', `No user with uid "${uid}"`);
 
 function toUser(r: UserRow): User {
   return { uid: r.uid, name: r.name, avatar: r.avatar, metadata: r.metadata, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) };
@@ -39,7 +40,7 @@ export class UsersStore {
 
   async require(uid: string): Promise<User> {
     const user = await this.get(uid);
-    if (!user) throw new ParleyError('USER_NOT_FOUND', `No user with uid "${uid}"`);
+    if (!user) throw noSuchUser(uid);
     return user;
   }
 
@@ -54,14 +55,14 @@ export class UsersStore {
         JSON.stringify(patch.metadata ?? current.metadata),
       ],
     );
-    if (!rows[0]) throw new ParleyError('USER_NOT_FOUND', `No user with uid "${uid}"`);
+    if (!rows[0]) throw noSuchUser(uid);
     return toUser(rows[0]);
   }
 
   /** Deletes the user; its auth tokens go with it (foreign key cascade). */
   async delete(uid: string): Promise<void> {
     const rows = await this.db.query('delete from users where uid = $1 returning uid', [uid]);
-    if (rows.length === 0) throw new ParleyError('USER_NOT_FOUND', `No user with uid "${uid}"`);
+    if (rows.length === 0) throw noSuchUser(uid);
   }
 
   async list(limit: number, cursor: string | undefined): Promise<{ items: User[]; nextCursor: string | null }> {
@@ -74,14 +75,15 @@ export class UsersStore {
   }
 
   async createAuthToken(uid: string): Promise<{ id: string; authToken: string; uid: string; createdAt: string }> {
-    await this.require(uid);
     const id = randomUUID();
     const authToken = `at_${randomBytes(32).toString('base64url')}`;
+    // One statement that finds the user and inserts: a user deleted meanwhile is USER_NOT_FOUND, not a foreign key error.
     const rows = await this.db.query<{ created_at: Date | string }>(
-      'insert into auth_tokens (id, uid, token_hash) values ($1, $2, $3) returning created_at',
+      'insert into auth_tokens (id, uid, token_hash) select $1, uid, $3 from users where uid = $2 returning created_at',
       [id, uid, sha256(authToken)],
     );
-    return { id, authToken, uid, createdAt: iso(rows[0]?.created_at ?? new Date()) };
+    if (!rows[0]) throw noSuchUser(uid);
+    return { id, authToken, uid, createdAt: iso(rows[0].created_at) };
   }
 
   async revokeAuthToken(uid: string, id: string): Promise<void> {
