@@ -86,7 +86,8 @@ export const AuthTokenParams = z.strictObject({ uid: UID, id: z.string().uuid() 
 
 export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(200).optional(),
+  // A cursor is a value the server compares in the database (users' is a uid): text it can store.
+  cursor: z.string().max(200).refine(isStorableText, STORABLE).optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 

@@ -173,6 +173,7 @@ describe('listing users', () => {
     ['limit=1.5', 'a fractional limit'],
     ['page=2', 'an unknown query parameter'],
     [`cursor=${'c'.repeat(201)}`, 'an over-long cursor'],
+    ['cursor=a%00b', 'a cursor with a NUL, which the database cannot compare'],
   ])('refuses ?%s (%s) with VALIDATION_FAILED', async (query) => {
     expect(errorOf(await h.get(`/v1/users?${query}`))).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   });
