@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyCalls } from './parley-calls.ts';
 import { rejection } from '../testing/rejection.ts';
 
@@ -23,10 +23,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-afterEach(() => {
-  ParleyCalls.reset();
-  vi.unstubAllGlobals();
-});
+afterEach(() => ParleyCalls.reset());
 
 
 describe('generateToken', () => {
@@ -40,26 +37,6 @@ describe('generateToken', () => {
     const token = await ParleyCalls.generateToken('auth-1', 's-1', { type: 'direct' });
     expect(token).toEqual({ token: 'jwt.abc', expiresAt: '2030-01-01T00:00:00.000Z', sessionId: 's-1' });
     expect(seen).toEqual({ method: 'POST', path: '/v1/calls/tokens', auth: 'Bearer auth-1', body: { sessionId: 's-1', type: 'direct' } });
-  });
-
-  it("warms the browser's WebRTC up meanwhile: one peer connection made and closed, none with the app's own media handler", async () => {
-    const made: string[] = [];
-    vi.stubGlobal('RTCPeerConnection', class {
-      constructor() {
-        made.push('made');
-      }
-      close() {
-        made.push('closed');
-      }
-    });
-    handle = (_req, _body, res) => json(res, 200, { token: 'jwt.abc', expiresAt: '2030-01-01T00:00:00.000Z', sessionId: 's-1' });
-    ParleyCalls.init({ serverUrl: url });
-    await ParleyCalls.generateToken('auth-1', 's-1');
-    expect(made).toEqual(['made', 'closed']);
-    ParleyCalls.reset();
-    ParleyCalls.init({ serverUrl: url, mediaHandler: {} as never });
-    await ParleyCalls.generateToken('auth-1', 's-1');
-    expect(made).toEqual(['made', 'closed']);
   });
 
   it("rejects with the server's error code and message", async () => {
