@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type NetworkMeasures, networkQuality } from '@parley/protocol';
-import { worstOf } from './network-quality.ts';
+import { type NetworkMeasures, networkQuality, worstOf } from './network-quality.ts';
 
 const fine: NetworkMeasures = { flowing: true, lossPercent: 0, jitterMs: 5, rttMs: 20 };
 

@@ -1,10 +1,12 @@
 /**
  * Our network quality's measures: the worst of our connections' links over one
  * interval (getStats() read by stats-sample.ts), scored 0 lost … 5 excellent by
- * the protocol's networkQuality, which the server shares (its view of each
- * connection from Janus's stats); QualityMonitor is given it.
+ * the protocol's networkQuality.
  */
 import type { NetworkMeasures } from '@parley/protocol';
+
+// The score itself is shared with the server (its view of each connection from Janus's stats).
+export { type NetworkMeasures, networkQuality, QUALITY_THRESHOLDS } from '@parley/protocol';
 
 /** One connection's link over an interval (stats-sample.ts linkMeasures). */
 export interface LinkMeasures {

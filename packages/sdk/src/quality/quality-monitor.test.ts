@@ -1,4 +1,4 @@
-import { MAX_SAMPLE_CONNECTIONS, type NetworkQuality, networkQuality, type QualitySample } from '@parley/protocol';
+import type { NetworkQuality, QualitySample } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import { consoleLogger } from '../util/logger.ts';
@@ -29,8 +29,6 @@ function monitorOf(connections: MonitoredConnection[], active = () => true) {
     measured: (q) => measured.push(q),
     send: async (sample) => sent.push(sample),
     intervalMs: 5_000,
-    maxConnections: MAX_SAMPLE_CONNECTIONS,
-    score: networkQuality,
     log: consoleLogger(),
   });
   return { monitor, sent, measured };

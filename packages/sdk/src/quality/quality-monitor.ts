@@ -6,10 +6,10 @@
  * (`quality.sample`) for the call's quality timeline. A reading of a connection
  * made since (after a media restart) starts over from that one.
  */
-import type { NetworkMeasures, NetworkQuality, PeerTarget, QualitySample } from '@parley/protocol';
+import { MAX_SAMPLE_CONNECTIONS, type NetworkQuality, type PeerTarget, type QualitySample } from '@parley/protocol';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { Logger } from '../util/logger.ts';
-import { worstOf } from './network-quality.ts';
+import { networkQuality, worstOf } from './network-quality.ts';
 import { type ConnectionReading, connectionSample, linkMeasures, readConnection } from './stats-sample.ts';
 
 export interface MonitoredConnection {
@@ -27,15 +27,6 @@ export interface QualityMonitorOptions {
   measured(quality: NetworkQuality): void;
   send(sample: QualitySample): Promise<unknown>;
   intervalMs: number;
-  /*
-   * The protocol's two values this needs are given, not imported: this code is a chunk the session loads once
-   * joined, and importing the protocol's runtime here would move it into a chunk shared with parley.js, one more
-   * file every call downloads (core.test.ts).
-   */
-  /** The most connections a sample may carry (MAX_SAMPLE_CONNECTIONS). */
-  maxConnections: number;
-  /** The score of an interval's measures (networkQuality, the server's too). */
-  score(measures: NetworkMeasures): NetworkQuality;
   log: Logger;
 }
 
@@ -93,9 +84,9 @@ export class QualityMonitor {
     });
     this.#readings = readings;
     if (pairs.length === 0) return undefined;
-    const connections = pairs.map(({ now, before }) => connectionSample(now, before)).slice(0, this.#opts.maxConnections);
+    const connections = pairs.map(({ now, before }) => connectionSample(now, before)).slice(0, MAX_SAMPLE_CONNECTIONS);
     const flowing = connections.some((c) => c.bitrateInKbps > 0 || c.bitrateOutKbps > 0);
-    const quality = this.#opts.score(worstOf(pairs.map(({ now, before }) => linkMeasures(now, before)), flowing));
+    const quality = networkQuality(worstOf(pairs.map(({ now, before }) => linkMeasures(now, before)), flowing));
     const intervalMs = Math.min(MAX_INTERVAL_MS, Math.round(Math.max(...pairs.map(({ now, before }) => now.atMs - before.atMs))));
     return { sessionId: this.#opts.sessionId(), quality, intervalMs: Math.max(0, intervalMs), connections };
   }

@@ -59,8 +59,6 @@ describe("a session's network quality", () => {
       return pc;
     };
     await session.start();
-    // The session loads the monitor's code once joined (a chunk of its own), then takes its first readings.
-    await import('./quality-monitor.ts');
 
     clock.ms = 6_000;
     await vi.advanceTimersByTimeAsync(5_000);

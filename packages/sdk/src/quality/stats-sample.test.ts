@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networkQuality } from '@parley/protocol';
-import { worstOf } from './network-quality.ts';
+import { networkQuality, worstOf } from './network-quality.ts';
 import { connectionSample, linkMeasures, readConnection } from './stats-sample.ts';
 
 /** A getStats() report as Chromium gives it, reduced to the fields read (times in ms, jitter and RTT in s). */

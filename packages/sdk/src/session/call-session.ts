@@ -14,8 +14,6 @@ import {
   type IceCandidate,
   type JoinResult,
   type Jsep,
-  MAX_SAMPLE_CONNECTIONS,
-  networkQuality,
   ParleyError,
   type PeerTarget,
   type PublicationSource,
@@ -35,7 +33,7 @@ import { ScreenShare } from '../media/screen-share.ts';
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import type { PeerState } from '../media/peer-state.ts';
 import { PublisherConnection } from '../media/publisher-connection.ts';
-import type { QualityMonitor } from '../quality/quality-monitor.ts';
+import { QualityMonitor } from '../quality/quality-monitor.ts';
 import { reportNetworkQuality } from '../quality/report-quality.ts';
 import { SubscriberConnection } from '../media/subscriber-connection.ts';
 import { listenerErrorsTo, type Logger, scoped } from '../util/logger.ts';
@@ -92,8 +90,22 @@ export class CallSession {
     debounceMs: DEFAULTS.videoViewDebounceMs,
     log: scoped('video-views'),
   });
-  /** Our network quality and the call-quality samples, once joined (#watchQuality). */
-  #quality: QualityMonitor | undefined;
+  /** Our network quality and the call-quality samples, from getStats() of our connections (quality/). */
+  readonly #quality = new QualityMonitor({
+    connections: () => [
+      ...[this.#publisher, this.#subscriber].flatMap((c) => (c && !c.isClosed ? [{ target: c.target, pc: c.pc }] : [])),
+      ...(this.#screen.pc ? [{ target: 'screen' as const, pc: this.#screen.pc }] : []),
+    ],
+    active: () => this.#machine.is('joined'),
+    sessionId: () => this.sessionId ?? '',
+    measured: (quality) => {
+      const self = this.#roster.selfUid;
+      if (self) reportNetworkQuality(this.#context, self, quality);
+    },
+    send: (sample) => this.#signaling!.request('quality.sample', sample),
+    intervalMs: DEFAULTS.qualitySampleIntervalMs,
+    log: scoped('quality'),
+  });
   readonly #machine: StateMachine<CallSessionState>;
   readonly #local: LocalMedia;
   #log: Logger;
@@ -301,7 +313,7 @@ export class CallSession {
     this.#machine.to('connecting');
     try {
       await this.#starting.run();
-      this.#watchQuality().catch((error) => this.#log.warn('network quality not watched', error));
+      this.#quality.start();
       this.#audio.watch((modes) => {
         if (!this.#isOver()) this.#emit('onAudioModeChanged', modes);
       });
@@ -312,34 +324,6 @@ export class CallSession {
       await this.#end({ leave: this.#joined !== undefined });
       throw parley;
     }
-  }
-
-  /**
-   * Our network quality and the call-quality samples, from getStats() of our connections (quality/). Its code
-   * (~1.2 kB gzipped) is a chunk of its own, loaded once the session is joined: the join does not wait for it,
-   * and the first sample comes an interval later anyway.
-   */
-  async #watchQuality(): Promise<void> {
-    const { QualityMonitor } = await import('../quality/quality-monitor.ts');
-    if (this.#isOver()) return;
-    this.#quality = new QualityMonitor({
-      connections: () => [
-        ...[this.#publisher, this.#subscriber].flatMap((c) => (c && !c.isClosed ? [{ target: c.target, pc: c.pc }] : [])),
-        ...(this.#screen.pc ? [{ target: 'screen' as const, pc: this.#screen.pc }] : []),
-      ],
-      active: () => this.#machine.is('joined'),
-      sessionId: () => this.sessionId ?? '',
-      measured: (quality) => {
-        const self = this.#roster.selfUid;
-        if (self) reportNetworkQuality(this.#context, self, quality);
-      },
-      send: (sample) => this.#signaling!.request('quality.sample', sample),
-      intervalMs: DEFAULTS.qualitySampleIntervalMs,
-      maxConnections: MAX_SAMPLE_CONNECTIONS,
-      score: networkQuality,
-      log: scoped('quality'),
-    });
-    this.#quality.start();
   }
 
   /** A join's or a resume's result: the session's id and ours, its TURN servers, whether it records. */
@@ -703,7 +687,7 @@ export class CallSession {
       await signaling.request('leave', {}, DEFAULTS.leaveTimeoutMs).catch((error) => this.#log.debug('leave failed', error));
     }
     this.#starting.stop();
-    this.#quality?.stop();
+    this.#quality.stop();
     this.#videoViews.stop();
     this.#iceWatch.close();
     this.#reconnection.cancel();
