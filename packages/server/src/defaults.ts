@@ -73,6 +73,7 @@ export const DEFAULTS = {
   ringJoinGraceMs: 60_000, // ms an answered call may wait for its session to start before it ends
   turnCredentialTtlSeconds: 24 * 3600, // s each TURN credential in a join or resume result is valid
   recordingJobConcurrency: 1, // recording jobs encoding at once (each uses up to 2 threads)
+  recordingJobNiceness: 10, // the nice value of a recording job's tools (ffmpeg, janus-pp-rec): calls in progress come first (recording/exec.ts)
   /** Webhook delivery (webhooks/webhook-dispatcher.ts). */
   webhooks: {
     timeoutMs: 10_000, // ms a receiver has to answer

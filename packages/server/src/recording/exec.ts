@@ -1,9 +1,13 @@
 /**
  * Child processes of recording jobs (janus-pp-rec, ffmpeg, ffprobe). Spawned
  * through `setpriv --pdeathsig KILL` when it exists, so a killed server takes
- * its encoders with it instead of leaving them running.
+ * its encoders with it instead of leaving them running; and through `nice`, so
+ * an encoder filling the cores does not hold the server itself off them: an
+ * H.264 recording's ffmpeg at the server's own priority kept its event loop
+ * waiting 3.3 s (the clients took their sockets for dead) on two busy cores.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { DEFAULTS } from '../defaults.ts';
 
 let setpriv: string | null | undefined;
 function setprivPath(): string | null {
@@ -42,8 +46,9 @@ export class CommandError extends Error {
 
 /** Runs a command to completion; rejects with CommandError on a non-zero exit, or the abort reason. */
 export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const niced = ['nice', '-n', String(DEFAULTS.recordingJobNiceness), command, ...args];
   const wrapper = setprivPath();
-  const [file, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+  const [file, argv] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', ...niced]] : [niced[0]!, niced.slice(1)];
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
