@@ -9,33 +9,38 @@ import type { CallPage } from './harness.ts';
  * Notes in the page when each received track can first show a frame — it arrived (its
  * connection's `track` event) on a connection that is up (ICE and DTLS done: a new
  * connection's setup is not the media's delay) — and when its first frame is decoded
- * (getStats every 25 ms), by track id.
+ * (getStats of its connection every 25 ms from its first track on, not of the session's subscriber
+ * once `startSession` has resolved: on a loaded machine that came a second or more after the frames),
+ * by track id.
  */
 export function watchFirstFrames(call: CallPage): Promise<void> {
   return call.page.evaluate(() => {
     const w = window as any;
     w.tracks = {};
     w.frameAt = {};
+    const pollFrames = (pc: RTCPeerConnection) => {
+      const timer = setInterval(async () => {
+        if (pc.connectionState === 'closed') return clearInterval(timer);
+        (await pc.getStats()).forEach((r: any) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0) w.frameAt[r.trackIdentifier] ??= performance.now();
+        });
+      }, 25);
+    };
     const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
-    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean; upAt?: number }, ...args: any[]) {
+    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean; polled?: boolean; upAt?: number }, ...args: any[]) {
       if (!this.watched) {
         this.watched = true;
         this.addEventListener('connectionstatechange', () => {
           if (this.connectionState === 'connected') this.upAt ??= performance.now();
         });
         this.addEventListener('track', (e) => {
+          if (!this.polled) pollFrames(this);
+          this.polled = true;
           w.tracks[e.track.id] ??= { at: performance.now(), pc: this };
         });
       }
       return (setRemote as any).apply(this, args);
     } as any;
-    setInterval(async () => {
-      const pc: RTCPeerConnection | null | undefined = w.session?.getPeerConnections().subscriber;
-      if (!pc || pc.connectionState === 'closed') return;
-      (await pc.getStats()).forEach((r: any) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.framesDecoded > 0) w.frameAt[r.trackIdentifier] ??= performance.now();
-      });
-    }, 25);
   });
 }
 

@@ -102,6 +102,10 @@ export async function openCallPage(stack: Pick<Stack, 'url' | 'browser'>, uid: s
   await context.addInitScript(PAGE_INIT_SCRIPT);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
+  // The SDK's warnings (a socket taken for dead, a resume) explain a failure that shows up later as a timeout.
+  page.on('console', (m) => {
+    if (m.type() === 'warning' && m.text().startsWith('[parley]')) console.warn(`[${uid} ${new Date().toISOString().slice(11, 23)}]`, m.text());
+  });
   const tab = playwrightPage(page, context);
   return { page, context, uid, tab, authToken: await loadSdk(stack, tab, uid, name) };
 }

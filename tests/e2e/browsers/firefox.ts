@@ -22,6 +22,9 @@ const FIREFOX_PREFS = {
   'browser.shell.checkDefaultBrowser': false,
 };
 
+/** Its start took over puppeteer's 30 s with four Chromium pages in a call on a machine half as fast as usual. */
+const LAUNCH_TIMEOUT_MS = 90_000;
+
 /**
  * Headless by default. With `display` (an X server's, e.g. Xvfb's ":99") it runs headed there: headless
  * Firefox has no screen to capture (getDisplayMedia rejects with NotFoundError), a headed one captures
@@ -30,7 +33,7 @@ const FIREFOX_PREFS = {
 export function launchFirefox(display?: string): Promise<Browser> {
   process.env.PUPPETEER_SKIP_DOWNLOAD = '1';
   const headed = display === undefined ? {} : { env: { ...process.env, DISPLAY: display } };
-  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: display === undefined, extraPrefsFirefox: FIREFOX_PREFS, ...headed });
+  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: display === undefined, extraPrefsFirefox: FIREFOX_PREFS, timeout: LAUNCH_TIMEOUT_MS, ...headed });
 }
 
 /** A tab in a browser context of its own, with `initScript` run before any page script. */
