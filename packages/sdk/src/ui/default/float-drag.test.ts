@@ -21,8 +21,14 @@ function pointer(type: string, x: number, y: number): Event {
   return Object.assign(new Event(type), { button: type === 'pointermove' ? -1 : 0, pointerId: 7, clientX: x, clientY: y });
 }
 
-/** Until the dragging chunk (drag.ts) is imported: the events dispatched before this resolves came while it loaded. */
-const chunkLoaded = () => new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Until the dragging chunk (drag.ts) is imported and float-drag.ts has taken it: the events dispatched before
+ * this resolves came while it loaded. (A fixed 50 ms was too short for the import on a loaded CI machine.)
+ */
+const chunkLoaded = async () => {
+  await import('./drag.ts');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+};
 
 describe('the floating tile, its dragging code loaded on first use', () => {
   it('follows a drag that was over before its code arrived, the pointer captured once at the press', async () => {
