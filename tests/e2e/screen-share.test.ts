@@ -159,6 +159,8 @@ describe('screen share in Chromium', () => {
     // the recording: ann's share large on the canvas for the time it ran, the grid before it
     await ann.page.evaluate(() => (window as any).session.stopRecording());
     const recordingId = (await eventually(() => events(ann, 'onRecordingToggled'), (t) => t.length === 2, 10_000, 'the recording stopped'))[0]?.payload.recordingId;
+    // The call ends before the job is awaited: its encoders run behind calls in progress (recording/exec.ts).
+    for (const call of [ann, ben, cat]) await call.context.close();
     const meta = await eventually(() => rest(`/v1/recordings/${recordingId}`), (r) => r.status === 'ready' || r.status === 'failed', 120_000, 'the recording job');
     expect(meta.error).toBeNull();
     const body = await fetch(`${stack.url}${meta.fileUrl}`, { headers: { authorization: `Bearer ${stack.server.apiKey}` } });
@@ -177,8 +179,6 @@ describe('screen share in Chromium', () => {
     for (const t of [at(shareSeen) + 0.5, at(shareStopping) - 0.5]) expect(activity(file, t, gap), `the screen at ${t.toFixed(1)} s`).toBeGreaterThan(20);
     // the people are in the strip under it meanwhile
     expect(activity(file, at(shareStopping) - 0.5, { x: 320, y: 560, w: 640, h: 140 }), 'the strip').toBeGreaterThan(10);
-
-    for (const call of [ann, ben, cat]) await call.context.close();
   }, 240_000);
 
   it('has no share button where the browser cannot share, and startScreenShare says so', async () => {
