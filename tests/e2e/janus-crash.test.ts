@@ -108,6 +108,8 @@ describe('Janus killed during a three-person call', () => {
 
     await sleep(3_000); // some recording after
     await ann.page.evaluate(() => (window as any).session.stopRecording());
+    // The call ends before the job is awaited: its encoders run behind calls in progress (recording/exec.ts).
+    for (const c of calls) await c.context.close();
     const meta = await eventually(() => rest(`/v1/recordings/${recordingId}`), (r) => r.status === 'ready' || r.status === 'failed', 120_000, 'the recording job');
     expect(meta.status).toBe('ready');
     const body = await fetch(`${stack.url}${meta.fileUrl}`, { headers: { authorization: `Bearer ${stack.server.apiKey}` } });
