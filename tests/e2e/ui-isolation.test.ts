@@ -56,6 +56,9 @@ describe('host-page CSS', () => {
     const alice = await join('alice', 'iso-1');
     await join('bob', 'iso-1');
     await tilesReady(alice, 2);
+    // The signal bars join each name at the first quality sample (5 s in): a CI run measured a name before them.
+    const bars = () => alice.page.evaluate(() => document.getElementById('call')!.shadowRoot!.querySelectorAll('[data-tile] .bars[data-quality]').length);
+    await eventually(bars, (n) => n === 2, 20_000, "both tiles' signal bars");
     const before = (await settled(alice))!;
     expect(before.find((m) => m.what === 'end-call')?.display).not.toBe('none');
 
