@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualityHeard, recordQualityFromJoin, selectedPorts, throttle, unshape } from './call-quality-link.ts';
 import { type CallPage, cspViolations, eventually, openCallPage, type Stack, startCall, startStack } from './harness.ts';
-import { screenshot } from './ui-helpers.ts';
+import { screenshot, tilesWithBars } from './ui-helpers.ts';
 
 let stack: Stack;
 const pages: CallPage[] = [];
@@ -28,9 +28,6 @@ afterAll(async () => {
   for (const p of pages) await p.context.close().catch(() => undefined);
   await stack?.close();
 });
-
-const tilesWithBars = (p: CallPage) =>
-  p.page.evaluate(() => [...(document.getElementById('call')?.shadowRoot?.querySelectorAll('[data-tile] .bars[data-quality]') ?? [])].length);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

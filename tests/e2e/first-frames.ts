@@ -27,15 +27,14 @@ export function watchFirstFrames(call: CallPage): Promise<void> {
       }, 25);
     };
     const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
-    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean; polled?: boolean; upAt?: number }, ...args: any[]) {
+    RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection & { watched?: boolean; upAt?: number }, ...args: any[]) {
       if (!this.watched) {
         this.watched = true;
         this.addEventListener('connectionstatechange', () => {
           if (this.connectionState === 'connected') this.upAt ??= performance.now();
         });
+        this.addEventListener('track', () => pollFrames(this), { once: true });
         this.addEventListener('track', (e) => {
-          if (!this.polled) pollFrames(this);
-          this.polled = true;
           w.tracks[e.track.id] ??= { at: performance.now(), pc: this };
         });
       }
@@ -64,4 +63,16 @@ export async function expectFirstFramesWithin(calls: CallPage[], videos: number,
     expect(list).toHaveLength(videos);
     for (const ms of list) expect(ms).toBeLessThanOrEqual(limitMs);
   }
+}
+
+/**
+ * A session spanning nodes, where `newcomer` joined last: the videos the newcomer receives show their first
+ * frame within 1 s (issue 17), across nodes or not. The others' lists hold the newcomer's video too, which
+ * reaches their connections (already up) in a subscription update from an encoder that has just started: its
+ * first frames wait for that encoder, not for the path between nodes (CI on a slow machine: 950–1,318 ms on the
+ * newcomer's node as across), so those lists get 3 s.
+ */
+export async function expectSpanFirstFrames(newcomer: CallPage, others: CallPage[]): Promise<void> {
+  await expectFirstFramesWithin([newcomer], others.length, 1_000);
+  await expectFirstFramesWithin(others, others.length, 3_000);
 }

@@ -111,6 +111,11 @@ export function tilesReady(call: CallPage, count: number, withVideo = true): Pro
   );
 }
 
+/** How many tiles of the call's default UI show their signal bars (they come with the first quality sample). */
+export function tilesWithBars(call: CallPage): Promise<number> {
+  return call.page.evaluate(() => document.getElementById('call')?.shadowRoot?.querySelectorAll('[data-tile] .bars[data-quality]').length ?? 0);
+}
+
 export async function screenshot(page: Page, name: string, locator?: Locator): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type CallPage, eventually, PAGE_INIT_SCRIPT } from './harness.ts';
-import { placement, screenshot, tilesReady, ui, uiTestStack } from './ui-helpers.ts';
+import { placement, screenshot, tilesReady, tilesWithBars, ui, uiTestStack } from './ui-helpers.ts';
 
 const env = uiTestStack();
 
@@ -57,8 +57,7 @@ describe('host-page CSS', () => {
     await join('bob', 'iso-1');
     await tilesReady(alice, 2);
     // The signal bars join each name at the first quality sample (5 s in): a CI run measured a name before them.
-    const bars = () => alice.page.evaluate(() => document.getElementById('call')!.shadowRoot!.querySelectorAll('[data-tile] .bars[data-quality]').length);
-    await eventually(bars, (n) => n === 2, 20_000, "both tiles' signal bars");
+    await eventually(() => tilesWithBars(alice), (n) => n === 2, 20_000, "both tiles' signal bars");
     const before = (await settled(alice))!;
     expect(before.find((m) => m.what === 'end-call')?.display).not.toBe('none');
 
