@@ -20,11 +20,12 @@ export const DEFAULTS = {
   /** A new receiving connection reports its streams (which the view then draws) once its first ICE candidate is out, or after this long (media/subscriber-connection.ts). */
   firstCandidateMaxMs: 50, // ms
   /**
-   * Resume attempts (session/resume.ts): each socket may take `connectTimeoutMs` to open (one opened while the
-   * link was down may hang on a lost SYN, sent again by TCP after 1 s); one still opening after `overlapMs`
-   * makes way for the next beside it, so a returning link is used within about half a second.
+   * Resume attempts (session/resume.ts) open one socket at a time, each for as long as its turn here allows
+   * (the list starts again after its last): the short turns find a link soon after it came back, the
+   * longest outlasts TCP's second SYN (1 s after the first) and lets a slow path (TLS over a far network)
+   * finish its handshake, once in each round.
    */
-  resumeAttempts: { connectTimeoutMs: 2_000, overlapMs: 300 }, // ms
+  resumeAttemptPatienceMs: [400, 800, 1_600], // ms
   /**
    * The signaling socket's heartbeat (session/signaling-heartbeat.ts): silent for a beat, it is pinged;
    * `missedBeats` pings in a row unanswered and it counts as dead (3–4 s of silence): the session resumes.

@@ -14,7 +14,7 @@ import type { IceWatch } from '../media/ice-watch.ts';
 import type { Logger } from '../util/logger.ts';
 import type { CallSessionOptions } from './options.ts';
 import { BackoffReconnectPolicy } from './reconnect-policy.ts';
-import { ResumeRace } from './resume.ts';
+import { ResumeAttempts } from './resume.ts';
 import { screenSharerIs } from './screen-share-events.ts';
 import { reportLeft, type ServerEventContext } from './server-event-table.ts';
 import type { Ending } from './session-state.ts';
@@ -41,7 +41,7 @@ export interface ReconnectionContext extends ServerEventContext {
 export class Reconnection {
   readonly #s: ReconnectionContext;
   /** While reconnecting: the resume attempts (resume.ts). */
-  #resume: ResumeRace<SignalingClient> | undefined;
+  #resume: ResumeAttempts<SignalingClient> | undefined;
   /** Our receiving path came back while the socket was down: key frames are asked for once it resumes. */
   #keyFramesOwed = false;
   #checkingSignaling = false;
@@ -123,12 +123,12 @@ export class Reconnection {
     const s = this.#s;
     s.machine.to('reconnecting');
     s.emit('onReconnecting');
-    this.#resume = new ResumeRace({
+    this.#resume = new ResumeAttempts({
       resumeToken: s.joined!.resumeToken,
       policy: s.opts.reconnectPolicy ?? new BackoffReconnectPolicy(),
       cause,
-      openClient: () => {
-        const signaling = newSignalingClient(s.opts, DEFAULTS.resumeAttempts.connectTimeoutMs);
+      openClient: (connectTimeoutMs) => {
+        const signaling = newSignalingClient(s.opts, connectTimeoutMs);
         s.listen(signaling);
         return signaling;
       },
@@ -136,7 +136,7 @@ export class Reconnection {
         s.signaling = signaling; // before resume: the server resends a waiting offer at once
       },
       stillWanted: () => s.machine.is('reconnecting'),
-      overlapMs: DEFAULTS.resumeAttempts.overlapMs,
+      patienceMs: DEFAULTS.resumeAttemptPatienceMs,
       log: s.log,
     });
     const resumed = await this.#resume.outcome;

@@ -1,23 +1,26 @@
 /**
- * Resuming after the signaling socket dropped: new sockets, each to send
- * `resume` with the join's resume token, paced by the reconnect policy, until
- * one is taken, the server says there is nothing to resume, or the policy
- * gives up.
+ * Resuming after the signaling socket dropped: new sockets, one at a time,
+ * each to send `resume` with the join's resume token, paced by the reconnect
+ * policy, until one is taken, the server says there is nothing to resume, or
+ * the policy gives up.
  *
- * Attempts overlap. A socket opened while the link is down can hang on a lost
- * SYN until its connect timeout (TCP sends it again only after 1 s, then 3 s),
- * so a link back just after an attempt began would wait for it. An attempt
- * still opening after `overlapMs` therefore makes way for the next (the policy
- * is asked, the reason NETWORK_ERROR) without being closed: the first socket
- * to open sends `resume`, and the others are closed then. A network change
- * the browser reports (`networkChanged`) cuts a pause short.
+ * One at a time, because browsers open one WebSocket to a server address at
+ * a time (RFC 6455 §4.1; Chromium's WebSocketEndpointLockManager, Firefox's
+ * admission manager): a second socket beside one still opening waits behind
+ * it. And a socket opened while the link was down hangs on its lost SYN,
+ * which TCP sends again only after 1 s, then 3 s. So an attempt may open for
+ * as long as its turn in `patienceMs` allows (short turns find a link that
+ * came back within a fraction of a second, the long one lets a slow path
+ * finish its handshake), and is then closed for the next. A network change
+ * the browser reports (`networkChanged`) starts an attempt at once: a socket
+ * still opening was opened on the old network.
  */
 import { type JoinResult, ParleyError, StateMachine, type Transitions } from '@parley/protocol';
 import { asParleyError } from '../util/errors.ts';
 import type { Logger } from '../util/logger.ts';
 import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
 
-/** What the race needs of a signaling client (SignalingClient). */
+/** What the attempts need of a signaling client (SignalingClient). */
 export interface ResumeClient {
   connect(): Promise<void>;
   request(type: 'resume', params: { resumeToken: string }): Promise<JoinResult>;
@@ -29,14 +32,14 @@ export interface ResumeSteps<C extends ResumeClient> {
   policy: ReconnectPolicy;
   /** Why the socket closed. */
   cause: ParleyError;
-  /** A new, unconnected client; the session listens to it before it connects. */
-  openClient(): C;
-  /** The first client to open, before it sends `resume` (the server may send on it at once). */
+  /** A new, unconnected client whose `connect()` gives up after `connectTimeoutMs`; the session listens to it before it connects. */
+  openClient(connectTimeoutMs: number): C;
+  /** The client that opened, before it sends `resume` (the server may send on it at once). */
   use(client: C): void;
   /** False once the session stopped reconnecting (endSession meanwhile). */
   stillWanted(): boolean;
-  /** How long the newest attempt may be opening before the next starts beside it (ms). */
-  overlapMs: number;
+  /** How long each attempt may take to open, in turn (ms); the list starts again after its last. */
+  patienceMs: readonly number[];
   log: Logger;
 }
 
@@ -47,47 +50,46 @@ export interface ResumeSteps<C extends ResumeClient> {
  */
 export type ResumeOutcome = JoinResult | 'session-ended' | undefined;
 
-type RaceState = 'pausing' | 'opening' | 'resuming' | 'done';
+type ResumeState = 'pausing' | 'opening' | 'resuming' | 'done';
 
-const RACE_TRANSITIONS: Transitions<RaceState> = {
-  // The policy's pause before the next attempt; earlier attempts may still open meanwhile.
-  pausing: ['opening', 'resuming', 'done'],
-  // The newest attempt is opening: when it fails, or is still opening after overlapMs, the policy is asked.
-  opening: ['pausing', 'resuming', 'done'],
-  // One socket opened and sent `resume`; every other attempt was closed.
+const RESUME_TRANSITIONS: Transitions<ResumeState> = {
+  // The policy's pause before the next attempt.
+  pausing: ['opening', 'done'],
+  // One socket opening; when it fails or runs out of patience the policy is asked. A network change replaces it.
+  opening: ['pausing', 'opening', 'resuming', 'done'],
+  // The socket opened and sent `resume`.
   resuming: ['pausing', 'done'],
   done: [],
 };
 
-export class ResumeRace<C extends ResumeClient> {
+export class ResumeAttempts<C extends ResumeClient> {
   /** Settles once, with the outcome. */
   readonly outcome: Promise<ResumeOutcome>;
   readonly #steps: ResumeSteps<C>;
-  readonly #machine: StateMachine<RaceState>;
-  readonly #opening = new Set<C>();
+  readonly #machine: StateMachine<ResumeState>;
   readonly #startedAt = Date.now();
   #settle!: (outcome: ResumeOutcome) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #newest: C | undefined;
+  #opening: C | undefined;
   #attempts = 0;
   #reason: ParleyError;
 
   constructor(steps: ResumeSteps<C>) {
     this.#steps = steps;
     this.#reason = steps.cause;
-    this.#machine = new StateMachine<RaceState>('pausing', RACE_TRANSITIONS, (from, to) => steps.log.debug(`resume: ${from} -> ${to}`));
+    this.#machine = new StateMachine<ResumeState>('pausing', RESUME_TRANSITIONS, (from, to) => steps.log.debug(`resume: ${from} -> ${to}`));
     this.outcome = new Promise((resolve) => (this.#settle = resolve));
     this.#pause();
   }
 
-  /** The browser reports a network change (`online`, `navigator.connection`): the next attempt starts now, not after the pause. */
+  /** The browser reports a network change (`online`, `navigator.connection`): an attempt now, on the new network. */
   networkChanged(): void {
-    if (!this.#machine.is('pausing')) return;
+    if (!this.#machine.is('pausing') && !this.#machine.is('opening')) return;
     this.#steps.log.info('the network changed: a resume attempt now');
     this.#attempt();
   }
 
-  /** Stops: every attempt closed, the outcome undefined (unless it settled already). */
+  /** Stops: the socket opening closed, the outcome undefined (unless it settled already). */
   cancel(): void {
     this.#finish(undefined);
   }
@@ -100,49 +102,47 @@ export class ResumeRace<C extends ResumeClient> {
       return;
     }
     this.#machine.to('pausing');
-    this.#wait(delay, () => this.#attempt());
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#attempt(), delay);
   }
 
   #attempt(): void {
+    clearTimeout(this.#timer);
+    this.#closeOpening('a new resume attempt replaces it');
     if (!this.#steps.stillWanted()) {
       this.#finish(undefined);
       return;
     }
+    const { patienceMs } = this.#steps;
     const n = ++this.#attempts;
-    const client = this.#steps.openClient();
-    this.#opening.add(client);
-    this.#newest = client;
+    const client = this.#steps.openClient(patienceMs[(n - 1) % patienceMs.length]!);
+    this.#opening = client;
     this.#machine.to('opening');
-    const { overlapMs } = this.#steps;
-    this.#wait(overlapMs, () => this.#madeWay(new ParleyError('NETWORK_ERROR', `resume attempt ${n} still opening after ${overlapMs} ms`)));
     client.connect().then(
       () => void this.#opened(client),
-      (error: unknown) => this.#failedToOpen(client, n, error),
+      (error: unknown) => {
+        if (this.#opening !== client) return; // replaced, or the attempts are over
+        this.#opening = undefined;
+        this.#steps.log.debug(`resume attempt ${n} did not open`, error);
+        client.close(1000, 'resume failed');
+        this.#madeWay(asParleyError(error, 'NETWORK_ERROR'));
+      },
     );
   }
 
-  /** The newest attempt failed or stalled: the policy decides when the next one starts. */
+  /** The attempt failed: the policy decides when the next one starts. */
   #madeWay(reason: ParleyError): void {
     this.#reason = reason;
     this.#pause();
   }
 
-  #failedToOpen(client: C, n: number, error: unknown): void {
-    if (!this.#opening.delete(client)) return; // closed by us: another won, or the race is over
-    this.#steps.log.debug(`resume attempt ${n} did not open`, error);
-    client.close(1000, 'resume failed');
-    // An older attempt failing changes nothing: the newest one made way already.
-    if (client === this.#newest && this.#machine.is('opening')) this.#madeWay(asParleyError(error, 'NETWORK_ERROR'));
-  }
-
   async #opened(client: C): Promise<void> {
-    if (!this.#opening.delete(client)) return;
-    this.#closeOpening('another resume attempt opened first');
+    if (this.#opening !== client) return;
+    this.#opening = undefined;
     if (!this.#steps.stillWanted()) {
       client.close(1000, 'resume no longer wanted');
       return this.#finish(undefined);
     }
-    clearTimeout(this.#timer);
     this.#machine.to('resuming');
     this.#steps.use(client);
     try {
@@ -165,13 +165,8 @@ export class ResumeRace<C extends ResumeClient> {
   }
 
   #closeOpening(reason: string): void {
-    for (const other of this.#opening) other.close(1000, reason);
-    this.#opening.clear();
-  }
-
-  #wait(ms: number, then: () => void): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(then, ms);
+    this.#opening?.close(1000, reason);
+    this.#opening = undefined;
   }
 }
 

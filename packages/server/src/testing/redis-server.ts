@@ -5,8 +5,8 @@
  * by `stop()`. The counterpart of scripts/throwaway-postgres.sh.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { findExecutable } from '../util/supervised-process.ts';
+import { freePort } from './server-process.ts';
 
 const START_TIMEOUT_MS = 10_000;
 
@@ -19,15 +19,6 @@ export interface TestRedis {
   signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (typeof address !== 'object' || address === null) throw new Error('no free port');
-  return address.port;
-}
-
 /** Starts one; `port` to restart one where it was (else a free port). */
 export async function startTestRedis(port?: number): Promise<TestRedis> {
   const redisServer = await findExecutable('redis-server');
@@ -35,7 +26,7 @@ export async function startTestRedis(port?: number): Promise<TestRedis> {
   const setpriv = await findExecutable('setpriv');
   // A port another process took between the probe and the start: try another.
   for (let attempt = 1; ; attempt++) {
-    const listenOn = port ?? (await freeLoopbackPort());
+    const listenOn = port ?? (await freePort());
     const args = ['--port', String(listenOn), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''];
     const child = setpriv ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', redisServer, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(redisServer, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -69,11 +69,19 @@ export async function startServerProcess(env: Record<string, string>, command?: 
   };
 }
 
-/** A loopback port free now: for a server that must come back on the same port after a restart. */
+/**
+ * A loopback port free now, for a server that must come back on the same port after a restart. It is
+ * taken below the kernel's range for outgoing connections (32768–60999 by default): a port from that
+ * range can be handed to some other process's connection while the server is down, and its restart
+ * then fails with EADDRINUSE.
+ */
 export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((ok) => probe.close(ok));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const probe = createServer();
+    const free = await new Promise<boolean>((done) => probe.once('error', () => done(false)).listen(port, '127.0.0.1', () => done(true)));
+    if (!free) continue;
+    await new Promise((done) => probe.close(done));
+    return port;
+  }
 }
