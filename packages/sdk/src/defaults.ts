@@ -21,11 +21,12 @@ export const DEFAULTS = {
   firstCandidateMaxMs: 50, // ms
   /**
    * Resume attempts (session/resume.ts) open one socket at a time, each for as long as its turn here allows
-   * (the list starts again after its last): the short turns find a link soon after it came back, the
-   * longest outlasts TCP's second SYN (1 s after the first) and lets a slow path (TLS over a far network)
-   * finish its handshake, once in each round.
+   * (the list starts again after its last). The long turn outlasts TCP's second SYN (1 s after the first) and
+   * lets a slow path (a loaded client, TLS over a far network) finish its handshake; it comes first, since a
+   * socket dropped on a live network opens on the first try. The short turns find a link that was down soon
+   * after it came back.
    */
-  resumeAttemptPatienceMs: [400, 800, 1_600], // ms
+  resumeAttemptPatienceMs: [1_600, 400, 800], // ms
   /**
    * The signaling socket's heartbeat (session/signaling-heartbeat.ts): silent for a beat, it is pinged;
    * `missedBeats` pings in a row unanswered and it counts as dead (3–4 s of silence): the session resumes.

@@ -1,11 +1,12 @@
 import { type JoinResult, ParleyError } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULTS } from '../defaults.ts';
 import { scoped } from '../util/logger.ts';
 import { BackoffReconnectPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnect-policy.ts';
 import { type ResumeClient, ResumeAttempts } from './resume.ts';
 
 const RESUMED = { sessionId: 's1' } as JoinResult;
-const PATIENCE = [400, 800, 1_600];
+const PATIENCE = DEFAULTS.resumeAttemptPatienceMs; // [1_600, 400, 800]
 
 /**
  * A signaling client whose socket opens or fails when the test says, or when `network` says;
@@ -103,12 +104,12 @@ describe('resume attempts', () => {
       // The browser would hold a second socket back behind one still opening.
       expect(stillOpen().length).toBeLessThanOrEqual(1);
     }
-    expect(clients.map((c) => c.connectTimeoutMs)).toEqual([400, 800, 1_600, 400, 800, 1_600]);
+    expect(clients.map((c) => c.connectTimeoutMs)).toEqual([1_600, 400, 800, 1_600, 400, 800]);
   });
 
   it('the socket that opens sends resume; nothing more is started', async () => {
     const resume = attempts(steady(0));
-    await vi.advanceTimersByTimeAsync(1_400); // two attempts timed out, the third opening
+    await vi.advanceTimersByTimeAsync(2_200); // two attempts timed out, the third opening
     clients[2]!.open();
     expect(await resume.outcome).toBe(RESUMED);
     expect(used).toEqual([clients[2]]);
@@ -120,7 +121,7 @@ describe('resume attempts', () => {
   it('asks the policy why each attempt made way: out of patience, or it failed to open', async () => {
     const policy = steady(100);
     attempts(policy);
-    await vi.advanceTimersByTimeAsync(100 + 400 + 100); // pause, attempt 1 out of patience, pause
+    await vi.advanceTimersByTimeAsync(100 + 1_600 + 100); // pause, attempt 1 out of patience, pause
     clients[1]!.fail();
     await vi.advanceTimersByTimeAsync(0);
     expect(policy.asked.map((c) => [c.retryCount, c.retryReason.code, c.retryReason.message])).toEqual([
