@@ -20,13 +20,14 @@ export const DEFAULTS = {
   /** A new receiving connection reports its streams (which the view then draws) once its first ICE candidate is out, or after this long (media/subscriber-connection.ts). */
   firstCandidateMaxMs: 50, // ms
   /**
-   * Resume attempts (session/resume.ts) open one socket at a time, each for as long as its turn here allows
-   * (the list starts again after its last). The long turn outlasts TCP's second SYN (1 s after the first) and
-   * lets a slow path (a loaded client, TLS over a far network) finish its handshake; it comes first, since a
-   * socket dropped on a live network opens on the first try. The short turns find a link that was down soon
-   * after it came back.
+   * Resume attempts (session/resume.ts) open one socket at a time, each for as long as its turn in
+   * `patienceMs` allows (the list starts again after its last). The long turn outlasts TCP's second SYN
+   * (1 s after the first) and lets a slow path (a loaded client, TLS over a far network) finish its
+   * handshake; it comes first, since a socket dropped on a live network opens on the first try. The short
+   * turns find a link that was down soon after it came back. Once an attempt was refused (the server is
+   * down, so it will be starting), each gets `afterRefusalMs`: a server starting again is slow to take sockets.
    */
-  resumeAttemptPatienceMs: [1_600, 400, 800], // ms
+  resumeAttempts: { patienceMs: [1_600, 400, 800], afterRefusalMs: 4_000 }, // ms
   /**
    * The signaling socket's heartbeat (session/signaling-heartbeat.ts): silent for a beat, it is pinged;
    * `missedBeats` pings in a row unanswered and it counts as dead (3–4 s of silence): the session resumes.

@@ -136,7 +136,7 @@ export class Reconnection {
         s.signaling = signaling; // before resume: the server resends a waiting offer at once
       },
       stillWanted: () => s.machine.is('reconnecting'),
-      patienceMs: DEFAULTS.resumeAttemptPatienceMs,
+      ...DEFAULTS.resumeAttempts,
       log: s.log,
     });
     const resumed = await this.#resume.outcome;

@@ -6,7 +6,7 @@ import { BackoffReconnectPolicy, type ReconnectContext, type ReconnectPolicy } f
 import { type ResumeClient, ResumeAttempts } from './resume.ts';
 
 const RESUMED = { sessionId: 's1' } as JoinResult;
-const PATIENCE = DEFAULTS.resumeAttemptPatienceMs; // [1_600, 400, 800]
+const { patienceMs: PATIENCE, afterRefusalMs } = DEFAULTS.resumeAttempts; // [1_600, 400, 800], 4_000
 
 /**
  * A signaling client whose socket opens or fails when the test says, or when `network` says;
@@ -69,6 +69,7 @@ function attempts(policy: ReconnectPolicy): ResumeAttempts<FakeClient> {
     use: (client) => used.push(client),
     stillWanted: () => wanted,
     patienceMs: PATIENCE,
+    afterRefusalMs,
     log: scoped('test'),
   });
 }
@@ -129,6 +130,15 @@ describe('resume attempts', () => {
       [1, 'NETWORK_ERROR', 'attempt 1 timed out'],
       [2, 'NETWORK_ERROR', 'attempt 2: no route to the server'],
     ]);
+  });
+
+  it('once an attempt is refused, each later one gets the long patience: a server starting again is slow to take sockets', async () => {
+    attempts(steady(0));
+    await vi.advanceTimersByTimeAsync(0);
+    clients[0]!.fail(); // nothing listens at the server's address yet
+    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(2 * afterRefusalMs); // it listens, but takes no socket in time
+    expect(clients.map((c) => c.connectTimeoutMs)).toEqual([PATIENCE[0], afterRefusalMs, afterRefusalMs, afterRefusalMs]);
   });
 
   it('finds a link that came back within about a second, whenever it came back', async () => {

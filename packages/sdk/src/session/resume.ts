@@ -11,9 +11,12 @@
  * which TCP sends again only after 1 s, then 3 s. So an attempt may open for
  * as long as its turn in `patienceMs` allows (short turns find a link that
  * came back within a fraction of a second, the long one lets a slow path
- * finish its handshake), and is then closed for the next. A network change
- * the browser reports (`networkChanged`) starts an attempt at once: a socket
- * still opening was opened on the old network.
+ * finish its handshake), and is then closed for the next. Once an attempt was
+ * refused before its time (the server's address answered: the server is
+ * down or starting again, and one starting is slow to take sockets), every
+ * later attempt gets `afterRefusalMs`. A network change the browser reports
+ * (`networkChanged`) starts an attempt at once: a socket still opening was
+ * opened on the old network.
  */
 import { type JoinResult, ParleyError, StateMachine, type Transitions } from '@parley/protocol';
 import { asParleyError } from '../util/errors.ts';
@@ -40,6 +43,8 @@ export interface ResumeSteps<C extends ResumeClient> {
   stillWanted(): boolean;
   /** How long each attempt may take to open, in turn (ms); the list starts again after its last. */
   patienceMs: readonly number[];
+  /** How long each attempt may take to open once one was refused (ms). */
+  afterRefusalMs: number;
   log: Logger;
 }
 
@@ -72,6 +77,7 @@ export class ResumeAttempts<C extends ResumeClient> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #opening: C | undefined;
   #attempts = 0;
+  #refused = false;
   #reason: ParleyError;
 
   constructor(steps: ResumeSteps<C>) {
@@ -113,9 +119,11 @@ export class ResumeAttempts<C extends ResumeClient> {
       this.#finish(undefined);
       return;
     }
-    const { patienceMs } = this.#steps;
+    const { patienceMs, afterRefusalMs } = this.#steps;
     const n = ++this.#attempts;
-    const client = this.#steps.openClient(patienceMs[(n - 1) % patienceMs.length]!);
+    const patience = this.#refused ? afterRefusalMs : patienceMs[(n - 1) % patienceMs.length]!;
+    const openedAt = Date.now();
+    const client = this.#steps.openClient(patience);
     this.#opening = client;
     this.#machine.to('opening');
     client.connect().then(
@@ -123,6 +131,7 @@ export class ResumeAttempts<C extends ResumeClient> {
       (error: unknown) => {
         if (this.#opening !== client) return; // replaced, or the attempts are over
         this.#opening = undefined;
+        this.#refused ||= Date.now() - openedAt < patience;
         this.#steps.log.debug(`resume attempt ${n} did not open`, error);
         client.close(1000, 'resume failed');
         this.#madeWay(asParleyError(error, 'NETWORK_ERROR'));

@@ -71,7 +71,7 @@ export function signalingUrl(serverUrl: string): string {
   return url.toString();
 }
 
-/** A session's socket to `serverUrl` (not yet connecting); `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeAttemptPatienceMs). */
+/** A session's socket to `serverUrl` (not yet connecting); `connectTimeoutMs`: a resume attempt's is short (DEFAULTS.resumeAttempts). */
 export function newSignalingClient(
   opts: { serverUrl: string; WebSocket?: WebSocketConstructor; requestTimeoutMs?: number },
   connectTimeoutMs?: number,
