@@ -114,7 +114,7 @@ export class ResumeAttempts<C extends ResumeClient> {
 
   #attempt(): void {
     clearTimeout(this.#timer);
-    this.#closeOpening('a new resume attempt replaces it');
+    this.#closeOpening('replaced');
     if (!this.#steps.stillWanted()) {
       this.#finish(undefined);
       return;
