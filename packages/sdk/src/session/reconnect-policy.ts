@@ -14,8 +14,8 @@ export interface ReconnectContext {
   /** Time since the socket dropped, in ms. */
   readonly elapsedMs: number;
   /**
-   * Why the last attempt made way: its error (NETWORK_ERROR when its socket did not open, also when it
-   * is still opening: it stays in the race, session/resume.ts); before the first, why the socket closed.
+   * Why the last attempt made way: its error (NETWORK_ERROR when its socket did not open in its time,
+   * session/resume.ts); before the first, why the socket closed.
    */
   readonly retryReason: ParleyError;
 }
@@ -30,7 +30,7 @@ export interface BackoffOptions {
   readonly delaysMs: readonly number[];
   /**
    * The longest pause after an attempt that did not reach the server (NETWORK_ERROR: no route, refused,
-   * or still opening), in ms: it cost the server nothing, and a link back meanwhile is used at once.
+   * or not open in its time), in ms: it cost the server nothing, and a link back meanwhile is used at once.
    */
   readonly unreachableDelayMs: number;
   /** How much of each pause may be added or taken away at random, 0..1. */

@@ -9,9 +9,9 @@
  * admission manager): a second socket beside one still opening waits behind
  * it. And a socket opened while the link was down hangs on its lost SYN,
  * which TCP sends again only after 1 s, then 3 s. So an attempt may open for
- * as long as its turn in `patienceMs` allows (short turns find a link that
- * came back within a fraction of a second, the long one lets a slow path
- * finish its handshake), and is then closed for the next. Once an attempt was
+ * as long as its turn in `patienceMs` allows (the long one lets a slow path
+ * finish its handshake, the short ones find a link soon after it came back),
+ * and is then closed for the next. Once an attempt was
  * refused before its time (the server's address answered: the server is
  * down or starting again, and one starting is slow to take sockets), every
  * later attempt gets `afterRefusalMs`. A network change the browser reports
