@@ -130,17 +130,16 @@ export class ResumeAttempts<C extends ResumeClient> {
       () => void this.#opened(client),
       (error: unknown) => {
         if (this.#opening !== client) return; // replaced, or the attempts are over
-        this.#opening = undefined;
+        this.#closeOpening('resume failed');
         this.#refused ||= Date.now() - openedAt < patience;
         this.#steps.log.debug(`resume attempt ${n} did not open`, error);
-        client.close(1000, 'resume failed');
-        this.#madeWay(asParleyError(error, 'NETWORK_ERROR'));
+        this.#retryAfter(asParleyError(error, 'NETWORK_ERROR'));
       },
     );
   }
 
   /** The attempt failed: the policy decides when the next one starts. */
-  #madeWay(reason: ParleyError): void {
+  #retryAfter(reason: ParleyError): void {
     this.#reason = reason;
     this.#pause();
   }
@@ -161,7 +160,7 @@ export class ResumeAttempts<C extends ResumeClient> {
       client.close(1000, 'resume failed');
       // Removed already (the grace period passed, or the session ended): no point trying again.
       if (error instanceof ParleyError && error.code === 'SESSION_ENDED') return this.#finish('session-ended');
-      if (!this.#machine.is('done')) this.#madeWay(asParleyError(error));
+      if (!this.#machine.is('done')) this.#retryAfter(asParleyError(error));
     }
   }
 
