@@ -7,8 +7,10 @@
  * the same host's feed in the same Janus, timed from its subscribe request:
  * the baseline; and a bare client that also opens its devices and publishes
  * at the same moment, as every joining client must (BARE_PUBLISHING=0 leaves
- * it out). Then the same for audio-only calls, then Janus's CPU with 2, 4
- * and 6 participants in one call (CPU_WINDOW_MS=0 leaves that out). Run with
+ * it out). Audio-only calls are measured first, then video calls (each with
+ * its host alone on the machine), then Janus's CPU with 2, 4 and 6
+ * participants in one call (CPU_WINDOW_MS=0 leaves that out); JOIN_KINDS=audio
+ * or JOIN_KINDS=video runs one kind only. Run with
  * `npm run bench:join` (inside a private network namespace); prints markdown.
  * SDK_B names other builds of the served SDK (folders laid out as
  * packages/sdk/dist/browser, comma-separated): their joins then take turns
@@ -54,6 +56,8 @@ const GUEST_VIDEO_MUTED = process.env.GUEST_VIDEO_MUTED === '1';
 const GUEST_DETACHED = process.env.GUEST_DETACHED === '1';
 /** The bare client that publishes too: what a join that sends as well as receives costs without Parley. */
 const BARE_PUBLISHING = process.env.BARE_PUBLISHING !== '0';
+/** `video` or `audio`: only that kind of call's joins (an A/B of one phase in half the time); both by default. */
+const JOIN_KINDS = process.env.JOIN_KINDS ?? 'audio,video';
 /** A join that has not shown media by then fails the run. */
 const MEDIA_TIMEOUT_MS = 20_000;
 /** After each join is torn down, so the next one starts in a quiet call. */
@@ -352,33 +356,41 @@ try {
     ...others.map((other, i) => ({ name: `Parley ${String.fromCharCode(66 + i)}`, guests: guestsOf(other) })),
   ];
 
+  // The audio-only call first, alone on the machine: the video host's encoders (three simulcast layers) took the
+  // cores from every audio-only join while it kept publishing.
+  let audio: Awaited<ReturnType<typeof joinRounds>> | undefined;
+  if (JOIN_KINDS.includes('audio')) {
+    const audioHost = await openCallPage(pages, 'bench-audio-host');
+    await startCall(audioHost, AUDIO_CALL, { audioOnly: true });
+    await sleep(2000);
+    audio = await joinRounds(stack, sdks, AUDIO_CALL, audioHost, true);
+    await audioHost.page.evaluate(() => (window as any).session.endSession());
+    await audioHost.context.close();
+  }
+
   // The host's page also watches its video senders' key frames (sender-watch.ts).
   const hosts = preparingContexts(stack, async (context) => {
     await sdk.prepare(context);
     await context.addInitScript({ content: `${senderWatchScript}\nSenderWatch.install();` });
   });
-  const host = await openCallPage(hosts, 'bench-host');
-  await startCall(host, VIDEO_CALL);
-  await sleep(2000); // the host's media is up before anyone joins
-  const video = await joinRounds(stack, sdks, VIDEO_CALL, host, false);
-
-  const audioHost = await openCallPage(pages, 'bench-audio-host');
-  await startCall(audioHost, AUDIO_CALL, { audioOnly: true });
-  await sleep(2000);
-  const audio = await joinRounds(stack, sdks, AUDIO_CALL, audioHost, true);
-  await audioHost.page.evaluate(() => (window as any).session.endSession());
-  await audioHost.context.close();
-
-  const cpuRows = CPU_WINDOW_MS > 0 ? await janusCpuRows(pages, host) : []; // CPU_WINDOW_MS=0: joins only
+  let video: typeof audio;
+  let cpuRows: string[] = [];
+  if (JOIN_KINDS.includes('video')) {
+    const host = await openCallPage(hosts, 'bench-host');
+    await startCall(host, VIDEO_CALL);
+    await sleep(2000); // the host's media is up before anyone joins
+    video = await joinRounds(stack, sdks, VIDEO_CALL, host, false);
+    if (CPU_WINDOW_MS > 0) cpuRows = await janusCpuRows(pages, host); // CPU_WINDOW_MS=0: joins only
+  }
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const audioPhases = PHASES.filter((r) => !r.phase.startsWith('video'));
-  const series = (rounds: typeof video): Series[] => [
+  const series = (rounds: NonNullable<typeof video>): Series[] => [
     ...rounds.joins.map(({ name, parley }) => ({ name, joins: parley })),
     { name: 'bare Janus', joins: rounds.bare },
     ...(BARE_PUBLISHING ? [{ name: 'bare, publishing', joins: rounds.barePublishing }] : []),
   ];
-  const report = (rounds: typeof video, phases: PhaseRow[], audioOnly: boolean) => {
+  const report = (rounds: NonNullable<typeof video>, phases: PhaseRow[], audioOnly: boolean) => {
     console.log(phaseTable(phases, series(rounds)));
     const judged: Array<[Phase, string]> = audioOnly
       ? [['audio', 'First audio packet received']]
@@ -405,13 +417,20 @@ try {
   console.log(`\n## Join benchmark (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu})\n`);
   const bundles = [`SDK${others.length > 0 ? ' A' : ''} bundle sha256 ${sdk.sha256}…`, ...others.map((o, i) => `SDK ${String.fromCharCode(66 + i)} (${o.dir}) ${o.sha256}…`)].join(', ');
   console.log(`Tree at ${tree}; ${bundles} (read as the run started); the server's store on ${ON_POSTGRES ? 'PostgreSQL' : 'PGlite'}. Load average ${loadAtStart} at the start, ${load()} at the end.\n`);
-  console.log(`Video call, ${JOINS} joins of each SDK (ms since startSession()) in turn with ${JOINS} bare Janus subscriptions (ms since the subscribe request):\n`);
-  report(video, PHASES, false);
-  console.log(`Audio-only call, ${JOINS} joins of each the same way:\n`);
-  report(audio, audioPhases, true);
-  console.log(`Janus CPU (share of one core, ${CPU_WINDOW_MS / 1000} s window) with everyone publishing audio+video:\n`);
-  console.log('| participants | video subscriptions | Janus CPU |\n| --- | --- | --- |');
-  for (const row of cpuRows) console.log(row);
+  const each = `${JOINS} joins of each SDK (ms since startSession()) in turn with ${JOINS} bare Janus subscriptions (ms since the subscribe request)`;
+  if (video) {
+    console.log(`Video call, ${each}:\n`);
+    report(video, PHASES, false);
+  }
+  if (audio) {
+    console.log(`Audio-only call (measured first, before the video call's host publishes), ${each}:\n`);
+    report(audio, audioPhases, true);
+  }
+  if (cpuRows.length > 0) {
+    console.log(`Janus CPU (share of one core, ${CPU_WINDOW_MS / 1000} s window) with everyone publishing audio+video:\n`);
+    console.log('| participants | video subscriptions | Janus CPU |\n| --- | --- | --- |');
+    for (const row of cpuRows) console.log(row);
+  }
 } finally {
   await stack.close();
 }

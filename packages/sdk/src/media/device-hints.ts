@@ -1,9 +1,9 @@
 /**
- * What the default UI needs to know of the browser's devices, as the core
- * does: the seed's AudioMode an output's label suggests, and whether the
- * screen can be captured. A module of its own with no value imported: the UI's
- * chunk shares only this with the SDK's core, one small file every call with
- * the UI downloads (docs/benchmarks.md, "Bundle size").
+ * What the browser's devices tell us: the seed's AudioMode an output's label
+ * suggests, and whether the screen can be captured. The default UI asks the
+ * session (getAudioOutputs, canShareScreen) rather than importing these: a
+ * value it imported from the core would make a chunk of its own, one more
+ * file every call with the UI downloads (docs/benchmarks.md, "Bundle size").
  */
 import type { AudioMode } from '../api/events.ts';
 

@@ -6,7 +6,8 @@ import { AUDIO_MODES, type AudioMode } from '../api/events.ts';
 import { modeForLabel } from './device-hints.ts';
 import type { MediaHandler } from './media-handler.ts';
 
-export interface AudioOutput {
+/** An audio output device, with the seed's mode its label suggests. */
+export interface AudioOutputDevice {
   deviceId: string;
   label: string;
   mode: AudioMode;
@@ -17,25 +18,26 @@ export interface AudioOutput {
  * lists no outputs until one was picked and refuses `setSinkId('default')`,
  * and every browser with setSinkId accepts `''`.
  */
-export const DEFAULT_OUTPUT: AudioOutput = { deviceId: '', label: 'Default', mode: 'SPEAKER' };
+export const DEFAULT_OUTPUT: AudioOutputDevice = { deviceId: '', label: 'Default', mode: 'SPEAKER' };
 
-export async function listAudioOutputs(handler: MediaHandler): Promise<AudioOutput[]> {
-  const devices = await handler.enumerateDevices();
-  const outputs = devices.filter((d) => d.kind === 'audiooutput');
+export async function listAudioOutputs(handler: MediaHandler): Promise<AudioOutputDevice[]> {
+  const devices = await handler.enumerateDevices().catch((): MediaDeviceInfo[] => []);
+  // Chromium on Windows lists the communications device a second time, under the id 'communications'.
+  const outputs = devices.filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'communications');
   const list = outputs.map((d) => ({ deviceId: d.deviceId, label: d.label, mode: modeForLabel(d.label) }));
-  // Browsers that list no outputs (Firefox before a pick, Safari) still play through the default one.
+  // Browsers that list no outputs (Firefox before a pick, Safari), or fail to list, still play through the default one.
   if (list.length === 0) list.push(DEFAULT_OUTPUT);
   return list;
 }
 
 /** The modes available now, in the seed's order, each once. */
-export function availableModes(outputs: AudioOutput[]): AudioMode[] {
+export function availableModes(outputs: AudioOutputDevice[]): AudioMode[] {
   const present = new Set(outputs.map((o) => o.mode));
   return AUDIO_MODES.filter((m) => present.has(m));
 }
 
 /** The device to route `mode` to: the default one of that mode if there is, else the first. */
-export function outputForMode(outputs: AudioOutput[], mode: AudioMode): AudioOutput | undefined {
+export function outputForMode(outputs: AudioOutputDevice[], mode: AudioMode): AudioOutputDevice | undefined {
   const matching = outputs.filter((o) => o.mode === mode);
   return matching.find((o) => o.deviceId === 'default' || o.deviceId === DEFAULT_OUTPUT.deviceId) ?? matching[0];
 }

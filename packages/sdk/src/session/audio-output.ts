@@ -9,7 +9,7 @@
 import { ParleyError } from '@parley/protocol';
 import type { AudioMode } from '../api/events.ts';
 import { modeForLabel } from '../media/device-hints.ts';
-import { availableModes, DEFAULT_OUTPUT, listAudioOutputs, outputForMode } from '../media/devices.ts';
+import { type AudioOutputDevice, availableModes, DEFAULT_OUTPUT, listAudioOutputs, outputForMode } from '../media/devices.ts';
 import type { AudioOutputSupport, MediaHandler } from '../media/media-handler.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -45,7 +45,7 @@ export class AudioOutput {
 
   /** Routes every attached element, now and later, to the output device of that mode (a valid mode: the session checks). */
   async setMode(mode: AudioMode): Promise<void> {
-    const output = outputForMode(await this.#outputs(), mode);
+    const output = outputForMode(await this.outputs(), mode);
     if (!output) throw new ParleyError('INVALID_STATE', `No audio output for ${mode} is available`);
     this.#mode = mode;
     if (this.#support().route) await this.#route(output.deviceId);
@@ -53,7 +53,7 @@ export class AudioOutput {
 
   /** The audio modes the current output devices offer (only SPEAKER, the default output, where nothing can be routed). */
   async modes(): Promise<AudioMode[]> {
-    return availableModes(await this.#outputs());
+    return availableModes(await this.outputs());
   }
 
   /**
@@ -98,7 +98,8 @@ export class AudioOutput {
     return this.#media.audioOutput ?? { route: true, pick: false };
   }
 
-  async #outputs() {
+  /** The output devices, each with its mode; the default one alone where nothing can be routed. */
+  async outputs(): Promise<AudioOutputDevice[]> {
     return this.#support().route ? listAudioOutputs(this.#media) : [DEFAULT_OUTPUT];
   }
 

@@ -232,6 +232,24 @@ describe('while in a call', () => {
     expect(events.onAudioModeChanged?.[0]).toEqual(['SPEAKER', 'BLUETOOTH', 'HEADPHONES']);
   });
 
+  it("lists the output devices with their modes, leaving out Chromium's second 'communications' entry", async () => {
+    media.changeDevices([...media.devices, { kind: 'audiooutput', deviceId: 'communications', label: 'Communications - USB Headset' }]);
+    expect(await session.getAudioOutputs()).toEqual([
+      { deviceId: 'default', label: 'Default - Speakers', mode: 'SPEAKER' },
+      { deviceId: 'hp', label: 'USB Headset', mode: 'HEADPHONES' },
+    ]);
+  });
+
+  it('lists the default output alone when the browser fails to list devices', async () => {
+    media.enumerateDevices = () => Promise.reject(new Error('not allowed'));
+    expect(await session.getAudioOutputs()).toEqual([{ deviceId: '', label: 'Default', mode: 'SPEAKER' }]);
+    expect(await session.getAudioOutputModes()).toEqual(['SPEAKER']);
+  });
+
+  it('cannot share the screen with a media handler that cannot capture it', () => {
+    expect(session.canShareScreen).toBe(false); // the fake handler has no getDisplayMedia
+  });
+
   it("a throwing delegate or listener is logged and doesn't break the session", async () => {
     const broken = makeSession((b) =>
       b.setDelegate({

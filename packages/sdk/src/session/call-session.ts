@@ -26,6 +26,8 @@ import {
 import { AUDIO_MODES, type AudioMode, type CallEvents, type CallSessionState, type RTCUser } from '../api/events.ts';
 import type { CallSettings } from '../api/call-settings.ts';
 import { DEFAULTS } from '../defaults.ts';
+import { screenShareSupported } from '../media/device-hints.ts';
+import type { AudioOutputDevice } from '../media/devices.ts';
 import { rtcConfigWith } from '../media/ice-servers.ts';
 import { IceWatch } from '../media/ice-watch.ts';
 import { LocalMedia } from '../media/local-media.ts';
@@ -592,6 +594,16 @@ export class CallSession {
   /** The audio modes the current output devices offer. */
   getAudioOutputModes(): Promise<AudioMode[]> {
     return this.#audio.modes();
+  }
+
+  /** The audio output devices, each with the mode its label suggests (the default output alone where nothing can be routed). */
+  getAudioOutputs(): Promise<AudioOutputDevice[]> {
+    return this.#audio.outputs();
+  }
+
+  /** Whether startScreenShare can capture the screen in this browser (desktop browsers over https, not phones or WebViews). */
+  get canShareScreen(): boolean {
+    return !!this.#opts.media.getDisplayMedia && screenShareSupported();
   }
 
   /** How this browser lets the user choose where audio plays (see AudioOutputChoice). */

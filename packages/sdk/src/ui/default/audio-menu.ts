@@ -1,14 +1,13 @@
 /**
- * The control bar's audio-route menu: one item per output device, each with
- * the seed's mode (limited to the modes the session offers, one item per mode
- * at least), the current mode checked; arrow keys move, Escape closes.
+ * The control bar's audio-route menu: one item per output device the session
+ * lists, each with the seed's mode, the current mode checked; arrow keys
+ * move, Escape closes.
  * A chunk of its own, loaded when the menu is first opened (on-demand.ts); its
  * rules come with it, in a <style> inside it.
  */
 import type { AudioMode } from '../../api/events.ts';
-import { modeForLabel } from '../../media/device-hints.ts';
+import type { AudioOutputDevice } from '../../media/devices.ts';
 import { h } from './dom.ts';
-import type { AudioOutputInfo } from './session-api.ts';
 
 const MENU_CSS = /* css */ `
 .menu{position:absolute;bottom:calc(100% - 4px);left:50%;transform:translateX(-50%);min-width:220px;max-width:calc(100cqw - 16px);
@@ -39,9 +38,8 @@ export class AudioMenu {
     return !this.el.hidden;
   }
 
-  /** Opens the menu on the output devices of `modes`, `current` checked, the focus on it. */
-  async show(modes: AudioMode[], current: AudioMode | undefined): Promise<void> {
-    const outputs = await audioOutputs(modes);
+  /** Opens the menu on `outputs`, the one of mode `current` checked, the focus on it. */
+  show(outputs: AudioOutputDevice[], current: AudioMode | undefined): void {
     const items = outputs.map((o) => {
       const label = o.label && o.label !== MODE_NAMES[o.mode] ? o.label : '';
       const item = h(
@@ -80,15 +78,4 @@ export class AudioMenu {
     else return;
     e.preventDefault();
   }
-}
-
-/** The output devices, each with its mode, limited to `modes`; one entry per mode at least, so every route offered can be picked. */
-async function audioOutputs(modes: AudioMode[]): Promise<AudioOutputInfo[]> {
-  const devices = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
-  const outputs = devices
-    .filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'communications')
-    .map((d) => ({ deviceId: d.deviceId, label: d.label || 'Default output', mode: modeForLabel(d.label) }))
-    .filter((o) => modes.includes(o.mode));
-  for (const mode of modes) if (!outputs.some((o) => o.mode === mode)) outputs.push({ deviceId: '', label: '', mode });
-  return outputs;
 }

@@ -6,7 +6,7 @@
  */
 import type { CallSettings, DisplayMode } from '../../api/call-settings.ts';
 import type { AudioMode } from '../../api/events.ts';
-import { screenShareSupported } from '../../media/device-hints.ts';
+import type { AudioOutputDevice } from '../../media/devices.ts';
 import type { AudioOutputChoice } from '../../session/audio-output.ts';
 import type { AudioMenu } from './audio-menu.ts';
 import { h, icon, iconButton } from './dom.ts';
@@ -21,8 +21,8 @@ export interface ControlActions {
   pickAudioMode(mode: AudioMode): void;
   /** The browser's own output picker, instead of our menu (choice `picker`). */
   pickAudioOutput(): void;
-  /** The audio modes the session offers (its getAudioOutputModes). */
-  audioOutputModes(): Promise<AudioMode[]>;
+  /** The output devices the session lists (its getAudioOutputs). */
+  audioOutputs(): Promise<AudioOutputDevice[]>;
   toggleRecording(): void;
   switchToVideo(): void;
   togglePip(): void;
@@ -50,7 +50,7 @@ export class Controls {
   readonly #act: ControlActions;
   #state: ControlState | undefined;
 
-  constructor(settings: CallSettings, act: ControlActions, pipSupported: boolean) {
+  constructor(settings: CallSettings, act: ControlActions, pipSupported: boolean, screenShareSupported: boolean) {
     this.#act = act;
     this.el = h('div', { class: 'bar', role: 'toolbar', 'aria-label': 'Call controls', part: 'controls' });
     this.#menu = new OnDemand(async () => {
@@ -77,7 +77,7 @@ export class Controls {
     });
     add(settings.showRecordingButton, 'record', 'Start recording', 'rec', () => act.toggleRecording(), { 'aria-pressed': 'false' });
     add(settings.showSwitchToVideoCall, 'switch-to-video', 'Switch to video call', 'cam', () => act.switchToVideo());
-    add(settings.showScreenShareButton && screenShareSupported(), 'screen-share', 'Share your screen', 'screen', () => act.toggleScreenShare(), { 'aria-pressed': 'false' });
+    add(settings.showScreenShareButton && screenShareSupported, 'screen-share', 'Share your screen', 'screen', () => act.toggleScreenShare(), { 'aria-pressed': 'false' });
     add(pipSupported, 'pip', 'Picture in picture', 'pip', () => act.togglePip(), { 'aria-pressed': 'false' });
     add(!settings.endCallButtonDisable, 'end-call', 'End call', 'end', () => act.endCall());
     this.el.addEventListener('focusout', (e) => {
@@ -115,8 +115,8 @@ export class Controls {
   async #toggleMenu(): Promise<void> {
     const menu = this.#menu.part;
     if (menu?.open) return menu.hide(true);
-    const modes = await this.#act.audioOutputModes().catch((): AudioMode[] => ['SPEAKER']);
-    this.#menu.show((m) => void m.show(modes, this.#state?.audioMode));
+    const outputs = await this.#act.audioOutputs().catch((): AudioOutputDevice[] => []);
+    this.#menu.show((m) => m.show(outputs, this.#state?.audioMode));
   }
 }
 

@@ -95,7 +95,7 @@ export class DefaultCallUI implements SessionView {
         switchCamera: () => this.#run(() => session.switchCamera()),
         pickAudioMode: (mode) => this.#run(() => session.setAudioMode(mode)).then(() => this.#renderControls()),
         pickAudioOutput: () => void this.#run(() => session.pickAudioOutput?.()),
-        audioOutputModes: () => session.getAudioOutputModes(),
+        audioOutputs: () => session.getAudioOutputs(),
         toggleRecording: () => this.#toggleRecording(),
         switchToVideo: () => this.#run(() => session.switchToVideoCall?.()),
         toggleScreenShare: () => this.#run(() => (session.isSharingScreen ? session.stopScreenShare?.() : session.startScreenShare?.())),
@@ -103,6 +103,7 @@ export class DefaultCallUI implements SessionView {
         cycleMode: () => this.setMode(MODES[(MODES.indexOf(this.#mode) + 1) % MODES.length]!),
       },
       pipSupported(),
+      !!session.canShareScreen,
     );
     this.#idle = new OnDemand(async () => {
       const { IdleDialog } = await import('./dialogs.ts');

@@ -6,14 +6,8 @@
  */
 import type { CallSettings } from '../../api/call-settings.ts';
 import type { AudioMode, CallEvents, CallSessionState, RTCUser } from '../../api/events.ts';
+import type { AudioOutputDevice } from '../../media/devices.ts';
 import type { AudioOutputChoice } from '../../session/audio-output.ts';
-
-/** An audio output device with the seed's mode, as the session lists them. */
-export interface AudioOutputInfo {
-  deviceId: string;
-  label: string;
-  mode: AudioMode;
-}
 
 /** Events the UI listens to: the session's own plus the idle warning of the lifecycle issue. */
 export type UIEvents = CallEvents & {
@@ -41,8 +35,8 @@ export interface UISession {
   readonly isRecording: boolean;
   /** Who speaks now, as the server hears it (onActiveSpeakerChanged); null: nobody. */
   readonly activeSpeaker: RTCUser | null;
-  /** The audio modes the current output devices offer. */
-  getAudioOutputModes(): Promise<AudioMode[]>;
+  /** The output devices, each with its mode: what the audio-route menu lists. */
+  getAudioOutputs(): Promise<AudioOutputDevice[]>;
   /** How the user chooses where audio plays: our menu, the browser's picker, or nothing to choose (the button hides). */
   readonly audioOutputChoice?: AudioOutputChoice;
   /** The browser's own output picker (choice `picker`). */
@@ -62,6 +56,8 @@ export interface UISession {
   declineVideoSwitch?(): unknown;
   stayInSession?(): unknown;
   /** Screen share (onScreenShareStarted / onScreenShareStopped tell who shares). */
+  /** Whether the browser can capture the screen: the screen-share button shows only then. */
+  readonly canShareScreen?: boolean;
   startScreenShare?(): unknown;
   stopScreenShare?(): unknown;
   readonly isSharingScreen?: boolean;
