@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyCalls } from './parley-calls.ts';
+import { FakeMediaHandler } from '../testing/fake-media.ts';
 import { rejection } from '../testing/rejection.ts';
 
 let server: Server;
@@ -37,6 +38,32 @@ describe('generateToken', () => {
     const token = await ParleyCalls.generateToken('auth-1', 's-1', { type: 'direct' });
     expect(token).toEqual({ token: 'jwt.abc', expiresAt: '2030-01-01T00:00:00.000Z', sessionId: 's-1' });
     expect(seen).toEqual({ method: 'POST', path: '/v1/calls/tokens', auth: 'Bearer auth-1', body: { sessionId: 's-1', type: 'direct' } });
+  });
+
+  it("sets the browser's WebRTC up meanwhile, with one peer connection made and closed; none with an app's own media handler", async () => {
+    const made: string[] = [];
+    class CountedPeerConnection {
+      constructor() {
+        made.push('made');
+      }
+      close() {
+        made.push('closed');
+      }
+    }
+    const real = globalThis.RTCPeerConnection;
+    globalThis.RTCPeerConnection = CountedPeerConnection as unknown as typeof RTCPeerConnection;
+    try {
+      handle = (_req, _body, res) => json(res, 200, { token: 't', expiresAt: '2030-01-01T00:00:00.000Z', sessionId: 's-1' });
+      ParleyCalls.init({ serverUrl: url });
+      await ParleyCalls.generateToken('auth-1', 's-1');
+      expect(made).toEqual(['made', 'closed']);
+      ParleyCalls.reset();
+      ParleyCalls.init({ serverUrl: url, mediaHandler: new FakeMediaHandler() });
+      await ParleyCalls.generateToken('auth-1', 's-1');
+      expect(made).toEqual(['made', 'closed']);
+    } finally {
+      globalThis.RTCPeerConnection = real;
+    }
   });
 
   it("rejects with the server's error code and message", async () => {

@@ -6,7 +6,7 @@
  */
 import { type CallToken, ParleyError } from '@parley/protocol';
 import { BrowserMediaHandler } from '../media/browser-media-handler.ts';
-import { preferredVideoCodec, requireWebRtc, VIDEO_CODECS, type VideoCodec } from '../media/browser-support.ts';
+import { preferredVideoCodec, requireWebRtc, VIDEO_CODECS, type VideoCodec, warmUpWebRtc } from '../media/browser-support.ts';
 import type { MediaHandler } from '../media/media-handler.ts';
 import { CallSession } from '../session/call-session.ts';
 import { EarlySignaling } from '../session/early-signaling.ts';
@@ -118,12 +118,15 @@ export class ParleyCalls {
 
   /**
    * A call token for `sessionId`, for the user `authToken` belongs to. A session is likely
-   * to start next: its signaling socket opens meanwhile, for startSession to adopt.
+   * to start next: its signaling socket opens meanwhile, for startSession to adopt, and the
+   * browser sets its WebRTC engine up (one peer connection made and closed; not with an app's
+   * own media handler).
    */
   static async generateToken(authToken: string, sessionId: string, options?: GenerateTokenOptions): Promise<CallToken> {
-    const { serverUrl, earlySignaling } = requireConfig();
+    const { serverUrl, earlySignaling, media } = requireConfig();
     const token = requestCallToken(serverUrl, authToken, sessionId, options);
     earlySignaling.open();
+    if (!media) warmUpWebRtc();
     return token;
   }
 
@@ -140,8 +143,8 @@ export class ParleyCalls {
     // Before anything is opened: no camera, microphone or socket in a browser that cannot call.
     if (!cfg.media) requireWebRtc();
     const settings = callSettings ?? defaultCallSettings();
-    // The default UI's chunk loads before the join (a failed load leaves nothing behind).
-    const view = await viewFor(settings, element);
+    // The layout's chunk loads while the session connects and joins (a failed load ends the session, which leaves).
+    const view = viewFor(settings, element);
     const session = new CallSession({
       serverUrl: cfg.serverUrl,
       token,

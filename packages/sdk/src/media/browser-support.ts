@@ -16,6 +16,18 @@ export function requireWebRtc(): void {
 }
 
 /**
+ * Chromium sets its WebRTC engine up (threads, the list of networks) with a page's
+ * first peer connection; one made and dropped ahead takes that off the join's path.
+ */
+export function warmUpWebRtc(): void {
+  try {
+    new RTCPeerConnection().close();
+  } catch {
+    // No WebRTC here: startSession says so.
+  }
+}
+
+/**
  * H.264 on Safari and every iOS browser (Apple's hardware encoder; VP8 is
  * software there), VP8 elsewhere (every browser has it; Firefox may lack
  * H.264 until its OpenH264 plugin is downloaded).

@@ -9,7 +9,7 @@ import { rejection } from '../testing/rejection.ts';
 import { logged, makeSession, media, publisherPc, server, sessionWith, subscriberPc, until, useSessionFixture } from '../testing/session-fixture.ts';
 import type { CallSession } from './call-session.ts';
 import type { ReconnectContext, ReconnectPolicy } from './reconnect-policy.ts';
-import type { SessionView } from './session-view.ts';
+import type { SessionView, SessionViewFactory } from './session-view.ts';
 
 useSessionFixture();
 
@@ -405,6 +405,33 @@ describe('the view (what draws the session)', () => {
     await session.endSession();
     await session.endSession();
     expect(seen).toEqual(['pip', 'exit pip', 'destroy while ending']);
+  });
+
+  it('whose code is still loading: the join goes out meanwhile, and what the server tells before it is built reaches it', async () => {
+    let load!: (factory: SessionViewFactory) => void;
+    const heard: string[] = [];
+    const session = sessionWith({ view: new Promise<SessionViewFactory>((resolve) => (load = resolve)) });
+    const starting = session.start();
+    await until(() => server.received('join').length === 1);
+    server.push('participant.joined', { participant: person('carol') });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // carol's join arrives before the view is built
+    load((s) => {
+      s.on('onUserJoined', (user) => heard.push(user.uid));
+      return { enterPIPMode: () => undefined, exitPIPMode: async () => {}, destroy: () => {} };
+    });
+    await starting;
+    expect(heard).toEqual(['carol']);
+    expect(session.getParticipants().map((u) => u.uid)).toEqual(['alice', 'bob', 'carol']);
+    await session.endSession();
+  });
+
+  it('whose code fails to load once the join went out: start rejects with that error, and the session leaves', async () => {
+    const session = sessionWith({ view: Promise.reject(new ParleyError('NETWORK_ERROR', 'The call layout could not be loaded')) });
+    expect((await rejection(session.start())).code).toBe('NETWORK_ERROR');
+    expect(server.received('join')).toHaveLength(1);
+    expect(server.received('leave')).toHaveLength(1);
+    expect(server.received('publish')).toHaveLength(0);
+    expect(session.state).toBe('ended');
   });
 
   it('is none when headless: picture-in-picture is refused, and nothing is drawn', async () => {

@@ -116,6 +116,12 @@ export class CallSession {
   #subscriber: SubscriberConnection | undefined;
   /** What draws the session (none when headless): built by api/, destroyed by us as we end. */
   #view: SessionView | undefined;
+  /**
+   * Server events that arrived while the session started, until its join is taken and its view
+   * built (SessionStart releases them): the view, its code perhaps still loading as the join went
+   * out, hears every event, and every event comes after the join's answer. Undefined once released.
+   */
+  #held: Array<() => void> | undefined = [];
   readonly #audio: AudioOutput;
   /** Our screen share, while there is one (media/screen-share.ts). */
   readonly #screen: ScreenShare;
@@ -184,8 +190,13 @@ export class CallSession {
       emit: (event, ...args) => this.#emit(event, ...args),
       listen: (signaling) => this.#listen(signaling),
       openSubscriber: () => this.#openSubscriber(),
-      openView: () => {
-        this.#view = options.view?.(this);
+      openView: (factory) => {
+        this.#view = factory?.(this);
+      },
+      releaseEvents: () => {
+        const held = this.#held ?? [];
+        this.#held = undefined;
+        for (const apply of held) apply();
       },
       tookJoin: (result) => this.#tookJoin(result),
       publish: (stream) => this.#publish(stream),
@@ -432,9 +443,13 @@ export class CallSession {
   /** Server event `name` on this socket goes through its row of the table (server-event-table.ts). */
   #route<E extends SessionEventName>(signaling: SignalingClient, name: E): void {
     const row: Row<E> = SERVER_EVENT_TABLE[name];
-    signaling.on(name, (data) => {
+    const apply = (data: unknown) => {
       if (row.when === 'joined' && !this.#machine.is('joined', 'connecting')) return;
       row.apply(this.#context, data as ServerEvents[E]);
+    };
+    signaling.on(name, (data) => {
+      if (this.#held) this.#held.push(() => apply(data));
+      else apply(data);
     });
   }
 

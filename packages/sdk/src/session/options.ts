@@ -14,8 +14,12 @@ export interface CallSessionOptions {
   /** The session the token is for; the server checks they match. */
   sessionId?: string;
   settings: CallSettings;
-  /** Builds what draws the session (api/ composes the default UI or the plain layout); none for a headless session. */
-  view?: SessionViewFactory;
+  /**
+   * Builds what draws the session (api/ composes the default UI or the plain layout); none for a
+   * headless session. It may still be loading (its code is a chunk of its own): the join goes out
+   * meanwhile, and the view is built before the join is taken.
+   */
+  view?: SessionViewFactory | Promise<SessionViewFactory>;
   media: MediaHandler;
   WebSocket?: WebSocketConstructor;
   rtcConfig?: RTCConfiguration;

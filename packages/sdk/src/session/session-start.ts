@@ -3,12 +3,14 @@
  * as the join goes out (joining needs no camera), so remote media can start
  * arriving before our own is ready: our receiving connection is made while
  * the join is on its way, for the server's subscriber offer that follows the
- * join's answer. Our own tile and the joined state wait, a little at most,
- * for the subscriber's first answer to be out (#firstAnswer below); in an
- * audio-only call, the microphone opens only then too. In a video call our
- * publisher waits, a little at most, for our first remote frame (run() says
- * why). The socket is the one `generateToken` opened ahead when there is one
- * (early-signaling.ts).
+ * join's answer; so does the view's code when it is still loading (server
+ * events wait for the join and the view: see #join). Our own tile and the
+ * joined state wait, a little at most, for the subscriber's first answer to
+ * be out (#firstAnswer below); in an audio-only call, the microphone opens
+ * only then too. In a video call our publisher waits, a little at most, for
+ * our first remote frame (run() says why). The socket is the one
+ * `generateToken` opened ahead when there is one (early-signaling.ts), which
+ * also set the browser's WebRTC up.
  */
 import { type JoinResult, ParleyError, type StateMachine } from '@parley/protocol';
 import type { CallSessionState } from '../api/events.ts';
@@ -20,6 +22,7 @@ import { JoinTiming } from './join-timing.ts';
 import type { CallSessionOptions } from './options.ts';
 import { screenSharerIs } from './screen-share-events.ts';
 import type { ServerEventContext } from './server-event-table.ts';
+import type { SessionViewFactory } from './session-view.ts';
 import { newSignalingClient, type SignalingClient } from './signaling-client.ts';
 
 /** What starting needs of the session. */
@@ -35,8 +38,10 @@ export interface StartContext extends ServerEventContext {
   listen(signaling: SignalingClient): void;
   /** Our receiving connection; the server's next subscriber offer goes to it. */
   openSubscriber(): void;
-  /** Builds what draws the session, if anything. */
-  openView(): void;
+  /** Builds what draws the session with this factory, if any. */
+  openView(factory: SessionViewFactory | undefined): void;
+  /** The server events that came while the join was on its way are applied now, in order; later ones at once. */
+  releaseEvents(): void;
   /** A join's or a resume's result: who we are in the session, its TURN servers, whether it records. */
   tookJoin(result: JoinResult): void;
   /** Our publisher connection, negotiated with the server. */
@@ -66,10 +71,15 @@ export class SessionStart {
    * held back too).
    */
   readonly #firstAnswer = new Once();
+  /** What draws the session, its code perhaps still loading. */
+  readonly #view: Promise<SessionViewFactory | undefined>;
   #joinTiming: JoinTiming | undefined;
 
   constructor(context: StartContext) {
     this.#s = context;
+    this.#view = Promise.resolve(context.opts.view);
+    // A start that fails before it waits for the view leaves a failed load unread.
+    this.#view.catch(() => undefined);
   }
 
   /**
@@ -159,14 +169,22 @@ export class SessionStart {
       idleTimeoutSeconds: settings.idleTimeoutPeriod,
     });
     // While the join is on its way (the server's subscriber offer follows its answer): our receiving
-    // peer connection, and the view.
+    // peer connection, and the view, built once its code is loaded. The code used to load before the
+    // join left: a chunk fetched from the server while nothing else went on (docs/benchmarks.md, join).
     s.openSubscriber();
-    s.openView();
-    const joined = await joining;
+    const [answer, view] = await Promise.allSettled([joining, this.#view.then((factory) => s.openView(factory))]);
+    if (view.status === 'rejected') {
+      // Joined all the same: taken, so that the session leaves as it ends.
+      if (answer.status === 'fulfilled') s.tookJoin(answer.value);
+      throw view.reason;
+    }
+    if (answer.status === 'rejected') throw answer.reason;
+    const joined = answer.value;
     s.tookJoin(joined);
     this.#check();
     s.roster.reset(joined.self, joined.participants);
     screenSharerIs(s, joined.screenSharer ?? null);
+    s.releaseEvents();
     return joined;
   }
 
