@@ -1,8 +1,11 @@
 /**
  * The SDK's own measure of how long joining takes: from sending `join` to
  * the first remote video frame decoded (the first audio packet received, in
- * an audio-only call). Once remote media is announced, the subscriber
- * connection's stats are polled until it shows; the measure goes to the
+ * an audio-only call). Once remote media is announced and the subscriber
+ * connection is connected (nothing can come before), its stats are polled
+ * until it shows: reading them earlier took the page's time while its ICE
+ * and DTLS ran (bench:join, audio-only: first audio packet 519 against 584 ms
+ * p50 on a loaded machine, docs/benchmarks.md). The measure goes to the
  * server once (`metrics.joinTiming`, a histogram in its /metrics) and
  * never again for this session. A video call's publisher waits for that moment too.
  */
@@ -42,7 +45,9 @@ export class JoinTiming {
   async #check(): Promise<void> {
     const elapsed = performance.now() - this.#startedAt;
     if (elapsed > DEFAULTS.joinTiming.giveUpAfterMs) return this.stop();
-    const stats = await this.#subscriber()?.getStats().catch(() => undefined);
+    const pc = this.#subscriber();
+    if (pc?.connectionState !== 'connected') return;
+    const stats = await pc.getStats().catch(() => undefined);
     if (!stats || this.#done || !hasFirstFrame(stats, this.#audioOnly)) return;
     this.firstMedia.happen();
     this.stop();

@@ -135,7 +135,32 @@ describe('starting a video session', () => {
       await new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
       expect(server.received('publish')).toHaveLength(0);
       subscriberPc().stats.set('in-v0', { type: 'inbound-rtp', kind: 'video', framesDecoded: 1 });
+      subscriberPc().setConnectionState('connected');
       await starting;
+      expect(server.received('publish')).toHaveLength(1);
+      await session.endSession();
+    });
+  });
+
+  it("reads the receiving connection's stats for our first remote frame only once that connection is connected", async () => {
+    await withReceiveFirstMaxMs(60_000, async () => {
+      const session = makeSession();
+      const { starting } = await joinedWithBobsCamera(session);
+      let reads = 0;
+      const pc = subscriberPc();
+      const getStats = pc.getStats.bind(pc);
+      pc.getStats = () => {
+        reads++;
+        return getStats();
+      };
+      pc.stats.set('in-v0', { type: 'inbound-rtp', kind: 'video', framesDecoded: 1 });
+      pc.setConnectionState('connecting');
+      await new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
+      expect(reads).toBe(0);
+      expect(server.received('publish')).toHaveLength(0);
+      pc.setConnectionState('connected');
+      await starting;
+      expect(reads).toBeGreaterThan(0);
       expect(server.received('publish')).toHaveLength(1);
       await session.endSession();
     });
