@@ -17,11 +17,18 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Joins with the page's WebSockets under test control: `__dropSocket()` cuts the current one, `__offline` refuses new ones. */
+/**
+ * Joins with the page's WebSockets under test control: `__dropSocket()` cuts the current one, `__offline` refuses new
+ * ones. Its SDK tries to resume for a minute, not the default 10 s: the server's grace is the clock these tests are
+ * about. With the default, a page that was offline while Eve's page loaded and joined (more than 10 s on a loaded CI
+ * machine) gave up and left, and Eve never received its media.
+ */
 async function joinControllable(uid: string, sessionId: string): Promise<CallPage> {
   const call = await openCallPage(stack, uid);
   await call.page.evaluate(() => {
     const w = window as any;
+    const { ParleyCalls, BackoffReconnectPolicy } = w.Parley;
+    ParleyCalls.init({ serverUrl: location.origin, reconnectPolicy: new BackoffReconnectPolicy({ giveUpAfterMs: 60_000 }) });
     const Real = WebSocket;
     w.__sockets = [];
     w.__offline = false;
@@ -93,5 +100,27 @@ describe('a dropped signaling socket', () => {
     expect((await events(eve, 'onUserLeft')).length).toBe(0);
 
     for (const p of [cyd, dee, eve]) await p.context.close();
+  });
+
+  it("whose client gave up while offline: it stays for its grace, and a newcomer meanwhile receives everyone else's media", async () => {
+    const fay = await joinControllable('fay', 'resume-3');
+    const gus = await joinControllable('gus', 'resume-3');
+    await framesRising(gus);
+    // Fay's SDK gives up resuming while she is offline (the default policy does after 10 s): it closes her peer
+    // connections, and no leave reaches the server. Her publisher hangs up in Janus at once.
+    await fay.page.evaluate(() => {
+      const w = window as any;
+      w.__offline = true;
+      w.__dropSocket();
+      const { publisher, subscriber } = w.session.getPeerConnections();
+      publisher?.close();
+      subscriber?.close();
+    });
+    const hal = await joinControllable('hal', 'resume-3');
+    await framesRising(hal); // gus's video (fay's publisher hung up: nothing of hers to receive)
+    expect((await events(gus, 'onUserLeft')).length).toBe(0); // fay is still within her grace
+    const roster = await hal.page.evaluate(() => (window as any).session.getParticipants().map((u: { uid: string }) => u.uid));
+    expect(roster.sort()).toEqual(['fay', 'gus', 'hal']);
+    for (const p of [fay, gus, hal]) await p.context.close();
   });
 });

@@ -44,6 +44,28 @@ describe('publishing', () => {
     expect(cyLink.got('subscriber.offer')[0]?.streams.map((s) => `${s.uid}:${s.source}`)).toEqual(['ann:microphone']);
   });
 
+  it("ends a publisher's publications when it hangs up, so a newcomer's subscription leaves its feed out; media again brings them back", async () => {
+    const { session, join, publisherOf } = sessionOnFakeMedia();
+    const { participant: ann } = await join('ann');
+    const { participant: ben } = await join('ben');
+    for (const p of [ann, ben]) {
+      await session.publish(p, fakeOffer(['audio', 'video']));
+      publisherOf(p).connect();
+    }
+    await until(() => ann.publishing && ben.publishing, 'both publishing');
+
+    // Ann's browser closed her connections (her SDK gave up while offline): the media server unpublished her.
+    publisherOf(ann).emit('disconnected', 'DTLS alert');
+    await until(() => ann.publications.length === 0, "ann's publications ended");
+    const { link: cyLink } = await join('cy');
+    await until(() => cyLink.got('subscriber.offer').length > 0, "cy's subscriber offer");
+    expect(cyLink.got('subscriber.offer')[0]?.streams.map((s) => s.uid)).toEqual(['ben', 'ben']);
+
+    // Her client publishes again on the same connection: she is received again.
+    publisherOf(ann).connect();
+    await until(() => ann.publications.length === 2, "ann's publications back");
+  });
+
   it("asks the publishers a newcomer receives for a key frame once the newcomer's connection is up", async () => {
     const { session, join, publisherOf, room } = sessionOnFakeMedia();
     const { participant: ann } = await join('ann');

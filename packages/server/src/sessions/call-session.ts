@@ -385,6 +385,7 @@ export class CallSession implements SessionView {
       log: this.log,
       hooks: {
         publisherConnected: (p) => void this.#queue.run(() => this.#publishing.publisherConnected(p)).catch((error) => this.log.warn({ err: error }, 'publishing failed')),
+        publisherHungUp: (p) => void this.#queue.run(() => this.#publishing.publisherHungUp(p)).catch((error) => this.log.warn({ err: error }, 'unpublishing failed')),
         screenConnected: (p) => void this.#queue.run(() => this.#publishing.screenConnected(p)).catch((error) => this.log.warn({ err: error }, 'screen share failed')),
         // Not on the session's queue: it waits for the client's answer, on the participant's own (SubscriptionManager).
         subscriptionChanged: (p, change) => this.#publishing.mediaServerChanged(p, change),

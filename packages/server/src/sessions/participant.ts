@@ -76,6 +76,8 @@ export interface ParticipantView {
 /** What their media tells the session (their parent); it acts on it from its queue. */
 export interface ParticipantHooks {
   publisherConnected(participant: SessionParticipant): void;
+  /** Their camera publisher hung up (the media server unpublished it): nobody can receive it until it connects again. */
+  publisherHungUp(participant: SessionParticipant): void;
   /** Their screen share's publisher connection is up: its tracks can become publications. */
   screenConnected(participant: SessionParticipant): void;
   /** They start receiving `feeds` (connection up or back, a resume, a layer switch): their publishers should send key frames now. */
@@ -263,6 +265,11 @@ export class SessionParticipant implements ParticipantView {
     return this.#publications.connected();
   }
 
+  /** Their camera publisher hung up: what it published ends. Returns that. */
+  publisherHungUp(): Publication[] {
+    return this.#publications.hungUp();
+  }
+
   /** After a renegotiation: tracks they did not publish before. Returns the new publications. */
   refreshPublications(): Publication[] {
     return this.#publications.refresh();
@@ -423,7 +430,10 @@ export class SessionParticipant implements ParticipantView {
     publisher.on('candidate', (candidate) => this.send('trickle', { target: 'publisher', candidate }));
     publisher.on('connected', () => this.#hooks.publisherConnected(this));
     publisher.on('talking', (talking) => this.#hooks.talking(this, talking));
-    publisher.on('disconnected', (reason) => this.log.info({ uid: this.uid, reason }, 'publisher hung up'));
+    publisher.on('disconnected', (reason) => {
+      this.log.info({ uid: this.uid, reason }, 'publisher hung up');
+      this.#hooks.publisherHungUp(this);
+    });
     publisher.on('slowLink', (info) => this.log.debug({ uid: this.uid, ...info }, 'publisher slow link'));
     publisher.on('stats', (stats) => this.#hooks.connectionStats(this, 'publisher', stats));
     publisher.on('receiving', (receiving, kind) => this.#hooks.receiving(this, kind, receiving));

@@ -105,6 +105,20 @@ export class Publications {
   }
 
   /**
+   * The publisher connection hung up (its browser closed it, or the media
+   * server gave up on it): the media server unpublished its tracks, so they
+   * are publications no more. The connection stays, for the next offer to
+   * make its media flow again (connected() then brings them back). Returns
+   * what ended.
+   */
+  hungUp(): Publication[] {
+    const removed = this.list();
+    this.#bySource.clear();
+    this.#live = false;
+    return removed;
+  }
+
+  /**
    * The media room was lost, and the publisher connection with it: every
    * publication ends, and the next offer makes a new connection (in the room
    * made again). The dead connection is let go without waiting on its node.

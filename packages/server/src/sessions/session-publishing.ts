@@ -92,6 +92,19 @@ export class SessionPublishing {
     this.#subscriptions.refreshAllBut(participant);
   }
 
+  /**
+   * Their camera publisher hung up, and the media server unpublished it: its publications end, and whoever received
+   * them drops them. A newcomer's subscription no longer names the feed, which the media server would refuse (Janus:
+   * "No such feed"), failing the newcomer's whole subscription while the publisher's client was away in its grace.
+   */
+  async publisherHungUp(participant: SessionParticipant): Promise<void> {
+    if (participant.state === 'left' || !this.host.isOpen()) return;
+    const removed = participant.publisherHungUp();
+    if (removed.length === 0) return;
+    await this.unpublished(participant, removed);
+    this.dropFeeds([...new Set(removed.map((p) => p.feedId))]);
+  }
+
   /** Their screen share's media reaches the room: it replaces any other share, then everyone receives it. */
   screenConnected(participant: SessionParticipant): Promise<void> {
     return this.#screens.connected(participant);
