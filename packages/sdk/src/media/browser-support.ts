@@ -15,13 +15,18 @@ export function requireWebRtc(): void {
   }
 }
 
+let webRtcWarm = false;
+
 /**
  * Chromium sets its WebRTC engine up (threads, the list of networks) with a page's
  * first peer connection; one made and dropped ahead takes that off the join's path.
+ * Once per page: later tokens find the engine set up.
  */
 export function warmUpWebRtc(): void {
+  if (webRtcWarm) return;
   try {
     new RTCPeerConnection().close();
+    webRtcWarm = true;
   } catch {
     // No WebRTC here: startSession says so.
   }
