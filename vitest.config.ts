@@ -25,8 +25,12 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          setupFiles: ['tests/e2e/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          // On CI's shared two cores a browser test is tried a second time when it fails; the closing summary
+          // names every test that needed it (scripts/summary.mjs), so a flaky one is seen, not hidden.
+          retry: process.env.CI ? 1 : 0,
           // Chromium pages fill two cores quickly: one e2e file at a time, in one process.
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },

@@ -3,13 +3,16 @@
 // that failed without a failed test (an unhandled error, a hook that threw) counts
 // as one failure, so the line never says "0 failed" while the run failed.
 // Above the line it names each failed test and the start of its message: CI
-// keeps only the end of the output, and that end must say what broke.
+// keeps only the end of the output, and that end must say what broke; and each
+// test that passed only when tried again (CI retries browser tests once), with
+// what its first try failed on, so a flaky test stays in sight.
 import { existsSync, readFileSync } from 'node:fs';
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
+const retried = [];
 for (const file of process.argv.slice(2)) {
   let report;
   try {
@@ -32,6 +35,10 @@ for (const file of process.argv.slice(2)) {
   for (const result of report.testResults ?? []) {
     const failedTests = (result.assertionResults ?? []).filter((a) => a.status === 'failed');
     for (const test of failedTests) failures.push(`${result.name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    // A passed test with failure messages failed a try before the one that passed.
+    for (const test of result.assertionResults ?? []) {
+      if (test.status === 'passed' && test.failureMessages?.length) retried.push(`${result.name} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    }
     if (result.status === 'failed' && failedTests.length === 0) failures.push(`${result.name}: ${firstLine(result.message)}`);
   }
   passed += report.numPassedTests ?? 0;
@@ -39,6 +46,7 @@ for (const file of process.argv.slice(2)) {
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 if (process.argv.length <= 2) failed += 1;
+for (const test of retried) console.log(`PASSED ON A RETRY ${test}`);
 for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

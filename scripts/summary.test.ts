@@ -67,6 +67,25 @@ describe('the closing line of npm test', () => {
     ]);
   });
 
+  it('names each test that passed only on a retry, with what its first try failed on, and counts it as passed', () => {
+    const report = {
+      numPassedTests: 2,
+      testResults: [
+        {
+          name: '/repo/tests/e2e/janus-crash.test.ts',
+          status: 'passed',
+          assertionResults: [
+            { status: 'passed', fullName: 'comes back by itself', failureMessages: ["Error: timed out waiting for ann's frames rising\n    at stack"] },
+            { status: 'passed', fullName: 'steady', failureMessages: [] },
+          ],
+        },
+      ],
+    };
+    const { line, above, code } = summarize({ browser: { json: report, exit: 0 } });
+    expect({ line, code }).toEqual({ line: '2 passed, 0 failed', code: 0 });
+    expect(above).toEqual(["PASSED ON A RETRY /repo/tests/e2e/janus-crash.test.ts > comes back by itself: Error: timed out waiting for ann's frames rising"]);
+  });
+
   it('counts a missing report as a failure', () => {
     const dir = mkdtempSync(join(tmpdir(), 'summary-'));
     let code = 0;

@@ -8,6 +8,7 @@
 import { startTestServer, type TestServer } from '@parley/server/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
+import { expect } from 'vitest';
 import { type BrowserName, type BrowserPage, playwrightPage } from './browsers/browser-page.ts';
 import { launchFirefox, openFirefoxTab } from './browsers/firefox.ts';
 
@@ -19,6 +20,9 @@ export interface Stack {
   firefox?(): Promise<PuppeteerBrowser>;
   close(): Promise<void>;
 }
+
+/** `E2E_SDK_DEBUG=1`: every page's SDK logs its debug lines, printed with the page's uid (to read a failure's story). */
+const SDK_DEBUG = process.env.E2E_SDK_DEBUG === '1';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -50,9 +54,17 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/**
+ * The e2e stacks' reconnect grace (5 s, half the default): it outlasts a resume on a loaded machine, where three pages
+ * encoding on two cores can hold a page's socket silent long enough for its heartbeat to resume, which must not cost
+ * it its place in the call. Tests about reconnecting set their own.
+ */
+export const E2E_RECONNECT_GRACE_MS = '5000';
+
+/** A stack of its own: a test server with Janus, and Chromium. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const server = await startTestServer(
-    { PARLEY_RECONNECT_GRACE_MS: '1000', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...env },
+    { PARLEY_RECONNECT_GRACE_MS: E2E_RECONNECT_GRACE_MS, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...env },
     { media: true },
   );
   const browser = await launchChromium();
@@ -96,15 +108,28 @@ function tabOf(call: Caller): BrowserPage {
   return call.tab ?? playwrightPage((call as CallPage).page, (call as CallPage).context);
 }
 
+/**
+ * Contexts a test opened (not a beforeAll): closed after it, passed or failed (tests/e2e/setup.ts). A failed test
+ * otherwise leaves its pages sending and decoding video beside the next test, or beside its own retry in CI.
+ */
+const openedByTest = new Set<BrowserContext>();
+
+export async function closeTestPages(): Promise<void> {
+  const contexts = [...openedByTest];
+  openedByTest.clear();
+  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+}
+
 /** A fresh Chromium context on the server's blank page with the SDK loaded and initialised. */
 export async function openCallPage(stack: Pick<Stack, 'url' | 'browser'>, uid: string, name = uid): Promise<CallPage> {
   const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
+  if (expect.getState().currentTestName !== undefined) openedByTest.add(context);
   await context.addInitScript(PAGE_INIT_SCRIPT);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
   // The SDK's warnings (a socket taken for dead, a resume) explain a failure that shows up later as a timeout.
   page.on('console', (m) => {
-    if (m.type() === 'warning' && m.text().startsWith('[parley]')) console.warn(`[${uid} ${new Date().toISOString().slice(11, 23)}]`, m.text());
+    if ((m.type() === 'warning' || SDK_DEBUG) && m.text().startsWith('[parley]')) console.warn(`[${uid} ${new Date().toISOString().slice(11, 23)}]`, m.text());
   });
   const tab = playwrightPage(page, context);
   return { page, context, uid, tab, authToken: await loadSdk(stack, tab, uid, name) };
@@ -128,14 +153,14 @@ async function loadSdk(stack: Pick<Stack, 'url'>, tab: BrowserPage, uid: string,
   // which the server's content security policy refuses, as it would an app's.
   await tab.evaluate("import('/sdk/parley.js').then((Parley) => { window.Parley = Parley; })");
   return tab.evaluate(
-    async ({ uid, name }: { uid: string; name: string }) => {
+    async ({ uid, name, debug }: { uid: string; name: string; debug: boolean }) => {
       const { Parley } = window as any;
-      Parley.ParleyCalls.init({ serverUrl: location.origin });
+      Parley.ParleyCalls.init({ serverUrl: location.origin, debug });
       const r = await fetch('/v1/dev/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uid, name }) });
       const body = await r.json();
       return body.authToken as string;
     },
-    { uid, name },
+    { uid, name, debug: SDK_DEBUG },
   );
 }
 

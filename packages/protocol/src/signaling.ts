@@ -88,7 +88,8 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
-export const MEDIA_RESTART_REASONS = ['media-node-lost', 'server-restarted'] as const;
+/** Why a client's connections lead nowhere: its media node was lost, the server restarted, or the client replaced them itself (`media.replace`). */
+export const MEDIA_RESTART_REASONS = ['media-node-lost', 'server-restarted', 'connections-replaced'] as const;
 export type MediaRestartReason = (typeof MEDIA_RESTART_REASONS)[number];
 
 export const JoinResult = z.object({
@@ -141,6 +142,13 @@ export const REQUESTS = {
     ]),
     result: z.object({ jsep: Answer.optional() }),
   },
+  /**
+   * ICE restarts did not bring our camera's or our receiving connection back in time: the client
+   * replaces both with new peer connections. The server closes the old ones at the media server (what
+   * we published ends for the others until we publish again); our next `publish` makes the new
+   * publisher, and the new subscriber gets its offer once we published (as after `media.restart`).
+   */
+  'media.replace': { params: Empty, result: z.object({}) },
   trickle: { params: z.strictObject({ target: PeerTarget, candidate: IceCandidate }), result: z.object({}) },
   /**
    * Our receiving connection carries media again after an ICE restart: the server asks its

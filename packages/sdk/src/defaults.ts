@@ -12,9 +12,9 @@ export const DEFAULTS = {
   /** A signaling socket opened ahead by generateToken (session/early-signaling.ts) is closed if no session adopts it this long. */
   earlySignalingIdleMs: 60_000, // ms
   /**
-   * Joining a call with others in it, what waits for receiving to start waits at most this long for it
-   * (session/session-start.ts): our own tile and an audio-only call's microphone for the subscriber's first
-   * answer and its first ICE candidate to go out, a video call's publisher for our first remote frame.
+   * Joining a call with others in it, our devices wait at most this long for each step of receiving
+   * (session/session-start.ts): for the subscriber's first answer and its first ICE candidate to go out,
+   * then for our first remote frame (audio-only: packet).
    */
   receiveFirstMaxMs: 150, // ms
   /** A new receiving connection reports its streams (which the view then draws) once its first ICE candidate is out, or after this long (media/subscriber-connection.ts). */

@@ -67,6 +67,8 @@ export const DEFAULTS = {
    */
   embeddedDatabaseJoinHoldMs: 15, // ms
   subscriberAnswerTimeoutMs: 15_000, // ms a client may take to answer a subscriber offer
+  /** A subscription update that failed (the media server refused or did not answer) is tried again after each pause in turn, then given up with a warning. */
+  subscriptionRetryMs: [250, 1_000, 3_000], // ms
   screenShareDropWaitMs: 5_000, // ms a stopped screen share's connection stays open for its receivers to drop it first
   videoSwitchAnswerTimeoutMs: 30_000, // ms a switch-to-video request waits for an answer
   ringTimeoutMs: 45_000, // ms a call rings before it is unanswered

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CallPage, eventually, openCallPage, startCall, stats } from '../harness.ts';
-import { describePairs, type NatStack, selectedPairs, startNatStack, tearDownNat } from './nat-stack.ts';
+import { describePairs, iceReport, type NatStack, selectedPairs, startNatStack, tearDownNat } from './nat-stack.ts';
 import { NatTestbed, natTestbedUnavailable } from './testbed.ts';
 
 const unavailable = await natTestbedUnavailable();
@@ -85,7 +85,10 @@ describe.skipIf(unavailable !== undefined)('calls between two homes behind NAT',
         const s = await eventually(() => stats(call), (v) => v.videoFramesDecoded > 0 && v.audioPacketsReceived > 0, 30_000, `${call.uid} decoding over TURN`);
         return { call, s, ms: Date.now() - started };
       }),
-    );
+    ).catch(async (error) => {
+      for (const call of [alice, bob]) console.log(await iceReport(call));
+      throw error;
+    });
     for (const { call, s } of firstFrames) {
       await eventually(() => stats(call), (v) => v.videoFramesDecoded > s.videoFramesDecoded + 20, 10_000, `${call.uid}'s frames rising`);
     }

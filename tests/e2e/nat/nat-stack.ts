@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@parley/server/testing';
 import { type Browser, chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, type CallPage, type Stack } from '../harness.ts';
+import { CHROMIUM_ARGS, type CallPage, E2E_RECONNECT_GRACE_MS, type Stack } from '../harness.ts';
 import type { NatTestbed } from './testbed.ts';
 
 export interface NatStack {
@@ -43,7 +43,7 @@ export async function startNatStack(testbed: NatTestbed, homes: string[], env: R
       PARLEY_MEDIA_INTERFACE: testbed.pub.interface,
       // Off by default on a non-loopback HOST; the pages log in with it.
       PARLEY_DEV_LOGIN: '1',
-      PARLEY_RECONNECT_GRACE_MS: '1000',
+      PARLEY_RECONNECT_GRACE_MS: E2E_RECONNECT_GRACE_MS,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       ...env,
     },
@@ -146,4 +146,31 @@ export async function tearDownNat(stack: NatStack | undefined, testbed: NatTestb
   const tookMs = Date.now() - started;
   if (!stack) return;
   if (!closed || tookMs > STACK_CLOSE_MS) throw new Error(`closing the NAT stack took ${closed ? `${tookMs} ms` : 'too long'} (at most ${STACK_CLOSE_MS} ms)`);
+}
+
+/**
+ * Every candidate and pair of each of the page's connections, from getStats(), one line each: what a
+ * connection that never connected tried (was there a relay candidate? which pairs failed?).
+ */
+export async function iceReport(call: CallPage): Promise<string> {
+  const lines = await call.page.evaluate(async () => {
+    const lines: string[] = [];
+    const pcs = (window as any).session.getPeerConnections() as Record<string, RTCPeerConnection | null>;
+    for (const [name, pc] of Object.entries(pcs)) {
+      if (!pc) continue;
+      lines.push(`${name}: ${pc.connectionState}, ice ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`);
+      const report = await pc.getStats();
+      const describe = (id: string) => {
+        const c = report.get(id) as any;
+        return c ? `${c.candidateType}${c.relayProtocol ? `/${c.relayProtocol}` : ''} ${c.protocol} ${c.address}:${c.port}` : id;
+      };
+      report.forEach((r: any) => {
+        if (r.type === 'local-candidate') lines.push(`  local ${describe(r.id)}${r.url ? ` via ${r.url}` : ''}`);
+        if (r.type === 'candidate-pair')
+          lines.push(`  pair ${r.state}${r.nominated ? ' nominated' : ''}: ${describe(r.localCandidateId)} → ${describe(r.remoteCandidateId)}, requests ${r.requestsSent}/${r.responsesReceived} answered, ${r.requestsReceived} received`);
+      });
+    }
+    return lines;
+  });
+  return `${call.uid}'s ICE:\n${lines.join('\n')}`;
 }

@@ -130,7 +130,11 @@ export class ParleyCalls {
     return token;
   }
 
-  /** Joins the session the token is for and renders it into `element`. */
+  /**
+   * Joins the session the token is for and renders it into `element`. Receiving comes first:
+   * the camera and microphone are asked for once the others' media has begun to arrive (a
+   * moment at most), and never when the join fails. Resolves once we publish.
+   */
   static async startSession(callToken: CallToken | string, callSettings: CallSettings | undefined, element: HTMLElement): Promise<CallSession> {
     const cfg = requireConfig();
     const token = typeof callToken === 'string' ? callToken : callToken?.token;

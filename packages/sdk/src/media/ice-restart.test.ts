@@ -146,6 +146,19 @@ describe('a publisher that looks connected again while the server cannot be reac
     expect(seen).toEqual(['reconnecting', 'reconnected']);
     restarter.close();
   });
+  it('back as soon as Janus is heard again, even while an attempt sent on the dead socket still waits for its answer', async () => {
+    const pc = fakePc();
+    const { seen, restart, restarter } = watch('publisher', pc);
+    restart.mockImplementation(() => new Promise<void>(() => undefined)); // the request went out on a socket that died
+    pc.connectionState = 'disconnected';
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(seen).toEqual(['reconnecting']);
+    pc.connectionState = 'connected';
+    pc.bytes += 500; // the link is back: Janus's feedback arrives, the attempt is still unanswered
+    await vi.advanceTimersByTimeAsync(300);
+    expect(seen).toEqual(['reconnecting', 'reconnected']);
+    restarter.close();
+  });
 });
 
 describe('a subscriber connection while everyone else is muted', () => {

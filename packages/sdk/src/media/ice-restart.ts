@@ -67,6 +67,15 @@ export async function bytesReceived(pc: PeerConnectionLike): Promise<number> {
   return total;
 }
 
+/** One restart, from the path's loss until it is back: since when, how many attempts, when the next may start. */
+interface Restart {
+  since: number;
+  attempts: number;
+  nextAt: number;
+  inFlight: boolean;
+  bytesAtStart: number;
+}
+
 export class IceRestarter {
   readonly #steps: IceRestartSteps;
   readonly #t: IceRestartTimings;
@@ -77,8 +86,8 @@ export class IceRestarter {
   #bytesChangedAt: number;
   /** Silence counts from here at the earliest: the last moment nobody was expected to send us media. */
   #mediaExpectedSince: number;
-  /** Set while restarting: since when, how many attempts, when the next may start. */
-  #restart: { since: number; attempts: number; nextAt: number; inFlight: boolean; bytesAtStart: number } | undefined;
+  /** Set while restarting. */
+  #restart: Restart | undefined;
   #polling = false;
   #closed = false;
 
@@ -160,9 +169,11 @@ export class IceRestarter {
     // Bytes from Janus prove the path, `connected` alone does not: after an address change Chromium
     // calls the sending connection `connected` again on its old pair, which Janus no longer answers
     // (NAT testbed). Sending, what comes back is Janus's RTCP feedback on our media: less often than media.
+    // An attempt still in flight does not hold the news back: it may have gone out on a socket that died
+    // with the link, and waits out its timeout; its answer, if any, restarts a working path, harmlessly.
     const recentMs = receiving ? this.#t.pollMs * 2 : this.#t.silentMs / 2;
     const flowing = this.#lastBytes > restart.bytesAtStart && now - this.#bytesChangedAt < recentMs;
-    if (restart.attempts > 0 && state === 'connected' && flowing && !restart.inFlight) {
+    if (restart.attempts > 0 && state === 'connected' && flowing) {
       this.#restart = undefined;
       this.#steps.log.info(`${this.#steps.target}: media back ${now - restart.since} ms after it was lost`);
       this.#steps.reconnected();
@@ -175,6 +186,11 @@ export class IceRestarter {
       return;
     }
     if (restart.inFlight || now < restart.nextAt) return;
+    // Not awaited: the watch goes on reading the connection while the attempt waits for its answer.
+    void this.#attempt(restart);
+  }
+
+  async #attempt(restart: Restart): Promise<void> {
     restart.inFlight = true;
     restart.attempts++;
     this.#steps.lost?.();

@@ -1,3 +1,4 @@
+import { ConnectionSample } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { networkQuality, worstOf } from './network-quality.ts';
 import { connectionSample, linkMeasures, readConnection } from './stats-sample.ts';
@@ -61,6 +62,13 @@ describe('a call-quality sample of one connection', () => {
     expect(sample.qualityLimitation).toBe('bandwidth');
     const lossy = connectionSample(readConnection('publisher', publisherAt(10_000, 2_000, 100)), readConnection('publisher', publisherAt(5_000, 1_000, 0)));
     expect(lossy).toMatchObject({ packetsLost: 100, lossPercent: 10 });
+  });
+
+  it("keeps a wild jitter from the media server's report within what a sample may carry, and the sample valid", () => {
+    const publisherAt = (t: number) => report({ type: 'remote-inbound-rtp', id: 'RA', kind: 'audio', timestamp: t, packetsLost: 0, jitter: 4_294_967 });
+    const sample = connectionSample(readConnection('screen', publisherAt(5_000)), readConnection('screen', publisherAt(0)));
+    expect(sample.jitterMs).toBe(60_000);
+    expect(ConnectionSample.safeParse(sample).success).toBe(true);
   });
 
   it('never goes negative when counters restart', () => {

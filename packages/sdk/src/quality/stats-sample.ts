@@ -69,6 +69,13 @@ function larger(a: VideoFlow | null, s: StatLike): VideoFlow | null {
   return !a || b.width * b.height > a.width * a.height ? b : a;
 }
 
+/**
+ * A stream's jitter in ms, at most a minute (what a sample may carry): a receiver
+ * report's jitter is the media server's word, seen above that on a loaded machine,
+ * and one wild figure must not cost the whole sample.
+ */
+const jitterMsOf = (s: StatLike) => Math.min(60, s.jitter ?? 0) * 1000;
+
 /** The round trip of the ICE candidate pair in use: the transport's selected pair, else a nominated one that succeeded. */
 function pairRttMs(stats: StatLike[]): number | null {
   const byId = new Map(stats.map((s) => [s.id, s]));
@@ -102,8 +109,9 @@ export function readConnection(connection: ConnectionSample['connection'], repor
       r.bytesIn += (s.bytesReceived ?? 0) + (s.headerBytesReceived ?? 0);
       r.packetsIn += s.packetsReceived ?? 0;
       r.lostIn += Math.max(0, s.packetsLost ?? 0);
-      r.jitterMs = Math.max(r.jitterMs, (s.jitter ?? 0) * 1000);
-      r.inbound.set(s.id, { packets: s.packetsReceived ?? 0, lost: Math.max(0, s.packetsLost ?? 0), jitterMs: (s.jitter ?? 0) * 1000 });
+      const jitterMs = jitterMsOf(s);
+      r.jitterMs = Math.max(r.jitterMs, jitterMs);
+      r.inbound.set(s.id, { packets: s.packetsReceived ?? 0, lost: Math.max(0, s.packetsLost ?? 0), jitterMs });
       if (s.kind === 'video') r.videoReceived = larger(r.videoReceived, s);
     } else if (s.type === 'outbound-rtp') {
       r.bytesOut += (s.bytesSent ?? 0) + (s.headerBytesSent ?? 0);
@@ -115,7 +123,7 @@ export function readConnection(connection: ConnectionSample['connection'], repor
       }
     } else if (s.type === 'remote-inbound-rtp') {
       r.lostOut += Math.max(0, s.packetsLost ?? 0);
-      r.jitterMs = Math.max(r.jitterMs, (s.jitter ?? 0) * 1000);
+      r.jitterMs = Math.max(r.jitterMs, jitterMsOf(s));
       if (s.roundTripTime !== undefined) remoteRttMs = Math.max(remoteRttMs ?? 0, s.roundTripTime * 1000);
     }
   }

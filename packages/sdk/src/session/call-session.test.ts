@@ -407,21 +407,68 @@ describe('the view (what draws the session)', () => {
     expect(seen).toEqual(['pip', 'exit pip', 'destroy while ending']);
   });
 
-  it('whose code is still loading: the join goes out meanwhile, and what the server tells before it is built reaches it', async () => {
-    let load!: (factory: SessionViewFactory) => void;
-    const heard: string[] = [];
-    const session = sessionWith({ view: new Promise<SessionViewFactory>((resolve) => (load = resolve)) });
+  /** Starts a session whose view's code is still loading, until its join is out; `load` builds the view, which hears through `listen`. */
+  async function joiningWhileTheViewLoads(): Promise<{ session: CallSession; starting: Promise<void>; load(listen: (s: CallSession) => void): void }> {
+    let resolve!: (factory: SessionViewFactory) => void;
+    const session = sessionWith({ view: new Promise<SessionViewFactory>((r) => (resolve = r)) });
     const starting = session.start();
     await until(() => server.received('join').length === 1);
+    const load = (listen: (s: CallSession) => void) =>
+      resolve((s) => {
+        listen(s);
+        return { enterPIPMode: () => undefined, exitPIPMode: async () => {}, destroy: () => {} };
+      });
+    return { session, starting, load };
+  }
+
+  it('whose code is still loading: the join goes out meanwhile, and what the server tells before it is built reaches it', async () => {
+    const heard: string[] = [];
+    const { session, starting, load } = await joiningWhileTheViewLoads();
     server.push('participant.joined', { participant: person('carol') });
     await new Promise((resolve) => setTimeout(resolve, 50)); // carol's join arrives before the view is built
-    load((s) => {
-      s.on('onUserJoined', (user) => heard.push(user.uid));
-      return { enterPIPMode: () => undefined, exitPIPMode: async () => {}, destroy: () => {} };
-    });
+    load((s) => s.on('onUserJoined', (user) => heard.push(user.uid)));
     await starting;
     expect(heard).toEqual(['carol']);
     expect(session.getParticipants().map((u) => u.uid)).toEqual(['alice', 'bob', 'carol']);
+    await session.endSession();
+  });
+
+  it('whose code is still loading: a subscriber offer is answered at once, and its stream is told to the view once it is built', async () => {
+    const heard: string[] = [];
+    const { session, starting, load } = await joiningWhileTheViewLoads();
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+      streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+    });
+    await until(() => server.received('subscriber.answer').length === 1);
+    load((s) => s.on('onRemoteStream', ({ uid }) => heard.push(uid)));
+    await starting;
+    expect(heard).toEqual(['bob']);
+    await session.endSession();
+  });
+
+  it("whose code is still loading: the subscriber answers the first offer with the join's TURN servers (behind a firewall, its only path)", async () => {
+    const turn = { urls: ['turn:127.0.0.1:8080?transport=tcp'], username: '1700000000:alice', credential: 'secret' };
+    server.on('join', () => ({
+      result: { sessionId: 's1', kind: 'group', self: person('alice'), participants: [person('bob')], recording: false, resumeToken: 'resume-secret-0123456789', iceServers: [turn] },
+    }));
+    const { session, starting, load } = await joiningWhileTheViewLoads();
+    // The browser gathers candidates with the configuration the connection has as it answers.
+    const pc = subscriberPc();
+    const gatheredWith: Array<RTCIceServer[] | undefined> = [];
+    const setLocalDescription = pc.setLocalDescription.bind(pc);
+    pc.setLocalDescription = (description) => {
+      gatheredWith.push((pc.configurations.at(-1) ?? pc.config)?.iceServers);
+      return setLocalDescription(description);
+    };
+    server.push('subscriber.offer', {
+      jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
+      streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
+    });
+    await until(() => server.received('subscriber.answer').length === 1);
+    expect(gatheredWith).toEqual([[turn]]);
+    load(() => undefined);
+    await starting;
     await session.endSession();
   });
 

@@ -78,7 +78,7 @@ export class CallSession {
     giveUp: (connection) => {
       // A screen share whose path did not come back ends (share again); the camera's and the subscriber's are replaced.
       if (connection === 'screen') void this.#screen.stop().catch((error) => this.#log.debug('stopping the screen share failed', error));
-      else this.#restartMedia();
+      else this.#restartMedia(false, true);
     },
     checkSignaling: () => this.#reconnection.checkSignaling(),
     networkChanged: () => this.#reconnection.networkChanged(),
@@ -364,15 +364,20 @@ export class CallSession {
     this.#subscriber = subscriber;
     this.#iceWatch.watch(subscriber);
     subscriber.on('answered', () => this.#starting.answerSent());
-    subscriber.on('streamChanged', (uid, stream) => {
-      if (this.#tellsOfMedia(uid, stream)) this.#emit('remoteStreamChanged', uid, stream);
-    });
-    subscriber.on('publicationChanged', ({ uid, source }, stream) => {
-      if (!this.#tellsOfMedia(uid, stream)) return;
-      if (stream) this.#starting.remoteMediaAnnounced();
-      if (stream) this.#emit('onRemoteStream', { uid, source, stream });
-      else this.#emit('onRemoteStreamRemoved', { uid, source });
-    });
+    // Told after the server events held while the session starts, as the offer that made them would have been.
+    subscriber.on('streamChanged', (uid, stream) =>
+      this.#afterHeld(() => {
+        if (this.#tellsOfMedia(uid, stream)) this.#emit('remoteStreamChanged', uid, stream);
+      }),
+    );
+    subscriber.on('publicationChanged', ({ uid, source }, stream) =>
+      this.#afterHeld(() => {
+        if (!this.#tellsOfMedia(uid, stream)) return;
+        if (stream) this.#starting.remoteMediaAnnounced();
+        if (stream) this.#emit('onRemoteStream', { uid, source, stream });
+        else this.#emit('onRemoteStreamRemoved', { uid, source });
+      }),
+    );
     subscriber.on('stateChanged', (state) => {
       if (state === 'failed') this.#emit('onError', new ParleyError('MEDIA_ERROR', 'The connection receiving remote media failed'));
     });
@@ -409,8 +414,9 @@ export class CallSession {
   /**
    * The server's `media.restart`: new publisher and subscriber connections, after any action under way
    * (media-recovery.ts). `afterResume`: the app heard onReconnecting for this outage already (once per outage).
+   * `ours`: our ICE restarts gave up, and the server hears of the new connections first (`media.replace`).
    */
-  #restartMedia(afterResume = false): void {
+  #restartMedia(afterResume = false, ours = false): void {
     const stream = this.#local.stream;
     if (!this.#machine.is('joined') || !stream) return;
     void this.#actions.run(() =>
@@ -420,6 +426,7 @@ export class CallSession {
           this.#subscriber?.close();
           this.#openSubscriber();
         },
+        ...(ours ? { tellServer: () => this.#signaling!.request('media.replace', {}) } : {}),
         publishAgain: () => this.#publish(stream),
         stillWanted: () => !this.#isOver(),
         ...(afterResume ? {} : { reconnecting: () => this.#emit('onReconnecting') }),
@@ -447,10 +454,14 @@ export class CallSession {
       if (row.when === 'joined' && !this.#machine.is('joined', 'connecting')) return;
       row.apply(this.#context, data as ServerEvents[E]);
     };
-    signaling.on(name, (data) => {
-      if (this.#held) this.#held.push(() => apply(data));
-      else apply(data);
-    });
+    // An 'atOnce' row (a subscriber offer) is not held; the streams it brings are told in order still (#openSubscriber).
+    signaling.on(name, (data) => (row.when === 'atOnce' ? apply(data) : this.#afterHeld(() => apply(data))));
+  }
+
+  /** Runs `apply` now, or, while server events are held as the session starts, once they are released, after them. */
+  #afterHeld(apply: () => void): void {
+    if (this.#held) this.#held.push(apply);
+    else apply();
   }
 
   #answerSubscriberOffer(jsep: Jsep, streams: SubscriberStream[]): void {

@@ -7,7 +7,7 @@
  * and DTLS ran (bench:join, audio-only: first audio packet 519 against 584 ms
  * p50 on a loaded machine, docs/benchmarks.md). The measure goes to the
  * server once (`metrics.joinTiming`, a histogram in its /metrics) and
- * never again for this session. A video call's publisher waits for that moment too.
+ * never again for this session. Our devices and publisher wait for that moment too (session-start.ts).
  */
 import type { PeerConnectionLike } from '../media/media-handler.ts';
 import { DEFAULTS } from '../defaults.ts';
@@ -16,7 +16,7 @@ import { Once } from '../util/once.ts';
 export type JoinTimingReport = (firstRemoteFrameMs: number) => Promise<unknown>;
 
 export class JoinTiming {
-  /** Our first remote frame (audio-only: packet) is in: a video call's publisher waits for it (session-start.ts). */
+  /** Our first remote frame (audio-only: packet) is in: our devices and publisher wait for it (session-start.ts). */
   readonly firstMedia = new Once();
   readonly #startedAt = performance.now();
   #timer: ReturnType<typeof setInterval> | undefined;

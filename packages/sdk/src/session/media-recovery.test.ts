@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CallSettingsBuilder } from '../api/call-settings.ts';
+import { DEFAULTS } from '../defaults.ts';
 import { FakeMediaHandler, type FakePeerConnection, fakeSdp } from '../testing/fake-media.ts';
 import { FakeSignalingServer } from '../testing/fake-signaling-server.ts';
 import { person } from '../testing/person.ts';
@@ -116,5 +117,30 @@ describe('the server made the media room again', () => {
     await until(() => heard.includes('onError'));
     expect(session.state).toBe('joined');
     expect(heard).not.toContain('onCallEnded');
+  });
+});
+
+describe('our ICE restarts did not bring a connection back in time', () => {
+  it('replaces both connections, telling the server (media.replace) before publishing again', async () => {
+    const timings = DEFAULTS.iceRestart as { giveUpAfterMs: number };
+    const giveUpAfterMs = timings.giveUpAfterMs;
+    timings.giveUpAfterMs = 300;
+    try {
+      server.on('ice.restart', () => ({ error: { code: 'MEDIA_ERROR', message: 'the media server hung the connection up' } }));
+      const [oldSubscriber, oldPublisher] = pcs();
+      oldSubscriber!.setConnectionState('failed');
+
+      await until(() => server.received('publish').length === 2);
+      const asked = server.requests.map((r) => r.type);
+      expect(asked.indexOf('media.replace')).toBeGreaterThan(asked.indexOf('ice.restart'));
+      expect(asked.indexOf('media.replace')).toBeLessThan(asked.lastIndexOf('publish'));
+      expect(oldSubscriber!.closed).toBe(true);
+      expect(oldPublisher!.closed).toBe(true);
+      expect(heard).toEqual(['onError', 'onReconnecting']); // the failed connection, then its replacement
+      pcs()[3]!.setConnectionState('connected');
+      await until(() => heard.includes('onReconnected'));
+    } finally {
+      timings.giveUpAfterMs = giveUpAfterMs;
+    }
   });
 });

@@ -5,7 +5,9 @@
  * new peer connections, since a new media server needs a new DTLS handshake —
  * with the same local tracks, so a muted microphone or paused camera stays so.
  * The session is not left: the app hears onReconnecting, then onReconnected
- * once our media flows again (or onError when it does not in time).
+ * once our media flows again (or onError when it does not in time). The same
+ * replacement follows ICE restarts that did not bring a connection back in
+ * time; then the server is told first (`media.replace`), as it made nothing anew.
  */
 import { ParleyError } from '@parley/protocol';
 import type { PeerConnection } from '../media/peer-connection.ts';
@@ -14,6 +16,8 @@ import type { Logger } from '../util/logger.ts';
 export interface MediaRestartSteps {
   /** Closes both connections and opens a new subscriber, ready for the server's next offer. */
   replaceConnections(): void;
+  /** Our own replacement (ICE restarts gave up): tells the server, before publishing, that the old connections are gone. */
+  tellServer?(): Promise<unknown>;
   /** Publishes our current tracks on a new publisher connection; resolves with it once the server answered. */
   publishAgain(): Promise<PeerConnection>;
   /** False once the session is ending. */
@@ -28,10 +32,11 @@ export interface MediaRestartSteps {
 }
 
 export async function restartMedia(steps: MediaRestartSteps): Promise<void> {
-  steps.log.info('the server made the media room again: publishing and subscribing again');
+  steps.log.info('publishing and subscribing again on new connections');
   steps.reconnecting?.();
   try {
     steps.replaceConnections();
+    await steps.tellServer?.();
     const publisher = await steps.publishAgain();
     await connected(publisher, steps.timeoutMs);
     if (steps.stillWanted()) steps.reconnected();

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { DEFAULTS } from '../defaults.ts';
 import { fakeSdp } from '../testing/fake-media.ts';
+import { person } from '../testing/person.ts';
 import { rejection } from '../testing/rejection.ts';
 import { makeSession, media, publisherPc, server, sessionWith, subscriberPc, until, useSessionFixture } from '../testing/session-fixture.ts';
 import type { CallSession } from './call-session.ts';
@@ -23,17 +24,20 @@ async function withReceiveFirstMaxMs(ms: number, test: () => Promise<void>): Pro
   }
 }
 
-/** Starts `session`, the server offering bob's camera after the join; resolves once it is joined, its start still under way. */
-async function joinedWithBobsCamera(session: CallSession): Promise<{ starting: Promise<void> }> {
+/** Starts `session`, the server offering bob's camera after the join; resolves once our answer is in, its start still under way. */
+async function answeredBobsCamera(session: CallSession): Promise<{ starting: Promise<void> }> {
   const starting = session.start();
   await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
   server.push('subscriber.offer', {
     jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'v0', kind: 'video' }]) },
     streams: [{ mid: 'v0', uid: 'bob', source: 'camera', kind: 'video', active: true }],
   });
-  await until(() => session.state === 'joined');
+  await vi.waitFor(() => expect(server.received('subscriber.answer')).toHaveLength(1));
   return { starting };
 }
+
+/** A few rounds of the join's timing reading the receiving connection's stats. */
+const someStatsRounds = () => new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
 
 describe('starting a video session', () => {
   it('joins, opens camera and microphone, publishes and trickles', async () => {
@@ -75,25 +79,30 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
-  it('an audio-only session opens the microphone and publishes once our answer to the first subscriber offer is out', async () => {
-    // Bounded at a minute, a wait for our first audio packet (none comes here) would time the test out.
+  it('an audio-only session opens the microphone and publishes once our first audio packet is in', async () => {
+    // Bounded at a minute, the wait for that packet is over only when it comes.
     await withReceiveFirstMaxMs(60_000, async () => {
       const session = makeSession((b) => b.setIsAudioOnly(true));
       const starting = session.start();
       await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
-      expect(media.gumCalls).toEqual([]);
       server.push('subscriber.offer', {
         jsep: { type: 'offer', sdp: fakeSdp([{ mid: 'a0', kind: 'audio' }]) },
         streams: [{ mid: 'a0', uid: 'bob', source: 'microphone', kind: 'audio', active: true }],
       });
+      await vi.waitFor(() => expect(server.received('subscriber.answer')).toHaveLength(1));
+      subscriberPc().setConnectionState('connected');
+      await someStatsRounds();
+      expect(media.gumCalls).toEqual([]);
+      subscriberPc().stats.set('in-a0', { type: 'inbound-rtp', kind: 'audio', packetsReceived: 1 });
       await starting;
       expect(media.gumCalls).toEqual([expect.objectContaining({ video: false })]);
-      expect(server.requests.map((r) => r.type).filter((t) => t !== 'trickle')).toEqual(['join', 'subscriber.answer', 'publish']);
+      const requests = server.requests.map((r) => r.type).filter((t) => t !== 'trickle' && t !== 'metrics.joinTiming');
+      expect(requests).toEqual(['join', 'subscriber.answer', 'publish']);
       await session.endSession();
     });
   });
 
-  it('our publisher negotiates once our answer and first candidate for the subscriber are out, and the streams are reported after them', async () => {
+  it('our devices, own tile and publisher wait for our answer and first candidate for the subscriber to be out, and the streams are reported after them', async () => {
     // What the client has sent, in order, as it sends it (the server reads it a little later).
     const sent: string[] = [];
     class RecordingSocket extends WebSocket {
@@ -126,17 +135,21 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
-  it('our publisher negotiates once our first remote frame is decoded: sending starts after receiving did', async () => {
-    // No frame, no publish: the wait's bound is the next test's.
+  it('opens our camera and microphone, and then publishes, once our first remote frame is decoded: sending starts after receiving did', async () => {
+    // No frame, no devices: the wait's bound is a later test's.
     await withReceiveFirstMaxMs(60_000, async () => {
       const session = makeSession();
-      const { starting } = await joinedWithBobsCamera(session);
-      // Joined, our own tile drawn, the subscriber's stats read again and again: still no publish.
-      await new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
+      const { starting } = await answeredBobsCamera(session);
+      subscriberPc().setConnectionState('connected');
+      // The subscriber's stats read again and again, no frame in them: no devices, not joined, no publish.
+      await someStatsRounds();
+      expect(media.gumCalls).toEqual([]);
+      expect(session.state).toBe('connecting');
       expect(server.received('publish')).toHaveLength(0);
       subscriberPc().stats.set('in-v0', { type: 'inbound-rtp', kind: 'video', framesDecoded: 1 });
-      subscriberPc().setConnectionState('connected');
       await starting;
+      expect(media.gumCalls).toEqual([expect.objectContaining({ video: expect.anything() })]);
+      expect(session.state).toBe('joined');
       expect(server.received('publish')).toHaveLength(1);
       await session.endSession();
     });
@@ -145,7 +158,7 @@ describe('starting a video session', () => {
   it("reads the receiving connection's stats for our first remote frame only once that connection is connected", async () => {
     await withReceiveFirstMaxMs(60_000, async () => {
       const session = makeSession();
-      const { starting } = await joinedWithBobsCamera(session);
+      const { starting } = await answeredBobsCamera(session);
       let reads = 0;
       const pc = subscriberPc();
       const getStats = pc.getStats.bind(pc);
@@ -155,9 +168,9 @@ describe('starting a video session', () => {
       };
       pc.stats.set('in-v0', { type: 'inbound-rtp', kind: 'video', framesDecoded: 1 });
       pc.setConnectionState('connecting');
-      await new Promise((resolve) => setTimeout(resolve, 5 * DEFAULTS.joinTiming.pollMs));
+      await someStatsRounds();
       expect(reads).toBe(0);
-      expect(server.received('publish')).toHaveLength(0);
+      expect(media.gumCalls).toEqual([]);
       pc.setConnectionState('connected');
       await starting;
       expect(reads).toBeGreaterThan(0);
@@ -166,36 +179,34 @@ describe('starting a video session', () => {
     });
   });
 
-  it('our publisher waits a little at most for a first remote frame that does not come', async () => {
+  it('our devices and publisher wait a little at most for a first remote frame that does not come', async () => {
     const session = makeSession();
-    const { starting } = await joinedWithBobsCamera(session);
-    const joinedAt = performance.now();
+    const { starting } = await answeredBobsCamera(session);
+    subscriberPc().setConnectionState('connected');
+    const answeredAt = performance.now();
     await starting; // bob's camera sends nothing: no frame is ever decoded
+    expect(media.gumCalls).toHaveLength(1);
     expect(server.received('publish')).toHaveLength(1);
-    expect(performance.now() - joinedAt).toBeLessThan(DEFAULTS.receiveFirstMaxMs + 1_000);
+    expect(performance.now() - answeredAt).toBeLessThan(DEFAULTS.receiveFirstMaxMs + 1_000);
     await session.endSession();
   });
 
-  it('asks for camera and microphone once the join is out: asking holds the page', async () => {
-    let askedBeforeJoin: number | undefined;
-    class RecordingSocket extends WebSocket {
-      override send(data: string): void {
-        if ((JSON.parse(data) as { type: string }).type === 'join') askedBeforeJoin = media.gumCalls.length;
-        super.send(data);
-      }
-    }
-    const session = sessionWith({ WebSocket: RecordingSocket as unknown as WebSocketConstructor });
-    await session.start();
-    expect(askedBeforeJoin).toBe(0);
-    expect(media.gumCalls).toHaveLength(1);
+  it('alone in the call, asks for the devices as soon as the join is answered: there is nothing to receive first', async () => {
+    server.on('join', () => ({
+      result: { sessionId: 's1', kind: 'group', self: person('alice'), participants: [], recording: false, resumeToken: 'resume-secret-0123456789' },
+    }));
+    const session = makeSession();
+    const starting = session.start();
+    await vi.waitFor(() => expect(media.gumCalls).toHaveLength(1), { timeout: DEFAULTS.receiveFirstMaxMs / 2 });
+    await starting;
+    expect(session.state).toBe('joined');
     await session.endSession();
   });
 
-  it('asks for the devices even when the server cannot be reached, so a refused camera is the error reported', async () => {
-    media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
+  it('a server that cannot be reached fails the start without asking for the devices: no camera light for a call that never was', async () => {
     const session = makeSession(undefined, { serverUrl: 'http://127.0.0.1:9' });
-    expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
-    expect(media.gumCalls).toHaveLength(1);
+    expect((await rejection(session.start())).code).toBe('NETWORK_ERROR');
+    expect(media.gumCalls).toHaveLength(0);
     expect(session.state).toBe('ended');
   });
 
@@ -211,25 +222,26 @@ describe('starting a video session', () => {
     await session.endSession();
   });
 
-  it('a device error rejects with DEVICE_ERROR; the join made meanwhile is left again, nothing published', async () => {
+  it('a device error rejects with DEVICE_ERROR; the join made before is left again, nothing published', async () => {
     media.failWith = new ParleyError('DEVICE_ERROR', 'NotAllowedError');
     const session = makeSession();
     expect((await rejection(session.start())).code).toBe('DEVICE_ERROR');
-    // Devices and the join start together: the join went through, so we leave rather than linger.
+    // The devices open after the join: it went through, so we leave rather than linger.
     expect(server.received('join')).toHaveLength(1);
     expect(server.received('leave')).toHaveLength(1);
     expect(server.received('publish')).toHaveLength(0);
     expect(session.state).toBe('ended');
   });
 
-  it('opens the socket and joins while the devices are still opening', async () => {
+  it('is still connecting while the devices open after the join, and joined once they are open', async () => {
     let releaseDevices: () => void = () => {};
     media.openGate = new Promise<void>((resolve) => {
       releaseDevices = resolve;
     });
     const session = makeSession();
     const starting = session.start();
-    await vi.waitFor(() => expect(server.received('join')).toHaveLength(1));
+    await vi.waitFor(() => expect(media.gumCalls).toHaveLength(1));
+    expect(server.received('join')).toHaveLength(1);
     expect(session.state).toBe('connecting');
     expect(server.received('publish')).toHaveLength(0);
     releaseDevices();
@@ -254,11 +266,11 @@ describe('starting a video session', () => {
     expect(session.state).toBe('ended');
   });
 
-  it('a refused join rejects with the server code and releases the devices', async () => {
+  it('a refused join rejects with the server code and never asks for the devices', async () => {
     server.on('join', () => ({ error: { code: 'CALL_TOKEN_WRONG_SESSION', message: 'another session' } }));
     const session = makeSession();
     expect((await rejection(session.start())).code).toBe('CALL_TOKEN_WRONG_SESSION');
-    expect(media.openedTracks.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(media.gumCalls).toHaveLength(0);
     expect(session.state).toBe('ended');
     expect(server.received('publish')).toHaveLength(0);
   });

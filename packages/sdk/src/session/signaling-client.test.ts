@@ -130,7 +130,8 @@ describe('the heartbeat', () => {
     await stuck.connect();
     const started = Date.now();
     const info = await closed;
-    expect(Date.now() - started).toBeLessThan(400); // 2 unanswered pings: 150–200 ms
+    // 2 unanswered pings: 150–200 ms on time; a loaded machine runs the beats late, and late beats wait up to 300 ms of silence
+    expect(Date.now() - started).toBeLessThan(1_500);
     expect(info).toMatchObject({ code: 1006, clean: false });
     expect(server.received('ping')).toHaveLength(2);
   });

@@ -4,16 +4,19 @@ import { SignalingHeartbeat } from './signaling-heartbeat.ts';
 let pings = 0;
 let deadAfter: number | undefined;
 let heartbeat: SignalingHeartbeat;
+/** How far this page's clock is ahead of its timers: a busy page runs its timers late. */
+let held = 0;
 
 beforeEach(() => {
   vi.useFakeTimers();
   pings = 0;
   deadAfter = undefined;
+  held = 0;
   heartbeat = new SignalingHeartbeat(
     {
       ping: () => pings++,
       dead: (silentMs) => (deadAfter = silentMs),
-      now: () => Date.now(),
+      now: () => Date.now() + held,
     },
     { intervalMs: 1_000, missedBeats: 2 },
   );
@@ -67,5 +70,37 @@ describe('a half-open socket', () => {
     heartbeat.heard();
     vi.advanceTimersByTime(2_000);
     expect(deadAfter).toBeUndefined();
+  });
+});
+
+describe('a page too busy to run its beats on time', () => {
+  it('does not condemn its socket on a late beat: the answers may wait behind it in the page', () => {
+    vi.advanceTimersByTime(3_000); // two pings out, unanswered
+    expect(pings).toBe(2);
+    held = 800; // the page was held: the third beat runs 0.8 s late
+    vi.advanceTimersByTime(1_000);
+    expect(deadAfter).toBeUndefined();
+    heartbeat.heard(); // the answer that waited in the page's queue
+    vi.advanceTimersByTime(1_000);
+    expect(deadAfter).toBeUndefined();
+  });
+
+  it('condemns it on an on-time beat after that', () => {
+    vi.advanceTimersByTime(3_000);
+    held = 800;
+    vi.advanceTimersByTime(1_000);
+    expect(deadAfter).toBeUndefined();
+    vi.advanceTimersByTime(1_000); // on time again, still nothing heard
+    expect(deadAfter).toBe(5_800);
+  });
+
+  it('condemns it, late beats or not, once the silence lasts twice the usual time (6 s)', () => {
+    vi.advanceTimersByTime(3_000);
+    for (let beat = 1; deadAfter === undefined && beat < 10; beat++) {
+      held += 600; // every beat late
+      vi.advanceTimersByTime(1_000);
+    }
+    expect(deadAfter).toBeGreaterThanOrEqual(6_000);
+    expect(deadAfter).toBeLessThan(8_000);
   });
 });

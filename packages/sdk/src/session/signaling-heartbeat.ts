@@ -9,6 +9,11 @@
  * answer, no event), the socket counts as dead. A socket that carries
  * frames is never pinged. Pings answered between beats keep it alive even
  * where a background tab's timers are slowed.
+ *
+ * A beat that runs late says this page was busy (a loaded machine, a
+ * throttled tab): the server's answers may be waiting behind it in the
+ * page's queue, so a late beat does not condemn the socket, unless the
+ * silence has lasted twice as long as it takes to condemn one.
  */
 
 export interface SignalingHeartbeatTimings {
@@ -30,7 +35,9 @@ export class SignalingHeartbeat {
   readonly #steps: SignalingHeartbeatSteps;
   readonly #timings: SignalingHeartbeatTimings;
   readonly #now: () => number;
-  readonly #timer: ReturnType<typeof setInterval>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the next beat should run. */
+  #dueAt = 0;
   #heardAt: number;
   #heardSinceBeat = true;
   #unanswered = 0;
@@ -40,7 +47,7 @@ export class SignalingHeartbeat {
     this.#timings = timings;
     this.#now = steps.now ?? Date.now;
     this.#heardAt = this.#now();
-    this.#timer = setInterval(() => this.#beat(), timings.intervalMs);
+    this.#schedule();
   }
 
   /** A frame arrived: the socket is alive. */
@@ -51,20 +58,29 @@ export class SignalingHeartbeat {
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(): void {
+    this.#dueAt = this.#now() + this.#timings.intervalMs;
+    this.#timer = setTimeout(() => this.#beat(), this.#timings.intervalMs);
   }
 
   #beat(): void {
+    const { intervalMs, missedBeats } = this.#timings;
+    const now = this.#now();
+    const late = now - this.#dueAt > intervalMs / 2;
+    this.#schedule();
     if (this.#heardSinceBeat) {
       this.#heardSinceBeat = false;
       return;
     }
-    if (this.#unanswered >= this.#timings.missedBeats) {
+    if (this.#unanswered < missedBeats) {
+      this.#unanswered++;
+      this.#steps.ping();
+    } else if (!late || now - this.#heardAt >= 2 * (missedBeats + 1) * intervalMs) {
       this.stop();
-      this.#steps.dead(this.#now() - this.#heardAt);
-      return;
+      this.#steps.dead(now - this.#heardAt);
     }
-    this.#unanswered++;
-    this.#steps.ping();
   }
 }

@@ -273,6 +273,14 @@ export class CallSession implements SessionView {
   }
 
   /**
+   * Their client replaces its publisher and subscriber connections (ICE restarts did not bring them back):
+   * the old ones close, what they published ends for the others, and they receive again once they published.
+   */
+  replaceMedia(view: ParticipantView): Promise<void> {
+    return this.#queue.run(() => this.#publishing.connectionsReplaced(this.#member(view)));
+  }
+
+  /**
    * Not on the queue either: an answer changes only the participant's own subscription, and Janus
    * starts ICE once it has it, so a joining participant's first frame must not wait behind their publish.
    */

@@ -33,6 +33,8 @@ export class ParticipantSubscription {
   readonly #feeds = new Set<number>();
   #pending: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout; offer: Offer } | undefined;
   #closed = false;
+  /** Connections the media server hung up: no ICE restart brings them back. */
+  readonly #hungUp = new WeakSet<MediaSubscriber>();
   /** Which video, at which simulcast layer, each received feed sends (the client's views, the link's state). */
   readonly video: SubscriberVideo;
 
@@ -94,6 +96,9 @@ export class ParticipantSubscription {
    */
   async restartIce(describe: DescribeTrack): Promise<void> {
     if (!this.#subscriber) throw new ParleyError('INVALID_STATE', 'No subscriber connection yet');
+    // Janus forgets a connection it hung up (ICE failed, DTLS alert): it would hold a restart's offer
+    // for an answer that never comes, and every change queued behind it would wait out Janus's timeout.
+    if (this.#hungUp.has(this.#subscriber)) throw new ParleyError('MEDIA_ERROR', 'The media server hung up the receiving connection: replace it (media.replace)');
     const offer = await this.#subscriber.restartIce();
     await this.#offer({ offer, tracks: [...this.#subscriber.tracks] }, describe);
   }
@@ -149,7 +154,10 @@ export class ParticipantSubscription {
     }
     subscriber.on('candidate', (candidate) => this.owner.send('trickle', { target: 'subscriber', candidate }));
     subscriber.on('connected', () => this.mediaFlows());
-    subscriber.on('disconnected', (reason) => this.owner.log.info({ uid: this.owner.uid, reason }, 'subscriber hung up'));
+    subscriber.on('disconnected', (reason) => {
+      this.#hungUp.add(subscriber);
+      this.owner.log.info({ uid: this.owner.uid, reason }, 'subscriber hung up');
+    });
     subscriber.on('slowLink', (info) => {
       this.owner.log.debug({ uid: this.owner.uid, ...info }, 'subscriber slow link');
       this.video.slowLink(info);

@@ -419,6 +419,17 @@ export class SessionParticipant implements ParticipantView {
     return [...this.#publications.reset(), ...screenShare];
   }
 
+  /**
+   * Their client replaced its publisher and subscriber connections (its ICE restarts did not bring them back):
+   * the old ones close, and they receive nothing until their client publishes again. Their screen share has its
+   * own connection, and stays. Returns what they published.
+   */
+  connectionsReplaced(): Publication[] {
+    this.#mediaRestart = 'connections-replaced';
+    this.#subscription.reset();
+    return this.#publications.reset();
+  }
+
   /** Closes their publisher and subscriber connections; returns what they published. Idempotent, never rejects. */
   async close(): Promise<Publication[]> {
     clearTimeout(this.#grace);

@@ -100,9 +100,7 @@ export class SessionPublishing {
   async publisherHungUp(participant: SessionParticipant): Promise<void> {
     if (participant.state === 'left' || !this.host.isOpen()) return;
     const removed = participant.publisherHungUp();
-    if (removed.length === 0) return;
-    await this.unpublished(participant, removed);
-    this.dropFeeds([...new Set(removed.map((p) => p.feedId))]);
+    if (removed.length > 0) await this.#unpublishedFeeds(participant, removed);
   }
 
   /** Their screen share's media reaches the room: it replaces any other share, then everyone receives it. */
@@ -128,6 +126,21 @@ export class SessionPublishing {
   /** ICE restart of their subscriber connection, after the subscription changes queued before it. */
   restartSubscriberIce(participant: SessionParticipant): Promise<void> {
     return this.#subscriptions.restartIce(participant);
+  }
+
+  /**
+   * Their client replaced its publisher and subscriber connections: the old ones are closed, whoever received their
+   * feed drops it, and their own subscription is made again once they published (publish).
+   */
+  async connectionsReplaced(participant: SessionParticipant): Promise<void> {
+    if (participant.state === 'left') return;
+    await this.#unpublishedFeeds(participant, participant.connectionsReplaced());
+  }
+
+  /** `removed` publications of someone still in the call are gone, and whoever received their feeds drops them. */
+  async #unpublishedFeeds(participant: SessionParticipant, removed: Publication[]): Promise<void> {
+    await this.unpublished(participant, removed);
+    this.dropFeeds([...new Set(removed.map((p) => p.feedId))]);
   }
 
   /** The room went with its node: so did everyone's publications. */

@@ -3,9 +3,12 @@
  * publication of everyone else". Each participant has one queue of its own (a
  * change waits for their client's answer, which must not hold up the session's
  * queue); a change marks them dirty and one reconcile brings the media plane,
- * and then the browser, up to date.
+ * and then the browser, up to date. A reconcile that fails is tried again a
+ * few times (it compares what is wanted with what is received, so a second
+ * try does only what the first left undone).
  */
 import type { Logger } from 'pino';
+import { DEFAULTS } from '../defaults.ts';
 import type { MediaRoom, SubscriptionChange } from '../media/media-backend.ts';
 import { QueuePerKey } from '../util/queue-per-key.ts';
 import type { DescribeTrack } from './subscriber-video.ts';
@@ -24,6 +27,8 @@ export interface SubscriptionHost {
 export class SubscriptionManager {
   readonly #queues = new QueuePerKey<SessionParticipant>();
   readonly #dirty = new WeakSet<SessionParticipant>();
+  /** Reconciles failed in a row, by participant. */
+  readonly #failures = new WeakMap<SessionParticipant, number>();
 
   constructor(
     private readonly host: SubscriptionHost,
@@ -38,12 +43,33 @@ export class SubscriptionManager {
       this.#dirty.delete(participant);
       try {
         await this.#reconcile(participant);
+        this.#failures.delete(participant);
       } catch (error) {
-        // A participant who left mid-update is not a failure worth a warning.
-        const level = participant.state === 'left' ? 'debug' : 'warn';
-        this.log[level]({ err: error, uid: participant.uid }, 'subscription update failed');
+        this.#failed(participant, error);
       }
     });
+  }
+
+  /** A reconcile failed: it is tried again after the next pause of DEFAULTS.subscriptionRetryMs, or given up. */
+  #failed(participant: SessionParticipant, error: unknown): void {
+    // A participant who left mid-update is not a failure worth a warning, nor a retry.
+    if (participant.state === 'left') {
+      this.log.debug({ err: error, uid: participant.uid }, 'subscription update failed');
+      return;
+    }
+    const failures = this.#failures.get(participant) ?? 0;
+    const retryInMs = DEFAULTS.subscriptionRetryMs[failures];
+    if (retryInMs === undefined) {
+      this.#failures.delete(participant);
+      this.log.warn({ err: error, uid: participant.uid, tries: failures + 1 }, 'subscription update failed: given up until the next change');
+      return;
+    }
+    this.#failures.set(participant, failures + 1);
+    this.log.warn({ err: error, uid: participant.uid, retryInMs }, 'subscription update failed: trying again');
+    setTimeout(() => {
+      // Only while they are still someone whose subscription is kept (not left, not waiting to publish in a room made anew).
+      if ([...this.host.members()].includes(participant)) this.refresh(participant);
+    }, retryInMs).unref();
   }
 
   /** Resolves once the changes queued for `participant` so far are done (their client answered, or it failed). */

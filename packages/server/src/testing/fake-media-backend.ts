@@ -89,6 +89,8 @@ export class FakeRoom extends TypedEmitter<MediaRoomEvents> implements MediaRoom
   /** Where it records now, if it does. */
   recordingDir: string | undefined;
   destroyed = false;
+  /** How many of the next subscribe calls (by any of its subscribers) fail, as a media server that refuses them would. */
+  failSubscribes = 0;
 
   constructor(
     readonly id: number,
@@ -199,6 +201,10 @@ export class FakeSubscriber extends TypedEmitter<SubscriberEvents> implements Me
   }
 
   async subscribe(feeds: ReadonlyArray<{ feedId: number; mid?: string }>): Promise<SubscriptionChange> {
+    if (this.room.failSubscribes > 0) {
+      this.room.failSubscribes--;
+      throw new ParleyError('MEDIA_UNAVAILABLE', 'the fake node refused the subscription');
+    }
     for (const feed of feeds) {
       const tracks = this.room.publisher(feed.feedId)?.tracks.filter((t) => feed.mid === undefined || t.mid === feed.mid) ?? [];
       for (const t of tracks) this.#tracks.push({ mid: String(this.#tracks.length), feedId: feed.feedId, feedMid: t.mid, kind: t.kind, active: true });
@@ -227,6 +233,11 @@ export class FakeSubscriber extends TypedEmitter<SubscriberEvents> implements Me
   }
 
   async trickle(): Promise<void> {}
+
+  /** The media server hangs the connection up (its ICE failed): it is gone, as Janus forgets it. */
+  hangUp(reason = 'ICE failed'): void {
+    this.emit('disconnected', reason);
+  }
 
   async close(): Promise<void> {
     this.closed = true;

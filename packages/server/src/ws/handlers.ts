@@ -83,6 +83,12 @@ export const handlers: RequestHandlers = {
     return answer ? { jsep: answer } : {};
   },
 
+  async 'media.replace'(conn) {
+    const { session, participant } = bound(conn);
+    await session.replaceMedia(participant);
+    return {};
+  },
+
   async 'subscriber.restored'(conn) {
     const { session, participant } = bound(conn);
     session.subscriberRestored(participant);
