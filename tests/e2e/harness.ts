@@ -275,6 +275,32 @@ export function stats(call: Caller): Promise<StatsSummary> {
   });
 }
 
+/**
+ * What each of a page's connections is doing, stream by stream (to print when
+ * media did not come: which stream stopped, whether packets still arrive,
+ * whether key frames were asked for), with the session's state and the roster.
+ */
+export function mediaReport(call: Caller): Promise<string> {
+  return tabOf(call).evaluate(async () => {
+    const session = (window as any).session;
+    const lines = [`session ${session.state}; others ${JSON.stringify(session.getParticipants().map((p: any) => p.uid))}`];
+    const pcs = session.getPeerConnections() as Record<string, RTCPeerConnection | null>;
+    for (const [name, pc] of Object.entries(pcs)) {
+      if (!pc) continue;
+      lines.push(`${name}: ${pc.connectionState}, ice ${pc.iceConnectionState}, signaling ${pc.signalingState}, ${pc.getTransceivers().length} transceivers`);
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'inbound-rtp')
+          lines.push(
+            `  in ${r.kind} mid ${r.mid}: packets ${r.packetsReceived} (lost ${r.packetsLost}), frames ${r.framesReceived ?? '-'} received ${r.framesDecoded ?? '-'} decoded (${r.keyFramesDecoded ?? '-'} key), ${r.frameWidth ?? '-'}x${r.frameHeight ?? '-'}, PLI ${r.pliCount ?? '-'}, last packet ${r.lastPacketReceivedTimestamp ? `${Math.round(r.timestamp - r.lastPacketReceivedTimestamp)} ms ago` : 'never'}`,
+          );
+        if (r.type === 'outbound-rtp')
+          lines.push(`  out ${r.kind} ${r.rid ?? ''}: ${r.packetsSent} packets, ${r.framesEncoded ?? '-'} frames encoded, ${r.frameWidth ?? '-'}x${r.frameHeight ?? '-'}, limited by ${r.qualityLimitationReason ?? '-'}`);
+      });
+    }
+    return lines.join('\n');
+  });
+}
+
 /** Polls until `check` passes or the time is up; returns the last value. */
 export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const until = Date.now() + timeoutMs;
