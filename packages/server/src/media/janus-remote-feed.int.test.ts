@@ -53,7 +53,8 @@ describe('a publisher forwarded to another Janus node (two real Janus)', () => {
     const ann = await sendThrough(publisher);
     ends.push(ann);
     const feed = await JanusRemoteFeed.open({ publisher, source, target, targetAddress: two.janus.mediaAddress, log: noopLogger });
-    expect(await target.listParticipants()).toEqual([expect.objectContaining({ feedId: 11, publisher: true, display: 'ann' })]);
+    // Janus answers add_remote_publisher before its room's list shows the participant (as with removing it, below).
+    await expect.poll(() => target.listParticipants(), { timeout: 2_000 }).toEqual([expect.objectContaining({ feedId: 11, publisher: true, display: 'ann' })]);
 
     // Bob subscribes to it on node 2.
     const requestsBefore = ann.keyFrameRequests();
