@@ -8,7 +8,6 @@
 import { startTestServer, type TestServer } from '@parley/server/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
-import { expect } from 'vitest';
 import { type BrowserName, type BrowserPage, playwrightPage } from './browsers/browser-page.ts';
 import { launchFirefox, openFirefoxTab } from './browsers/firefox.ts';
 
@@ -111,10 +110,18 @@ function tabOf(call: Caller): BrowserPage {
 /**
  * Contexts a test opened (not a beforeAll): closed after it, passed or failed (tests/e2e/setup.ts). A failed test
  * otherwise leaves its pages sending and decoding video beside the next test, or beside its own retry in CI.
+ * The harness does not import vitest itself: the benches (bench/) open pages with it outside any test.
  */
 const openedByTest = new Set<BrowserContext>();
+let insideTest = false;
+
+/** A test begins: the pages opened from now on are its own. */
+export function testStarted(): void {
+  insideTest = true;
+}
 
 export async function closeTestPages(): Promise<void> {
+  insideTest = false;
   const contexts = [...openedByTest];
   openedByTest.clear();
   await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
@@ -123,7 +130,7 @@ export async function closeTestPages(): Promise<void> {
 /** A fresh Chromium context on the server's blank page with the SDK loaded and initialised. */
 export async function openCallPage(stack: Pick<Stack, 'url' | 'browser'>, uid: string, name = uid): Promise<CallPage> {
   const context = await stack.browser.newContext({ permissions: ['camera', 'microphone'] });
-  if (expect.getState().currentTestName !== undefined) openedByTest.add(context);
+  if (insideTest) openedByTest.add(context);
   await context.addInitScript(PAGE_INIT_SCRIPT);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${uid} pageerror]`, e.message));
