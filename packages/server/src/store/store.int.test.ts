@@ -129,6 +129,18 @@ describe.each(DATABASES)('the store on %s', (kind, factory) => {
       expect(['expected a ParleyError, but it succeeded', 'USER_NOT_FOUND']).toContain(await issuing);
     });
 
+    it.runIf(kind === 'PostgreSQL')('refuses to issue for a user whose delete commits while the insert waits on it (USER_NOT_FOUND)', async () => {
+      await store.users.create({ uid: 'leaving', name: 'Leaving' });
+      let issuing: Promise<string> | undefined;
+      await store.db.transaction(async (tx) => {
+        await tx.query('delete from users where uid = $1', ['leaving']);
+        // The insert still sees the user (our delete is not committed), and its foreign key check waits on our row lock.
+        issuing = codeOf(store.users.createAuthToken('leaving'));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      expect(await issuing).toBe('USER_NOT_FOUND');
+    });
+
     it('knows nothing of an unknown token', async () => {
       expect(await store.users.userForAuthToken('at_not-a-real-token')).toBeUndefined();
     });

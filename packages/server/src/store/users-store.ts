@@ -15,6 +15,8 @@ interface UserRow extends Row {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 const noSuchUser = (uid: string) => new ParleyError('USER_NOT_FOUND', `No user with uid "${uid}"`);
+/** PostgreSQL's SQLSTATE for a row whose foreign key names a row that is not there (PGlite's too). */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 function toUser(r: UserRow): User {
   return { uid: r.uid, name: r.name, avatar: r.avatar, metadata: r.metadata, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at) };
@@ -77,11 +79,16 @@ export class UsersStore {
   async createAuthToken(uid: string): Promise<{ id: string; authToken: string; uid: string; createdAt: string }> {
     const id = randomUUID();
     const authToken = `at_${randomBytes(32).toString('base64url')}`;
-    // One statement that finds the user and inserts: a user deleted meanwhile is USER_NOT_FOUND, not a foreign key error.
-    const rows = await this.db.query<{ created_at: Date | string }>(
-      'insert into auth_tokens (id, uid, token_hash) select $1, uid, $3 from users where uid = $2 returning created_at',
-      [id, uid, sha256(authToken)],
-    );
+    // The uid comes from the user's row, so an unknown user inserts nothing. A delete that commits between that read
+    // and the foreign key's check fails the check (PostgreSQL): the same answer, not a database error.
+    const rows = await this.db
+      .query<{ created_at: Date | string }>(
+        'insert into auth_tokens (id, uid, token_hash) select $1, uid, $3 from users where uid = $2 returning created_at',
+        [id, uid, sha256(authToken)],
+      )
+      .catch((error: unknown) => {
+        throw (error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION ? noSuchUser(uid) : error;
+      });
     if (!rows[0]) throw noSuchUser(uid);
     return { id, authToken, uid, createdAt: iso(rows[0].created_at) };
   }
