@@ -286,26 +286,37 @@ export function stats(call: Caller): Promise<StatsSummary> {
  * What each of a page's connections is doing, stream by stream (to print when
  * media did not come: which stream stopped, whether packets still arrive,
  * whether key frames were asked for), with the session's state and the roster.
+ * `candidates`: every ICE candidate and pair too (what a connection that never
+ * connected tried: was there a relay candidate? which pairs failed?).
  */
-export function mediaReport(call: Caller): Promise<string> {
-  return tabOf(call).evaluate(async () => {
+export async function mediaReport(call: Caller, { candidates = false } = {}): Promise<string> {
+  const text = await tabOf(call).evaluate(async (withCandidates: boolean) => {
     const session = (window as any).session;
-    const lines = [`session ${session.state}; others ${JSON.stringify(session.getParticipants().map((p: any) => p.uid))}`];
+    const lines = [`${session.state}; others ${JSON.stringify(session.getParticipants().map((p: any) => p.uid))}`];
     const pcs = session.getPeerConnections() as Record<string, RTCPeerConnection | null>;
     for (const [name, pc] of Object.entries(pcs)) {
       if (!pc) continue;
-      lines.push(`${name}: ${pc.connectionState}, ice ${pc.iceConnectionState}, signaling ${pc.signalingState}, ${pc.getTransceivers().length} transceivers`);
-      (await pc.getStats()).forEach((r: any) => {
+      lines.push(`${name}: ${pc.connectionState}, ice ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}, signaling ${pc.signalingState}, ${pc.getTransceivers().length} transceivers`);
+      const report = await pc.getStats();
+      const candidate = (id: string) => {
+        const c = report.get(id) as any;
+        return c ? `${c.candidateType}${c.relayProtocol ? `/${c.relayProtocol}` : ''} ${c.protocol} ${c.address}:${c.port}` : id;
+      };
+      report.forEach((r: any) => {
         if (r.type === 'inbound-rtp')
           lines.push(
             `  in ${r.kind} mid ${r.mid}: packets ${r.packetsReceived} (lost ${r.packetsLost}), frames ${r.framesReceived ?? '-'} received ${r.framesDecoded ?? '-'} decoded (${r.keyFramesDecoded ?? '-'} key), ${r.frameWidth ?? '-'}x${r.frameHeight ?? '-'}, PLI ${r.pliCount ?? '-'}, last packet ${r.lastPacketReceivedTimestamp ? `${Math.round(r.timestamp - r.lastPacketReceivedTimestamp)} ms ago` : 'never'}`,
           );
         if (r.type === 'outbound-rtp')
           lines.push(`  out ${r.kind} ${r.rid ?? ''}: ${r.packetsSent} packets, ${r.framesEncoded ?? '-'} frames encoded, ${r.frameWidth ?? '-'}x${r.frameHeight ?? '-'}, limited by ${r.qualityLimitationReason ?? '-'}`);
+        if (withCandidates && r.type === 'local-candidate') lines.push(`  local ${candidate(r.id)}${r.url ? ` via ${r.url}` : ''}`);
+        if (withCandidates && r.type === 'candidate-pair')
+          lines.push(`  pair ${r.state}${r.nominated ? ' nominated' : ''}: ${candidate(r.localCandidateId)} → ${candidate(r.remoteCandidateId)}, requests ${r.requestsSent}/${r.responsesReceived} answered, ${r.requestsReceived} received`);
       });
     }
     return lines.join('\n');
-  });
+  }, candidates);
+  return `${call.uid}'s connections: ${text}`;
 }
 
 /** Polls until `check` passes or the time is up; returns the last value. */

@@ -31,7 +31,7 @@ async function mediaFlowing(call: CallPage, others: number, timeoutMs: number): 
     const first = await eventually(() => stats(call), (s) => s.inboundVideoStreams >= others && s.audioPacketsReceived > 0, timeoutMs, `${call.uid} receiving ${others}`);
     await eventually(() => stats(call), (s) => s.videoFramesDecoded > first.videoFramesDecoded + 5, timeoutMs, `${call.uid}'s frames rising`);
   } catch (error) {
-    console.log(`${call.uid}'s media:\n${await mediaReport(call)}`);
+    console.log(await mediaReport(call));
     throw error;
   }
 }

@@ -4,8 +4,8 @@
  * side. Media "works" only when getStats() shows frames decoded.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CallPage, eventually, openCallPage, startCall, stats } from '../harness.ts';
-import { describePairs, iceReport, type NatStack, selectedPairs, startNatStack, tearDownNat } from './nat-stack.ts';
+import { type CallPage, eventually, mediaReport, openCallPage, startCall, stats } from '../harness.ts';
+import { describePairs, type NatStack, selectedPairs, startNatStack, tearDownNat } from './nat-stack.ts';
 import { NatTestbed, natTestbedUnavailable } from './testbed.ts';
 
 const unavailable = await natTestbedUnavailable();
@@ -86,7 +86,7 @@ describe.skipIf(unavailable !== undefined)('calls between two homes behind NAT',
         return { call, s, ms: Date.now() - started };
       }),
     ).catch(async (error) => {
-      for (const call of [alice, bob]) console.log(await iceReport(call));
+      for (const call of [alice, bob]) console.log(await mediaReport(call, { candidates: true }));
       throw error;
     });
     for (const { call, s } of firstFrames) {

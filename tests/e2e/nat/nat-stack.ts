@@ -147,30 +147,3 @@ export async function tearDownNat(stack: NatStack | undefined, testbed: NatTestb
   if (!stack) return;
   if (!closed || tookMs > STACK_CLOSE_MS) throw new Error(`closing the NAT stack took ${closed ? `${tookMs} ms` : 'too long'} (at most ${STACK_CLOSE_MS} ms)`);
 }
-
-/**
- * Every candidate and pair of each of the page's connections, from getStats(), one line each: what a
- * connection that never connected tried (was there a relay candidate? which pairs failed?).
- */
-export async function iceReport(call: CallPage): Promise<string> {
-  const lines = await call.page.evaluate(async () => {
-    const lines: string[] = [];
-    const pcs = (window as any).session.getPeerConnections() as Record<string, RTCPeerConnection | null>;
-    for (const [name, pc] of Object.entries(pcs)) {
-      if (!pc) continue;
-      lines.push(`${name}: ${pc.connectionState}, ice ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`);
-      const report = await pc.getStats();
-      const describe = (id: string) => {
-        const c = report.get(id) as any;
-        return c ? `${c.candidateType}${c.relayProtocol ? `/${c.relayProtocol}` : ''} ${c.protocol} ${c.address}:${c.port}` : id;
-      };
-      report.forEach((r: any) => {
-        if (r.type === 'local-candidate') lines.push(`  local ${describe(r.id)}${r.url ? ` via ${r.url}` : ''}`);
-        if (r.type === 'candidate-pair')
-          lines.push(`  pair ${r.state}${r.nominated ? ' nominated' : ''}: ${describe(r.localCandidateId)} → ${describe(r.remoteCandidateId)}, requests ${r.requestsSent}/${r.responsesReceived} answered, ${r.requestsReceived} received`);
-      });
-    }
-    return lines;
-  });
-  return `${call.uid}'s ICE:\n${lines.join('\n')}`;
-}
